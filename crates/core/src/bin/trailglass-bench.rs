@@ -1,0 +1,188 @@
+//! `trailglass-bench [--events N] [--seed S] [--repeat K] [--events-per-file M] [--write DIR]`:
+//! native benchmark of the reader and store on synthetic CloudTrail ([`trailglass_core::synth`]).
+//!
+//! Generates N events (default 200000) in memory as AWS-layout `{"Records":[…]}` files, gzips
+//! them, then prints `key=value` lines, one figure per line (MB = 1e6 bytes of uncompressed JSON;
+//! throughputs are the median of K repeats, default 3):
+//!
+//! * `ingest_plain_mb_per_s`: every `.json` into one fresh `Store` with `store.ingest(path, bytes)`;
+//! * `ingest_gz_mb_per_s`: the same from `.json.gz` (MB/s of decompressed bytes);
+//! * `value_baseline_mb_per_s`: each plain file parsed into a `serde_json::Value` and dropped;
+//!   `ratio_vs_value` = ingest_plain / value_baseline;
+//! * `gunzip_mb_per_s`: flate2 decompression alone;
+//! * `store_bytes_per_event` (columns, dedupe table and dictionaries: everything but raw record
+//!   bytes) and `raw_bytes_per_event`, from `store.memory_bytes()`;
+//! * `kept`, `duplicates`, `rejected` of the plain store.
+//!
+//! Figures only: nothing here asserts on time. `--write DIR` also writes the generated `.json`
+//! files under DIR (for looking at them or feeding other tools).
+
+use std::io::Read;
+use std::time::Instant;
+
+use trailglass_core::synth::{generate, gzip, SynthOptions};
+use trailglass_core::Store;
+
+struct Args {
+    events: usize,
+    seed: Option<u64>,
+    repeat: usize,
+    events_per_file: Option<usize>,
+    write: Option<String>,
+}
+
+fn parse_args() -> Args {
+    let mut a = Args { events: 200_000, seed: None, repeat: 3, events_per_file: None, write: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| -> String {
+            it.next().unwrap_or_else(|| {
+                eprintln!("{name} needs a value");
+                std::process::exit(2)
+            })
+        };
+        fn num<T: std::str::FromStr>(name: &str, v: &str) -> T {
+            v.replace('_', "").parse().unwrap_or_else(|_| {
+                eprintln!("{name}: not a number: {v}");
+                std::process::exit(2)
+            })
+        }
+        match flag.as_str() {
+            "--events" => a.events = num("--events", &value("--events")),
+            "--seed" => a.seed = Some(num("--seed", &value("--seed"))),
+            "--repeat" => a.repeat = num::<usize>("--repeat", &value("--repeat")).max(1),
+            "--events-per-file" => a.events_per_file = Some(num("--events-per-file", &value("--events-per-file"))),
+            "--write" => a.write = Some(value("--write")),
+            "--help" | "-h" => {
+                eprintln!("usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] [--events-per-file M (2000)] [--write DIR]");
+                std::process::exit(0)
+            }
+            other => {
+                eprintln!("unknown argument {other} (try --help)");
+                std::process::exit(2)
+            }
+        }
+    }
+    a
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// Median seconds of `repeat` runs of `f`.
+fn time_median(repeat: usize, mut f: impl FnMut()) -> f64 {
+    median(
+        (0..repeat)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn mbps(bytes: u64, secs: f64) -> String {
+    if secs > 0.0 {
+        format!("{:.1}", bytes as f64 / 1e6 / secs)
+    } else {
+        "inf".to_string()
+    }
+}
+
+fn main() {
+    let args = parse_args();
+    let mut opts = SynthOptions { events: args.events, ..SynthOptions::default() };
+    if let Some(s) = args.seed {
+        opts.seed = s;
+    }
+    if let Some(e) = args.events_per_file {
+        opts.events_per_file = e;
+    }
+
+    let t = Instant::now();
+    let files = generate(&opts);
+    let generate_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let gz: Vec<(String, Vec<u8>)> = files.iter().map(|f| (format!("{}.gz", f.path), gzip(&f.bytes))).collect();
+    let gzip_s = t.elapsed().as_secs_f64();
+    if let Some(dir) = &args.write {
+        for f in &files {
+            let p = std::path::Path::new(dir).join(&f.path);
+            if let Some(parent) = p.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            if let Err(e) = std::fs::write(&p, &f.bytes) {
+                eprintln!("cannot write {}: {e}", p.display());
+            }
+        }
+    }
+    let plain_bytes: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    let gz_bytes: u64 = gz.iter().map(|(_, b)| b.len() as u64).sum();
+
+    println!("events={}", opts.events);
+    println!("files={}", files.len());
+    println!("plain_bytes={plain_bytes}");
+    println!("gz_bytes={gz_bytes}");
+    println!("generate_s={generate_s:.2}");
+    println!("gzip_s={gzip_s:.2}");
+
+    // Plain ingest; the last store is kept for the memory and count figures.
+    let mut last: Option<Store> = None;
+    let plain_s = time_median(args.repeat, || {
+        drop(last.take());
+        let mut store = Store::new();
+        for f in &files {
+            store.ingest(&f.path, &f.bytes);
+        }
+        last = Some(store);
+    });
+    println!("ingest_plain_mb_per_s={}", mbps(plain_bytes, plain_s));
+    let store = last.take().unwrap_or_default();
+    let totals = store.totals();
+    let mem = store.memory_bytes();
+    drop(store);
+
+    let gz_s = time_median(args.repeat, || {
+        let mut store = Store::new();
+        for (path, bytes) in &gz {
+            store.ingest(path, bytes);
+        }
+        drop(store);
+    });
+    println!("ingest_gz_mb_per_s={}", mbps(plain_bytes, gz_s));
+
+    let value_s = time_median(args.repeat, || {
+        for f in &files {
+            let v: Result<serde_json::Value, _> = serde_json::from_slice(&f.bytes);
+            drop(std::hint::black_box(v));
+        }
+    });
+    println!("value_baseline_mb_per_s={}", mbps(plain_bytes, value_s));
+    println!("ratio_vs_value={:.2}", if plain_s > 0.0 { value_s / plain_s } else { 0.0 });
+
+    let gunzip_s = time_median(args.repeat, || {
+        let mut buf = Vec::new();
+        for (_, bytes) in &gz {
+            buf.clear();
+            let _ = flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut buf);
+            std::hint::black_box(&buf);
+        }
+    });
+    println!("gunzip_mb_per_s={}", mbps(plain_bytes, gunzip_s));
+
+    let per_event = |x: u64| if opts.events > 0 { x as f64 / opts.events as f64 } else { 0.0 };
+    println!("store_bytes_per_event={:.1}", per_event(mem.columns + mem.interned));
+    println!("raw_bytes_per_event={:.1}", per_event(mem.raw));
+    println!("kept={}", totals.kept);
+    println!("duplicates={}", totals.duplicates);
+    println!("rejected={}", totals.rejected);
+
+    // ---------------------------------------------------------------------------------------
+    // QUERY BENCHMARKS (added by a later issue): build one store from `files`, then for each
+    // query kind print `query_<what>_median_ms=` and `query_<what>_p95_ms=` over repeated runs,
+    // e.g. query_filter_service_*, query_text_search_*, query_group_by_user_*, query_sort_time_*.
+    // ---------------------------------------------------------------------------------------
+}

@@ -1,0 +1,164 @@
+//! The query language and the answers the UI needs: filtering, facets, histograms, per-service
+//! summaries, sorted pages and exports, all over the columnar [`Store`].
+//!
+//! # Shape, and why
+//!
+//! * **Parse once, evaluate over columns.** [`parse`] turns the search box text into a small AST
+//!   (or a [`QueryError`] with byte offsets and a hint). [`Query::run`] evaluates it into a bitset
+//!   over rows and returns the matching row ids in ascending order.
+//! * **Field terms are resolved against the dictionaries first.** A term on an indexed column
+//!   (`user:`, `service:`, `ip:`, …) is matched once per *distinct* value (wildcards, CIDR and case
+//!   folding are paid per dictionary entry, not per event), giving a mask of ids; then one pass over
+//!   the column's `u32`s sets the row bits. Time terms are one pass over the `i64` times.
+//! * **Booleans on bitsets.** AND/OR/NOT are word-wise operations. An AND evaluates its cheap
+//!   children (columns, time) first and hands the running intersection to its expensive children
+//!   (free text, nested paths) as *candidates*, so those only look at rows that can still match.
+//! * **Free text** is a case-insensitive (ASCII) substring test on the record's JSON text. Without
+//!   an index every candidate record is lower-cased into a reused buffer and searched with
+//!   `memchr::memmem`. A [`TextIndex`] (a per-block bloom filter of lower-cased trigrams, built
+//!   once after loading by [`TextIndex::build`]) lets [`Query::run_indexed`] skip the blocks that
+//!   cannot contain the text.
+//! * **Nested paths** (`requestParameters.bucketName:logs*`) are prefiltered by substring tests on
+//!   the raw text (the last key as `"key"`, and the longest literal part of the value when it is
+//!   safe to) and only the surviving records are walked with a borrowed serde visitor that follows
+//!   the path and skips everything else (no `serde_json::Value`). Records that contain a `\u` or
+//!   `\/` escape are never excluded by a prefilter, so escapes cannot hide a match.
+//! * **Aggregations** count per dictionary id with `Vec<u32>` counters, never hash maps.
+//!
+//! # Grammar
+//!
+//! ```text
+//! query      := or?                                   (empty = every event)
+//! or         := and ( "OR" and )*
+//! and        := unary ( "AND"? unary )*               (juxtaposition is AND)
+//! unary      := ( "NOT" | "-" ) unary | primary        ("-" must touch what it negates)
+//! primary    := "(" or ")" | term
+//! term       := field ":" value                        match (see below)
+//!             | field ( ">" | ">=" | "<" | "<=" ) time  (time only; ":>" etc. also accepted)
+//!             | "time:" ( time | "[" bound "TO" bound "]" | "*" )
+//!             | "last:" N ( "s" | "m" | "h" | "d" | "w" )
+//!             | "\"" phrase "\"" | word                free text
+//! field      := alias | path                           (case-insensitive)
+//! path       := key ( "." key )*                       first key a CloudTrail top-level key,
+//!             | "$." key ( "." key )*                  or anything after "$."
+//! value      := "*" | glob | "\"" literal "\"" | cidr  (cidr on ip only)
+//! ```
+//!
+//! * Operators `AND`, `OR`, `NOT`, `TO` are upper case; lower-case `and`/`or` are words.
+//!   Precedence: NOT > AND > OR.
+//! * Words and unquoted values end at whitespace or a parenthesis; `\` escapes the next character.
+//! * Matching is case-insensitive for ASCII letters (field values, keys and free text).
+//! * A glob matches the *whole* value: `*` any run of characters, `?` one character. In a quoted
+//!   value `*` and `?` are literal. `field:*` = has a non-empty value, `-field:*` = missing or
+//!   empty, `field:""` = missing or empty.
+//! * Free text matches anywhere in the record's JSON text (keys included). Leading/trailing `*` on
+//!   a word are ignored; a `*` or `?` inside a word is an error (use `field:value` for patterns).
+//!   A word that looks like an ARN (`arn:aws:…`) is free text.
+//! * `service:` also matches without the `.amazonaws.com` suffix (`service:s3`).
+//! * `ip:` (and `sourceIPAddress:`) takes a CIDR (`10.0.0.0/8`, `2001:db8::/32`) or an address
+//!   (compared as an address, so `::1` = `0::1`), or a glob.
+//! * Times are UTC unless they carry a zone: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `…THH`, `…THH:MM`,
+//!   `…THH:MM:SS[.fff]`, optionally `Z`/`±hh:mm`. A time denotes the whole period of its precision:
+//!   `time:2024-03-01` is that day, `time>2024-03-01` starts after it, `time>=2024-03-01` includes
+//!   it, `time<=2024-03-01` ends with it, `time:[A TO B]` is from the start of A to the end of B
+//!   (`{A TO B}` excludes both, `*` is open). Events without a time never match a time term.
+//! * `last:1h` = events at or after (latest event time in the store − 1 hour).
+//! * Nested paths read the record's JSON: arrays are transparent (any element may match), keys
+//!   compare case-insensitively, numbers and booleans compare as their text, objects only match `*`.
+//!
+//! Fields (aliases): see [`HELP`] and [`fields`].
+
+mod agg;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
+mod eval;
+mod export;
+mod help;
+mod parse;
+mod path;
+mod pattern;
+mod text;
+
+use std::fmt;
+
+use crate::store::{Column, Store};
+
+pub use agg::{
+    facet, field_text, histogram, page, service_summary, sort_rows, sorted_page, Facet, Histogram, ServiceSummary,
+    SortKey, BUCKET_SIZES_MS,
+};
+pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
+pub use help::HELP;
+pub use text::TextIndex;
+
+/// A parsed query. Cheap to keep; evaluate it with [`Query::run`] or [`Query::run_indexed`].
+#[derive(Clone, Debug)]
+pub struct Query {
+    root: Option<parse::Node>,
+}
+
+/// A query that could not be parsed: what is wrong, where (byte offsets into the query text,
+/// `start..end`), and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryError {
+    pub message: String,
+    pub start: usize,
+    pub end: usize,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at {}..{})", self.message, self.start, self.end)?;
+        if let Some(h) = &self.hint {
+            write!(f, "; {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// Parses the search box text. The empty (or all-blank) query matches every event.
+pub fn parse(text: &str) -> Result<Query, QueryError> {
+    Ok(Query { root: parse::parse(text)? })
+}
+
+impl Query {
+    /// True for the empty query (every event).
+    pub fn is_empty(&self) -> bool {
+        self.root.is_none()
+    }
+
+    /// True when the query has a free-text term (an index would help).
+    pub fn uses_text(&self) -> bool {
+        self.root.as_ref().is_some_and(parse::Node::uses_text)
+    }
+
+    /// The matching rows, ascending, scanning raw text for free-text terms.
+    pub fn run(&self, store: &Store) -> Vec<u32> {
+        eval::run(self.root.as_ref(), store, None)
+    }
+
+    /// The same answer as [`Query::run`], using `index` to skip blocks for free-text and path
+    /// prefilters. Rows added to the store after the index was built are scanned.
+    pub fn run_indexed(&self, store: &Store, index: &TextIndex) -> Vec<u32> {
+        eval::run(self.root.as_ref(), store, Some(index))
+    }
+}
+
+/// The field names the language knows, as (name, meaning) pairs, for completion in the UI.
+pub fn fields() -> &'static [(&'static str, &'static str)] {
+    parse::FIELD_DOCS
+}
+
+/// The column a field name (alias) reads, if it is one of the indexed ones.
+pub fn column_for(name: &str) -> Option<Column> {
+    match parse::resolve_alias(name) {
+        Some(parse::Alias::Column(c)) => Some(c),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

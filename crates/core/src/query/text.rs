@@ -1,0 +1,206 @@
+//! Free-text search: an ASCII-case-insensitive substring test on each record's JSON text, and the
+//! optional [`TextIndex`] that lets it skip most of the text.
+//!
+//! The index groups consecutive rows into blocks of about [`BLOCK_BYTES`] of raw text and keeps,
+//! per block, a bloom filter of the block's lower-cased byte trigrams (one hash, [`BLOOM_BITS`]
+//! bits). A needle of n ≥ 3 bytes can only occur in a block whose filter has all of its n − 2
+//! trigrams; every other block is skipped without reading its text. A needle shorter than 3
+//! bytes gets no help. The filter is about 1/16 of the raw text in size (1 KiB per 16 KiB). It also
+//! keeps, per row, whether the record contains a `\u` or `\/` escape (such records are never
+//! excluded by the nested-path prefilters, which look for the unescaped text).
+
+use memchr::memmem::Finder;
+
+use super::eval::Bits;
+use crate::store::Store;
+
+/// Target raw bytes per block.
+pub(crate) const BLOCK_BYTES: usize = 16 << 10;
+/// Bloom filter bits per block (a power of two).
+pub(crate) const BLOOM_BITS: usize = 8192;
+const WORDS: usize = BLOOM_BITS / 64;
+const SHIFT: u32 = 32 - BLOOM_BITS.trailing_zeros();
+
+/// A per-block trigram bloom index over the raw text of a store's rows. Build it once after
+/// loading (about one pass over the raw text); [`crate::query::Query::run_indexed`] uses it.
+/// Rows added later are simply scanned; [`TextIndex::extend`] indexes them.
+#[derive(Clone, Debug, Default)]
+pub struct TextIndex {
+    /// First row of each block, plus the end row (so blocks are `starts[i]..starts[i+1]`).
+    starts: Vec<u32>,
+    /// `WORDS` u64 per block.
+    bloom: Vec<u64>,
+    /// Rows whose record has a `\u` or `\/` escape.
+    escaped: Vec<u64>,
+}
+
+#[inline]
+fn tri_hash(a: u8, b: u8, c: u8) -> usize {
+    let x = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+    (x.wrapping_mul(0x9E37_79B1) >> SHIFT) as usize
+}
+
+pub(crate) fn has_escape(raw: &[u8]) -> bool {
+    memchr::memchr_iter(b'\\', raw).any(|i| matches!(raw.get(i + 1), Some(b'u' | b'/')))
+}
+
+impl TextIndex {
+    /// Indexes every row of the store.
+    pub fn build(store: &Store) -> TextIndex {
+        let mut ix = TextIndex { starts: vec![0], bloom: Vec::new(), escaped: Vec::new() };
+        ix.extend(store);
+        ix
+    }
+
+    /// Rows covered by the index.
+    pub fn rows(&self) -> usize {
+        self.starts.last().map_or(0, |&r| r as usize)
+    }
+
+    /// Bytes held by the index.
+    pub fn memory_bytes(&self) -> u64 {
+        (self.starts.capacity() * 4 + self.bloom.capacity() * 8 + self.escaped.capacity() * 8) as u64
+    }
+
+    /// Indexes the rows added to the store since the last build/extend.
+    pub fn extend(&mut self, store: &Store) {
+        let n = store.len();
+        let mut row = self.rows();
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.escaped.resize(n.div_ceil(64), 0);
+        while row < n {
+            let mut block = [0u64; WORDS];
+            let mut bytes = 0usize;
+            while row < n && (bytes < BLOCK_BYTES || bytes == 0) {
+                let raw = store.raw(row).as_bytes();
+                bytes += raw.len();
+                add_trigrams(&mut block, raw);
+                if has_escape(raw) {
+                    if let Some(w) = self.escaped.get_mut(row / 64) {
+                        *w |= 1 << (row % 64);
+                    }
+                }
+                row += 1;
+            }
+            self.bloom.extend_from_slice(&block);
+            self.starts.push(row as u32);
+        }
+        self.bloom.shrink_to_fit();
+        self.starts.shrink_to_fit();
+    }
+
+    /// Share of bloom bits set (for tuning; about 0.3-0.5 is useful).
+    #[doc(hidden)]
+    pub fn fill_ratio(&self) -> f64 {
+        let ones: u64 = self.bloom.iter().map(|w| u64::from(w.count_ones())).sum();
+        ones as f64 / (self.bloom.len().max(1) * 64) as f64
+    }
+
+    pub(crate) fn escaped(&self, row: usize) -> bool {
+        self.escaped.get(row / 64).is_some_and(|w| w >> (row % 64) & 1 == 1)
+    }
+
+    /// The blocks, as row ranges, that may contain all the needles (all rows covered by the index
+    /// when no needle has 3 bytes).
+    pub(crate) fn candidate_blocks<'a>(&'a self, needles: &[&[u8]]) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let mut hashes: Vec<usize> = needles
+            .iter()
+            .flat_map(|n| n.windows(3).map(|w| tri_hash(w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0), w.get(2).copied().unwrap_or(0))))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let blocks = self.starts.len().saturating_sub(1);
+        (0..blocks).filter_map(move |b| {
+            let words = self.bloom.get(b * WORDS..(b + 1) * WORDS)?;
+            let all = hashes.iter().all(|&h| words.get(h / 64).is_some_and(|w| w >> (h % 64) & 1 == 1));
+            if !all {
+                return None;
+            }
+            Some((*self.starts.get(b)? as usize, *self.starts.get(b + 1)? as usize))
+        })
+    }
+}
+
+fn add_trigrams(block: &mut [u64; WORDS], raw: &[u8]) {
+    // Rolling 24-bit window of lower-cased bytes; the first two positions only prime it.
+    let mut x: u32 = 0;
+    for (i, &c) in raw.iter().enumerate() {
+        x = (x << 8 | u32::from(c.to_ascii_lowercase())) & 0x00FF_FFFF;
+        if i >= 2 {
+            let h = (x.wrapping_mul(0x9E37_79B1) >> SHIFT) as usize;
+            if let Some(w) = block.get_mut(h / 64) {
+                *w |= 1 << (h % 64);
+            }
+        }
+    }
+}
+
+/// Case-insensitive substring tests with a reused lower-casing buffer.
+pub(crate) struct Matcher {
+    finders: Vec<Finder<'static>>,
+    buf: Vec<u8>,
+}
+
+impl Matcher {
+    /// `needles` must already be ASCII-lower-cased; all must occur.
+    pub(crate) fn new(needles: &[&[u8]]) -> Self {
+        Matcher { finders: needles.iter().map(|n| Finder::new(n).into_owned()).collect(), buf: Vec::new() }
+    }
+
+    pub(crate) fn matches(&mut self, hay: &[u8]) -> bool {
+        self.buf.clear();
+        self.buf.extend(hay.iter().map(u8::to_ascii_lowercase));
+        let buf = &self.buf;
+        self.finders.iter().all(|f| f.find(buf).is_some())
+    }
+}
+
+/// Rows among `cand` (all rows when `None`) whose raw text contains every needle (lower-cased),
+/// plus, when `keep_escaped`, rows with an escape (see the module docs).
+pub(crate) fn filter_rows(store: &Store, index: Option<&TextIndex>, cand: Option<&Bits>, needles: &[&[u8]], keep_escaped: bool) -> Bits {
+    let n = store.len();
+    let mut out = Bits::empty(n);
+    let mut m = Matcher::new(needles);
+    let test = |row: usize, out: &mut Bits, m: &mut Matcher| {
+        if cand.is_some_and(|c| !c.get(row)) {
+            return;
+        }
+        let raw = store.raw(row).as_bytes();
+        if m.matches(raw) || (keep_escaped && has_escape(raw)) {
+            out.set(row);
+        }
+    };
+    let mut scanned_from = 0;
+    if let Some(ix) = index {
+        let covered = ix.rows().min(n);
+        for (s, e) in ix.candidate_blocks(needles) {
+            for row in s..e.min(covered) {
+                test(row, &mut out, &mut m);
+            }
+        }
+        if keep_escaped {
+            for row in 0..covered {
+                if ix.escaped(row) && cand.is_none_or(|c| c.get(row)) {
+                    out.set(row);
+                }
+            }
+        }
+        scanned_from = covered;
+    }
+    match cand {
+        // Sparse candidates: visit only their bits.
+        Some(c) => {
+            for row in c.ones_from(scanned_from) {
+                test(row, &mut out, &mut m);
+            }
+        }
+        None => {
+            for row in scanned_from..n {
+                test(row, &mut out, &mut m);
+            }
+        }
+    }
+    out
+}

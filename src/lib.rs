@@ -1,0 +1,13 @@
+//! Trailglass, the browser app: a Leptos (CSR) single-page app over `trailglass-core`.
+//!
+//! The engine crate does all the reading, storing and querying; this crate only wires signals to
+//! views. Plain logic the views need (formatting, column definitions) lives in small modules
+//! with native unit tests (`format`, `columns`); browser glue lives in `loader`; components, one
+//! per file, live in `components`.
+
+pub mod app;
+pub mod columns;
+pub mod components;
+pub mod format;
+pub mod loader;
+pub mod state;
