@@ -1,39 +1,31 @@
 //! The root component: creates the shared state, puts it in context, and lays out the page.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
-use crate::columns::rows_by_time;
 use crate::components::{
-    drop_zone::DropZone, empty_state::EmptyState, event_table::EventTable, file_list::FileList,
-    header::Header, progress::ProgressBar,
+    drop_zone::DropZone, empty_state::EmptyState, event_table::EventTable, facets::FacetSidebar,
+    file_list::FileList, header::Header, help::HelpOverlay, progress::ProgressBar, search_bar::SearchBar,
 };
-use crate::state::{Dataset, ViewSettings};
-
-/// Row ids in display order. Compared by identity, not content: a new list is a new answer,
-/// and comparing a million ids on every change would cost more than re-rendering.
-#[derive(Clone, Debug, Default)]
-pub struct RowIds(pub Arc<[u32]>);
-
-impl PartialEq for RowIds {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
+use crate::history::sync_url;
+use crate::keyboard::install_shortcuts;
+use crate::results::Results;
+use crate::state::{Dataset, Panel, ViewState};
+use crate::theme::apply_theme;
 
 #[component]
 pub fn App() -> impl IntoView {
     let ds = Dataset::new();
-    let settings = ViewSettings { local_time: RwSignal::new(false) };
+    let view = ViewState::new();
+    let results = Results::new(ds, view);
+    let help_open = RwSignal::new(false);
     provide_context(ds);
-    provide_context(settings);
+    provide_context(view);
+    provide_context(results);
 
-    // Recomputed only when the store changes (generation bumps).
-    let rows = Memo::new(move |_| {
-        ds.generation.track();
-        RowIds(ds.store.with_value(|s| rows_by_time(s)).into())
-    });
+    sync_url(ds, view);
+    apply_theme(view.theme);
+    install_shortcuts(view, results, help_open);
+
     let has_files = Memo::new(move |_| {
         ds.generation.track();
         ds.store.with_value(|s| !s.files().is_empty())
@@ -41,23 +33,24 @@ pub fn App() -> impl IntoView {
 
     view! {
         <DropZone>
-            <Header rows=rows />
+            <Header help_open=help_open />
             <ProgressBar />
-            <div class="layout">
-                <Show when=move || has_files.get()>
+            <Show when=move || has_files.get() fallback=|| view! { <EmptyState /> }>
+                <SearchBar />
+                <div class="layout">
                     <aside class="sidebar">
+                        <FacetSidebar />
                         <FileList />
                     </aside>
-                </Show>
-                <section class="main-pane">
-                    <Show
-                        when=move || has_files.get()
-                        fallback=|| view! { <EmptyState /> }
-                    >
-                        <EventTable rows=rows />
-                    </Show>
-                </section>
-            </div>
+                    <section class="main-pane">
+                        {move || match view.panel.get() {
+                            Panel::Table => view! { <EventTable /> }.into_any(),
+                            Panel::Services => view! { <p class="muted pad">"Per-service charts load here."</p> }.into_any(),
+                        }}
+                    </section>
+                </div>
+            </Show>
+            <HelpOverlay open=help_open />
         </DropZone>
     }
 }

@@ -6,8 +6,17 @@
 //! per file, live in `components`.
 
 pub mod app;
+pub mod charts;
 pub mod columns;
 pub mod components;
+pub mod detail;
 pub mod format;
 pub mod loader;
 pub mod state;
+pub mod url_state;
+pub mod theme;
+pub mod results;
+pub mod keyboard;
+pub mod history;
+pub mod download;
+pub mod clauses;

@@ -4,10 +4,14 @@
 //! it sits in a `StoredValue` (read with `with_value`, never cloned), and a `generation` counter
 //! signal is bumped after every change. Views derive `Memo`s that read `generation` and then the
 //! store, so they recompute exactly when the data changes. `Dataset` is `Copy` and goes to
-//! children through context.
+//! children through context, and so does `ViewState`, the signals of what the user is looking at.
 
 use leptos::prelude::*;
+use trailglass_core::query::SortKey;
 use trailglass_core::Store;
+
+use crate::clauses::add_clause;
+use crate::columns::{default_columns, ColumnDef};
 
 /// Progress of a running load, shown as a progress bar.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -81,11 +85,98 @@ impl Default for Dataset {
     }
 }
 
-/// Display settings shared by the views.
+/// How the table is sorted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort { key: SortKey::Time, descending: false }
+    }
+}
+
+/// Which main panel is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Panel {
+    #[default]
+    Table,
+    Services,
+}
+
+/// Colour theme: follow the system, or forced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// What the user is looking at: the search, the time range, the sort, the columns, the selected
+/// event and display settings. All of it round-trips through the URL (`url_state`). Cheap to copy.
 #[derive(Clone, Copy)]
-pub struct ViewSettings {
+pub struct ViewState {
+    /// The committed query text (the search box commits it as the user pauses typing).
+    pub query: RwSignal<String>,
+    /// A brushed time range `[start, end)` in ms, applied on top of the query.
+    pub range: RwSignal<Option<(i64, i64)>>,
+    pub sort: RwSignal<Sort>,
+    pub columns: RwSignal<Vec<ColumnDef>>,
+    /// The selected event (a row id of the store).
+    pub selected: RwSignal<Option<u32>>,
     /// Show times in the browser's local zone instead of UTC.
     pub local_time: RwSignal<bool>,
+    pub panel: RwSignal<Panel>,
+    pub theme: RwSignal<Theme>,
+    /// Queries run recently, newest first (for the search box's history).
+    pub recent: RwSignal<Vec<String>>,
+}
+
+impl ViewState {
+    pub fn new() -> Self {
+        Self {
+            query: RwSignal::new(String::new()),
+            range: RwSignal::new(None),
+            sort: RwSignal::new(Sort::default()),
+            columns: RwSignal::new(default_columns()),
+            selected: RwSignal::new(None),
+            local_time: RwSignal::new(false),
+            panel: RwSignal::new(Panel::Table),
+            theme: RwSignal::new(Theme::System),
+            recent: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Narrows the search with one more clause (a facet or pivot click).
+    pub fn add_clause(&self, clause: &str) {
+        let q = add_clause(&self.query.get_untracked(), clause);
+        self.set_query(q);
+    }
+
+    /// Commits a query and remembers it among the recent ones.
+    pub fn set_query(&self, q: String) {
+        let trimmed = q.trim().to_string();
+        if !trimmed.is_empty() {
+            self.recent.update(|r| remember(r, &trimmed));
+        }
+        self.query.set(q);
+    }
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Puts `q` first in the recent list, without repeats, keeping at most 12.
+pub fn remember(recent: &mut Vec<String>, q: &str) {
+    recent.retain(|r| r != q);
+    recent.insert(0, q.to_string());
+    recent.truncate(12);
 }
 
 #[cfg(test)]
@@ -99,5 +190,19 @@ mod tests {
         let by_files = Progress { files_done: 1, files_total: 2, ..Default::default() };
         assert!((by_files.fraction() - 0.5).abs() < 1e-9);
         assert_eq!(Progress::default().fraction(), 0.0);
+    }
+
+    #[test]
+    fn recent_queries() {
+        let mut r = Vec::new();
+        for q in ["a", "b", "a", "c"] {
+            remember(&mut r, q);
+        }
+        assert_eq!(r, vec!["c", "a", "b"]);
+        for i in 0..20 {
+            remember(&mut r, &format!("q{i}"));
+        }
+        assert_eq!(r.len(), 12);
+        assert_eq!(r[0], "q19");
     }
 }

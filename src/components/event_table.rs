@@ -5,18 +5,20 @@
 //! by a derive on a row struct, while ours are chosen at run time (any field, nested paths), and
 //! its rows set inline `style` attributes, which our Content-Security-Policy (style-src 'self')
 //! forbids. Here every row is absolutely positioned through the CSSOM (`style:transform`), which
-//! CSP allows, inside a fixed-height scrolling body.
+//! CSP allows, inside a fixed-height scrolling body. Headers sort (click) and resize (drag the
+//! right edge); the selected row follows the keyboard.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_use::{use_element_size, use_scroll, UseElementSizeReturn, UseScrollReturn};
 use trailglass_core::Column;
 
-use crate::app::RowIds;
-use crate::columns::{cell_text, ColumnDef, ColumnKind, DEFAULT_COLUMNS};
-use crate::state::{Dataset, ViewSettings};
+use crate::columns::{cell_text, ColumnDef};
+use crate::components::table_header::TableHeader;
+use crate::results::Results;
+use crate::state::{Dataset, ViewState};
 
-/// Height of one row in CSS pixels; must match `.row` in style/main.css.
+/// Height of one row in CSS pixels; must match `--row-h` in style/main.css.
 pub const ROW_HEIGHT: f64 = 26.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 10;
@@ -30,8 +32,20 @@ pub fn visible_range(scroll_top: f64, viewport: f64, total: usize) -> (usize, us
     (start, end)
 }
 
+/// The scroll offset that brings row position `pos` into a viewport, or None if it is in view.
+pub fn scroll_to_show(pos: usize, scroll_top: f64, viewport: f64) -> Option<f64> {
+    let top = pos as f64 * ROW_HEIGHT;
+    if top < scroll_top {
+        Some(top)
+    } else if top + ROW_HEIGHT > scroll_top + viewport {
+        Some(top + ROW_HEIGHT - viewport)
+    } else {
+        None
+    }
+}
+
 /// CSS grid columns: each column its width, the last one also taking any space left over.
-fn grid_template(columns: &[ColumnDef]) -> String {
+pub fn grid_template(columns: &[ColumnDef]) -> String {
     let last = columns.len().saturating_sub(1);
     columns
         .iter()
@@ -42,64 +56,67 @@ fn grid_template(columns: &[ColumnDef]) -> String {
 }
 
 /// The browser's offset from UTC at a given instant (DST-aware), east positive.
-fn local_offset_at(ms: i64) -> i32 {
+pub fn local_offset_at(ms: i64) -> i32 {
     -(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).get_timezone_offset() as i32)
 }
 
 #[component]
-pub fn EventTable(rows: Memo<RowIds>) -> impl IntoView {
+pub fn EventTable() -> impl IntoView {
     let ds = expect_context::<Dataset>();
-    let settings = expect_context::<ViewSettings>();
-    let columns = DEFAULT_COLUMNS;
-    let template = grid_template(&columns);
+    let view = expect_context::<ViewState>();
+    let results = expect_context::<Results>();
+    let rows = results.sorted;
+    let template = Memo::new(move |_| view.columns.with(|c| grid_template(c)));
 
     let body = NodeRef::<Div>::new();
-    let UseScrollReturn { y, .. } = use_scroll(body);
+    let UseScrollReturn { y, set_y, .. } = use_scroll(body);
     let UseElementSizeReturn { height, .. } = use_element_size(body);
-    let total = move || rows.with(|r| r.0.len());
+    let total = move || rows.with(|r| r.len());
     let range = Memo::new(move |_| visible_range(y.get(), height.get(), total()));
     // (position, row id) pairs in view; keyed by both, so a re-sorted list re-renders.
     let visible = move || {
         let (start, end) = range.get();
         rows.with(|r| (start..end).filter_map(|p| r.0.get(p).map(|&id| (p, id))).collect::<Vec<_>>())
     };
+    // Keep the selected row in view when the keyboard moves it.
+    Effect::new(move |_| {
+        let Some(sel) = view.selected.get() else { return };
+        let pos = rows.with_untracked(|r| r.0.iter().position(|&x| x == sel));
+        if let Some(to) = pos.and_then(|p| scroll_to_show(p, y.get_untracked(), height.get_untracked())) {
+            set_y(to);
+        }
+    });
 
-    let header = columns
-        .iter()
-        .map(|c| view! { <div class="cell th" role="columnheader">{c.label}</div> })
-        .collect_view();
-
-    let row_template = template.clone();
     let render_row = move |(pos, id): (usize, u32)| {
-        let template = row_template.clone();
         let row = id as usize;
         let is_error = ds.store.with_value(|s| !s.get(row, Column::ErrorCode).is_empty());
-        let cells = columns
-            .iter()
-            .map(|c| {
-                let kind = c.kind;
-                let text = move || {
-                    ds.store.with_value(|s| {
-                        let offset = match (kind, settings.local_time.get()) {
-                            (ColumnKind::Time, true) => s.time_ms(row).map(local_offset_at).unwrap_or(0),
-                            _ => 0,
-                        };
-                        cell_text(s, row, kind, offset)
-                    })
-                };
-                view! { <div class="cell" role="gridcell" title=text.clone()>{text}</div> }
+        let cells = move || {
+            let local = view.local_time.get();
+            view.columns.with(|cols| {
+                ds.store.with_value(|s| {
+                    let offset = if local { s.time_ms(row).map(local_offset_at).unwrap_or(0) } else { 0 };
+                    cols.iter()
+                        .map(|c| {
+                            let text = cell_text(s, row, &c.kind, offset);
+                            let title = text.clone();
+                            view! { <div class="cell" role="gridcell" title=title>{text}</div> }
+                        })
+                        .collect_view()
+                })
             })
-            .collect_view();
+        };
         view! {
             <div
                 class="row"
                 class:error=is_error
                 class:alt=pos % 2 == 1
+                class:selected=move || view.selected.get() == Some(id)
                 role="row"
                 data-testid="event-row"
                 data-row=id
                 style:transform=format!("translateY({}px)", pos as f64 * ROW_HEIGHT)
-                style:grid-template-columns=template.clone()
+                style:grid-template-columns=move || template.get()
+                on:click=move |_| view.selected.set(Some(id))
             >
                 {cells}
             </div>
@@ -107,9 +124,14 @@ pub fn EventTable(rows: Memo<RowIds>) -> impl IntoView {
     };
 
     view! {
-        <div class="event-table" role="grid" data-testid="event-table">
-            <div class="thead" role="row" style:grid-template-columns=template.clone()>{header}</div>
-            <div class="tbody" node_ref=body>
+        <div class="event-table" role="grid" data-testid="event-table" aria-rowcount=move || total().to_string()>
+            <TableHeader template=template />
+            <div class="tbody" node_ref=body tabindex="0">
+                <Show when=move || { total() == 0 }>
+                    <div class="no-results" data-testid="no-results">
+                        "No events match. Loosen the search, clear the time range, or remove a filter."
+                    </div>
+                </Show>
                 <div class="spacer" style:height=move || format!("{}px", total() as f64 * ROW_HEIGHT)>
                     <For each=visible key=|pair| *pair children=render_row />
                 </div>
@@ -121,6 +143,7 @@ pub fn EventTable(rows: Memo<RowIds>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns::default_columns;
 
     #[test]
     fn window_of_rows() {
@@ -136,7 +159,17 @@ mod tests {
     }
 
     #[test]
+    fn scrolling_to_a_row() {
+        assert_eq!(scroll_to_show(0, 0.0, 260.0), None);
+        assert_eq!(scroll_to_show(9, 0.0, 260.0), None);
+        assert_eq!(scroll_to_show(10, 0.0, 260.0), Some(26.0));
+        assert_eq!(scroll_to_show(2, 260.0, 260.0), Some(52.0));
+    }
+
+    #[test]
     fn template_from_widths() {
-        assert_eq!(grid_template(&DEFAULT_COLUMNS[..2]), "170px minmax(180px, 1fr)");
+        let cols = default_columns();
+        assert_eq!(grid_template(&cols[..2]), "150px minmax(160px, 1fr)");
+        assert_eq!(grid_template(&[]), "");
     }
 }

@@ -1,12 +1,13 @@
-//! The top bar: the name, the open/sample/clear actions, the counts, and the time-zone toggle.
+//! The top bar: the name, the open/sample/clear actions, the counts, and the display toggles
+//! (time zone, theme, help).
 
 use leptos::prelude::*;
 
-use crate::app::RowIds;
 use crate::components::drop_zone::{FILE_INPUT_ID, FOLDER_INPUT_ID};
 use crate::format::{format_count, format_offset};
 use crate::loader::load_sample;
-use crate::state::{Dataset, ViewSettings};
+use crate::results::Results;
+use crate::state::{Dataset, Theme, ViewState};
 
 /// The browser's current offset from UTC in minutes (east positive), for the toggle's label.
 pub fn local_offset_now() -> i32 {
@@ -14,63 +15,75 @@ pub fn local_offset_now() -> i32 {
 }
 
 #[component]
-pub fn Header(rows: Memo<RowIds>) -> impl IntoView {
+pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
     let ds = expect_context::<Dataset>();
-    let settings = expect_context::<ViewSettings>();
+    let view = expect_context::<ViewState>();
+    let results = expect_context::<Results>();
     let totals = Memo::new(move |_| {
         ds.generation.track();
         ds.store.with_value(|s| s.totals())
     });
-    let loaded = move || format_count(totals.get().kept);
-    let matching = move || format_count(rows.with(|r| r.0.len()) as u64);
     let tz_label = move || {
-        if settings.local_time.get() {
+        if view.local_time.get() {
             format!("Local ({})", format_offset(local_offset_now()))
         } else {
             "UTC".to_string()
         }
+    };
+    let theme_label = move || match view.theme.get() {
+        Theme::System => "Theme: system",
+        Theme::Light => "Theme: light",
+        Theme::Dark => "Theme: dark",
+    };
+    let next_theme = move |_| {
+        view.theme.update(|t| {
+            *t = match t {
+                Theme::System => Theme::Dark,
+                Theme::Dark => Theme::Light,
+                Theme::Light => Theme::System,
+            }
+        })
+    };
+    let clear = move |_| {
+        ds.clear();
+        view.selected.set(None);
+        view.range.set(None);
     };
 
     view! {
         <header class="topbar">
             <h1 class="brand">"Trailglass"</h1>
             <div class="actions">
-                <label for=FILE_INPUT_ID class="button primary" data-testid="open-files">"Open files…"</label>
-                <label for=FOLDER_INPUT_ID class="button" data-testid="open-folder">"Open folder…"</label>
-                <button class="button" data-testid="load-sample" on:click=move |_| load_sample(ds)>
-                    "Load sample"
-                </button>
-                <button
-                    class="button"
-                    data-testid="clear"
-                    disabled=move || totals.get().files == 0
-                    on:click=move |_| ds.clear()
-                >
+                <label for=FILE_INPUT_ID class="button primary" data-testid="open-files" tabindex="0">"Open files…"</label>
+                <label for=FOLDER_INPUT_ID class="button" data-testid="open-folder" tabindex="0">"Open folder…"</label>
+                <button class="button" data-testid="load-sample" on:click=move |_| load_sample(ds)>"Load sample"</button>
+                <button class="button" data-testid="clear" disabled=move || totals.get().files == 0 on:click=clear>
                     "Clear"
                 </button>
             </div>
-            <div class="counts">
-                <span><strong data-testid="match-count">{matching}</strong>" shown"</span>
-                <span>" of "<strong data-testid="loaded-count">{loaded}</strong>" events"</span>
+            <div class="counts" aria-live="polite">
+                <span><strong data-testid="match-count">{move || format_count(results.matches.with(|m| m.len()) as u64)}</strong>" shown"</span>
+                <span>" of "<strong data-testid="loaded-count">{move || format_count(totals.get().kept)}</strong>" events"</span>
                 <Show when=move || { totals.get().duplicates > 0 }>
-                    <span class="muted" data-testid="duplicate-count">
-                        {move || format!(" · {} duplicates", format_count(totals.get().duplicates))}
+                    <span class="muted" title="The same event (same eventID and content) seen again">
+                        " · " <span data-testid="duplicate-count">{move || format_count(totals.get().duplicates)}</span> " duplicates"
                     </span>
                 </Show>
                 <Show when=move || { totals.get().rejected > 0 }>
-                    <span class="warn" data-testid="rejected-count">
-                        {move || format!(" · {} rejected", format_count(totals.get().rejected))}
+                    <span class="warn" title="Records that could not be read; see the file list for why">
+                        " · " <span data-testid="rejected-count">{move || format_count(totals.get().rejected)}</span> " rejected"
                     </span>
                 </Show>
             </div>
-            <button
-                class="button tz"
-                data-testid="timezone-toggle"
-                title="Show times in UTC or in this browser's time zone"
-                on:click=move |_| settings.local_time.update(|l| *l = !*l)
-            >
-                {tz_label}
-            </button>
+            <div class="actions">
+                <button class="button tz" data-testid="timezone-toggle" title="Show times in UTC or in this browser's time zone"
+                    on:click=move |_| view.local_time.update(|l| *l = !*l)>
+                    {tz_label}
+                </button>
+                <button class="button" data-testid="theme-toggle" on:click=next_theme>{theme_label}</button>
+                <button class="button" data-testid="help-button" title="Keyboard shortcuts and search syntax (?)"
+                    on:click=move |_| help_open.update(|o| *o = !*o)>"?"</button>
+            </div>
         </header>
     }
 }

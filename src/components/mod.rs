@@ -1,9 +1,19 @@
 //! The views, one component per file. Each reads what it needs from context (`Dataset`,
-//! `ViewSettings`) or props, and holds no logic beyond wiring signals to markup.
+//! `ViewState`, `Results`) or props, and holds no logic beyond wiring signals to markup.
 
+pub mod column_chooser;
 pub mod drop_zone;
 pub mod empty_state;
+pub mod event_detail;
 pub mod event_table;
+pub mod export;
+pub mod facets;
 pub mod file_list;
 pub mod header;
+pub mod histogram;
+pub mod json_tree;
+pub mod help;
 pub mod progress;
+pub mod search_bar;
+pub mod service_panel;
+pub mod table_header;

@@ -39,10 +39,19 @@ export async function openApp(browser, { viewport = { width: 1280, height: 720 }
   const log = { consoleErrors: [], pageErrors: [], lateRequests: [], started: false };
   page.on('console', (m) => { if (m.type() === 'error') log.consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => log.pageErrors.push(String(e)));
-  page.on('request', (r) => { if (log.started) log.lateRequests.push(`${r.method()} ${r.url()}`); });
+  // blob: and data: URLs are the page's own memory (downloads it made), not the network.
+  page.on('request', (r) => {
+    if (log.started && !/^(blob|data):/.test(r.url())) log.lateRequests.push(`${r.method()} ${r.url()}`);
+  });
   await page.goto(base + hash);
   await page.waitForSelector('[data-testid="drop-zone"]');
   await page.waitForLoadState('networkidle');
+  // The offline service worker caches the app shell while the page loads; wait for it, so its
+  // fetches are not counted as the page's.
+  await page.evaluate(() => Promise.race([
+    navigator.serviceWorker?.ready,
+    new Promise((ok) => setTimeout(ok, 5000)),
+  ]));
   // From here on the page must not touch the network at all.
   log.started = true;
   await page.evaluate(() => {
@@ -51,6 +60,7 @@ export async function openApp(browser, { viewport = { width: 1280, height: 720 }
   });
   return {
     page, log, base,
+    context,
     async close() {
       await context.close();
       await new Promise((ok) => server.close(ok));

@@ -305,14 +305,19 @@ impl<'s, 't> Reader<'s, 't> {
         }
     }
 
-    /// A record slot that could not be read: counted as read and rejected.
-    fn reject(&mut self, reason: String, pos: Position) {
+    /// A record slot that could not be read: counted as read and rejected. The position is
+    /// computed only for the first record of each reason (it costs a pass over the text).
+    fn reject(&mut self, reason: String, at: (Origin, usize)) {
         self.rep.events += 1;
         self.rep.rejected += 1;
         let n = self.reasons.len();
         let key = if self.reasons.contains_key(&reason) || n < MAX_REASONS { reason } else { "other reasons".to_string() };
-        let e = self.reasons.entry(key).or_insert((0, Some(pos), n));
-        e.0 += 1;
+        if let Some(e) = self.reasons.get_mut(&key) {
+            e.0 += 1;
+        } else {
+            let pos = self.pos(at.0, at.1);
+            self.reasons.insert(key, (1, Some(pos), n));
+        }
     }
 
     fn error(&mut self, origin: Origin, e: ScanError) {
@@ -408,7 +413,7 @@ impl<'s, 't> Reader<'s, 't> {
                         let after = skip_ws(line, e);
                         if after < le {
                             if top {
-                                let p = self.pos(origin, after);
+                                let p = (origin, after);
                                 self.reject("extra characters after a JSON value on this line".into(), p);
                             }
                         } else {
@@ -417,7 +422,7 @@ impl<'s, 't> Reader<'s, 't> {
                     }
                     Err(err) => {
                         if top {
-                            let p = self.pos(origin, err.byte);
+                            let p = (origin, err.byte);
                             let what = match line.get(s) {
                                 Some(b'{') | Some(b'[') | Some(b'"') => format!("invalid JSON: {}", err.message),
                                 _ => "line is not JSON".to_string(),
@@ -446,7 +451,7 @@ impl<'s, 't> Reader<'s, 't> {
                 }
                 Err(err) => {
                     if top {
-                        let p = self.pos(origin, err.byte);
+                        let p = (origin, err.byte);
                         self.reject(format!("invalid JSON: {}", err.message), p);
                     }
                     // Resynchronize at the next line that starts with `{`.
@@ -598,19 +603,23 @@ impl<'s, 't> Reader<'s, 't> {
         match slice.first() {
             Some(b'{') => {}
             Some(b'[') => {
+                if depth >= MAX_WALK_DEPTH {
+                    self.too_deep = true;
+                    return 0;
+                }
                 return self.read_array(doc, s, origin, depth + 1, slot).0;
             }
             Some(b'"') => {
                 let n = self.read_string(doc, s, e, origin, depth + 1);
                 if n == 0 && slot {
-                    let p = self.pos(origin, s);
+                    let p = (origin, s);
                     self.reject("a string, not a JSON object".into(), p);
                 }
                 return n;
             }
             _ => {
                 if slot {
-                    let p = self.pos(origin, s);
+                    let p = (origin, s);
                     self.reject("not a JSON object".into(), p);
                 }
                 return 0;
@@ -653,7 +662,7 @@ impl<'s, 't> Reader<'s, 't> {
                 Ok(None) => Kind::Other,
                 Err(_) => {
                     if slot {
-                        let p = self.pos(origin, s + serde_offset(slice, &err));
+                        let p = (origin, s + serde_offset(slice, &err));
                         self.reject(format!("invalid JSON: {}", serde_message(&err)), p);
                     }
                     return 0;
@@ -668,7 +677,7 @@ impl<'s, 't> Reader<'s, 't> {
         let n = self.walk_object(doc, s, e, origin, depth + 1);
         if n == 0 && slot {
             if self.strict {
-                let p = self.pos(origin, s);
+                let p = (origin, s);
                 self.reject("not a CloudTrail event (no eventName, eventSource, eventTime…)".into(), p);
             } else {
                 self.other_objects += 1;
@@ -752,7 +761,7 @@ impl<'s, 't> Reader<'s, 't> {
 
     fn add_event(&mut self, slice: &[u8], ws: bool, fields: Fields<'_>, origin: Origin, s: usize) {
         if slice.len() > self.max_record {
-            let p = self.pos(origin, s);
+            let p = (origin, s);
             let limit = self.max_record;
             self.reject(format!("record larger than the limit of {limit} bytes"), p);
             return;

@@ -478,6 +478,7 @@ static SERVICE_ACTIONS: &[(&str, &str)] = &[
 static BUCKETS: &[&str] = &["acme-prod-app-assets", "acme-data-lake-raw", "acme-terraform-state", PUBLIC_BUCKET, "aws-cloudtrail-logs-acme-7f3a", "acme-ml-training-eu", "cdk-hnb659fds-assets-us-east-1"];
 static KEYS_PLAIN: &[&str] = &["assets/js/app.4f2a91.js", "raw/2024/03/04/orders-000123.parquet", "env/prod/terraform.tfstate", "exports/customers-2024-03.csv.gz", "AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2024/03/04/file.json.gz", "images/products/sku-88123/thumb.webp", "models/resnet50/checkpoint-1200.pt"];
 static KEYS_UNICODE: &[&str] = &["rapports/été/résumé-2024.pdf", "日本/請求書_2024-03.csv", "photos/🎉party-2024.jpg", "docs/Ünïcödé “quotes” — dash.txt"];
+static TAG_KEYS: &[&str] = &["team", "owner", "Name", "env", "cost-center"];
 static TAG_VALUES: &[&str] = &["platform", "data-eng", "Équipe Données", "東京チーム", "🚀 launch", "cost-center:4711", "prod", "staging"];
 static HOSTILE: &[&str] = &["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://x\")"];
 static SECRETS: &[&str] = &["prod/db/postgres-master", "prod/api/stripe-key", "prod/orders/jwt-signing", "staging/db/postgres", "prod/datadog/api-key", "prod/github/deploy-token", "prod/smtp/credentials", "prod/redis/auth"];
@@ -691,7 +692,7 @@ impl<'o> Gen<'o> {
         let mfa = if pr.console { "true" } else { "false" };
         let attrs = || obj(vec![("creationDate", J::Str(match &created { J::Str(x) => x.clone(), _ => String::new() })), ("mfaAuthenticated", s(mfa))]);
         let ip = if pr.ips == SVC_IP { String::new() } else { (*self.rng.pick(pr.ips)).to_string() };
-        let ua_set: &[&str] = if pr.uas.is_empty() { &[""] } else { *self.rng.pick(pr.uas) };
+        let ua_set: &[&str] = if pr.uas.is_empty() { &[""] } else { pr.uas[self.rng.below(pr.uas.len())] };
         let mut ua = (*self.rng.pick(ua_set)).to_string();
         if self.rng.chance(0.0015) {
             ua = (*self.rng.pick(UA_HOSTILE)).to_string();
@@ -801,7 +802,7 @@ impl<'o> Gen<'o> {
 
     fn tag(&mut self) -> J {
         let v = if self.rng.chance(0.02) { *self.rng.pick(HOSTILE) } else { *self.rng.pick(TAG_VALUES) };
-        obj(vec![("key", s(*self.rng.pick(&["team", "owner", "Name", "env", "cost-center"]))), ("value", s(v))])
+        obj(vec![("key", s(TAG_KEYS[self.rng.below(TAG_KEYS.len())])), ("value", s(v))])
     }
 
     fn object_key(&mut self) -> String {
@@ -1468,7 +1469,7 @@ impl<'o> Gen<'o> {
             }
             200 => {
                 ev.req = obj(vec![("userName", s(BACKDOOR_USER)), ("tags", J::Arr(vec![obj(vec![("key", s("owner")), ("value", s("backup"))])]))]);
-                ev.resp = obj(vec![("user", obj(vec![("path", s("/")), ("userName", s(BACKDOOR_USER)), ("userId", st(id_from(self.opts.seed, &[9], "AIDA", UPPER32, 17))), ("arn", st(format!("arn:aws:iam::{acct}:user/{BACKDOOR_USER}"))), ("createDate", st(format!("{}", fmt_time(ctx.time))))]))]);
+                ev.resp = obj(vec![("user", obj(vec![("path", s("/")), ("userName", s(BACKDOOR_USER)), ("userId", st(id_from(self.opts.seed, &[9], "AIDA", UPPER32, 17))), ("arn", st(format!("arn:aws:iam::{acct}:user/{BACKDOOR_USER}"))), ("createDate", st(fmt_time(ctx.time)))]))]);
             }
             201 => {
                 ev.req = obj(vec![("userName", s(BACKDOOR_USER))]);

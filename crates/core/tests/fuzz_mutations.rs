@@ -14,9 +14,10 @@
 //! * the range `ingest` returned is exactly the file reports it added;
 //! * ingesting the same bytes again keeps nothing new.
 //!
-//! `TRAILGLASS_FUZZ_CASES` (default 250) sets the number of cases, `TRAILGLASS_FUZZ_SEED` the
-//! seed. Long run: `TRAILGLASS_FUZZ_CASES=200000 cargo test --release -p trailglass-core --test
-//! fuzz_mutations -- --nocapture`.
+//! `TRAILGLASS_FUZZ_CASES` (default 600) sets the number of cases, `TRAILGLASS_FUZZ_SEED` the
+//! seed, `TRAILGLASS_FUZZ_SECONDS` an optional time budget. Long run:
+//! `TRAILGLASS_FUZZ_CASES=100000000 TRAILGLASS_FUZZ_SECONDS=540 cargo test --release -p
+//! trailglass-core --test fuzz_mutations -- --nocapture`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
@@ -146,7 +147,7 @@ fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, all: &[(String, Vec<u8>)], ops
             let depth = 1 + rng.below(40);
             for _ in 0..depth {
                 // Backslashes double at every level: stop before it explodes.
-                if data.len() > 1 << 20 {
+                if data.len() > 64 << 10 {
                     break;
                 }
                 let s = String::from_utf8_lossy(data).into_owned();
@@ -286,7 +287,9 @@ fn dump(seed: u64, case: u64, path: &str, bytes: &[u8]) -> PathBuf {
 
 #[test]
 fn mutations_never_break_the_store() {
-    let cases = env_num("TRAILGLASS_FUZZ_CASES", 250);
+    let cases = env_num("TRAILGLASS_FUZZ_CASES", 600);
+    let max_secs = env_num("TRAILGLASS_FUZZ_SECONDS", u64::MAX);
+    let mut ran = 0u64;
     let seed = env_num("TRAILGLASS_FUZZ_SEED", 0x5eed_f00d);
     let all = inputs();
     let started = Instant::now();
@@ -299,6 +302,10 @@ fn mutations_never_break_the_store() {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     for case in 0..cases {
+        if started.elapsed().as_secs() >= max_secs {
+            break;
+        }
+        ran += 1;
         let (path0, orig) = &all[rng.below(all.len())];
         let mut data = orig.clone();
         let mut ops = Vec::new();
@@ -349,7 +356,7 @@ fn mutations_never_break_the_store() {
     }
     std::panic::set_hook(hook);
     eprintln!(
-        "fuzz_mutations: {cases} cases, seed {seed:#x}, {} inputs, {:.1} MB mutated input, {kept_total} events kept, {} failures, {:.1}s",
+        "fuzz_mutations: {ran} cases, seed {seed:#x}, {} inputs, {:.1} MB mutated input, {kept_total} events kept, {} failures, {:.1}s",
         all.len(),
         total_bytes as f64 / 1e6,
         failures.len(),
@@ -365,7 +372,7 @@ fn one_store_many_mutated_files() {
     let all = inputs();
     let mut rng = Rng::new(env_num("TRAILGLASS_FUZZ_SEED", 0x5eed_f00d) ^ 1);
     let mut store = Store::new();
-    let n = (env_num("TRAILGLASS_FUZZ_CASES", 250) / 5).clamp(10, 2000);
+    let n = (env_num("TRAILGLASS_FUZZ_CASES", 600) / 5).clamp(10, 2000);
     for case in 0..n {
         let (path, orig) = &all[rng.below(all.len())];
         let mut data = orig.clone();

@@ -1,0 +1,150 @@
+//! The event detail panel: time, one-line summary, eventID and source file; pivots that filter
+//! on this event's user, key, session, IP, resources and IDs; Insight statistics; copy; and the
+//! record as a JSON tree.
+//!
+//! Everything shown is computed by [`crate::detail::event_info`] in one `Memo` per selected row
+//! (the record is parsed once there); this component only lays it out and raises callbacks. The
+//! app owns selection and keyboard handling (j/k/Esc call the same callbacks as the buttons).
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::components::json_tree::JsonTree;
+use crate::detail::{event_info, EventInfo};
+use crate::format::{format_offset, format_time};
+use crate::state::Dataset;
+
+/// The browser's offset from UTC at a given instant (DST-aware), east positive.
+fn local_offset_at(ms: i64) -> i32 {
+    -(js_sys::Date::new(&JsValue::from_f64(ms as f64)).get_timezone_offset() as i32)
+}
+
+/// Starts `navigator.clipboard.writeText(text)`. Looked up through `Reflect` because the API is
+/// absent outside secure contexts (and may be denied), where a typed call would throw.
+fn write_clipboard(text: &str) -> Option<js_sys::Promise> {
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).ok().filter(|v| !v.is_undefined() && !v.is_null());
+    let clip = get(&get(&js_sys::global(), "navigator")?, "clipboard")?;
+    let write: js_sys::Function = get(&clip, "writeText")?.dyn_into().ok()?;
+    write.call1(&clip, &JsValue::from_str(text)).ok()?.dyn_into().ok()
+}
+
+#[component]
+pub fn EventDetail(
+    /// The store row shown; `None` renders nothing.
+    #[prop(into)]
+    row: Signal<Option<u32>>,
+    /// A query clause to apply (the app adds it to the search).
+    on_pivot: Callback<String>,
+    on_prev: Callback<()>,
+    on_next: Callback<()>,
+    on_close: Callback<()>,
+    /// Show the time in the browser's zone instead of UTC.
+    #[prop(into)]
+    local_offset: Signal<bool>,
+) -> impl IntoView {
+    let ds = expect_context::<Dataset>();
+    let info = Memo::new(move |_| {
+        ds.generation.track();
+        let r = row.get()?;
+        ds.store.with_value(|s| event_info(s, r))
+    });
+    let field = move |f: fn(&EventInfo) -> String| move || info.with(|i| i.as_ref().map(f).unwrap_or_default());
+
+    // Copy feedback, and the text to copy by hand when the clipboard is unavailable; both tagged
+    // with the row they belong to, so moving to another event hides them.
+    let status = RwSignal::new(None::<(u32, String)>);
+    let fallback = RwSignal::new(None::<(u32, String)>);
+    let copy = Callback::new(move |text: String| {
+        let Some(r) = row.get_untracked() else { return };
+        fallback.set(None);
+        match write_clipboard(&text) {
+            Some(p) => leptos::task::spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(p).await {
+                    Ok(_) => status.set(Some((r, "Copied".into()))),
+                    Err(_) => {
+                        status.set(Some((r, "Copy was refused; select the text below and copy it".into())));
+                        fallback.set(Some((r, text)));
+                    }
+                }
+            }),
+            None => {
+                status.set(Some((r, "No clipboard here; select the text below and copy it".into())));
+                fallback.set(Some((r, text)));
+            }
+        }
+    });
+    let mine = move |s: RwSignal<Option<(u32, String)>>| move || s.get().filter(|(r, _)| Some(*r) == row.get()).map(|(_, t)| t);
+    let copy_event = move |_| {
+        let text = info.with_untracked(|i| i.as_ref().map(|i| i.json.as_ref().map_or_else(|_| i.raw.clone(), |j| j.pretty())));
+        if let Some(t) = text {
+            copy.run(t);
+        }
+    };
+
+    let time = move || {
+        info.with(|i| match i.as_ref().and_then(|i| i.time_ms) {
+            Some(ms) => {
+                let off = if local_offset.get() { local_offset_at(ms) } else { 0 };
+                format!("{} {}", format_time(ms, off), format_offset(off))
+            }
+            None => "(no time)".to_string(),
+        })
+    };
+    let pivots = move || info.with(|i| i.as_ref().map(|i| i.pivots.clone()).unwrap_or_default());
+    let insight = move || info.with(|i| i.as_ref().and_then(|i| i.insight.clone()));
+    let doc = Signal::derive(move || info.with(|i| i.as_ref().and_then(|i| i.json.as_ref().ok().map(|j| (i.row, j.clone())))));
+    let parse_error = move || info.with(|i| i.as_ref().and_then(|i| i.json.as_ref().err().map(|e| (e.clone(), i.raw.clone()))));
+
+    view! {
+        <Show when=move || info.with(Option::is_some)>
+            <aside class="event-detail" data-testid="event-detail" data-event-id=field(|i| i.event_id.clone())>
+                <header class="ed-head">
+                    <div class="ed-bar">
+                        <span class="ed-time" data-testid="detail-time">{time}</span>
+                        <span class="ed-nav">
+                            <button class="button" data-testid="detail-prev" title="Previous event (k)" on:click=move |_| on_prev.run(())>"↑ Prev"</button>
+                            <button class="button" data-testid="detail-next" title="Next event (j)" on:click=move |_| on_next.run(())>"↓ Next"</button>
+                            <button class="button" data-testid="detail-close" title="Close (Esc)" on:click=move |_| on_close.run(())>"✕"</button>
+                        </span>
+                    </div>
+                    <p class="ed-summary" data-testid="detail-summary">{field(|i| i.summary.clone())}</p>
+                    <dl class="ed-meta">
+                        <dt>"Event ID"</dt>
+                        <dd data-testid="detail-event-id">{field(|i| i.event_id.clone())}</dd>
+                        <dt>"File"</dt>
+                        <dd class="ed-file" title=field(|i| i.file.clone())>{field(|i| i.file.clone())}</dd>
+                    </dl>
+                </header>
+                <div class="ed-pivots" role="group" aria-label="Filter on">
+                    <For each=pivots key=|p| p.clone() children=move |p| {
+                        let clause = p.clause.clone();
+                        view! {
+                            <button class="pivot" data-testid="pivot" data-pivot=p.kind title=format!("Filter: {}", p.clause) on:click=move |_| on_pivot.run(clause.clone())>
+                                <span class="pivot-label">{p.label}</span>
+                                <span class="pivot-value">{p.value}</span>
+                            </button>
+                        }
+                    } />
+                </div>
+                {move || insight().map(|st| view! {
+                    <table class="insight-stats" data-testid="insight-stats">
+                        <caption>"Insight statistics"</caption>
+                        <tbody>
+                            {st.table().into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+                <div class="ed-actions">
+                    <button class="button" data-testid="copy-event" title="Copy the whole record, indented" on:click=copy_event>"Copy event"</button>
+                    <span class="ed-status" data-testid="copy-status" role="status">{mine(status)}</span>
+                </div>
+                {move || mine(fallback)().map(|t| view! { <textarea class="ed-fallback" data-testid="copy-fallback" readonly prop:value=t></textarea> })}
+                {move || parse_error().map(|(e, raw)| view! {
+                    <p class="ed-parse-error">"This record is not shown as a tree: " {e}</p>
+                    <pre class="ed-raw">{raw}</pre>
+                })}
+                <JsonTree doc=doc on_copy=copy />
+            </aside>
+        </Show>
+    }
+}

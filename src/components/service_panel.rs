@@ -1,0 +1,129 @@
+//! The per-service overview of the current result: one card per service (most events first),
+//! with its share of the events, errors and error rate, top actions and callers, first and last
+//! seen, and a sparkline of its events over time. Every name, action and caller is a button that
+//! hands a query clause (quoted by [`crate::charts::clause`]) to `on_filter`.
+//!
+//! The sparkline is the service's series in the histogram (split by service); services beyond the
+//! histogram's top series (summed there as "other") have none. Labels from the data are text nodes.
+
+use leptos::prelude::*;
+use trailglass_core::query::{Histogram, ServiceSummary};
+
+use crate::charts::{clause, percent, series_class, short_service, sparkline_points};
+use crate::format::{format_count, format_time};
+
+/// Cards shown; the rest are counted in a note.
+pub const SHOWN: usize = 12;
+const TOP: usize = 3;
+const SPARK_W: f64 = 120.0;
+const SPARK_H: f64 = 24.0;
+
+/// A `(label, count, query clause)` list as clickable lines.
+fn top_list(title: &'static str, items: Vec<(String, u64, String)>, on_filter: Callback<String>) -> impl IntoView {
+    let lines = items
+        .into_iter()
+        .map(|(label, n, q)| {
+            view! {
+                <li>
+                    <button class="link" title=q.clone() on:click=move |_| on_filter.run(q.clone())>{label}</button>
+                    <span class="n">{format_count(n)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <div class="svc-top"><h4>{title}</h4><ul>{lines}</ul></div> }
+}
+
+#[component]
+pub fn ServicePanel(
+    #[prop(into)] summaries: Signal<Vec<ServiceSummary>>,
+    #[prop(into)] histogram: Signal<Histogram>,
+    on_filter: Callback<String>,
+    /// Minutes east of UTC for first/last seen; `None` (the default) shows UTC.
+    #[prop(optional, into)]
+    local_offset: Signal<Option<i32>>,
+) -> impl IntoView {
+    let total = Memo::new(move |_| summaries.with(|s| s.iter().map(|x| x.events).sum::<u64>()));
+    let more = move || summaries.with(|s| s.len().saturating_sub(SHOWN));
+
+    let card = move |s: ServiceSummary| {
+        let svc = s.service.clone();
+        let share = match total.get_untracked() {
+            0 => 0.0,
+            t => s.events as f64 / t as f64 * 100.0,
+        };
+        let spark_svc = svc.clone();
+        let spark = move || {
+            histogram.with(|h| {
+                let n = h.series.len();
+                let (i, (name, v)) = h.series.iter().enumerate().find(|(_, (name, _))| *name == spark_svc)?;
+                let class = format!("sparkline {}", series_class(i, n, name));
+                let points = sparkline_points(v, SPARK_W, SPARK_H);
+                Some(view! {
+                    <svg class=class viewBox=format!("0 0 {SPARK_W} {SPARK_H}") preserveAspectRatio="none" aria-hidden="true">
+                        <polyline class="spark-line" points=points vector-effect="non-scaling-stroke" />
+                    </svg>
+                })
+            })
+        };
+        let service_q = clause("service", &svc);
+        let actions = s
+            .top_actions
+            .iter()
+            .take(TOP)
+            .map(|(a, n)| (a.clone(), *n, format!("{service_q} {}", clause("action", a))))
+            .collect();
+        let callers = s
+            .top_callers
+            .iter()
+            .take(TOP)
+            .map(|(u, n)| (if u.is_empty() { "(none)".to_owned() } else { u.clone() }, *n, clause("user", u)))
+            .collect();
+        let seen = move || {
+            let off = local_offset.get().unwrap_or(0);
+            match (s.first_ms, s.last_ms) {
+                (Some(a), Some(b)) => format!("{} → {}", format_time(a, off), format_time(b, off)),
+                _ => "no event times".to_owned(),
+            }
+        };
+        let errors = format!("{} errors · {}", format_count(s.errors), percent(s.error_rate));
+        view! {
+            <article class="service-card" data-testid="service-card" data-service=svc.clone()>
+                <header class="svc-head">
+                    <button class="link svc-name" title=svc.clone() on:click=move |_| on_filter.run(service_q.clone())>
+                        {short_service(&svc).to_owned()}
+                    </button>
+                    <span class="svc-events">{format_count(s.events)}</span>
+                </header>
+                <div class="share" title=format!("{share:.1}% of events")>
+                    <div class="share-fill" style:width=format!("{share:.2}%")></div>
+                </div>
+                <div class="svc-errors" class:has-errors=s.errors > 0>{errors}</div>
+                {spark}
+                <div class="svc-tops">
+                    {top_list("Top actions", actions, on_filter)}
+                    {top_list("Top callers", callers, on_filter)}
+                </div>
+                <div class="svc-seen muted">{seen}</div>
+            </article>
+        }
+    };
+
+    view! {
+        <section class="service-chart" data-testid="service-chart">
+            <Show
+                when=move || summaries.with(|s| !s.is_empty())
+                fallback=|| view! { <p class="chart-empty">"No events in this result"</p> }
+            >
+                <div class="service-cards">
+                    {move || summaries.get().into_iter().take(SHOWN).map(card).collect_view()}
+                </div>
+                <Show when=move || { more() > 0 }>
+                    <p class="service-more muted">
+                        {move || format!("{} more services not shown", format_count(more() as u64))}
+                    </p>
+                </Show>
+            </Show>
+        </section>
+    }
+}

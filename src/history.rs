@@ -1,0 +1,119 @@
+//! Keeps the URL fragment and the view state in step (see `url_state` for the format): the
+//! state is read from the URL at start and on back/forward, and written back whenever it
+//! changes — a new history entry for a new search, range, sort, columns or panel; the same entry
+//! updated in place for a new selection, so j/k do not flood the history.
+//!
+//! The selected event is named by its eventID. When the page opens on a link before the files
+//! are loaded, that id waits (`pending`) until a load brings an event that has it.
+
+use leptos::prelude::*;
+use trailglass_core::query::{field_text, parse, SortKey};
+
+use crate::clauses::field_clause;
+use crate::columns::{default_columns, ColumnKind};
+use crate::state::{Dataset, Panel, Sort, ViewState};
+use crate::url_state::UrlState;
+
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+fn write_url(fragment: &str, push: bool) {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let base = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
+    let url = format!("{base}{fragment}");
+    if let Ok(h) = w.history() {
+        let _ = if push {
+            h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        } else {
+            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        };
+    }
+}
+
+/// Sets the view's signals from a URL state.
+fn apply(view: ViewState, st: &UrlState) {
+    view.query.set(st.query.clone());
+    view.range.set(st.range);
+    let sort = st
+        .sort
+        .as_ref()
+        .and_then(|(col, desc)| ColumnKind::from_id(col).and_then(|k| k.sort_key()).map(|key| Sort { key, descending: *desc }))
+        .unwrap_or_default();
+    view.sort.set(sort);
+    let columns = st
+        .columns
+        .as_ref()
+        .map(|ids| ids.iter().filter_map(|id| ColumnKind::from_id(id)).map(ColumnKind::def).collect::<Vec<_>>())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(default_columns);
+    view.columns.set(columns);
+    view.local_time.set(st.local_time);
+    view.panel.set(if st.view.as_deref() == Some("services") { Panel::Services } else { Panel::Table });
+}
+
+fn sort_id(sort: Sort) -> Option<(String, bool)> {
+    if sort == Sort::default() {
+        return None;
+    }
+    let id = match sort.key {
+        SortKey::Time => ColumnKind::Time.id(),
+        SortKey::Column(c) => ColumnKind::Field(c).id(),
+    };
+    Some((id, sort.descending))
+}
+
+/// Wires the URL to the view state for the life of the app.
+pub fn sync_url(ds: Dataset, view: ViewState) {
+    let initial = UrlState::decode(&location_hash());
+    apply(view, &initial);
+    let pending: RwSignal<Option<String>> = RwSignal::new(initial.event.clone());
+
+    // The eventID in the URL waits for a load that brings it.
+    Effect::new(move |_| {
+        ds.generation.track();
+        let Some(id) = pending.get() else { return };
+        let Ok(q) = parse(&field_clause("eventID", &id, false)) else { return };
+        if let Some(&row) = ds.store.with_value(|s| q.run(s)).first() {
+            view.selected.set(Some(row));
+            pending.set(None);
+        }
+    });
+
+    Effect::new(move |prev: Option<UrlState>| {
+        let columns = view.columns.get();
+        let st = UrlState {
+            query: view.query.get(),
+            range: view.range.get(),
+            sort: sort_id(view.sort.get()),
+            columns: (columns != default_columns()).then(|| columns.iter().map(|c| c.kind.id()).collect()),
+            local_time: view.local_time.get(),
+            view: (view.panel.get() == Panel::Services).then(|| "services".to_string()),
+            event: match view.selected.get() {
+                Some(row) => {
+                    ds.generation.track();
+                    ds.store.with_value(|s| field_text(s, row as usize, "eventID"))
+                }
+                None => pending.get(),
+            },
+        };
+        let fragment = st.encode();
+        if fragment != location_hash() {
+            let only_selection = prev.as_ref().is_some_and(|p| UrlState { event: st.event.clone(), ..p.clone() } == st);
+            write_url(&fragment, !only_selection);
+        }
+        st
+    });
+
+    // Back and forward.
+    let handle = window_event_listener(leptos::ev::popstate, move |_| {
+        let st = UrlState::decode(&location_hash());
+        apply(view, &st);
+        match &st.event {
+            Some(_) => pending.set(st.event.clone()),
+            None => view.selected.set(None),
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
