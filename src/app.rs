@@ -2,12 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::clauses::field_clause;
 use crate::components::{
-    drop_zone::DropZone, empty_state::EmptyState, event_table::EventTable, facets::FacetSidebar,
-    file_list::FileList, header::Header, help::HelpOverlay, progress::ProgressBar, search_bar::SearchBar,
+    drop_zone::DropZone, empty_state::EmptyState, event_detail::EventDetail, event_table::EventTable, facets::FacetSidebar,
+    file_list::FileList, header::{local_offset_now, Header}, help::HelpOverlay, histogram::Histogram,
+    progress::ProgressBar, search_bar::SearchBar, service_panel::ServicePanel,
 };
 use crate::history::sync_url;
-use crate::keyboard::install_shortcuts;
+use crate::keyboard::{install_shortcuts, step_selection};
 use crate::results::Results;
 use crate::state::{Dataset, Panel, ViewState};
 use crate::theme::apply_theme;
@@ -26,6 +28,22 @@ pub fn App() -> impl IntoView {
     apply_theme(view.theme);
     install_shortcuts(view, results, help_open);
 
+    // Callbacks the charts hand their clicks to.
+    let on_range = Callback::new(move |(a, b): (i64, i64)| view.range.set(Some((a, b))));
+    let on_service = Callback::new(move |svc: String| view.add_clause(&field_clause("service", &svc, false)));
+    let on_clause = Callback::new(move |clause: String| view.add_clause(&clause));
+    let step = move |by: isize| {
+        let order = results.sorted.get_untracked();
+        view.selected.set(step_selection(&order.0, view.selected.get_untracked(), by));
+    };
+    let on_prev = Callback::new(move |_| step(-1));
+    let on_next = Callback::new(move |_| step(1));
+    let on_close = Callback::new(move |_| view.selected.set(None));
+    let selected = Signal::derive(move || view.selected.get());
+    let local_time = Signal::derive(move || view.local_time.get());
+    // One offset for a whole chart axis (the table converts each event's time on its own).
+    let offset = Signal::derive(move || view.local_time.get().then(local_offset_now));
+
     let has_files = Memo::new(move |_| {
         ds.generation.track();
         ds.store.with_value(|s| !s.files().is_empty())
@@ -37,6 +55,7 @@ pub fn App() -> impl IntoView {
             <ProgressBar />
             <Show when=move || has_files.get() fallback=|| view! { <EmptyState /> }>
                 <SearchBar />
+                <Histogram data=results.histogram local_offset=offset on_range=on_range on_series=on_service />
                 <div class="layout">
                     <aside class="sidebar">
                         <FacetSidebar />
@@ -45,9 +64,17 @@ pub fn App() -> impl IntoView {
                     <section class="main-pane">
                         {move || match view.panel.get() {
                             Panel::Table => view! { <EventTable /> }.into_any(),
-                            Panel::Services => view! { <p class="muted pad">"Per-service charts load here."</p> }.into_any(),
+                            Panel::Services => view! {
+                                <ServicePanel summaries=results.services histogram=results.histogram on_filter=on_clause local_offset=offset />
+                            }.into_any(),
                         }}
                     </section>
+                    <Show when=move || selected.get().is_some()>
+                        <aside class="detail-pane">
+                            <EventDetail row=selected on_pivot=on_clause on_prev=on_prev on_next=on_next on_close=on_close
+                                local_offset=local_time />
+                        </aside>
+                    </Show>
                 </div>
             </Show>
             <HelpOverlay open=help_open />

@@ -62,7 +62,7 @@ impl Frame {
     /// The histogram's frame for a container width: room for count labels on the left and time
     /// labels below.
     pub fn histogram(width: f64) -> Self {
-        Self { width: width.max(0.0), height: 140.0, left: 42.0, right: 10.0, top: 8.0, bottom: 20.0 }
+        Self { width: width.max(0.0), height: 140.0, left: 42.0, right: 18.0, top: 8.0, bottom: 20.0 }
     }
     pub fn plot_w(&self) -> f64 {
         (self.width - self.left - self.right).max(0.0)
@@ -86,10 +86,11 @@ pub fn nice_step(max: u64, target: usize) -> u64 {
     let raw = max as f64 / target.max(1) as f64;
     let mut p = 1u64;
     loop {
-        for m in [1, 2, 5] {
-            let s = m * p;
-            if s as f64 >= raw {
-                return s;
+        for m in [1u64, 2, 5] {
+            match m.checked_mul(p) {
+                Some(s) if s as f64 >= raw => return s,
+                Some(_) => {}
+                None => return u64::MAX,
             }
         }
         match p.checked_mul(10) {
@@ -283,6 +284,15 @@ pub fn time_ticks(start_ms: i64, end_ms: i64, target: usize, offset_minutes: i32
     locals.into_iter().map(|t| TimeTick { ms: t - off, label: tick_label(step, t) }).collect()
 }
 
+/// The time axis of a histogram drawn in `frame`: (x pixel, label) of round times, about one per
+/// 90 px, in the zone `offset_minutes` east of UTC.
+pub fn time_axis(h: &Histogram, frame: &Frame, offset_minutes: i32) -> Vec<(f64, String)> {
+    let end = h.start_ms + h.counts.len() as i64 * h.bucket_ms;
+    let x = LinearScale::new((h.start_ms as f64, end as f64), (frame.left, frame.left + frame.plot_w()));
+    let ticks = time_ticks(h.start_ms, end, (frame.plot_w() / 90.0) as usize, offset_minutes);
+    ticks.into_iter().map(|t| (x.map(t.ms as f64), t.label)).collect()
+}
+
 /// The CSS class of series `i` of `n`: `series-0` … `series-9`, or `series-other` for the
 /// engine's trailing "other".
 pub fn series_class(i: usize, n: usize, name: &str) -> String {
@@ -300,6 +310,44 @@ pub fn series_of(h: &Histogram) -> Vec<(&str, &[u64])> {
     } else {
         h.series.iter().map(|(n, v)| (n.as_str(), v.as_slice())).collect()
     }
+}
+
+/// A series in the legend or one line of the tooltip: its CSS class, full name, short label and
+/// count (exact).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeriesCount {
+    pub class: String,
+    pub name: String,
+    pub label: String,
+    pub count: u64,
+}
+
+fn series_count(i: usize, n: usize, name: &str, count: u64) -> SeriesCount {
+    SeriesCount { class: series_class(i, n, name), name: name.to_owned(), label: crate::columns::short_service(name).to_owned(), count }
+}
+
+/// The legend: every series with its total over all buckets.
+pub fn legend(h: &Histogram) -> Vec<SeriesCount> {
+    let series = series_of(h);
+    let n = series.len();
+    series.iter().enumerate().map(|(i, (name, v))| series_count(i, n, name, v.iter().sum())).collect()
+}
+
+/// What the tooltip of bucket `b` lists: the series with events in it, and the bucket total.
+pub fn bucket_detail(h: &Histogram, b: usize) -> (Vec<SeriesCount>, u64) {
+    let series = series_of(h);
+    let n = series.len();
+    let rows = series
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (name, v))| v.get(b).copied().filter(|&c| c > 0).map(|c| series_count(i, n, name, c)))
+        .collect();
+    (rows, h.counts.get(b).copied().unwrap_or(0))
+}
+
+/// The x pixel of the centre of bucket `i` of `n`.
+pub fn bucket_center(frame: &Frame, i: usize, n: usize) -> f64 {
+    frame.left + (i as f64 + 0.5) * frame.plot_w() / n.max(1) as f64
 }
 
 /// The x position and width of bucket `i` of `n` in the plot: equal bands, with a 1 px gap
@@ -405,37 +453,6 @@ pub fn range_label(start_ms: i64, end_ms: i64, offset_minutes: i32) -> String {
     }
 }
 
-/// A service name without its `.amazonaws.com` suffix.
-pub fn short_service(s: &str) -> &str {
-    s.strip_suffix(".amazonaws.com").unwrap_or(s)
-}
-
-/// A value as the query language reads it literally: bare when it is plain (letters, digits and
-/// `._-@:/+=,`), else in double quotes with `\` and `"` escaped (quotes also turn off `*`/`?`).
-pub fn quote_value(v: &str) -> String {
-    let plain = !v.is_empty()
-        && !v.starts_with('-')
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || "._-@:/+=,".contains(c));
-    if plain {
-        return v.to_owned();
-    }
-    let mut out = String::with_capacity(v.len() + 2);
-    out.push('"');
-    for c in v.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
-}
-
-/// A `field:value` query clause with the value quoted as needed.
-pub fn clause(field: &str, value: &str) -> String {
-    format!("{field}:{}", quote_value(value))
-}
-
 /// A rate in 0..=1 as a short percentage that never hides a non-zero rate: `0%`, `<0.1%`,
 /// `2.5%`, `100%`.
 pub fn percent(rate: f64) -> String {
@@ -529,7 +546,7 @@ mod tests {
         // a day and a half: midnight is labelled with the date
         let t = time_ticks(T0, T0 + 36 * HOUR, 6, 0);
         assert!(t.iter().any(|k| k.label == "Mar 2"), "{t:?}");
-        assert!(t.iter().all(|k| (k.ms - T0) % (6 * HOUR) == 0));
+        assert!(t.iter().all(|k| k.ms % (6 * HOUR) == 0));
         // a month of days
         let t = time_ticks(T0, T0 + 30 * DAY, 6, 0);
         assert_eq!(t[0].label, "Mar 4"); // a Monday
@@ -538,7 +555,7 @@ mod tests {
 
     #[test]
     fn time_ticks_months_years_and_empty() {
-        let t = time_ticks(T0, T0 + 300 * DAY, 6, 0);
+        let t = time_ticks(T0, T0 + 320 * DAY, 6, 0);
         assert_eq!(t.iter().map(|k| k.label.as_str()).collect::<Vec<_>>(), ["Apr", "Jul", "Oct", "2025"]);
         let t = time_ticks(T0, T0 + 3000 * DAY, 6, 0);
         assert_eq!(t[0].label, "2026");
@@ -555,7 +572,18 @@ mod tests {
         // UTC−05:00: local midnight of Mar 2 is 05:00Z
         let t = time_ticks(T0, T0 + 2 * DAY, 4, -300);
         let mar2 = t.iter().find(|k| k.label == "Mar 2").map(|k| k.ms);
-        assert_eq!(mar2, Some(1_709_359_200_000));
+        assert_eq!(mar2, Some(1_709_355_600_000));
+    }
+
+    #[test]
+    fn time_axis_positions() {
+        // 60 one-minute buckets over 360 px from x = 42: a tick every 15 minutes, 90 px apart
+        let h = hist(&[1; 60], &[]);
+        let f = Frame::histogram(420.0);
+        let axis = time_axis(&h, &f, 0);
+        assert_eq!(axis.first(), Some(&(42.0, "10:00".to_owned())));
+        assert_eq!(axis.get(1), Some(&(132.0, "10:15".to_owned())));
+        assert_eq!(axis.len(), 5);
     }
 
     #[test]
@@ -568,12 +596,12 @@ mod tests {
     #[test]
     fn stacking_into_rectangles() {
         let h = hist(&[3, 0, 10], &[("a", &[1, 0, 6]), ("other", &[2, 0, 4])]);
-        let f = Frame { width: 130.0, height: 120.0, left: 20.0, right: 10.0, top: 10.0, bottom: 10.0 };
+        let f = Frame { width: 140.0, height: 120.0, left: 20.0, right: 0.0, top: 10.0, bottom: 10.0 };
         let bars = stack_bars(&h, &f, 10);
         assert_eq!(bars.len(), 2); // the empty bucket has no bar
         let b = &bars[1];
         assert_eq!((b.index, b.total, b.start_ms), (2, 10, T0 + 120_000));
-        assert_eq!((b.x, b.w), (100.0, 32.0));
+        assert_eq!((b.x, b.w), (100.0, 39.0));
         assert_eq!(b.segments[0], Segment { class: "series-0".into(), count: 6, y: 50.0, h: 60.0 });
         assert_eq!(b.segments[1], Segment { class: "series-other".into(), count: 4, y: 10.0, h: 40.0 });
         // unsplit: one series; tiny counts still get a pixel
@@ -581,6 +609,24 @@ mod tests {
         let bars = stack_bars(&h, &f, 1000);
         assert_eq!(bars[0].segments[0].h, 1.0);
         assert_eq!(bars[0].segments[0].class, "series-0");
+    }
+
+    #[test]
+    fn legend_and_tooltip_lines() {
+        let h = hist(&[3, 0, 1234567], &[("s3.amazonaws.com", &[1, 0, 1234560]), ("other", &[2, 0, 7])]);
+        let l = legend(&h);
+        assert_eq!(l.iter().map(|e| (e.label.as_str(), e.count)).collect::<Vec<_>>(), [("s3", 1234561), ("other", 9)]);
+        assert_eq!(l[0].name, "s3.amazonaws.com");
+        assert_eq!(l[1].class, "series-other");
+        let (rows, total) = bucket_detail(&h, 2);
+        assert_eq!(total, 1234567);
+        assert_eq!(rows.iter().map(|r| r.count).collect::<Vec<_>>(), [1234560, 7]);
+        let (rows, total) = bucket_detail(&h, 1);
+        assert!(rows.is_empty());
+        assert_eq!(total, 0);
+        assert_eq!(bucket_detail(&h, 9).1, 0);
+        // unsplit histograms are one series
+        assert_eq!(legend(&hist(&[2, 3], &[]))[0].count, 5);
     }
 
     #[test]
@@ -594,6 +640,7 @@ mod tests {
         assert_eq!(bucket_at(&f, 129.9, 4), Some(3));
         assert_eq!(bucket_at(&f, 130.0, 4), None);
         assert_eq!(bucket_at(&f, 50.0, 0), None);
+        assert_eq!(bucket_center(&f, 1, 4), 55.0);
         // click on a bar, on an empty bucket, outside
         assert_eq!(selection(&h, &f, 75.0, 76.0), Some((T0 + 120_000, T0 + 180_000)));
         assert_eq!(selection(&h, &f, 45.0, 45.0), None);
@@ -609,21 +656,6 @@ mod tests {
         assert_eq!(range_label(T0, T0 + 5 * MIN, 0), "2024-03-01 10:00:00 – 10:05:00");
         assert_eq!(range_label(T0, T0 + DAY, 0), "2024-03-01 10:00:00 – 2024-03-02 10:00:00");
         assert_eq!(range_label(T0, T0 + HOUR, 120), "2024-03-01 12:00:00 – 13:00:00");
-    }
-
-    #[test]
-    fn quoting_query_values() {
-        assert_eq!(short_service("s3.amazonaws.com"), "s3");
-        assert_eq!(short_service("example.com"), "example.com");
-        assert_eq!(clause("service", "s3.amazonaws.com"), "service:s3.amazonaws.com");
-        assert_eq!(clause("user", "alice"), "user:alice");
-        assert_eq!(clause("user", "John Smith"), "user:\"John Smith\"");
-        assert_eq!(clause("user", ""), "user:\"\"");
-        assert_eq!(clause("user", "a*b"), "user:\"a*b\"");
-        assert_eq!(clause("user", "x(y)"), "user:\"x(y)\"");
-        assert_eq!(clause("user", "-x"), "user:\"-x\"");
-        assert_eq!(clause("user", r#"say "hi" \o/"#), r#"user:"say \"hi\" \\o/""#);
-        assert_eq!(clause("user", "arn:aws:iam::1:role/R"), "user:arn:aws:iam::1:role/R");
     }
 
     #[test]

@@ -497,7 +497,7 @@ impl InsightStats {
 // Pivots
 
 /// A filter built from this event: `kind` is the `data-pivot` name (`user`, `key`, `session`,
-/// `role`, `ip`, `resource`, `request`, `event`), `clause` is query text.
+/// `role`, `action`, `ip`, `resource`, `request`, `event`), `clause` is query text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Pivot {
     pub kind: &'static str,
@@ -506,26 +506,8 @@ pub struct Pivot {
     pub clause: String,
 }
 
-/// A value as the query language reads it literally: bare when it is a plain token, otherwise
-/// in double quotes with `"` and `\` escaped (inside quotes `*` and `?` are literal).
-pub fn quote(value: &str) -> String {
-    let plain = !value.is_empty()
-        && !value.starts_with('-')
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | ':' | '+' | '='));
-    if plain {
-        return value.to_string();
-    }
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
-}
+/// Values in pivot clauses are quoted as everywhere else (see `crate::clauses`).
+pub use crate::clauses::quote_value as quote;
 
 /// The pivots of one event. Indexed columns (user, key, ip) are read from the store, so the
 /// clause matches exactly how the engine derived them; the rest come from the record.
@@ -546,7 +528,7 @@ pub fn pivots(store: &Store, row: usize, ev: &Json) -> Vec<Pivot> {
     let arn = id.and_then(|i| i.str_at(&["arn"])).unwrap_or_default();
     let principal = id.and_then(|i| i.str_at(&["principalId"])).unwrap_or_default();
     if arn.contains(":assumed-role/") || arn.contains(":federated-user/") {
-        let short = arn.splitn(2, '/').nth(1).unwrap_or(&arn).to_string();
+        let short = arn.split_once('/').map_or(arn.as_str(), |(_, s)| s).to_string();
         add("session", "Session", short, format!("arn:{}", quote(&arn)));
     } else if principal.contains(':') {
         add("session", "Session", principal.clone(), format!("userIdentity.principalId:{}", quote(&principal)));
@@ -554,6 +536,18 @@ pub fn pivots(store: &Store, row: usize, ev: &Json) -> Vec<Pivot> {
     if let Some(issuer) = id.and_then(|i| i.str_at(&["sessionContext", "sessionIssuer", "arn"])) {
         let clause = format!("userIdentity.sessionContext.sessionIssuer.arn:{}", quote(&issuer));
         add("role", "Role", arn_tail(&issuer).to_string(), clause);
+    }
+    let (service, action) = (store.get(row, Column::Service), store.get(row, Column::Action));
+    if !action.is_empty() {
+        let clause = match service {
+            "" => format!("action:{}", quote(action)),
+            s => format!("service:{} action:{}", quote(s), quote(action)),
+        };
+        let value = match short_service(service) {
+            "" => action.to_string(),
+            s => format!("{s}:{action}"),
+        };
+        add("action", "Action", value, clause);
     }
     let ip = store.get(row, Column::SourceIp);
     if !ip.is_empty() {
@@ -844,7 +838,7 @@ mod tests {
         assert_eq!(quote("x\"y\\z"), "\"x\\\"y\\\\z\"");
         assert_eq!(quote("-x"), "\"-x\"");
         assert_eq!(quote("a*b?"), "\"a*b?\"");
-        assert_eq!(quote("a/b"), "\"a/b\"");
+        assert_eq!(quote("a/b"), "a/b");
         assert_eq!(quote(""), "\"\"");
     }
 
@@ -882,7 +876,7 @@ mod tests {
                 assert!(hits.contains(&(row as u32)), "row {row}: {} = {:?} matched {hits:?}", p.kind, p.clause);
             }
         }
-        for k in ["user", "key", "session", "role", "ip", "resource", "request", "event"] {
+        for k in ["user", "key", "session", "role", "action", "ip", "resource", "request", "event"] {
             assert!(kinds.contains(k), "no {k} pivot");
         }
     }
@@ -897,6 +891,9 @@ mod tests {
         assert!(first.contains(&("user", "user:alice".into())), "{first:?}");
         assert!(first.contains(&("key", "key:AKIAEXAMPLE".into())));
         assert!(first.contains(&("ip", "ip:203.0.113.5".into())));
+        assert!(first.contains(&("action", "service:s3.amazonaws.com action:PutBucketPolicy".into())));
+        let insight = clauses(5);
+        assert!(insight.contains(&("action", "service:ec2.amazonaws.com action:RunInstances".into())), "{insight:?}");
         assert!(first.contains(&("resource", "requestParameters.bucketName:x".into())));
         assert!(first.contains(&("request", "requestID:REQ1".into())));
         assert!(first.contains(&("event", "eventID:ev-1".into())));

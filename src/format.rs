@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(format_bytes(0), "0 B");
         assert_eq!(format_bytes(999), "999 B");
         assert_eq!(format_bytes(1_500), "1.5 KB");
-        assert_eq!(format_bytes(231_000_000), "231.00 MB");
+        assert_eq!(format_bytes(231_000_000), "231.0 MB");
         assert_eq!(format_bytes(1_100_000_000), "1.10 GB");
         assert_eq!(format_count(0), "0");
         assert_eq!(format_count(999), "999");

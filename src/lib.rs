@@ -10,6 +10,7 @@ pub mod charts;
 pub mod columns;
 pub mod components;
 pub mod detail;
+pub mod folders;
 pub mod format;
 pub mod loader;
 pub mod state;

@@ -10,6 +10,7 @@ use gloo::timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use trailglass_core::synth::{generate, SynthOptions};
 
+use crate::folders::PathFile;
 use crate::state::{Dataset, Progress};
 
 /// The path shown for a file: its path inside a picked folder when there is one, else its name.
@@ -21,27 +22,35 @@ fn display_path(file: &web_sys::File) -> String {
     if rel.is_empty() { file.name() } else { rel }
 }
 
+/// Files from a picker or a plain drop, each with the path to show for it.
+pub fn with_paths(files: Vec<web_sys::File>) -> Vec<PathFile> {
+    files.into_iter().map(|f| PathFile { path: display_path(&f), file: Some(f) }).collect()
+}
+
 /// Reads `files` into the dataset, updating `progress` as it goes.
-pub async fn load_files(ds: Dataset, files: Vec<web_sys::File>) {
-    let bytes_total: u64 = files.iter().map(|f| f.size().max(0.0) as u64).sum();
+pub async fn load_files(ds: Dataset, files: Vec<PathFile>) {
+    let size_of = |f: &PathFile| f.file.as_ref().map_or(0, |f| f.size().max(0.0) as u64);
+    let bytes_total: u64 = files.iter().map(size_of).sum();
     ds.progress.set(Some(Progress {
         files_total: files.len(),
         bytes_total,
         ..Progress::default()
     }));
-    for file in files {
-        let path = display_path(&file);
-        let size = file.size().max(0.0) as u64;
+    for f in files {
+        let size = size_of(&f);
         ds.progress.update(|p| {
             if let Some(p) = p {
-                p.current = path.clone();
+                p.current = f.path.clone();
             }
         });
         // Let the browser paint the progress before the (synchronous) parse.
         TimeoutFuture::new(0).await;
-        match read_as_bytes(&gloo::file::Blob::from(file)).await {
-            Ok(bytes) => ds.ingest(&path, &bytes),
-            Err(err) => ds.unreadable(&path, &format!("the browser could not read this file: {err}")),
+        match f.file {
+            Some(file) => match read_as_bytes(&gloo::file::Blob::from(file)).await {
+                Ok(bytes) => ds.ingest(&f.path, &bytes),
+                Err(err) => ds.unreadable(&f.path, &format!("the browser could not read this file: {err}")),
+            },
+            None => ds.unreadable(&f.path, "the browser would not give this file"),
         }
         ds.progress.update(|p| {
             if let Some(p) = p {

@@ -3,7 +3,7 @@
 //! `cargo test --target wasm32-unknown-unknown`; natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
-use trailglass::loader::load_files;
+use trailglass::loader::{load_files, with_paths};
 use trailglass::state::Dataset;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -28,7 +28,7 @@ async fn files_are_read_into_the_store_with_progress_cleared() {
         file("a.json", RECORDS.as_bytes()),
         file("broken.json", b"{\"Records\":[{\"eventID\": nope"),
     ];
-    load_files(ds, files).await;
+    load_files(ds, with_paths(files)).await;
     ds.store.with_value(|s| {
         assert_eq!(s.len(), 2);
         assert_eq!(s.files().len(), 2);
@@ -42,8 +42,8 @@ async fn files_are_read_into_the_store_with_progress_cleared() {
 #[wasm_bindgen_test]
 async fn the_same_file_twice_is_counted_as_duplicates() {
     let ds = Dataset::new();
-    load_files(ds, vec![file("a.json", RECORDS.as_bytes())]).await;
-    load_files(ds, vec![file("copy-of-a.json", RECORDS.as_bytes())]).await;
+    load_files(ds, with_paths(vec![file("a.json", RECORDS.as_bytes())])).await;
+    load_files(ds, with_paths(vec![file("copy-of-a.json", RECORDS.as_bytes())])).await;
     let totals = ds.store.with_value(|s| s.totals());
     assert_eq!(totals.kept, 2);
     assert_eq!(totals.duplicates, 2);

@@ -1,4 +1,5 @@
-//! The drop zone: the whole page accepts dropped files (leptos-use `use_drop_zone`), and holds
+//! The drop zone: the whole page accepts dropped files and folders (leptos-use `use_drop_zone`;
+//! folders are walked by `folders`), and holds
 //! the hidden file and folder pickers that the "Open" buttons (labels) trigger.
 
 use leptos::html::{Div, Input};
@@ -7,7 +8,8 @@ use leptos::task::spawn_local;
 use leptos_use::{use_drop_zone_with_options, UseDropZoneEvent, UseDropZoneOptions, UseDropZoneReturn};
 use wasm_bindgen::JsCast;
 
-use crate::loader::load_files;
+use crate::folders::{files_under, take_drop_entries};
+use crate::loader::{load_files, with_paths};
 use crate::state::Dataset;
 
 /// `id`s of the pickers, for `<label for=…>` buttons elsewhere on the page.
@@ -26,8 +28,16 @@ pub fn DropZone(children: Children) -> impl IntoView {
     let UseDropZoneReturn { is_over_drop_zone, .. } = use_drop_zone_with_options(
         zone,
         UseDropZoneOptions::default().on_drop(move |ev: UseDropZoneEvent| {
-            if !ev.files.is_empty() {
-                spawn_local(load_files(ds, ev.files));
+            // Folders come only as entries, taken now, during the event, and walked afterwards.
+            match take_drop_entries(&ev.event) {
+                Some(entries) => spawn_local(async move {
+                    match files_under(entries).await {
+                        Ok(files) => load_files(ds, files).await,
+                        Err(_) => load_files(ds, with_paths(ev.files)).await,
+                    }
+                }),
+                None if !ev.files.is_empty() => spawn_local(load_files(ds, with_paths(ev.files))),
+                None => {}
             }
         }),
     );
@@ -40,7 +50,7 @@ pub fn DropZone(children: Children) -> impl IntoView {
         // Clear it, so choosing the same file again is a change too.
         input.set_value("");
         if !files.is_empty() {
-            spawn_local(load_files(ds, files));
+            spawn_local(load_files(ds, with_paths(files)));
         }
     };
     let file_input = NodeRef::<Input>::new();

@@ -32,8 +32,13 @@ pub fn visible_range(scroll_top: f64, viewport: f64, total: usize) -> (usize, us
     (start, end)
 }
 
-/// The scroll offset that brings row position `pos` into a viewport, or None if it is in view.
+/// Height of the sticky header row in CSS pixels; must match `.thead` in style/main.css.
+pub const HEADER_HEIGHT: f64 = 30.0;
+
+/// The scroll offset that brings row position `pos` into a viewport (below the sticky header),
+/// or None if it is in view.
 pub fn scroll_to_show(pos: usize, scroll_top: f64, viewport: f64) -> Option<f64> {
+    let viewport = (viewport - HEADER_HEIGHT).max(ROW_HEIGHT);
     let top = pos as f64 * ROW_HEIGHT;
     if top < scroll_top {
         Some(top)
@@ -125,8 +130,9 @@ pub fn EventTable() -> impl IntoView {
 
     view! {
         <div class="event-table" role="grid" data-testid="event-table" aria-rowcount=move || total().to_string()>
-            <TableHeader template=template />
             <div class="tbody" node_ref=body tabindex="0">
+                // Inside the scroller (sticky), so it scrolls sideways with the rows.
+                <TableHeader template=template />
                 <Show when=move || { total() == 0 }>
                     <div class="no-results" data-testid="no-results">
                         "No events match. Loosen the search, clear the time range, or remove a filter."
@@ -160,9 +166,10 @@ mod tests {
 
     #[test]
     fn scrolling_to_a_row() {
+        // 260px viewport less the 30px header: rows 0..=7 fully visible at the top
         assert_eq!(scroll_to_show(0, 0.0, 260.0), None);
-        assert_eq!(scroll_to_show(9, 0.0, 260.0), None);
-        assert_eq!(scroll_to_show(10, 0.0, 260.0), Some(26.0));
+        assert_eq!(scroll_to_show(7, 0.0, 260.0), None);
+        assert_eq!(scroll_to_show(8, 0.0, 260.0), Some(9.0 * 26.0 - 230.0));
         assert_eq!(scroll_to_show(2, 260.0, 260.0), Some(52.0));
     }
 

@@ -14,8 +14,8 @@ use trailglass_core::query::Histogram as Hist;
 use wasm_bindgen::JsCast;
 
 use crate::charts::{
-    bucket_at, bucket_range, count_ticks, range_label, selection, series_class, series_of, short_count,
-    short_service, stack_bars, time_ticks, Frame, LinearScale,
+    bucket_at, bucket_center, bucket_detail, bucket_range, count_ticks, legend, range_label, selection, short_count,
+    stack_bars, time_axis, Frame, LinearScale,
 };
 use crate::format::{format_count, format_offset};
 
@@ -40,15 +40,7 @@ pub fn Histogram(
         let top = y_ticks.with(|t| t.last().copied().unwrap_or(1));
         data.with(|h| stack_bars(h, &frame.get(), top))
     });
-    let x_ticks = Memo::new(move |_| {
-        let f = frame.get();
-        data.with(|h| {
-            let end = h.start_ms + h.counts.len() as i64 * h.bucket_ms;
-            let x = LinearScale::new((h.start_ms as f64, end as f64), (f.left, f.left + f.plot_w()));
-            let ticks = time_ticks(h.start_ms, end, (f.plot_w() / 90.0) as usize, offset());
-            ticks.into_iter().map(|t| (x.map(t.ms as f64), t.label)).collect::<Vec<_>>()
-        })
-    });
+    let x_ticks = Memo::new(move |_| data.with(|h| time_axis(h, &frame.get(), offset())));
 
     // Pointer state: where the button went down (while dragging) and where the pointer is now,
     // both in px from the chart's left edge.
@@ -89,57 +81,41 @@ pub fn Histogram(
             return None;
         }
         let i = hover.get()?;
-        let (f, off) = (frame.get(), offset());
-        let (start, end) = data.with(|h| bucket_range(h, i));
-        let (total, rows) = data.with(|h| {
-            let series = series_of(h);
-            let rows = series
-                .iter()
-                .enumerate()
-                .filter_map(|(s, (name, v))| {
-                    let c = v.get(i).copied().unwrap_or(0);
-                    (c > 0).then(|| (series_class(s, series.len(), name), short_service(name).to_owned(), c))
-                })
-                .collect::<Vec<_>>();
-            (h.counts.get(i).copied().unwrap_or(0), rows)
-        });
-        let center = f.left + (i as f64 + 0.5) * f.plot_w() / data.with(|h| h.counts.len().max(1)) as f64;
+        let f = frame.get();
+        let ((start, end), (rows, total), n) = data.with(|h| (bucket_range(h, i), bucket_detail(h, i), h.counts.len()));
+        let center = bucket_center(&f, i, n);
         let flip = center > f.width / 2.0;
         let rows = rows
             .into_iter()
-            .map(|(class, name, c)| view! {
-                <div class="tt-row"><span class=format!("swatch {class}")></span><span class="tt-name">{name}</span><span class="tt-n">{format_count(c)}</span></div>
+            .map(|r| view! {
+                <div class="tt-row"><span class=format!("swatch {}", r.class)></span><span class="tt-name">{r.label}</span><span class="tt-n">{format_count(r.count)}</span></div>
             })
             .collect_view();
         Some(view! {
             <div class="chart-tooltip" class:flip=flip data-testid="histogram-tooltip" role="tooltip"
                 style:left=format!("{:.0}px", if flip { center - 10.0 } else { center + 10.0 })
                 style:top=format!("{:.0}px", f.top)>
-                <div class="tt-time">{range_label(start, end, off)}</div>
+                <div class="tt-time">{range_label(start, end, offset())}</div>
                 {rows}
                 <div class="tt-row tt-total"><span class="tt-name">"Total"</span><span class="tt-n">{format_count(total)}</span></div>
             </div>
         })
     };
 
-    let legend = move || {
-        data.with(|h| {
-            let series = series_of(h);
-            let n = series.len();
-            series.iter().enumerate().map(|(s, (name, v))| (series_class(s, n, name), (*name).to_owned(), v.iter().sum::<u64>())).collect::<Vec<_>>()
-        })
-        .into_iter()
-        .map(|(class, name, total)| {
-            let clickable = on_series.is_some() && !matches!(name.as_str(), "other" | "events");
-            let label = short_service(&name).to_owned();
-            view! {
-                <button class="legend-item" disabled=!clickable title=name.clone()
-                    on:click=move |_| if let Some(cb) = on_series { cb.run(name.clone()) }>
-                    <span class=format!("swatch {class}")></span>{label}<span class="muted">{format_count(total)}</span>
-                </button>
-            }
-        })
-        .collect_view()
+    let legend_items = move || {
+        data.with(legend)
+            .into_iter()
+            .map(|e| {
+                let clickable = on_series.is_some() && !matches!(e.name.as_str(), "other" | "events");
+                let name = e.name.clone();
+                view! {
+                    <button class="legend-item" disabled=!clickable title=e.name
+                        on:click=move |_| if let Some(cb) = on_series { cb.run(name.clone()) }>
+                        <span class=format!("swatch {}", e.class)></span>{e.label}<span class="muted">{format_count(e.count)}</span>
+                    </button>
+                }
+            })
+            .collect_view()
     };
     let caption = move || local_offset.get().map_or_else(|| "UTC".to_owned(), format_offset);
 
@@ -179,10 +155,12 @@ pub fn Histogram(
                     {tooltip}
                 </Show>
             </div>
-            <div class="legend">
-                {legend}
-                <span class="axis-caption" data-testid="histogram-tz">{caption}</span>
-            </div>
+            <Show when=move || !empty.get()>
+                <div class="legend">
+                    {legend_items}
+                    <span class="axis-caption" data-testid="histogram-tz">{caption}</span>
+                </div>
+            </Show>
         </div>
     }
 }

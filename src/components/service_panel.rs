@@ -1,7 +1,7 @@
 //! The per-service overview of the current result: one card per service (most events first),
 //! with its share of the events, errors and error rate, top actions and callers, first and last
 //! seen, and a sparkline of its events over time. Every name, action and caller is a button that
-//! hands a query clause (quoted by [`crate::charts::clause`]) to `on_filter`.
+//! hands a query clause (quoted by [`crate::clauses::field_clause`]) to `on_filter`.
 //!
 //! The sparkline is the service's series in the histogram (split by service); services beyond the
 //! histogram's top series (summed there as "other") have none. Labels from the data are text nodes.
@@ -9,7 +9,9 @@
 use leptos::prelude::*;
 use trailglass_core::query::{Histogram, ServiceSummary};
 
-use crate::charts::{clause, percent, series_class, short_service, sparkline_points};
+use crate::charts::{percent, series_class, sparkline_points};
+use crate::clauses::field_clause;
+use crate::columns::short_service;
 use crate::format::{format_count, format_time};
 
 /// Cards shown; the rest are counted in a note.
@@ -20,6 +22,7 @@ const SPARK_H: f64 = 24.0;
 
 /// A `(label, count, query clause)` list as clickable lines.
 fn top_list(title: &'static str, items: Vec<(String, u64, String)>, on_filter: Callback<String>) -> impl IntoView {
+    let none = items.is_empty().then(|| view! { <li class="muted">"—"</li> });
     let lines = items
         .into_iter()
         .map(|(label, n, q)| {
@@ -31,7 +34,7 @@ fn top_list(title: &'static str, items: Vec<(String, u64, String)>, on_filter: C
             }
         })
         .collect_view();
-    view! { <div class="svc-top"><h4>{title}</h4><ul>{lines}</ul></div> }
+    view! { <div class="svc-top"><h4>{title}</h4><ul>{lines}{none}</ul></div> }
 }
 
 #[component]
@@ -66,18 +69,18 @@ pub fn ServicePanel(
                 })
             })
         };
-        let service_q = clause("service", &svc);
+        let service_q = field_clause("service", &svc, false);
         let actions = s
             .top_actions
             .iter()
             .take(TOP)
-            .map(|(a, n)| (a.clone(), *n, format!("{service_q} {}", clause("action", a))))
+            .map(|(a, n)| (a.clone(), *n, format!("{service_q} {}", field_clause("action", a, false))))
             .collect();
         let callers = s
             .top_callers
             .iter()
             .take(TOP)
-            .map(|(u, n)| (if u.is_empty() { "(none)".to_owned() } else { u.clone() }, *n, clause("user", u)))
+            .map(|(u, n)| (if u.is_empty() { "(none)".to_owned() } else { u.clone() }, *n, field_clause("user", u, false)))
             .collect();
         let seen = move || {
             let off = local_offset.get().unwrap_or(0);
@@ -86,6 +89,7 @@ pub fn ServicePanel(
                 _ => "no event times".to_owned(),
             }
         };
+        let has_errors = s.errors > 0;
         let errors = format!("{} errors · {}", format_count(s.errors), percent(s.error_rate));
         view! {
             <article class="service-card" data-testid="service-card" data-service=svc.clone()>
@@ -98,7 +102,7 @@ pub fn ServicePanel(
                 <div class="share" title=format!("{share:.1}% of events")>
                     <div class="share-fill" style:width=format!("{share:.2}%")></div>
                 </div>
-                <div class="svc-errors" class:has-errors=s.errors > 0>{errors}</div>
+                <div class="svc-errors" class:has-errors=has_errors>{errors}</div>
                 {spark}
                 <div class="svc-tops">
                     {top_list("Top actions", actions, on_filter)}

@@ -147,3 +147,23 @@ test('the time-zone toggle switches between UTC and local time with the offset s
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });
+
+test('a folder chosen with the folder picker is read recursively, and the counts reconcile', async (t) => {
+  const app = await openApp(browser);
+  try {
+    const dir = 'cribl-aws-cloudtrail-logs';
+    const rels = [...expected.keys()].filter((k) => k.startsWith(`${dir}/`));
+    const read = rels.reduce((n, rel) => n + expected.get(rel), 0);
+    await app.page.setInputFiles(`${tid('drop-zone')} input[webkitdirectory]`, join(CORPUS, dir));
+    await app.page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n, [tid('file-status'), rels.length]);
+    await waitLoaded(app.page);
+    const kept = await count(app.page, 'loaded-count');
+    const dups = await app.page.locator(tid('duplicate-count')).count() ? await count(app.page, 'duplicate-count') : 0;
+    const rejected = await app.page.locator(tid('rejected-count')).count() ? await count(app.page, 'rejected-count') : 0;
+    assert.ok(kept + dups + rejected >= read, `read ${kept}+${dups}+${rejected} of at least ${read}`);
+    assert.ok(dups >= expected.get(`${RECON}/${gz[0].rel.split('/').pop()}`), 'the .json.gz copies are duplicates');
+    const paths = await app.page.$$eval(tid('file-status'), (els) => els.map((e) => e.getAttribute('title')));
+    assert.ok(paths.some((p) => p.includes('reconstructed_s3_objects/')), `nested paths kept: ${paths[0]}`);
+    await assertClean(t, app, assert);
+  } finally { await app.close(); }
+});

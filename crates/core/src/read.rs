@@ -45,12 +45,22 @@ fn is_zip(b: &[u8]) -> bool {
 
 fn new_report(path: &str, member: Option<String>, bytes: u64, compressed: bool) -> FileReport {
     let aws_key = parse_aws_key(member.as_deref().unwrap_or(path)).or_else(|| parse_aws_key(path));
-    FileReport { path: path.to_string(), member, bytes, compressed, aws_key, ..FileReport::default() }
+    FileReport {
+        path: path.to_string(),
+        member,
+        bytes,
+        compressed,
+        aws_key,
+        ..FileReport::default()
+    }
 }
 
 /// Bytes still allowed for one more file, and which limit binds.
 fn budget(store: &Store) -> (u64, &'static str) {
-    let total_left = store.limits.max_total_bytes.saturating_sub(store.total_bytes);
+    let total_left = store
+        .limits
+        .max_total_bytes
+        .saturating_sub(store.total_bytes);
     if total_left < store.limits.max_file_bytes {
         (total_left, "total")
     } else {
@@ -61,15 +71,28 @@ fn budget(store: &Store) -> (u64, &'static str) {
 fn limit_error(which: &str, limit: u64, what: &str) -> ReadError {
     ReadError::new(format!(
         "{what} is larger than the {which} limit of {limit} bytes (decompressed); not read{}",
-        if what.contains("compressed") { " (possible decompression bomb)" } else { "" }
+        if what.contains("compressed") {
+            " (possible decompression bomb)"
+        } else {
+            ""
+        }
     ))
 }
 
-fn ingest_member(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8], compressed: bool, depth: u32) {
+fn ingest_member(
+    store: &mut Store,
+    path: &str,
+    member: Option<String>,
+    bytes: &[u8],
+    compressed: bool,
+    depth: u32,
+) {
     if (is_gzip(bytes) || is_zip(bytes)) && depth >= MAX_ARCHIVE_DEPTH {
         let mut rep = new_report(path, member, bytes.len() as u64, compressed);
         rep.format = "archive".into();
-        rep.error = Some(ReadError::new(format!("archives nested deeper than {MAX_ARCHIVE_DEPTH} levels; not read")));
+        rep.error = Some(ReadError::new(format!(
+            "archives nested deeper than {MAX_ARCHIVE_DEPTH} levels; not read"
+        )));
         store.files.push(rep);
         return;
     }
@@ -96,7 +119,10 @@ fn ingest_member(store: &mut Store, path: &str, member: Option<String>, bytes: &
             ingest_member(store, path, member, &data, true, depth + 1);
             for r in store.files.iter_mut().skip(before) {
                 if r.error.is_none() {
-                    r.error = Some(ReadError::new(format!("gzip: {e} (after {} decompressed bytes)", data.len())));
+                    r.error = Some(ReadError::new(format!(
+                        "gzip: {e} (after {} decompressed bytes)",
+                        data.len()
+                    )));
                 }
             }
             return;
@@ -134,7 +160,10 @@ fn gunzip(bytes: &[u8], limit: u64) -> (Vec<u8>, Option<std::io::Error>) {
         .and_then(|i| bytes.get(i..))
         .and_then(|s| <[u8; 4]>::try_from(s).ok())
         .map_or(0, |a| u64::from(u32::from_le_bytes(a)));
-    let hint = isize_hint.min(bytes.len() as u64 * 1032).min(limit.saturating_add(1)).min(1 << 31);
+    let hint = isize_hint
+        .min(bytes.len() as u64 * 1032)
+        .min(limit.saturating_add(1))
+        .min(1 << 31);
     let mut out = Vec::with_capacity(hint as usize);
     let dec = flate2::read::MultiGzDecoder::new(bytes);
     let res = dec.take(limit.saturating_add(1)).read_to_end(&mut out);
@@ -155,7 +184,11 @@ fn read_zip(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8],
     if archive.len() > store.limits.max_archive_members {
         return whole_error(
             store,
-            format!("zip archive has {} members, more than the limit of {}", archive.len(), store.limits.max_archive_members),
+            format!(
+                "zip archive has {} members, more than the limit of {}",
+                archive.len(),
+                store.limits.max_archive_members
+            ),
         );
     }
     let before = store.files.len();
@@ -171,14 +204,20 @@ fn read_zip(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8],
                 continue;
             }
         };
-        let name = f.name().map(|n| n.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(f.name_raw()).into_owned());
+        let name = f
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(f.name_raw()).into_owned());
         if f.is_dir() || name.starts_with("__MACOSX/") {
             continue;
         }
         let full = join_member(&member, &name);
         let compressed = f.compression() != zip::CompressionMethod::Stored;
-        let mut data = Vec::with_capacity(f.size().min(limit.saturating_add(1)).min(64 << 20) as usize);
-        let res = (&mut f).take(limit.saturating_add(1)).read_to_end(&mut data);
+        let mut data =
+            Vec::with_capacity(f.size().min(limit.saturating_add(1)).min(64 << 20) as usize);
+        let res = (&mut f)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut data);
         drop(f);
         if data.len() as u64 > limit {
             let mut rep = new_report(path, Some(full), data.len() as u64, compressed);
@@ -191,7 +230,10 @@ fn read_zip(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8],
         if let Err(e) = res {
             for r in store.files.iter_mut().skip(start) {
                 if r.error.is_none() {
-                    r.error = Some(ReadError::new(format!("zip member damaged: {e} (after {} bytes)", data.len())));
+                    r.error = Some(ReadError::new(format!(
+                        "zip member damaged: {e} (after {} bytes)",
+                        data.len()
+                    )));
                 }
             }
         }
@@ -311,7 +353,11 @@ impl<'s, 't> Reader<'s, 't> {
         self.rep.events += 1;
         self.rep.rejected += 1;
         let n = self.reasons.len();
-        let key = if self.reasons.contains_key(&reason) || n < MAX_REASONS { reason } else { "other reasons".to_string() };
+        let key = if self.reasons.contains_key(&reason) || n < MAX_REASONS {
+            reason
+        } else {
+            "other reasons".to_string()
+        };
         if let Some(e) = self.reasons.get_mut(&key) {
             e.0 += 1;
         } else {
@@ -351,13 +397,21 @@ impl<'s, 't> Reader<'s, 't> {
             Some(_) => {
                 self.rep.format = "not JSON".into();
                 let head = text.get(..512.min(text.len())).unwrap_or_default();
-                let binary = head.iter().any(|&b| b == 0 || (b < 0x20 && !scan::is_ws(b)));
+                let binary = head
+                    .iter()
+                    .any(|&b| b == 0 || (b < 0x20 && !scan::is_ws(b)));
                 let why = if binary {
                     "binary data, not JSON".to_string()
                 } else {
                     let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-                    let line = String::from_utf8_lossy(line.get(..60.min(line.len())).unwrap_or_default()).into_owned();
-                    let kind = if line.contains(',') { "text (CSV?)" } else { "text" };
+                    let line =
+                        String::from_utf8_lossy(line.get(..60.min(line.len())).unwrap_or_default())
+                            .into_owned();
+                    let kind = if line.contains(',') {
+                        "text (CSV?)"
+                    } else {
+                        "text"
+                    };
                     format!("{kind}, not JSON: starts with `{}`", line.trim())
                 };
                 self.rep.skipped = Some(why);
@@ -367,7 +421,14 @@ impl<'s, 't> Reader<'s, 't> {
 
     /// Reads a JSON text (a file, or JSON found inside a string) starting at `start`.
     /// Returns the number of events and digests found.
-    fn read_document(&mut self, doc: &[u8], start: usize, origin: Origin, depth: u32, top: bool) -> u64 {
+    fn read_document(
+        &mut self,
+        doc: &[u8],
+        start: usize,
+        origin: Origin,
+        depth: u32,
+        top: bool,
+    ) -> u64 {
         let (mut found, end) = match doc.get(start) {
             Some(b'{') => self.read_object_top(doc, start, origin, depth, top),
             Some(b'[') => {
@@ -392,7 +453,8 @@ impl<'s, 't> Reader<'s, 't> {
         if depth == 0 {
             self.rep.format = "NDJSON".into();
         }
-        let first_one_line = memchr::memchr(b'\n', doc.get(start..end).unwrap_or_default()).is_none();
+        let first_one_line =
+            memchr::memchr(b'\n', doc.get(start..end).unwrap_or_default()).is_none();
         if first_one_line {
             found += self.read_lines(doc, next, origin, depth, top);
         } else {
@@ -401,10 +463,18 @@ impl<'s, 't> Reader<'s, 't> {
         found
     }
 
-    fn read_lines(&mut self, doc: &[u8], mut i: usize, origin: Origin, depth: u32, top: bool) -> u64 {
+    fn read_lines(
+        &mut self,
+        doc: &[u8],
+        mut i: usize,
+        origin: Origin,
+        depth: u32,
+        top: bool,
+    ) -> u64 {
         let mut found = 0;
         while i < doc.len() {
-            let le = memchr::memchr(b'\n', doc.get(i..).unwrap_or_default()).map_or(doc.len(), |k| i + k);
+            let le = memchr::memchr(b'\n', doc.get(i..).unwrap_or_default())
+                .map_or(doc.len(), |k| i + k);
             let line = doc.get(..le).unwrap_or_default();
             let s = skip_ws(line, i);
             if s < le {
@@ -414,7 +484,10 @@ impl<'s, 't> Reader<'s, 't> {
                         if after < le {
                             if top {
                                 let p = (origin, after);
-                                self.reject("extra characters after a JSON value on this line".into(), p);
+                                self.reject(
+                                    "extra characters after a JSON value on this line".into(),
+                                    p,
+                                );
                             }
                         } else {
                             found += self.process_element(doc, s, e, ws, origin, depth, top);
@@ -424,7 +497,9 @@ impl<'s, 't> Reader<'s, 't> {
                         if top {
                             let p = (origin, err.byte);
                             let what = match line.get(s) {
-                                Some(b'{') | Some(b'[') | Some(b'"') => format!("invalid JSON: {}", err.message),
+                                Some(b'{') | Some(b'[') | Some(b'"') => {
+                                    format!("invalid JSON: {}", err.message)
+                                }
                                 _ => "line is not JSON".to_string(),
                             };
                             self.reject(what, p);
@@ -437,7 +512,14 @@ impl<'s, 't> Reader<'s, 't> {
         found
     }
 
-    fn read_concatenated(&mut self, doc: &[u8], mut i: usize, origin: Origin, depth: u32, top: bool) -> u64 {
+    fn read_concatenated(
+        &mut self,
+        doc: &[u8],
+        mut i: usize,
+        origin: Origin,
+        depth: u32,
+        top: bool,
+    ) -> u64 {
         let mut found = 0;
         loop {
             i = skip_ws(doc, i);
@@ -466,7 +548,14 @@ impl<'s, 't> Reader<'s, 't> {
     }
 
     /// A top-level object: a Records file, a single event, a digest or a wrapper.
-    fn read_object_top(&mut self, doc: &[u8], open: usize, origin: Origin, depth: u32, top: bool) -> (u64, Option<usize>) {
+    fn read_object_top(
+        &mut self,
+        doc: &[u8],
+        open: usize,
+        origin: Origin,
+        depth: u32,
+        top: bool,
+    ) -> (u64, Option<usize>) {
         let mut it = ObjectIter::new(open);
         let mut found = 0;
         let mut had_records = false;
@@ -476,7 +565,8 @@ impl<'s, 't> Reader<'s, 't> {
             match it.next(doc) {
                 Ok(None) => break,
                 Ok(Some((ks, ke, vs))) => {
-                    if !had_records && key_is(doc, ks, ke, "Records") && doc.get(vs) == Some(&b'[') {
+                    if !had_records && key_is(doc, ks, ke, "Records") && doc.get(vs) == Some(&b'[')
+                    {
                         had_records = true;
                         self.set_format(depth, "Records");
                         let (n, end) = self.read_array_as(doc, vs, origin, depth, true, true);
@@ -521,13 +611,21 @@ impl<'s, 't> Reader<'s, 't> {
         if let Some(w) = wrapper {
             self.set_format(depth, w);
         }
-        let ws = done.iter().any(|d| d.2) || memchr::memchr3(b' ', b'\n', b'\t', doc.get(open..end).unwrap_or_default()).is_some();
+        let ws = done.iter().any(|d| d.2)
+            || memchr::memchr3(b' ', b'\n', b'\t', doc.get(open..end).unwrap_or_default())
+                .is_some();
         found += self.process_element(doc, open, end, ws, origin, depth, top);
         (found, Some(end))
     }
 
     /// After an error inside an object that is not a Records file: search its complete values.
-    fn salvage(&mut self, doc: &[u8], done: &[(usize, usize, bool)], origin: Origin, depth: u32) -> u64 {
+    fn salvage(
+        &mut self,
+        doc: &[u8],
+        done: &[(usize, usize, bool)],
+        origin: Origin,
+        depth: u32,
+    ) -> u64 {
         let mut n = 0;
         for &(s, e, ws) in done {
             n += self.walk_value(doc, s, e, ws, origin, depth + 1, false);
@@ -537,21 +635,43 @@ impl<'s, 't> Reader<'s, 't> {
 
     /// Reads an array element by element. `slots`: each element is a record slot (non-events are
     /// rejected) rather than something inside a wrapper.
-    fn read_array(&mut self, doc: &[u8], open: usize, origin: Origin, depth: u32, slots: bool) -> (u64, Option<usize>) {
+    fn read_array(
+        &mut self,
+        doc: &[u8],
+        open: usize,
+        origin: Origin,
+        depth: u32,
+        slots: bool,
+    ) -> (u64, Option<usize>) {
         self.read_array_as(doc, open, origin, depth, slots, self.strict)
     }
 
     /// `strict`: elements are Records entries; objects that are not events are rejected rather
     /// than skipped with a note.
     #[allow(clippy::too_many_arguments)]
-    fn read_array_as(&mut self, doc: &[u8], open: usize, origin: Origin, depth: u32, slots: bool, strict: bool) -> (u64, Option<usize>) {
+    fn read_array_as(
+        &mut self,
+        doc: &[u8],
+        open: usize,
+        origin: Origin,
+        depth: u32,
+        slots: bool,
+        strict: bool,
+    ) -> (u64, Option<usize>) {
         let saved = std::mem::replace(&mut self.strict, strict);
         let r = self.read_array_inner(doc, open, origin, depth, slots);
         self.strict = saved;
         r
     }
 
-    fn read_array_inner(&mut self, doc: &[u8], open: usize, origin: Origin, depth: u32, slots: bool) -> (u64, Option<usize>) {
+    fn read_array_inner(
+        &mut self,
+        doc: &[u8],
+        open: usize,
+        origin: Origin,
+        depth: u32,
+        slots: bool,
+    ) -> (u64, Option<usize>) {
         let mut it = ArrayIter::new(open);
         let mut found = 0;
         loop {
@@ -573,7 +693,8 @@ impl<'s, 't> Reader<'s, 't> {
             // Fast path: one typed parse that also tells where the record ends (serde_json's
             // stream byte offset), no separate scan. Anything unusual goes the scanner way.
             if doc.get(s) == Some(&b'{') {
-                let mut sd = serde_json::Deserializer::from_slice(doc.get(s..).unwrap_or_default()).into_iter::<record::Ev>();
+                let mut sd = serde_json::Deserializer::from_slice(doc.get(s..).unwrap_or_default())
+                    .into_iter::<record::Ev>();
                 if let Some(Ok(ev)) = sd.next() {
                     let e = s + sd.byte_offset();
                     it.set_end(e);
@@ -598,7 +719,16 @@ impl<'s, 't> Reader<'s, 't> {
     /// One value that should be (or contain) events. `slot`: a record position (Records element,
     /// array element, NDJSON line) where anything unreadable is rejected and counted.
     #[allow(clippy::too_many_arguments)]
-    fn process_element(&mut self, doc: &[u8], s: usize, e: usize, ws: bool, origin: Origin, depth: u32, slot: bool) -> u64 {
+    fn process_element(
+        &mut self,
+        doc: &[u8],
+        s: usize,
+        e: usize,
+        ws: bool,
+        origin: Origin,
+        depth: u32,
+        slot: bool,
+    ) -> u64 {
         let slice = doc.get(s..e).unwrap_or_default();
         match slice.first() {
             Some(b'{') => {}
@@ -678,7 +808,10 @@ impl<'s, 't> Reader<'s, 't> {
         if n == 0 && slot {
             if self.strict {
                 let p = (origin, s);
-                self.reject("not a CloudTrail event (no eventName, eventSource, eventTime…)".into(), p);
+                self.reject(
+                    "not a CloudTrail event (no eventName, eventSource, eventTime…)".into(),
+                    p,
+                );
             } else {
                 self.other_objects += 1;
                 if self.first_other.is_none() {
@@ -693,7 +826,16 @@ impl<'s, 't> Reader<'s, 't> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn walk_value(&mut self, doc: &[u8], s: usize, e: usize, ws: bool, origin: Origin, depth: u32, slot: bool) -> u64 {
+    fn walk_value(
+        &mut self,
+        doc: &[u8],
+        s: usize,
+        e: usize,
+        ws: bool,
+        origin: Origin,
+        depth: u32,
+        slot: bool,
+    ) -> u64 {
         match doc.get(s) {
             Some(b'{') | Some(b'[') => self.process_element(doc, s, e, ws, origin, depth, slot),
             Some(b'"') => self.read_string(doc, s, e, origin, depth + 1),
@@ -742,7 +884,9 @@ impl<'s, 't> Reader<'s, 't> {
         loop {
             match inner.get(i) {
                 Some(b' ') | Some(b'\t') | Some(b'\r') | Some(b'\n') => i += 1,
-                Some(b'\\') if matches!(inner.get(i + 1), Some(b'n') | Some(b'r') | Some(b't')) => i += 2,
+                Some(b'\\') if matches!(inner.get(i + 1), Some(b'n') | Some(b'r') | Some(b't')) => {
+                    i += 2
+                }
                 Some(b'{') | Some(b'[') => break,
                 _ => return 0,
             }
@@ -759,7 +903,7 @@ impl<'s, 't> Reader<'s, 't> {
         self.read_document(bytes, start, inner_origin, depth, false)
     }
 
-    fn add_event(&mut self, slice: &[u8], ws: bool, fields: Fields<'_>, origin: Origin, s: usize) {
+    fn add_event(&mut self, slice: &[u8], _ws: bool, fields: Fields<'_>, origin: Origin, s: usize) {
         if slice.len() > self.max_record {
             let p = (origin, s);
             let limit = self.max_record;
@@ -774,7 +918,9 @@ impl<'s, 't> Reader<'s, 't> {
         if fields.bad_event_time {
             self.bad_time += 1;
         }
-        let compact: &[u8] = if ws {
+        // Same rule on every path (stream fast path or scanner), so copies read through
+        // different shapes normalize identically; `_ws` (the scanner's exact answer) is unused.
+        let compact: &[u8] = if scan::looks_spaced(slice) {
             compact_into(slice, &mut self.buf);
             &self.buf
         } else {
@@ -799,20 +945,34 @@ impl<'s, 't> Reader<'s, 't> {
         reasons.sort_by_key(|r| (r.1).2);
         self.rep.rejections = reasons
             .into_iter()
-            .map(|(reason, (count, first, _))| Rejection { reason, count, first })
+            .map(|(reason, (count, first, _))| Rejection {
+                reason,
+                count,
+                first,
+            })
             .collect();
         let mut notes = Vec::new();
         if self.missing_commas > 0 {
-            let at = self.first_missing_comma.map(|p| format!(" (first at {p})")).unwrap_or_default();
+            let at = self
+                .first_missing_comma
+                .map(|p| format!(" (first at {p})"))
+                .unwrap_or_default();
             notes.push(format!(
                 "recovered {} record{} that had no comma before {}{at}",
                 self.missing_commas,
                 if self.missing_commas == 1 { "" } else { "s" },
-                if self.missing_commas == 1 { "it" } else { "them" }
+                if self.missing_commas == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
             ));
         }
         if self.bad_time > 0 {
-            notes.push(format!("{} events had an unreadable eventTime", self.bad_time));
+            notes.push(format!(
+                "{} events had an unreadable eventTime",
+                self.bad_time
+            ));
         }
         for (name, n) in &self.fallbacks {
             notes.push(format!("{n} events had no usable eventTime; used {name}"));
@@ -821,14 +981,25 @@ impl<'s, 't> Reader<'s, 't> {
             notes.push(format!("{} events have no usable time", self.no_time));
         }
         if self.bad_utf8 > 0 {
-            notes.push(format!("{} events had invalid UTF-8, replaced with �", self.bad_utf8));
+            notes.push(format!(
+                "{} events had invalid UTF-8, replaced with �",
+                self.bad_utf8
+            ));
         }
         if self.other_objects > 0 {
-            let at = self.first_other.map(|p| format!(" (first at {p})")).unwrap_or_default();
-            notes.push(format!("skipped {} JSON objects that hold no CloudTrail event{at}", self.other_objects));
+            let at = self
+                .first_other
+                .map(|p| format!(" (first at {p})"))
+                .unwrap_or_default();
+            notes.push(format!(
+                "skipped {} JSON objects that hold no CloudTrail event{at}",
+                self.other_objects
+            ));
         }
         if self.too_deep {
-            notes.push(format!("JSON nested deeper than {MAX_WALK_DEPTH} levels was not searched for events"));
+            notes.push(format!(
+                "JSON nested deeper than {MAX_WALK_DEPTH} levels was not searched for events"
+            ));
         }
         self.rep.notes.splice(0..0, notes);
         let rep = &mut self.rep;

@@ -13,7 +13,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::Deserialize;
 
 use crate::store::{Column, NCOLS};
@@ -344,7 +346,10 @@ impl<'a> Ev<'a> {
                 }
             }
         }
-        let is_insight = self.event_type.as_ref().is_some_and(|t| t.as_str() == "AwsCloudTrailInsight");
+        let is_insight = self
+            .event_type
+            .as_ref()
+            .is_some_and(|t| t.as_str() == "AwsCloudTrailInsight");
         let category = match (&self.event_category, is_insight) {
             (Some(c), _) if !c.0.is_empty() => c.0.clone(),
             (_, true) => Cow::Borrowed("Insight"),
@@ -401,7 +406,10 @@ impl UserIdentity<'_> {
         let session_context = match self.session_context {
             Some(Obj::Map(sc)) => Some(Obj::Map(SessionContext {
                 session_issuer: match sc.session_issuer {
-                    Some(Obj::Map(i)) => Some(Obj::Map(Issuer { user_name: o(i.user_name), arn: o(i.arn) })),
+                    Some(Obj::Map(i)) => Some(Obj::Map(Issuer {
+                        user_name: o(i.user_name),
+                        arn: o(i.arn),
+                    })),
                     _ => None,
                 },
             })),
@@ -435,8 +443,12 @@ fn identity<'a>(f: &mut Fields<'a>, ui: UserIdentity<'a>) {
     let arn_tail = ui.arn.as_ref().and_then(|a| {
         let tail_of = |a: &str| a.rfind(['/', ':']).map(|i| i + 1).filter(|&i| i < a.len());
         match &a.0 {
-            Cow::Borrowed(b) => tail_of(b).and_then(|i| b.get(i..)).map(|t| S(Cow::Borrowed(t), false)),
-            Cow::Owned(o) => tail_of(o).and_then(|i| o.get(i..)).map(|t| S(Cow::Owned(t.to_owned()), false)),
+            Cow::Borrowed(b) => tail_of(b)
+                .and_then(|i| b.get(i..))
+                .map(|t| S(Cow::Borrowed(t), false)),
+            Cow::Owned(o) => tail_of(o)
+                .and_then(|i| o.get(i..))
+                .map(|t| S(Cow::Owned(t.to_owned()), false)),
         }
     });
     let user = nonempty(ui.user_name)
@@ -472,12 +484,15 @@ pub fn parse_lenient(bytes: &[u8]) -> Result<Option<(Kind, Fields<'static>)>, se
     let ev = Ev::deserialize(&v)?;
     let kind = ev.kind();
     let f = ev.fields();
-    Ok(Some((kind, Fields {
-        values: f.values.map(|c| Cow::Owned(c.into_owned())),
-        time_ms: f.time_ms,
-        time_from: f.time_from,
-        bad_event_time: f.bad_event_time,
-    })))
+    Ok(Some((
+        kind,
+        Fields {
+            values: f.values.map(|c| Cow::Owned(c.into_owned())),
+            time_ms: f.time_ms,
+            time_from: f.time_from,
+            bad_event_time: f.bad_event_time,
+        },
+    )))
 }
 
 #[cfg(test)]
@@ -506,12 +521,15 @@ mod tests {
     fn duplicate_keys_need_lenient() {
         let j = br#"{"eventName":"A","eventName":"B","eventSource":"x"}"#;
         assert!(parse(j).is_err());
-        let (k, f) = parse_lenient(j).ok().flatten().unwrap_or((Kind::Other, Fields {
-            values: Default::default(),
-            time_ms: None,
-            time_from: TimeFrom::Missing,
-            bad_event_time: false,
-        }));
+        let (k, f) = parse_lenient(j).ok().flatten().unwrap_or((
+            Kind::Other,
+            Fields {
+                values: Default::default(),
+                time_ms: None,
+                time_from: TimeFrom::Missing,
+                bad_event_time: false,
+            },
+        ));
         assert_eq!(k, Kind::Event);
         assert_eq!(f.get(Column::Action), "B");
     }

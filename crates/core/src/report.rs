@@ -25,13 +25,21 @@ impl Position {
         let before = text.get(..byte).unwrap_or_default();
         let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        Position { line, column: (byte - line_start) as u64 + 1, byte: byte as u64 }
+        Position {
+            line,
+            column: (byte - line_start) as u64 + 1,
+            byte: byte as u64,
+        }
     }
 }
 
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {} column {} (byte {})", self.line, self.column, self.byte)
+        write!(
+            f,
+            "line {} column {} (byte {})",
+            self.line, self.column, self.byte
+        )
     }
 }
 
@@ -44,10 +52,16 @@ pub struct ReadError {
 
 impl ReadError {
     pub fn new(message: impl Into<String>) -> Self {
-        ReadError { message: message.into(), position: None }
+        ReadError {
+            message: message.into(),
+            position: None,
+        }
     }
     pub fn at(message: impl Into<String>, position: Position) -> Self {
-        ReadError { message: message.into(), position: Some(position) }
+        ReadError {
+            message: message.into(),
+            position: Some(position),
+        }
     }
 }
 
@@ -202,13 +216,24 @@ pub fn parse_aws_key(path: &str) -> Option<AwsKey> {
                 let region = parts.get(j + 2).map(|s| s.to_string()).unwrap_or_default();
                 let date = match (parts.get(j + 3), parts.get(j + 4), parts.get(j + 5)) {
                     (Some(y), Some(m), Some(d))
-                        if y.len() == 4 && m.len() == 2 && d.len() == 2 && [y, m, d].iter().all(|s| s.bytes().all(|b| b.is_ascii_digit())) =>
+                        if y.len() == 4
+                            && m.len() == 2
+                            && d.len() == 2
+                            && [y, m, d]
+                                .iter()
+                                .all(|s| s.bytes().all(|b| b.is_ascii_digit())) =>
                     {
                         format!("{y}-{m}-{d}")
                     }
                     _ => String::new(),
                 };
-                return Some(AwsKey { account: account.to_string(), region, date, org, digest: kind.contains("Digest") });
+                return Some(AwsKey {
+                    account: account.to_string(),
+                    region,
+                    date,
+                    org,
+                    digest: kind.contains("Digest"),
+                });
             }
         }
     }
@@ -224,7 +249,20 @@ pub fn parse_aws_key(path: &str) -> Option<AwsKey> {
     let date = fields
         .get(3)
         .filter(|s| s.len() >= 8 && s.as_bytes().iter().take(8).all(|b| b.is_ascii_digit()))
-        .and_then(|s| Some(format!("{}-{}-{}", s.get(0..4)?, s.get(4..6)?, s.get(6..8)?)))
+        .and_then(|s| {
+            Some(format!(
+                "{}-{}-{}",
+                s.get(0..4)?,
+                s.get(4..6)?,
+                s.get(6..8)?
+            ))
+        })
         .unwrap_or_default();
-    Some(AwsKey { account: account.to_string(), region, date, org: None, digest: kind.contains("Digest") })
+    Some(AwsKey {
+        account: account.to_string(),
+        region,
+        date,
+        org: None,
+        digest: kind.contains("Digest"),
+    })
 }

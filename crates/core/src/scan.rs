@@ -22,7 +22,10 @@ pub struct ScanError {
 
 impl ScanError {
     fn new(message: impl Into<String>, byte: usize) -> Self {
-        ScanError { message: message.into(), byte }
+        ScanError {
+            message: message.into(),
+            byte,
+        }
     }
 }
 
@@ -58,7 +61,12 @@ pub fn string_end(text: &[u8], i: usize) -> Result<usize, ScanError> {
                     return Ok(at + 1);
                 }
             }
-            None => return Err(ScanError::new("unterminated string (end of input)", text.len())),
+            None => {
+                return Err(ScanError::new(
+                    "unterminated string (end of input)",
+                    text.len(),
+                ))
+            }
         }
     }
 }
@@ -68,12 +76,19 @@ pub fn string_end(text: &[u8], i: usize) -> Result<usize, ScanError> {
 /// `stack` is a reusable buffer.
 pub fn value_end(text: &[u8], i: usize, stack: &mut Vec<u8>) -> Result<(usize, bool), ScanError> {
     match text.get(i) {
-        None => Err(ScanError::new("unexpected end of input, expected a value", i)),
+        None => Err(ScanError::new(
+            "unexpected end of input, expected a value",
+            i,
+        )),
         Some(b'"') => Ok((string_end(text, i)?, false)),
         Some(b'{') | Some(b'[') => container_end(text, i, stack),
-        Some(b'}') | Some(b']') | Some(b',') | Some(b':') => {
-            Err(ScanError::new(format!("expected a value, found `{}`", char::from(text.get(i).copied().unwrap_or(b'?'))), i))
-        }
+        Some(b'}') | Some(b']') | Some(b',') | Some(b':') => Err(ScanError::new(
+            format!(
+                "expected a value, found `{}`",
+                char::from(text.get(i).copied().unwrap_or(b'?'))
+            ),
+            i,
+        )),
         Some(_) => {
             let mut j = i;
             while let Some(&b) = text.get(j) {
@@ -99,7 +114,10 @@ fn container_end(text: &[u8], i: usize, stack: &mut Vec<u8>) -> Result<(usize, b
             }
             b'{' | b'[' => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(ScanError::new(format!("nesting deeper than {MAX_DEPTH} levels"), j));
+                    return Err(ScanError::new(
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                        j,
+                    ));
                 }
                 stack.push(if b == b'{' { b'}' } else { b']' });
             }
@@ -108,7 +126,11 @@ fn container_end(text: &[u8], i: usize, stack: &mut Vec<u8>) -> Result<(usize, b
                     Some(want) if want == b => {}
                     Some(want) => {
                         return Err(ScanError::new(
-                            format!("expected `{}` but found `{}`", char::from(want), char::from(b)),
+                            format!(
+                                "expected `{}` but found `{}`",
+                                char::from(want),
+                                char::from(b)
+                            ),
                             j,
                         ))
                     }
@@ -127,7 +149,10 @@ fn container_end(text: &[u8], i: usize, stack: &mut Vec<u8>) -> Result<(usize, b
         Some(b']') => "array",
         _ => "object",
     };
-    Err(ScanError::new(format!("unexpected end of input inside an unclosed {what}"), text.len()))
+    Err(ScanError::new(
+        format!("unexpected end of input inside an unclosed {what}"),
+        text.len(),
+    ))
 }
 
 /// Copies `src` (one JSON value) into `out` without insignificant whitespace.
@@ -162,7 +187,12 @@ pub struct ArrayIter {
 impl ArrayIter {
     /// `open` is the offset of the `[`.
     pub fn new(open: usize) -> Self {
-        ArrayIter { pos: open + 1, done: false, first: true, missing_commas: 0 }
+        ArrayIter {
+            pos: open + 1,
+            done: false,
+            first: true,
+            missing_commas: 0,
+        }
     }
 
     /// Offset just past the closing `]` once done.
@@ -171,7 +201,11 @@ impl ArrayIter {
     }
 
     /// Next element: (start, end, has_ws). Ok(None) at the closing bracket.
-    pub fn next(&mut self, text: &[u8], stack: &mut Vec<u8>) -> Result<Option<(usize, usize, bool)>, ScanError> {
+    pub fn next(
+        &mut self,
+        text: &[u8],
+        stack: &mut Vec<u8>,
+    ) -> Result<Option<(usize, usize, bool)>, ScanError> {
         match self.next_start(text)? {
             None => Ok(None),
             Some(i) => {
@@ -199,7 +233,12 @@ impl ArrayIter {
                 Some(b',') => i = skip_ws(text, i + 1),
                 Some(b']') => {}
                 Some(b'{') | Some(b'[') | Some(b'"') => self.missing_commas += 1,
-                None => return Err(ScanError::new("unexpected end of input inside an unclosed array", text.len())),
+                None => {
+                    return Err(ScanError::new(
+                        "unexpected end of input inside an unclosed array",
+                        text.len(),
+                    ))
+                }
                 Some(_) => return Err(ScanError::new("expected `,` or `]`", i)),
             }
         }
@@ -209,7 +248,10 @@ impl ArrayIter {
                 self.pos = i + 1;
                 Ok(None)
             }
-            None => Err(ScanError::new("unexpected end of input inside an unclosed array", text.len())),
+            None => Err(ScanError::new(
+                "unexpected end of input inside an unclosed array",
+                text.len(),
+            )),
             Some(_) => {
                 self.first = false;
                 self.pos = i;
@@ -243,7 +285,11 @@ pub struct ObjectIter {
 impl ObjectIter {
     /// `open` is the offset of the `{`.
     pub fn new(open: usize) -> Self {
-        ObjectIter { pos: open + 1, done: false, first: true }
+        ObjectIter {
+            pos: open + 1,
+            done: false,
+            first: true,
+        }
     }
 
     pub fn pos(&self) -> usize {
@@ -263,7 +309,12 @@ impl ObjectIter {
             match text.get(i) {
                 Some(b',') => i = skip_ws(text, i + 1),
                 Some(b'}') => {}
-                None => return Err(ScanError::new("unexpected end of input inside an unclosed object", text.len())),
+                None => {
+                    return Err(ScanError::new(
+                        "unexpected end of input inside an unclosed object",
+                        text.len(),
+                    ))
+                }
                 Some(_) => return Err(ScanError::new("expected `,` or `}`", i)),
             }
         }
@@ -281,12 +332,18 @@ impl ObjectIter {
                 }
                 let v = skip_ws(text, c + 1);
                 if v >= text.len() {
-                    return Err(ScanError::new("unexpected end of input, expected a value", text.len()));
+                    return Err(ScanError::new(
+                        "unexpected end of input, expected a value",
+                        text.len(),
+                    ));
                 }
                 self.first = false;
                 Ok(Some((i, kend, v)))
             }
-            None => Err(ScanError::new("unexpected end of input inside an unclosed object", text.len())),
+            None => Err(ScanError::new(
+                "unexpected end of input inside an unclosed object",
+                text.len(),
+            )),
             Some(_) => Err(ScanError::new("expected a quoted object key or `}`", i)),
         }
     }
@@ -304,7 +361,10 @@ mod tests {
         let t = b"{ \"a\" : [1, 2] }";
         assert_eq!(value_end(t, 0, &mut st), Ok((t.len(), true)));
         assert!(value_end(b"{\"a\":[}", 0, &mut st).is_err());
-        assert_eq!(value_end(b"{\"a\":\"", 0, &mut st).map_err(|e| e.byte), Err(6));
+        assert_eq!(
+            value_end(b"{\"a\":\"", 0, &mut st).map_err(|e| e.byte),
+            Err(6)
+        );
         let deep = "[".repeat(100_000);
         assert!(value_end(deep.as_bytes(), 0, &mut st).is_err());
         let mut out = Vec::new();

@@ -4,9 +4,15 @@
 //! * one `Vec<u32>` per [`Column`] holding ids into a per-column dictionary (low-cardinality
 //!   strings are stored once), `Vec<i64>` for time (ms since the epoch, `i64::MIN` = none),
 //!   `Vec<u32>` for the file index;
-//! * raw records (whitespace-compacted JSON text) appended to 16 MiB `String` chunks allocated
-//!   once at full capacity and never reallocated — no 1 GB doubling `Vec`;
-//! * a dedupe table `u64 hash of the compact record → row`, verified by comparing bytes.
+//! * raw records appended to 16 MiB `String` chunks allocated once at full capacity and never
+//!   reallocated — no 1 GB doubling `Vec`. A record that looks spaced (line breaks, tabs, or
+//!   `": "` separators; see [`crate::scan::looks_spaced`]) is stored with insignificant whitespace
+//!   removed, others as they came;
+//! * a dedupe table `u64 hash of the stored record → row`, verified by comparing bytes, so two
+//!   records are duplicates exactly when their stored text is equal (which implies the same
+//!   eventID); pretty and compact copies of one event dedupe, distinct events sharing an eventID
+//!   do not;
+//! * row vectors grow by a quarter at a time (bounded slack).
 //!
 //! Everything is plain owned data, so the store is `Send + Sync`.
 
@@ -166,6 +172,8 @@ struct Dict {
     bytes: u64,
     /// Id returned by the previous `intern` call.
     last: u32,
+    /// > 0 while the `last` shortcut hits more than it misses.
+    last_score: i32,
 }
 
 impl Dict {
@@ -176,9 +184,33 @@ impl Dict {
         d
     }
     fn intern(&mut self, s: &str) -> u32 {
-        // Neighbouring events often share a value (same service, region, account, user).
-        if self.strings.get(self.last as usize).is_some_and(|l| **l == *s) {
-            return self.last;
+        // Neighbouring events often share a value (same service, region, account, user); the
+        // shortcut is only tried while it pays (hits ≥ misses), so high-cardinality columns
+        // (IPs, ARNs) do not pay an extra comparison per event.
+        if self.last_score >= 0 {
+            if self
+                .strings
+                .get(self.last as usize)
+                .is_some_and(|l| **l == *s)
+            {
+                self.last_score = (self.last_score + 1).min(64);
+                return self.last;
+            }
+            self.last_score -= 1;
+        } else {
+            // Retry the shortcut now and then.
+            self.last_score += 1;
+            if self.last_score == 0 {
+                self.last_score = -64;
+                if self
+                    .strings
+                    .get(self.last as usize)
+                    .is_some_and(|l| **l == *s)
+                {
+                    self.last_score = 8;
+                    return self.last;
+                }
+            }
         }
         if let Some(&id) = self.map.get(s) {
             self.last = id;
@@ -207,7 +239,10 @@ struct Arena {
 impl Arena {
     /// Appends `s`, returning (chunk, offset).
     fn push(&mut self, s: &str) -> (u32, u32) {
-        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= s.len());
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= s.len());
         if !fits {
             self.chunks.push(String::with_capacity(CHUNK.max(s.len())));
         }
@@ -317,7 +352,10 @@ impl Store {
     }
 
     pub fn totals(&self) -> Totals {
-        let mut t = Totals { files: self.files.len() as u64, ..Totals::default() };
+        let mut t = Totals {
+            files: self.files.len() as u64,
+            ..Totals::default()
+        };
         for f in &self.files {
             t.read += f.events;
             t.kept += f.kept;
@@ -345,7 +383,10 @@ impl Store {
 
     /// The interned id of the column's value for `row` (0 = ""), for fast grouping.
     pub fn id(&self, row: usize, col: Column) -> u32 {
-        self.cols.get(col.index()).and_then(|c| c.get(row).copied()).unwrap_or(0)
+        self.cols
+            .get(col.index())
+            .and_then(|c| c.get(row).copied())
+            .unwrap_or(0)
     }
 
     /// The distinct values of a column, indexed by id.
@@ -356,7 +397,11 @@ impl Store {
     /// The record's own JSON text (unescaped if it came from a JSON string), with insignificant
     /// whitespace removed.
     pub fn raw(&self, row: usize) -> &str {
-        match (self.raw_chunk.get(row), self.raw_off.get(row), self.raw_len.get(row)) {
+        match (
+            self.raw_chunk.get(row),
+            self.raw_off.get(row),
+            self.raw_len.get(row),
+        ) {
             (Some(&c), Some(&o), Some(&l)) => self.arena.get(c, o, l),
             _ => "",
         }
@@ -371,16 +416,26 @@ impl Store {
         fn cap<T>(v: &Vec<T>) -> u64 {
             (v.capacity() * std::mem::size_of::<T>()) as u64
         }
-        let mut columns = cap(&self.time) + cap(&self.file) + cap(&self.raw_chunk) + cap(&self.raw_off) + cap(&self.raw_len);
+        let mut columns = cap(&self.time)
+            + cap(&self.file)
+            + cap(&self.raw_chunk)
+            + cap(&self.raw_off)
+            + cap(&self.raw_len);
         columns += self.cols.iter().map(cap).sum::<u64>();
         // hashbrown: (key + value) per bucket plus one control byte.
         columns += self.dedupe.capacity() as u64 * (8 + 4 + 1);
         let interned = self
             .dicts
             .iter()
-            .map(|d| d.bytes + d.strings.capacity() as u64 * 16 + d.map.capacity() as u64 * (16 + 4 + 1))
+            .map(|d| {
+                d.bytes + d.strings.capacity() as u64 * 16 + d.map.capacity() as u64 * (16 + 4 + 1)
+            })
             .sum();
-        MemoryUse { columns, raw: self.arena.bytes(), interned }
+        MemoryUse {
+            columns,
+            raw: self.arena.bytes(),
+            interned,
+        }
     }
 
     /// Grows every per-row vector by 1/4 (not 2x): bounds the slack to 25% of the column bytes,
@@ -438,7 +493,6 @@ impl Store {
     }
 }
 
-
 // Accessors for the query engine.
 impl Store {
     /// A column's ids, one per row (index into [`Store::dictionary`]).
@@ -469,7 +523,12 @@ impl Store {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
     use crate::report::FileStatus;
@@ -490,7 +549,8 @@ mod tests {
 
     fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
         for (name, data) in members {
             w.start_file(*name, opts).unwrap();
             w.write_all(data).unwrap();
@@ -509,10 +569,19 @@ mod tests {
 
     #[test]
     fn records_file_columns() {
-        let (s, f) = one("AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/x.json", records(&[EV1, EV2]).as_bytes());
-        assert_eq!((f.events, f.kept, f.format.as_str(), f.status()), (2, 2, "Records", FileStatus::Ok));
+        let (s, f) = one(
+            "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/x.json",
+            records(&[EV1, EV2]).as_bytes(),
+        );
+        assert_eq!(
+            (f.events, f.kept, f.format.as_str(), f.status()),
+            (2, 2, "Records", FileStatus::Ok)
+        );
         let k = f.aws_key.clone().unwrap();
-        assert_eq!((k.account.as_str(), k.region.as_str(), k.date.as_str()), ("111122223333", "us-east-1", "2024-01-02"));
+        assert_eq!(
+            (k.account.as_str(), k.region.as_str(), k.date.as_str()),
+            ("111122223333", "us-east-1", "2024-01-02")
+        );
         assert_eq!(s.get(0, Column::Service), "s3.amazonaws.com");
         assert_eq!(s.get(0, Column::Action), "GetObject");
         assert_eq!(s.get(0, Column::User), "alice");
@@ -541,7 +610,10 @@ mod tests {
         assert!(f.compressed);
         assert_eq!((f.events, f.kept, f.duplicates), (2, 0, 2));
         // Pretty-printed copy of the same events is the same content.
-        let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&plain).unwrap()).unwrap();
+        let pretty = serde_json::to_string_pretty(
+            &serde_json::from_str::<serde_json::Value>(&plain).unwrap(),
+        )
+        .unwrap();
         // (Value reorders keys, so build a whitespace-only variant instead.)
         let spaced = plain.replace("\":", "\" : ").replace(",\"", ",\n  \"");
         let r = s.ingest("b.json", spaced.as_bytes());
@@ -562,7 +634,8 @@ mod tests {
 
     #[test]
     fn ndjson_blank_lines_crlf_bom_and_bad_line() {
-        let text = format!("\u{feff}{EV1}\r\n\r\n{EV2}\r\nnot json here\r\n{{\"eventName\": broken}}\r\n");
+        let text =
+            format!("\u{feff}{EV1}\r\n\r\n{EV2}\r\nnot json here\r\n{{\"eventName\": broken}}\r\n");
         let (s, f) = one("x.ndjson", text.as_bytes());
         assert_eq!(f.format, "NDJSON");
         assert_eq!((f.events, f.kept, f.rejected), (4, 2, 2), "{f:?}");
@@ -594,7 +667,9 @@ mod tests {
         assert_eq!((f.format.as_str(), f.kept), ("lookup-events", 2));
         assert_eq!(s.raw(0), EV1);
         // EventBridge.
-        let eb = format!(r#"{{"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","time":"2024-01-02T03:04:05Z","region":"us-east-1","detail":{EV1}}}"#);
+        let eb = format!(
+            r#"{{"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","time":"2024-01-02T03:04:05Z","region":"us-east-1","detail":{EV1}}}"#
+        );
         let (_, f) = one("eb.json", eb.as_bytes());
         assert_eq!((f.format.as_str(), f.kept), ("EventBridge", 1));
         // CloudWatch Logs subscription.
@@ -602,7 +677,8 @@ mod tests {
         let (_, f) = one("cw.json", &gz(cw.to_string().as_bytes()));
         assert_eq!((f.format.as_str(), f.kept), ("CloudWatch Logs", 2));
         // cribl _raw holding a Records file as a string, inside an array.
-        let cribl = serde_json::json!([{"_raw": records(&[EV1, EV2]), "_time": 1}, {"_raw": "plain text"}]);
+        let cribl =
+            serde_json::json!([{"_raw": records(&[EV1, EV2]), "_time": 1}, {"_raw": "plain text"}]);
         let (_, f) = one("cribl.json", cribl.to_string().as_bytes());
         assert_eq!((f.kept, f.rejected), (2, 0));
         assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
@@ -617,8 +693,14 @@ mod tests {
         assert_eq!(s.get(0, Column::Service), "autoscaling.amazonaws.com");
         assert_eq!(s.get(0, Column::Category), "Insight");
         let digest = r#"{"awsAccountId":"1","digestStartTime":"2015-08-20T17:01:31Z","digestEndTime":"2015-08-20T18:01:31Z","logFiles":[]}"#;
-        let (_, f) = one("AWSLogs/1/CloudTrail-Digest/us-east-2/2015/08/20/d.json", digest.as_bytes());
-        assert_eq!((f.digests, f.events, f.status(), f.format.as_str()), (1, 0, FileStatus::Skipped, "digest"));
+        let (_, f) = one(
+            "AWSLogs/1/CloudTrail-Digest/us-east-2/2015/08/20/d.json",
+            digest.as_bytes(),
+        );
+        assert_eq!(
+            (f.digests, f.events, f.status(), f.format.as_str()),
+            (1, 0, FileStatus::Skipped, "digest")
+        );
         assert!(f.aws_key.unwrap().digest);
         // Quirks: string booleans, space time with nanoseconds, missing userIdentity, @timestamp.
         let q1 = r#"{"eventName":"A","eventSource":"x","readOnly":"true","eventTime":"2019-01-01 00:00:00.123456789"}"#;
@@ -634,7 +716,11 @@ mod tests {
         assert_eq!(s.get(1, Column::IdentityType), "Root");
         assert_eq!(s.time_ms(2), None);
         assert_eq!(s.get(2, Column::Account), "redacted");
-        assert!(f.notes.iter().any(|n| n.contains("used @timestamp")), "{:?}", f.notes);
+        assert!(
+            f.notes.iter().any(|n| n.contains("used @timestamp")),
+            "{:?}",
+            f.notes
+        );
         assert!(f.notes.iter().any(|n| n.contains("no usable time")));
     }
 
@@ -650,12 +736,18 @@ mod tests {
         assert!(e.to_string().contains("line 1 column"), "{e}");
         assert_eq!(s.len(), 1);
         // Missing commas between Records objects are recovered.
-        let (_, f) = one("m.json", format!("{{\"Records\":[{EV1}\n{EV2}]}}").as_bytes());
+        let (_, f) = one(
+            "m.json",
+            format!("{{\"Records\":[{EV1}\n{EV2}]}}").as_bytes(),
+        );
         assert_eq!((f.kept, f.error.is_none()), (2, true));
         assert!(f.notes[0].contains("no comma"));
         // Invalid JSON inside one record: rejected with position, others kept.
         let bad = EV2.replace("\"AccessDenied\"", "AccessDenied");
-        let (_, f) = one("b.json", format!("{{\"Records\":[{EV1},\n{bad}]}}").as_bytes());
+        let (_, f) = one(
+            "b.json",
+            format!("{{\"Records\":[{EV1},\n{bad}]}}").as_bytes(),
+        );
         assert_eq!((f.kept, f.rejected), (1, 1), "{f:?}");
         let p = f.rejections[0].first.unwrap();
         assert_eq!(p.line, 2);
@@ -664,7 +756,10 @@ mod tests {
         let (_, f) = one("x.json", b"{\"Records\":[{\"a\":[1}]}");
         assert_eq!(f.error.unwrap().position.unwrap().byte, 19);
         // Non-object record slots are rejected.
-        let (_, f) = one("n.json", format!("{{\"Records\":[1,null,{EV1}]}}").as_bytes());
+        let (_, f) = one(
+            "n.json",
+            format!("{{\"Records\":[1,null,{EV1}]}}").as_bytes(),
+        );
         assert_eq!((f.kept, f.rejected), (1, 2));
     }
 
@@ -675,7 +770,9 @@ mod tests {
             let len = (n * 37) % 700;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     (seed >> 56) as u8
                 })
                 .collect();
@@ -703,7 +800,12 @@ mod tests {
 
     #[test]
     fn limits_gzip_bomb_zip_bomb_huge_record() {
-        let limits = Limits { max_file_bytes: 1 << 20, max_total_bytes: 3 << 20, max_record_bytes: 4096, max_archive_members: 3 };
+        let limits = Limits {
+            max_file_bytes: 1 << 20,
+            max_total_bytes: 3 << 20,
+            max_record_bytes: 4096,
+            max_archive_members: 3,
+        };
         // gzip bomb: 64 MiB of zeros compresses to ~64 KiB.
         let zeros = vec![b' '; 64 << 20];
         let bomb = gz(&zeros);
@@ -721,17 +823,30 @@ mod tests {
         let many = zip_of(&[("1", b"{}"), ("2", b"{}"), ("3", b"{}"), ("4", b"{}")]);
         let r = s.ingest("many.zip", &many);
         assert_eq!(r.len(), 1);
-        assert!(s.files()[r.start].error.as_ref().unwrap().message.contains("members"));
+        assert!(s.files()[r.start]
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("members"));
         // Huge record rejected, the next one kept.
         let big = EV1.replace("\"b\"", &format!("\"{}\"", "x".repeat(5000)));
         let r = s.ingest("big.json", records(&[&big, EV2]).as_bytes());
         let f = &s.files()[r.start];
         assert_eq!((f.kept, f.rejected), (1, 1), "{f:?}");
         // Total limit.
-        let mut s = Store::with_limits(Limits { max_total_bytes: 1000, ..limits });
+        let mut s = Store::with_limits(Limits {
+            max_total_bytes: 1000,
+            ..limits
+        });
         s.ingest("a.json", records(&[EV1]).as_bytes());
         let r = s.ingest("b.json", records(&[EV2]).as_bytes());
-        assert!(s.files()[r.start].error.as_ref().unwrap().message.contains("total"));
+        assert!(s.files()[r.start]
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("total"));
     }
 
     #[test]
@@ -740,7 +855,10 @@ mod tests {
         let gzm = gz(records(&[EV2]).as_bytes());
         let inner = zip_of(&[("inner/x.json", plain.as_bytes())]);
         let z = zip_of(&[
-            ("AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/a.json", plain.as_bytes()),
+            (
+                "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/a.json",
+                plain.as_bytes(),
+            ),
             ("dir/b.json.gz", &gzm),
             ("c.txt", b"hello"),
             ("nested.zip", &inner),
@@ -768,7 +886,9 @@ mod tests {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Store>();
         let mut s = Store::new();
-        let evs: Vec<String> = (0..20_000).map(|i| EV1.replace("id-1", &format!("id-{i}"))).collect();
+        let evs: Vec<String> = (0..20_000)
+            .map(|i| EV1.replace("id-1", &format!("id-{i}")))
+            .collect();
         let refs: Vec<&str> = evs.iter().map(|s| s.as_str()).collect();
         s.ingest("m.json", records(&refs).as_bytes());
         assert_eq!(s.len(), 20_000);

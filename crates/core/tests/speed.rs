@@ -5,7 +5,12 @@
 //! `serde_json::Value` parse of the same bytes. The synthetic benchmark (`trailglass-bench`) is
 //! the reference; this only needs the corpus.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::io::Write;
 use std::path::Path;
@@ -48,7 +53,10 @@ fn speed() {
         if cur.len() > 2 << 20 {
             cur.extend_from_slice(b"]}");
             total += cur.len();
-            files.push(std::mem::replace(&mut cur, Vec::from(&b"{\"Records\":["[..])));
+            files.push(std::mem::replace(
+                &mut cur,
+                Vec::from(&b"{\"Records\":["[..]),
+            ));
         }
     }
     let mb = total as f64 / 1e6;
@@ -80,7 +88,17 @@ fn speed() {
         }
         return;
     }
-    let (tv, _) = best(&mut || files.iter().map(|f| serde_json::from_slice::<serde_json::Value>(f).unwrap().as_object().map_or(0, |o| o.len())).sum());
+    let (tv, _) = best(&mut || {
+        files
+            .iter()
+            .map(|f| {
+                serde_json::from_slice::<serde_json::Value>(f)
+                    .unwrap()
+                    .as_object()
+                    .map_or(0, |o| o.len())
+            })
+            .sum()
+    });
     let mut last = None;
     let (tp, kept) = best(&mut || {
         let mut s = Store::new();
@@ -103,7 +121,9 @@ fn speed() {
         let mut c = 0;
         for f in &files {
             let mut it = trailglass_core::scan::ArrayIter::new(11);
-            while let Ok(Some(_)) = it.next(f, &mut st) { c += 1; }
+            while let Ok(Some(_)) = it.next(f, &mut st) {
+                c += 1;
+            }
         }
         c
     });
@@ -113,7 +133,11 @@ fn speed() {
         for f in &files {
             let mut it = trailglass_core::scan::ArrayIter::new(11);
             while let Ok(Some((a, b, _))) = it.next(f, &mut st) {
-                if let Ok(ev) = trailglass_core::record::parse(&f[a..b]) { if ev.kind() == trailglass_core::record::Kind::Event { c += 1; } }
+                if let Ok(ev) = trailglass_core::record::parse(&f[a..b]) {
+                    if ev.kind() == trailglass_core::record::Kind::Event {
+                        c += 1;
+                    }
+                }
             }
         }
         c
@@ -124,7 +148,10 @@ fn speed() {
         for f in &files {
             let mut it = trailglass_core::scan::ArrayIter::new(11);
             while let Ok(Some((a, b, _))) = it.next(f, &mut st) {
-                if let Ok(ev) = trailglass_core::record::parse(&f[a..b]) { let fl = ev.fields(); c += fl.values.len(); }
+                if let Ok(ev) = trailglass_core::record::parse(&f[a..b]) {
+                    let fl = ev.fields();
+                    c += fl.values.len();
+                }
             }
         }
         c
@@ -134,26 +161,44 @@ fn speed() {
         for f in &files {
             let mut i = 12;
             loop {
-                let mut it = serde_json::Deserializer::from_slice(&f[i..]).into_iter::<trailglass_core::record::Ev>();
+                let mut it = serde_json::Deserializer::from_slice(&f[i..])
+                    .into_iter::<trailglass_core::record::Ev>();
                 match it.next() {
-                    Some(Ok(ev)) => { if ev.kind() == trailglass_core::record::Kind::Event { c += 1; } }
+                    Some(Ok(ev)) => {
+                        if ev.kind() == trailglass_core::record::Kind::Event {
+                            c += 1;
+                        }
+                    }
                     _ => break,
                 }
                 i += it.byte_offset();
                 let has_nl = memchr::memchr(b'\n', &f[i - 10..i]).is_some();
                 c += has_nl as usize;
-                if f.get(i) == Some(&b',') { i += 1 } else { break }
+                if f.get(i) == Some(&b',') {
+                    i += 1
+                } else {
+                    break;
+                }
             }
         }
         c
     });
     println!("stream_typed_mb_per_s={:.0} ({cnt2})", mb / tsd);
-    println!("scan_only_mb_per_s={:.0} ({cnt}) scan+typed={:.0} scan+typed+fields={:.0}", mb / ts, mb / tt, mb / tf);
+    println!(
+        "scan_only_mb_per_s={:.0} ({cnt}) scan+typed={:.0} scan+typed+fields={:.0}",
+        mb / ts,
+        mb / tt,
+        mb / tf
+    );
     let s = last.unwrap();
     let m = s.memory_bytes();
     println!("events={n} kept={kept} kept_gz={kept_gz} mb={mb:.1}");
     println!("value_baseline_mb_per_s={:.0}", mb / tv);
-    println!("ingest_plain_mb_per_s={:.0} ({:.1}x Value)", mb / tp, tv / tp);
+    println!(
+        "ingest_plain_mb_per_s={:.0} ({:.1}x Value)",
+        mb / tp,
+        tv / tp
+    );
     println!("ingest_gz_mb_per_s={:.0}", mb / tg);
     println!("store_bytes_per_event(beyond raw)={:.1} raw_bytes_per_event={:.1} input_bytes_per_event={:.1}",
         (m.columns + m.interned) as f64 / kept as f64, m.raw as f64 / kept as f64, total as f64 / n as f64);
@@ -165,7 +210,10 @@ fn speed() {
 #[test]
 #[ignore]
 fn synth_ingest() {
-    let files = trailglass_core::synth::generate(&trailglass_core::synth::SynthOptions { events: 100_000, ..Default::default() });
+    let files = trailglass_core::synth::generate(&trailglass_core::synth::SynthOptions {
+        events: 100_000,
+        ..Default::default()
+    });
     let total: usize = files.iter().map(|f| f.bytes.len()).sum();
     let mut best = f64::MAX;
     for _ in 0..5 {
@@ -177,5 +225,9 @@ fn synth_ingest() {
         best = best.min(t.elapsed().as_secs_f64());
         assert_eq!(s.len(), 100_000);
     }
-    println!("synth plain ingest: {:.0} MB/s ({} MB)", total as f64 / 1e6 / best, total / 1_000_000);
+    println!(
+        "synth plain ingest: {:.0} MB/s ({} MB)",
+        total as f64 / 1e6 / best,
+        total / 1_000_000
+    );
 }

@@ -68,7 +68,9 @@ fn main() {
             eprintln!("bad query: {} at byte {}..{}", e.message, e.start, e.end);
             eprintln!("  {text}");
             let caret = text.get(..e.start).map_or(0, |p| p.chars().count());
-            let width = text.get(e.start..e.end).map_or(1, |p| p.chars().count().max(1));
+            let width = text
+                .get(e.start..e.end)
+                .map_or(1, |p| p.chars().count().max(1));
             eprintln!("  {}{}", " ".repeat(caret), "^".repeat(width));
             if let Some(h) = &e.hint {
                 eprintln!("hint: {h}");
@@ -145,7 +147,8 @@ fn main() {
         let stdout = std::io::stdout();
         let mut w = std::io::BufWriter::new(stdout.lock());
         for &row in m {
-            let id = trailglass_core::query::field_text(&store, row as usize, "eventID").unwrap_or_else(|| "-".into());
+            let id = trailglass_core::query::field_text(&store, row as usize, "eventID")
+                .unwrap_or_else(|| "-".into());
             let _ = writeln!(w, "{id}");
         }
     }
