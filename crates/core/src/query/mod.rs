@@ -69,8 +69,6 @@
 //! Fields (aliases): see [`HELP`] and [`fields`].
 
 mod agg;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod bench;
 mod eval;
 mod export;
 mod help;

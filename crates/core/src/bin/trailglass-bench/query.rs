@@ -4,8 +4,8 @@
 
 use std::time::Instant;
 
-use super::{facet, histogram, parse, sort_rows, sorted_page, Query, SortKey, TextIndex};
-use crate::store::{Column, Store};
+use trailglass_core::query::{facet, histogram, parse, sort_rows, sorted_page, Query, SortKey, TextIndex};
+use trailglass_core::{Column, Store};
 
 fn stats(mut ms: Vec<f64>) -> (f64, f64) {
     ms.sort_by(f64::total_cmp);
@@ -30,11 +30,15 @@ fn measure(name: &str, repeat: usize, mut f: impl FnMut() -> usize) {
     println!("query_{name}_rows={n}");
 }
 
+/// A benchmark query; a typo here is a bug in this file, so it stops the run.
 fn q(text: &str) -> Query {
-    parse(text).unwrap_or_else(|e| {
-        eprintln!("bench query {text:?}: {e}");
-        parse("").unwrap_or(Query { root: None })
-    })
+    match parse(text) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("bench query {text:?}: {e}");
+            std::process::exit(2);
+        }
+    }
 }
 
 /// Runs every query benchmark on `store` (`repeat` runs each; 20 is a good default).
