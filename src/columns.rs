@@ -67,7 +67,7 @@ impl ColumnKind {
     /// The column's definition with its usual label and width.
     pub fn def(self) -> ColumnDef {
         let (label, width) = match &self {
-            ColumnKind::Time => ("Time".to_string(), 150),
+            ColumnKind::Time => ("Time".to_string(), 162),
             ColumnKind::Field(c) => match c {
                 Column::User => ("User".into(), 160),
                 Column::Service => ("Service".into(), 90),

@@ -58,18 +58,30 @@ impl Dataset {
 
     /// Reads one file's bytes into the store and tells the views.
     pub fn ingest(&self, path: &str, bytes: &[u8]) {
+        self.ingest_quietly(path, bytes);
+        self.touch();
+    }
+
+    /// Reads one file's bytes into the store without telling the views yet: a load of many
+    /// files calls this per file and [`Dataset::touch`] now and then, so the answers (matches,
+    /// sort, facets, charts) are not recomputed after every one of hundreds of files.
+    pub fn ingest_quietly(&self, path: &str, bytes: &[u8]) {
         self.store.update_value(|s| {
             s.ingest(path, bytes);
         });
+    }
+
+    /// Tells the views the store has changed.
+    pub fn touch(&self) {
         self.generation.update(|g| *g += 1);
     }
 
-    /// Records a file that could not be read at all (it still gets a line in the file list).
+    /// Records a file that could not be read at all (it still gets a line in the file list; the
+    /// views hear of it with the next [`Dataset::touch`]).
     pub fn unreadable(&self, path: &str, reason: &str) {
         self.store.update_value(|s| {
             s.add_unreadable(path, reason);
         });
-        self.generation.update(|g| *g += 1);
     }
 
     /// Forgets every loaded file.

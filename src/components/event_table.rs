@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn template_from_widths() {
         let cols = default_columns();
-        assert_eq!(grid_template(&cols[..2]), "150px minmax(160px, 1fr)");
+        assert_eq!(grid_template(&cols[..2]), "162px minmax(160px, 1fr)");
         assert_eq!(grid_template(&[]), "");
     }
 }

@@ -45,6 +45,7 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
         })
     };
     let clear = move |_| {
+        crate::loader::cancel_queue();
         ds.clear();
         view.selected.set(None);
         view.range.set(None);
@@ -57,7 +58,7 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
                 <label for=FILE_INPUT_ID class="button primary" data-testid="open-files" tabindex="0">"Open files…"</label>
                 <label for=FOLDER_INPUT_ID class="button" data-testid="open-folder" tabindex="0">"Open folder…"</label>
                 <button class="button" data-testid="load-sample" on:click=move |_| load_sample(ds)>"Load sample"</button>
-                <button class="button" data-testid="clear" disabled=move || totals.get().files == 0 on:click=clear>
+                <button class="button" data-testid="clear" title="Forget every loaded file (and stop a load)" disabled=move || totals.get().files == 0 && ds.progress.get().is_none() on:click=clear>
                     "Clear"
                 </button>
             </div>

@@ -12,7 +12,7 @@ use trailglass_core::query::{Histogram, ServiceSummary};
 use crate::charts::{percent, series_class, sparkline_points};
 use crate::clauses::field_clause;
 use crate::columns::short_service;
-use crate::format::{format_count, format_time};
+use crate::format::{format_count, format_time, plural};
 
 /// Cards shown; the rest are counted in a note.
 pub const SHOWN: usize = 12;
@@ -90,7 +90,7 @@ pub fn ServicePanel(
             }
         };
         let has_errors = s.errors > 0;
-        let errors = format!("{} errors · {}", format_count(s.errors), percent(s.error_rate));
+        let errors = format!("{} · {}", plural(s.errors, "error", "errors"), percent(s.error_rate));
         view! {
             <article class="service-card" data-testid="service-card" data-service=svc.clone()>
                 <header class="svc-head">

@@ -167,3 +167,19 @@ test('a folder chosen with the folder picker is read recursively, and the counts
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });
+
+test('a zip archive lists each member, and Clear forgets everything', async (t) => {
+  const app = await openApp(browser);
+  try {
+    const rel = 'cloudtrail2sightings/cloudtrail.zip';
+    await dropFiles(app.page, [{ path: join(CORPUS, rel) }]);
+    await waitLoaded(app.page);
+    assert.ok(await count(app.page, 'loaded-count') >= expected.get(rel), 'at least the independent reading');
+    const names = await app.page.$$eval(tid('file-status'), (els) => els.map((e) => e.getAttribute('title')));
+    assert.ok(names.length > 1 && names.every((n) => n.startsWith('cloudtrail.zip')), `members: ${names}`);
+    await app.page.click(tid('clear'));
+    await app.page.locator(tid('empty-state')).waitFor();
+    assert.equal(await count(app.page, 'loaded-count'), 0);
+    await assertClean(t, app, assert);
+  } finally { await app.close(); }
+});

@@ -52,7 +52,7 @@ pub fn run(store: &Store, repeat: usize) {
         ("filter_equality", "service:s3.amazonaws.com"),
         ("filter_wildcard", "action:*Policy*"),
         ("filter_cidr", "ip:185.220.0.0/16"),
-        ("filter_bool3", "service:iam error:* -region:us-east-1"),
+        ("filter_bool3", "service:ec2 error:* -region:us-east-1"),
         ("filter_time_range", "time:[2024-03-06 TO 2024-03-07T12:00]"),
     ];
     for (name, text) in structured {
