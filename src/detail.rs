@@ -157,10 +157,7 @@ impl Serialize for Json {
 // ---------------------------------------------------------------------------------------------
 // Summary
 
-/// `s3.amazonaws.com` → `s3`.
-fn short_service(source: &str) -> &str {
-    source.strip_suffix(".amazonaws.com").unwrap_or(source)
-}
+use crate::columns::short_service;
 
 /// `s3:PutBucketPolicy`, from eventSource and eventName (either may be missing).
 fn action_of(ev: &Json) -> String {
