@@ -122,8 +122,19 @@ test('HTML and script in log fields render as text and never run', async (t) => 
     assert.match(rowText, /<img src=x onerror=/);
     assert.match(rowText, /<script>window.__pwned=2<\/script>/);
     await app.page.hover(tid('event-row'));
+    // The same values in the facets, the event detail (summary, pivots, tree) and the charts.
+    await app.page.click(tid('event-row'));
+    await app.page.locator(tid('event-detail')).waitFor();
+    assert.match(await app.page.textContent(tid('json-tree')), /<script>window.__pwned=2<\/script>/);
+    assert.match(await app.page.textContent(`${tid('facet')}[data-field="user"]`), /<b onmouseover=/);
+    await app.page.hover(`${tid('facet')}[data-field="user"] .facet-label`);
+    await app.page.click(tid('tab-services'));
+    await app.page.locator(tid('service-chart')).waitFor();
     assert.equal(await app.page.evaluate(() => window.__pwned), undefined);
-    assert.equal(await app.page.locator(`${tid('event-row')} img, ${tid('event-row')} script, ${tid('event-row')} b`).count(), 0);
+    const injected = 'main img, main script, main b, aside img, aside script, aside b, .sidebar b, .event-detail img, .event-detail script, .event-detail b';
+    assert.equal(await app.page.locator(injected).count(), 0);
+    assert.equal(await app.page.locator('img, b[onmouseover]').count(), 0);
+    assert.equal(await app.page.locator('script:not([src])').count(), 0);
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });
