@@ -12,6 +12,8 @@ struct FileLine {
     path: String,
     status: &'static str,
     summary: String,
+    /// Rejection reasons and notes.
+    details: Vec<String>,
 }
 
 #[component]
@@ -30,6 +32,7 @@ pub fn FileList() -> impl IntoView {
                         FileStatus::Skipped => "skipped",
                     },
                     summary: f.summary(),
+                    details: f.details(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -53,6 +56,7 @@ pub fn FileList() -> impl IntoView {
                             <li class=format!("file {}", f.status) data-testid="file-status" data-status=f.status title=f.path.clone()>
                                 <span class="file-path">{f.path.clone()}</span>
                                 <span class="file-summary">{f.summary.clone()}</span>
+                                {f.details.iter().map(|d| view! { <span class="file-detail">{d.clone()}</span> }).collect_view()}
                             </li>
                         }
                     }

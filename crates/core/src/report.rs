@@ -159,6 +159,21 @@ impl FileReport {
         }
     }
 
+    /// The lines that explain the counts beyond [`FileReport::summary`]: each rejection's
+    /// reason, how many, and where the first one was; then the notes.
+    pub fn details(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .rejections
+            .iter()
+            .map(|r| match &r.first {
+                Some(p) => format!("{} rejected: {} (first at {p})", r.count, r.reason),
+                None => format!("{} rejected: {}", r.count, r.reason),
+            })
+            .collect();
+        out.extend(self.notes.iter().cloned());
+        out
+    }
+
     /// One human line: "12 events, 3 duplicates", or the error with its position.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
@@ -265,4 +280,22 @@ pub fn parse_aws_key(path: &str) -> Option<AwsKey> {
         org: None,
         digest: kind.contains("Digest"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_explain_rejections_then_notes() {
+        let r = FileReport {
+            rejections: vec![Rejection { reason: "not a JSON object".into(), count: 2, first: Some(Position { line: 3, column: 1, byte: 40 }) }],
+            notes: vec!["1 event had no eventTime".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            r.details(),
+            vec!["2 rejected: not a JSON object (first at line 3 column 1 (byte 40))".to_string(), "1 event had no eventTime".to_string()]
+        );
+    }
 }
