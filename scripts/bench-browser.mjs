@@ -1,0 +1,526 @@
+// The browser benchmark of Trailglass (issue 6): the release app in headless Chromium against a
+// plain JavaScript baseline in the same browser. Run through scripts/bench-browser (which builds
+// dist/ first); this script assumes dist/ exists.
+//
+//   node scripts/bench-browser.mjs --events N [--gz] [--repeat K] [--load-timeout SECONDS]
+//
+// 1. Generates N synthetic events (trailglass-bench --write; deterministic, default seed) as
+//    AWS-layout .json files, and with --gz their .json.gz, cached under
+//    $TRAILGLASS_BENCH_DATA (default /tmp/trailglass-bench-data)/<N>/{plain,gz}.
+// 2. Serves dist/ on 127.0.0.1 under a sub-path, opens the app, feeds every file through the
+//    file picker and measures the load, the heap after it, the longest main-thread task during
+//    it, and query latencies as the user sees them (a field filter, free text, a facet click).
+// 3. Reads the same files in a fresh page of the same browser with a plain JavaScript baseline:
+//    arrayBuffer (through DecompressionStream for gz), TextDecoder, JSON.parse and a per-service
+//    count of Records.
+// 4. Measures the gzip -9 size of the bundle and the first render of the empty app.
+//
+// Prints `key=value` lines on stdout, one figure per line; progress and errors go to stderr.
+// Exits 1 when the app does not load every event (the figures measured so far are printed,
+// with load_complete=false).
+//
+// The app is driven only through stable data-testids and figures read from the page, so the
+// script measures the same thing whether files are read on the main thread or in a worker.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, DIST, PREFIX, ROOT, tid } from '../tests/e2e/harness.mjs';
+import { startServer } from './static-server.mjs';
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function usage(code) {
+  (code ? console.error : console.log)(
+    'usage: scripts/bench-browser --events N [--gz] [--no-build] [--repeat K (5)] [--load-timeout SECONDS]');
+  process.exit(code);
+}
+const argv = process.argv.slice(2);
+const opt = { events: null, gz: false, repeat: 5, loadTimeoutS: null };
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const num = () => {
+    const v = Number(String(argv[++i] ?? '').replace(/_/g, ''));
+    if (!Number.isFinite(v) || v <= 0) { console.error(`${a} needs a positive number`); usage(2); }
+    return v;
+  };
+  if (a === '--events') opt.events = Math.floor(num());
+  else if (a === '--gz') opt.gz = true;
+  else if (a === '--repeat') opt.repeat = Math.floor(num());
+  else if (a === '--load-timeout') opt.loadTimeoutS = num();
+  else if (a === '--help' || a === '-h') usage(0);
+  else { console.error(`unknown argument ${a}`); usage(2); }
+}
+if (!opt.events) usage(2);
+const N = opt.events;
+
+// Every wait is bounded; the bounds grow with N. The load bound assumes at worst ~2.5 MB/s
+// (0.5 ms an event) plus a minute; queries get 10 s plus 50 µs an event.
+const LOAD_TIMEOUT_MS = (opt.loadTimeoutS ?? 60 + N * 0.0005) * 1000;
+const QUERY_TIMEOUT_MS = 10_000 + N * 0.05;
+const BASELINE_TIMEOUT_MS = LOAD_TIMEOUT_MS;
+
+const log = (...m) => console.error('#', ...m);
+const out = [];
+const put = (k, v) => { out.push([k, v]); console.log(`${k}=${v}`); };
+const fail = (msg) => { console.error(`bench-browser: ${msg}`); process.exitCode = 1; };
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+const DATA = process.env.TRAILGLASS_BENCH_DATA ?? '/tmp/trailglass-bench-data';
+
+function walk(dir) {
+  const files = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) files.push(...walk(p));
+    else if (e.isFile()) files.push(p);
+  }
+  return files.sort();
+}
+
+function generate() {
+  const base = join(DATA, String(N));
+  const plain = join(base, 'plain');
+  if (!existsSync(plain)) {
+    mkdirSync(base, { recursive: true });
+    const tmp = `${plain}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    log(`generating ${N} events into ${plain} (trailglass-bench --write; it runs its native benchmarks too, see ${base}/native-bench.txt)`);
+    const fd = openSync(join(base, 'native-bench.txt'), 'w');
+    const r = spawnSync('cargo', ['run', '--release', '--locked', '-p', 'trailglass-core', '--bin', 'trailglass-bench', '--',
+      '--events', String(N), '--write', tmp, '--repeat', '1'], { cwd: ROOT, stdio: ['ignore', fd, 'inherit'] });
+    closeSync(fd);
+    if (r.status !== 0) throw new Error(`trailglass-bench failed (exit ${r.status ?? r.signal})`);
+    renameSync(tmp, plain);
+  }
+  const plainFiles = walk(plain).filter((p) => p.endsWith('.json'));
+  if (!opt.gz) return { plainFiles, files: plainFiles };
+  const gz = join(base, 'gz');
+  if (!existsSync(gz)) {
+    const tmp = `${gz}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    log(`gzipping ${plainFiles.length} files into ${gz}`);
+    for (const p of plainFiles) {
+      const dest = join(tmp, `${relative(plain, p)}.gz`);
+      mkdirSync(dirname(dest), { recursive: true });
+      writeFileSync(dest, gzipSync(readFileSync(p)));
+    }
+    renameSync(tmp, gz);
+  }
+  return { plainFiles, files: walk(gz).filter((p) => p.endsWith('.json.gz')) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+/** Nearest-rank p95 (with 5 runs, the slowest). */
+function p95(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil(0.95 * s.length) - 1)];
+}
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'nan');
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'nan');
+const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : 'nan');
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, no) => { timer = setTimeout(() => no(new Error(`timed out after ${Math.round(ms / 1000)} s: ${what}`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renderer memory from /proc, over the renderer processes below `browserPid` (a figure that holds whether the data lives in the page or a worker:
+// dedicated workers run in their page's renderer process).
+
+// Figures of the largest renderer (the app's, at the time this is called): resident now, and
+// its peak (VmHWM).
+function rendererMemory(browserPid) {
+  if (!browserPid || !existsSync('/proc')) return null;
+  const children = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch { /* gone */ }
+  }
+  const todo = [browserPid];
+  let rss = 0; let hwm = 0; let found = 0;
+  while (todo.length) {
+    const pid = todo.pop();
+    todo.push(...(children.get(pid) ?? []));
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (k) => Number((status.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm')) ?? [0, 0])[1]) * 1024;
+      rss = Math.max(rss, kb('VmRSS')); hwm = Math.max(hwm, kb('VmHWM')); found++;
+    } catch { /* gone */ }
+  }
+  return found ? { rss, hwm } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-page instruments, installed before any of the app's scripts run.
+
+function instruments() {
+  // The wasm heap: wasm-bindgen's glue keeps its WebAssembly.Memory to itself, so catch it as it
+  // is instantiated (in this page only: a worker's instance is out of reach from here).
+  const memories = (globalThis.__benchWasmMemories = []);
+  const keep = (result) => {
+    try {
+      const instance = result instanceof WebAssembly.Instance ? result : result?.instance;
+      for (const v of Object.values(instance?.exports ?? {})) if (v instanceof WebAssembly.Memory) memories.push(v);
+    } catch { /* not ours to break */ }
+    return result;
+  };
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const orig = WebAssembly[name];
+    if (typeof orig !== 'function') continue;
+    WebAssembly[name] = function (...args) { return orig.apply(this, args).then(keep); };
+  }
+  // First render: the first animation frame in which the drop zone is laid out, measured from
+  // the navigation's time origin.
+  const check = () => {
+    const el = document.querySelector('[data-testid="drop-zone"]');
+    if (el && el.getClientRects().length) globalThis.__benchFirstRender = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+const { plainFiles, files } = generate();
+const plainBytes = plainFiles.reduce((s, p) => s + statSync(p).size, 0);
+const fileBytes = files.reduce((s, p) => s + statSync(p).size, 0);
+const MB = plainBytes / 1e6;
+put('events', N);
+put('files', files.length);
+put('gz', opt.gz);
+put('plain_bytes', plainBytes);
+if (opt.gz) put('gz_bytes', fileBytes);
+put('repeat', opt.repeat);
+
+// Bundle: every .wasm and .js the page loads from dist/ (boot.js, the glue, its snippets, the
+// service worker), each gzipped at level 9.
+{
+  let wasm = 0; let js = 0;
+  for (const p of walk(DIST)) {
+    if (relative(DIST, p).startsWith('.')) continue; // trunk's .stage
+    const z = (b) => gzipSync(readFileSync(b), { level: 9 }).length;
+    if (p.endsWith('.wasm')) wasm += z(p);
+    else if (p.endsWith('.js') || p.endsWith('.mjs')) js += z(p);
+  }
+  put('bundle_gzip_bytes', wasm + js);
+  put('bundle_wasm_gzip_bytes', wasm);
+  put('bundle_js_gzip_bytes', js);
+}
+
+const server = await startServer(DIST, { prefix: PREFIX });
+const url = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+// --enable-precise-memory-info: performance.memory unrounded and updated at once.
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
+});
+// playwright-core's Browser does not give the pid; chromium is this process's descendant.
+const browserPid = process.pid;
+
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, timezoneId: 'UTC' });
+  await context.addInitScript(instruments);
+  const page = await context.newPage();
+  const errors = [];
+  let onError = null;
+  const failed = new Promise((_, no) => { onError = no; });
+  failed.catch(() => {});
+  page.on('pageerror', (e) => { errors.push(String(e)); onError(new Error(`uncaught error in the page: ${e}`)); });
+  page.on('crash', () => onError(new Error('the page crashed (renderer process gone; out of memory?)')));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { context, page, errors, failed };
+}
+
+let exitCode = 0;
+try {
+  // ---- first render of the empty app, median of 3 fresh contexts (no cache, no service worker)
+  {
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const { context, page } = await freshPage();
+      await page.goto(url, { timeout: 30_000 });
+      await page.waitForSelector(tid('drop-zone'), { state: 'visible', timeout: 30_000 });
+      await page.waitForFunction(() => globalThis.__benchFirstRender, null, { timeout: 30_000 });
+      times.push(await page.evaluate(() => globalThis.__benchFirstRender));
+      await context.close();
+    }
+    put('first_render_ms', f1(median(times)));
+  }
+
+  // ---- the app: load every file through the picker
+  const app = await freshPage();
+  const { page } = app;
+  await page.goto(url, { timeout: 30_000 });
+  await page.waitForSelector(tid('drop-zone'), { timeout: 30_000 });
+  await page.waitForLoadState('networkidle', { timeout: 30_000 });
+  await page.evaluate(() => Promise.race([navigator.serviceWorker?.ready, new Promise((ok) => setTimeout(ok, 5000))]));
+
+  const inputSel = `${tid('drop-zone')} input[type=file]:not([webkitdirectory])`;
+  await page.evaluate(({ inputSel, want }) => {
+    const num = (sel) => {
+      const el = document.querySelector(sel);
+      return el ? Number(el.textContent.replace(/[^0-9]/g, '')) : null;
+    };
+    const b = (window.__bench = { t0: null, longtasks: [], progressChanges: [], sawProgress: false });
+    // Long tasks, from before the files are set (buffered: also any already recorded).
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, dur: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+      b.longtaskSupported = true;
+    } catch { b.longtaskSupported = false; }
+    // The load starts when the picker reports its files.
+    document.addEventListener('change', (e) => {
+      if (b.t0 === null && e.target.matches?.(inputSel)) b.t0 = performance.now();
+    }, { capture: true });
+    // Ends in the first frame where the progress bar is gone and events are loaded. Every
+    // frame also notes whether the progress text changed (to see it stays alive).
+    b.done = new Promise((resolve) => {
+      let last = null;
+      const tick = () => {
+        const now = performance.now();
+        const p = document.querySelector('[data-testid="progress"]');
+        const n = num('[data-testid="loaded-count"]') ?? 0;
+        if (p) {
+          b.sawProgress = true;
+          const text = p.textContent;
+          if (text !== last) { b.progressChanges.push(now); last = text; }
+        }
+        if (b.t0 !== null && !p && (n === want || n > 0 || b.sawProgress)) resolve({ t1: now, loaded: n });
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+  }, { inputSel, want: N });
+
+  log(`loading ${files.length} files (${f1(fileBytes / 1e6)} MB${opt.gz ? ` gz, ${f1(MB)} MB plain` : ''}) into the app`);
+  const loaded = page.evaluate(() => window.__bench.done);
+  await page.setInputFiles(inputSel, files, { timeout: 120_000 });
+  let load;
+  try {
+    load = await withTimeout(Promise.race([loaded, app.failed]), LOAD_TIMEOUT_MS, 'the app did not finish loading');
+  } catch (err) {
+    // How far it got, if the page still answers.
+    const shown = await withTimeout(page.evaluate(() => ({
+      loaded: document.querySelector('[data-testid="loaded-count"]')?.textContent,
+      progress: document.querySelector('[data-testid="progress"]')?.textContent,
+    })), 5000, 'page state').catch(() => null);
+    put('load_complete', false);
+    if (shown) put('loaded_shown', JSON.stringify(shown));
+    const mem = rendererMemory(browserPid);
+    if (mem) { put('renderer_rss_bytes', mem.rss); put('renderer_peak_rss_bytes', mem.hwm); }
+    throw new Error(`${err.message}${app.errors.length ? `\n  page errors: ${app.errors.slice(0, 5).join('\n  ')}` : ''}`);
+  }
+  const bench = await page.evaluate(() => ({
+    t0: window.__bench.t0,
+    longtasks: window.__bench.longtasks,
+    longtaskSupported: window.__bench.longtaskSupported,
+    progressChanges: window.__bench.progressChanges,
+  }));
+  const loadMs = load.t1 - bench.t0;
+  const loadS = loadMs / 1000;
+  const during = bench.longtasks.filter((t) => t.start + t.dur >= bench.t0 && t.start <= load.t1);
+  const gaps = [];
+  {
+    const marks = [bench.t0, ...bench.progressChanges.filter((t) => t >= bench.t0), load.t1];
+    for (let i = 1; i < marks.length; i++) gaps.push(marks[i] - marks[i - 1]);
+  }
+  put('load_complete', load.loaded === N);
+  put('loaded_events', load.loaded);
+  put('load_seconds', f3(loadS));
+  put('load_mb_per_s', f1(MB / loadS));
+  put('events_per_s', Math.round(N / loadS));
+  put('longest_task_ms', bench.longtaskSupported ? f1(Math.max(0, ...during.map((t) => t.dur))) : 'unsupported');
+  put('long_tasks', during.length);
+  put('long_tasks_total_ms', f1(during.reduce((s, t) => s + t.dur, 0)));
+  put('progress_updates', bench.progressChanges.filter((t) => t >= bench.t0).length);
+  put('progress_max_gap_ms', f1(Math.max(...gaps)));
+
+  // Heap after load. heap_bytes = the page's used JS heap + the wasm linear memory (caught at
+  // instantiation; it is an ArrayBuffer outside the JS heap, not counted in performance.memory).
+  // When the app keeps its data in a worker the page's instance is not where the data is: then
+  // the app may report its heap in a data-wasm-heap-bytes attribute, preferred when present.
+  const heap = await page.evaluate(() => ({
+    jsUsed: performance.memory?.usedJSHeapSize ?? null,
+    jsTotal: performance.memory?.totalJSHeapSize ?? null,
+    wasm: (globalThis.__benchWasmMemories ?? []).reduce((s, m) => s + m.buffer.byteLength, 0),
+    instances: (globalThis.__benchWasmMemories ?? []).length,
+    app: document.querySelector('[data-wasm-heap-bytes]')?.getAttribute('data-wasm-heap-bytes') ?? null,
+  }));
+  const wasmBytes = heap.app !== null ? Number(heap.app) : heap.wasm;
+  put('heap_bytes', (heap.jsUsed ?? 0) + wasmBytes);
+  put('wasm_heap_bytes', wasmBytes);
+  // With workers running and no figure from the app, the page's own instance is not the store:
+  // say so in the source (renderer_peak_rss_bytes still covers the workers, same process).
+  const workers = page.workers().length;
+  put('wasm_heap_source', heap.app !== null ? 'app'
+    : `${heap.instances ? 'page-instance' : 'none-found'}${workers ? `-only(workers=${workers},not-counted)` : ''}`);
+  put('js_heap_used_bytes', heap.jsUsed ?? 'unsupported');
+  put('js_heap_total_bytes', heap.jsTotal ?? 'unsupported');
+  put('heap_bytes_per_event', f1(((heap.jsUsed ?? 0) + wasmBytes) / N));
+  const mem = rendererMemory(browserPid);
+  if (mem) { put('renderer_rss_bytes', mem.rss); put('renderer_peak_rss_bytes', mem.hwm); }
+  if (load.loaded !== N) throw new Error(`the app finished with ${load.loaded} of ${N} events loaded`);
+
+  // ---- queries, as the user sees them: from the Enter key (or the click) to the first frame
+  // that shows the new count in match-count.
+  await page.evaluate(() => {
+    const b = window.__bench;
+    b.q = null;
+    const armed = (kind) => (e) => {
+      if (b.q && b.q.t0 === null && (kind !== 'keydown' || e.key === 'Enter')) b.q.t0 = performance.now();
+    };
+    document.addEventListener('keydown', armed('keydown'), { capture: true });
+    document.addEventListener('click', armed('click'), { capture: true });
+    // Arms a measurement: ends at the first frame after the key or click in which match-count
+    // shows `want` (or, with want null, anything other than what it shows now).
+    b.arm = (want) => {
+      const read = () => Number(document.querySelector('[data-testid="match-count"]')?.textContent.replace(/[^0-9]/g, '') ?? NaN);
+      const before = read();
+      const q = (b.q = { t0: null });
+      q.done = new Promise((resolve) => {
+        const tick = () => {
+          const now = performance.now();
+          const c = read();
+          if (q.t0 !== null && (want === null ? c !== before : c === want)) resolve({ ms: now - q.t0, count: c });
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+    };
+  });
+  const matchCount = () => page.evaluate(() => Number(document.querySelector('[data-testid="match-count"]').textContent.replace(/[^0-9]/g, '')));
+  const search = tid('search-input');
+
+  /** Types `text` into the search box without firing input (no debounced commit), arms, presses
+   * Enter, and resolves with { ms, count }. */
+  async function enter(text, want) {
+    await page.evaluate(({ search, text, want }) => {
+      document.querySelector(search).value = text;
+      window.__bench.arm(want);
+    }, { search, text, want });
+    const done = page.evaluate(() => window.__bench.q.done);
+    await page.press(search, 'Enter', { timeout: QUERY_TIMEOUT_MS });
+    return withTimeout(Promise.race([done, app.failed]), QUERY_TIMEOUT_MS, `query "${text}"`);
+  }
+  const clears = [];
+  async function clear() {
+    if (await matchCount() === N) return;
+    clears.push((await enter('', N)).ms);
+  }
+
+  async function pair(name, a, b) {
+    // Warm-up: learn each query's count, from the cleared search (so each must match fewer
+    // than all events).
+    const want = {};
+    for (const q of [a, b]) {
+      await clear();
+      want[q] = (await enter(q, null)).count;
+      if (want[q] === N || want[q] === 0) log(`warning: "${q}" matches ${want[q]} of ${N} events`);
+    }
+    const times = [];
+    for (let i = 0; i < opt.repeat; i++) {
+      const q = i % 2 ? b : a;
+      if (await matchCount() === want[q]) await clear();
+      const r = await enter(q, want[q]);
+      times.push(r.ms);
+    }
+    put(`${name}_median_ms`, f1(median(times)));
+    put(`${name}_p95_ms`, f1(p95(times)));
+    put(`${name}_rows`, `${want[a]}/${want[b]}`);
+    log(`${name}: ${a} → ${want[a]}, ${b} → ${want[b]}; runs ms: ${times.map(f1).join(' ')}`);
+  }
+
+  await pair('filter', 'service:s3', 'service:ec2');
+  await pair('text', 'AccessDenied', 'ThrottlingException');
+
+  // Facet: clear the search, then click the first value of the service facet.
+  {
+    const facet = `${tid('facet')}[data-field="service"] ${tid('facet-include')}`;
+    const times = []; let rows = null;
+    for (let i = 0; i <= opt.repeat; i++) { // the first click is a warm-up
+      await clear();
+      await page.waitForSelector(facet, { timeout: QUERY_TIMEOUT_MS });
+      await page.evaluate(() => window.__bench.arm(null));
+      const done = page.evaluate(() => window.__bench.q.done);
+      await page.click(facet, { timeout: QUERY_TIMEOUT_MS });
+      const r = await withTimeout(Promise.race([done, app.failed]), QUERY_TIMEOUT_MS, 'facet click');
+      rows = r.count;
+      if (i > 0) times.push(r.ms);
+    }
+    put('facet_median_ms', f1(median(times)));
+    put('facet_p95_ms', f1(p95(times)));
+    put('facet_rows', rows);
+    log(`facet: runs ms: ${times.map(f1).join(' ')}`);
+  }
+  await clear();
+  put('clear_median_ms', f1(median(clears)));
+  put('clear_p95_ms', f1(p95(clears)));
+  if (app.errors.length) log(`page errors during the run:\n  ${app.errors.join('\n  ')}`);
+  put('page_errors', app.errors.length);
+  await app.context.close();
+
+  // ---- the plain JavaScript baseline, same files, same browser, a fresh page
+  {
+    const context = await browser.newContext();
+    const bpage = await context.newPage();
+    let crashed; const crash = new Promise((_, no) => { crashed = no; }); crash.catch(() => {});
+    bpage.on('crash', () => crashed(new Error('the baseline page crashed')));
+    await bpage.setContent('<input type="file" multiple id="f">');
+    await bpage.setInputFiles('#f', files, { timeout: 120_000 });
+    log('baseline: JSON.parse of the same files');
+    const r = await withTimeout(Promise.race([crash, bpage.evaluate(async (gz) => {
+      const files = [...document.getElementById('f').files];
+      const t0 = performance.now();
+      const counts = Object.create(null);
+      let bytes = 0; let events = 0;
+      const decoder = new TextDecoder();
+      for (const file of files) {
+        const buf = gz
+          ? await new Response(file.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
+          : await file.arrayBuffer();
+        bytes += buf.byteLength;
+        const doc = JSON.parse(decoder.decode(buf));
+        for (const r of doc.Records) { counts[r.eventSource] = (counts[r.eventSource] ?? 0) + 1; events++; }
+      }
+      return { ms: performance.now() - t0, bytes, events, services: Object.keys(counts).length };
+    }, opt.gz)]), BASELINE_TIMEOUT_MS, 'the baseline did not finish');
+    await context.close();
+    if (r.events !== N || r.bytes !== plainBytes) log(`warning: baseline read ${r.events} events, ${r.bytes} bytes`);
+    const baseMbps = r.bytes / 1e6 / (r.ms / 1000);
+    put('baseline_seconds', f3(r.ms / 1000));
+    put('baseline_mb_per_s', f1(baseMbps));
+    put('baseline_events_per_s', Math.round(r.events / (r.ms / 1000)));
+    put('load_vs_baseline', f2(MB / loadS / baseMbps));
+  }
+} catch (err) {
+  fail(err.message);
+  exitCode = 1;
+} finally {
+  await browser.close().catch(() => {});
+  await new Promise((ok) => server.close(ok));
+}
+process.exit(exitCode);
