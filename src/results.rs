@@ -86,11 +86,10 @@ impl Results {
             let Ok(q) = parse(&view.query.get()) else {
                 return prev.cloned().unwrap_or_default();
             };
-            // Free text scans the records (about 0.2 s per million events natively). The engine's
-            // `TextIndex` makes rare words much faster but takes seconds to build at that size,
-            // too long to block the page for; it belongs with loading, off the main thread.
+            // The text index is kept up to date by `Dataset::touch`; rows it does not cover yet
+            // are scanned.
             let rows = ds.store.with_value(|s| {
-                let rows = q.run(s);
+                let rows = if q.uses_text() { ds.text_index.with_value(|ix| q.run_indexed(s, ix)) } else { q.run(s) };
                 match range {
                     Some(r) => in_range(s, &rows, r),
                     None => rows,

@@ -7,7 +7,7 @@
 //! children through context, and so does `ViewState`, the signals of what the user is looking at.
 
 use leptos::prelude::*;
-use trailglass_core::query::SortKey;
+use trailglass_core::query::{SortKey, TextIndex};
 use trailglass_core::Store;
 
 use crate::clauses::add_clause;
@@ -45,6 +45,10 @@ pub struct Dataset {
     pub generation: RwSignal<u64>,
     /// `Some` while files are being read.
     pub progress: RwSignal<Option<Progress>>,
+    /// The free-text index (`TextIndex`: trigram blooms per block of records), extended each
+    /// time the views are told of new rows, so a word search skips the blocks that cannot hold
+    /// it instead of scanning every record.
+    pub text_index: StoredValue<TextIndex>,
 }
 
 impl Dataset {
@@ -53,6 +57,7 @@ impl Dataset {
             store: StoredValue::new(Store::new()),
             generation: RwSignal::new(0),
             progress: RwSignal::new(None),
+            text_index: StoredValue::new(TextIndex::default()),
         }
     }
 
@@ -71,8 +76,9 @@ impl Dataset {
         });
     }
 
-    /// Tells the views the store has changed.
+    /// Tells the views the store has changed (after indexing the new rows' text).
     pub fn touch(&self) {
+        self.store.with_value(|s| self.text_index.update_value(|ix| ix.extend(s)));
         self.generation.update(|g| *g += 1);
     }
 
@@ -87,6 +93,7 @@ impl Dataset {
     /// Forgets every loaded file.
     pub fn clear(&self) {
         self.store.set_value(Store::new());
+        self.text_index.set_value(TextIndex::default());
         self.generation.update(|g| *g += 1);
     }
 }
