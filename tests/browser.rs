@@ -36,7 +36,9 @@ async fn files_are_read_into_the_store_with_progress_cleared() {
         assert!(s.files()[1].error.is_some(), "the broken file reports an error");
     });
     assert_eq!(ds.progress.get_untracked(), None);
-    assert!(ds.generation.get_untracked() >= 2);
+    // The views were told of the new rows (at least once: a load refreshes them a few times a
+    // second, not after every file).
+    assert!(ds.generation.get_untracked() >= 1);
 }
 
 #[wasm_bindgen_test]
