@@ -82,12 +82,14 @@ pub fn sync_url(ds: Dataset, view: ViewState) {
     });
 
     Effect::new(move |prev: Option<UrlState>| {
-        let columns = view.columns.get();
+        // Column ids only: widths are a matter of the screen, not of the view to share.
+        let ids: Vec<String> = view.columns.with(|c| c.iter().map(|d| d.kind.id()).collect());
+        let default_ids: Vec<String> = default_columns().iter().map(|d| d.kind.id()).collect();
         let st = UrlState {
             query: view.query.get(),
             range: view.range.get(),
             sort: sort_id(view.sort.get()),
-            columns: (columns != default_columns()).then(|| columns.iter().map(|c| c.kind.id()).collect()),
+            columns: (ids != default_ids).then_some(ids),
             local_time: view.local_time.get(),
             view: (view.panel.get() == Panel::Services).then(|| "services".to_string()),
             event: match view.selected.get() {

@@ -129,6 +129,31 @@ test('columns sort, and a nested field can be added as a column', async (t) => {
   } finally { await app.close(); }
 });
 
+test('columns resize by dragging their edge; recent searches are offered again', async (t) => {
+  const app = await loaded();
+  const { page } = app;
+  try {
+    const header = page.locator(`${tid('column-header')}[data-column="user"]`);
+    const before = (await header.boundingBox()).width;
+    const handle = (await header.locator(tid('column-resize')).boundingBox());
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 90, handle.y + handle.height / 2, { steps: 6 });
+    await page.mouse.up();
+    const after = (await header.boundingBox()).width;
+    assert.ok(Math.abs(after - before - 90) <= 3, `width ${before} → ${after}`);
+    const cell = await page.locator(tid('event-row')).first().locator('.cell').nth(1).boundingBox();
+    assert.ok(Math.abs(cell.width - after) <= 3, 'the rows follow the header');
+    assert.doesNotMatch(page.url(), /cols=/, 'widths are not part of the shared view');
+
+    await search(page, 'service:ec2');
+    await search(page, 'action:GetSecretValue');
+    const offered = await page.$$eval('#recent-queries option', (els) => els.map((e) => e.value));
+    assert.deepEqual(offered.slice(0, 2), ['action:GetSecretValue', 'service:ec2']);
+    await assertClean(t, app, assert);
+  } finally { await app.close(); }
+});
+
 test('export downloads the current result as JSON and as injection-safe CSV', async (t) => {
   const app = await openApp(browser);
   const { page } = app;
