@@ -25,7 +25,7 @@
 //!   when it has `logFiles` and a digest time/object key. Objects in JSON arrays / NDJSON that
 //!   hold no event are skipped with a note; in a Records array they are rejected.
 //! * **Store.** Columnar: time as `i64` ms (`i64::MIN` = none), each [`Column`] a `u32` id into a
-//!   per-column interned dictionary (`Vec<Box<str>>` + `FxHashMap`, with a last-value shortcut),
+//!   per-column interned dictionary (`Vec<Box<str>>` + `FxHashMap`, behind a 512-slot cache),
 //!   file index `u32`, and the raw record in a chunked arena (16 MiB `String` chunks allocated once,
 //!   never reallocated) referenced by chunk/offset/length. Row vectors grow by 1/4, not 2x.
 //!   Records that look spaced (line breaks, or `": "` separators) are stored with insignificant
@@ -33,15 +33,16 @@
 //!   ~113-115 bytes per event beyond raw bytes (80 in columns, the rest dedupe table +
 //!   dictionaries); 1,000,000 events of ~1.3 KB ≈ 1.3 GB raw + 115 MB, under the 2 GiB default
 //!   total limit.
-//! * **Speed** (native, 1 thread, this 2-core machine shared with other builds, load 3-8, so
-//!   figures vary ±30%): `trailglass-bench --events 200000` (248 MB synthetic): plain ingest
-//!   341 MB/s, gz 241 MB/s, `Value` baseline 149 MB/s (2.3x), 113 bytes/event beyond raw.
-//!   `tests/speed.rs` (210 MB of replicated corpus events): plain 382 MB/s, gz 349 MB/s, Value
-//!   217 MB/s; synthetic plain 393 MB/s. Where the time goes (perf): serde typed parse ~35%,
-//!   arena copy + first-touch page faults ~20%, UTF-8 validation of the raw text ~6%, dedupe hash
-//!   and interning ~10%. The stream typed parse alone runs 750-850 MB/s, about 5x `Value`, so the
-//!   "5x Value for the whole ingest" target is not reached with serde; ~400 MB/s is, on a quiet
-//!   machine.
+//! * **Speed** (native, 1 thread, a quiet 2-core machine; figures and commands in BENCHMARKS.md):
+//!   `trailglass-bench --events 200000` (248 MB synthetic): plain ingest 440-460 MB/s, gz
+//!   310-317 MB/s, `Value` baseline 173-188 MB/s (2.3-2.7x), 113 bytes/event beyond raw.
+//!   `tests/speed.rs` (replicated corpus events): plain 596 MB/s, gz 423 MB/s, `Value` 246 MB/s.
+//!   A file that is valid UTF-8 is checked once and parsed with `from_str` (serde then skips its
+//!   per-string check), records are stored as slices of it. Where the time goes (perf): serde
+//!   ~45%, copying the raw record into the arena ~10% plus first-touch page faults 15-18%,
+//!   `add_event` ~13% (hash, dedupe table, interning), the whole-file UTF-8 check ~2%. The typed
+//!   serde parse alone runs ~860 MB/s, so "5x `Value`" for the whole ingest would need a
+//!   hand-written parser on the hot path or not copying the raw text.
 //! * **Duplicates.** Same eventID *and* same content = the same stored (normalized) text; equal
 //!   content implies equal eventID, so the key is a 64-bit hash of that text, verified by a
 //!   byte comparison on a hash match (a collision never drops an event). `.json` beside its

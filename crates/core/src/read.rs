@@ -14,6 +14,12 @@
 //!   (resynchronizing at the next line that starts with `{` after an error);
 //! * wrappers (anything that is not an event) are searched recursively, to [`MAX_WALK_DEPTH`]
 //!   levels, including strings that hold JSON (lookup-events, CloudWatch Logs, cribl `_raw`).
+//!
+//! A file that is valid UTF-8 as a whole (the usual case) is validated once, up front: its
+//! records are then parsed with `serde_json::from_str` (which skips serde's per-string UTF-8
+//! check) and stored as slices of that `str` (no per-record validation). Other files take the
+//! byte path (`from_slice`, per-record validation, lossy replacement), as documents found inside
+//! JSON strings do.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -266,6 +272,10 @@ struct Reader<'s, 't> {
     file: u32,
     rep: FileReport,
     text: &'t [u8],
+    /// `text` as a `str` when the whole file is valid UTF-8 (checked once): records are then
+    /// parsed with `serde_json::from_str` (no second validation of each string) and stored
+    /// without validating each record again.
+    text_str: Option<&'t str>,
     stack: Vec<u8>,
     buf: Vec<u8>,
     reasons: BTreeMap<String, (u64, Option<Position>, usize)>,
@@ -317,6 +327,7 @@ impl<'s, 't> Reader<'s, 't> {
             file,
             rep,
             text,
+            text_str: std::str::from_utf8(text).ok(),
             stack: Vec::new(),
             buf: Vec::new(),
             reasons: BTreeMap::new(),
@@ -331,6 +342,16 @@ impl<'s, 't> Reader<'s, 't> {
             strict: false,
             other_objects: 0,
             first_other: None,
+        }
+    }
+
+    /// `doc` as a validated `str` when it is the file's own (valid UTF-8) text.
+    #[inline]
+    fn doc_str(&self, doc: &[u8]) -> Option<&'t str> {
+        if std::ptr::eq(doc, self.text) {
+            self.text_str
+        } else {
+            None
         }
     }
 
@@ -692,14 +713,30 @@ impl<'s, 't> Reader<'s, 't> {
             }
             // Fast path: one typed parse that also tells where the record ends (serde_json's
             // stream byte offset), no separate scan. Anything unusual goes the scanner way.
+            // (`ws` is not needed on this path: `add_event` decides on compaction itself.)
             if doc.get(s) == Some(&b'{') {
-                let mut sd = serde_json::Deserializer::from_slice(doc.get(s..).unwrap_or_default())
-                    .into_iter::<record::Ev>();
-                if let Some(Ok(ev)) = sd.next() {
-                    let e = s + sd.byte_offset();
+                let parsed = match self.doc_str(doc) {
+                    Some(ds) => {
+                        let mut sd =
+                            serde_json::Deserializer::from_str(ds.get(s..).unwrap_or_default())
+                                .into_iter::<record::Ev>();
+                        sd.next()
+                            .and_then(|r| r.ok())
+                            .map(|ev| (ev, sd.byte_offset()))
+                    }
+                    None => {
+                        let mut sd =
+                            serde_json::Deserializer::from_slice(doc.get(s..).unwrap_or_default())
+                                .into_iter::<record::Ev>();
+                        sd.next()
+                            .and_then(|r| r.ok())
+                            .map(|ev| (ev, sd.byte_offset()))
+                    }
+                };
+                if let Some((ev, len)) = parsed {
+                    let e = s + len;
                     it.set_end(e);
-                    let ws = scan::looks_spaced(doc.get(s..e).unwrap_or_default());
-                    found += self.after_parse(doc, s, e, ws, Ok(ev), origin, depth, slots);
+                    found += self.after_parse(doc, s, e, false, Ok(ev), origin, depth, slots);
                     continue;
                 }
             }
@@ -755,7 +792,11 @@ impl<'s, 't> Reader<'s, 't> {
                 return 0;
             }
         }
-        self.after_parse(doc, s, e, ws, record::parse(slice), origin, depth, slot)
+        let parsed = match self.doc_str(doc).and_then(|d| d.get(s..e)) {
+            Some(text) => record::parse_str(text),
+            None => record::parse(slice),
+        };
+        self.after_parse(doc, s, e, ws, parsed, origin, depth, slot)
     }
 
     /// Classifies and stores a record (`doc[s..e]`, an object) once the typed parse ran.
@@ -772,12 +813,13 @@ impl<'s, 't> Reader<'s, 't> {
         slot: bool,
     ) -> u64 {
         let slice = doc.get(s..e).unwrap_or_default();
+        let slice_str = self.doc_str(doc).and_then(|d| d.get(s..e));
         let kind = match parsed {
             Ok(ev) => match ev.kind() {
                 Kind::Event => {
                     self.set_format(depth, "event");
                     let f = ev.fields();
-                    self.add_event(slice, ws, f, origin, s);
+                    self.add_event(slice, slice_str, ws, f, origin, s);
                     return 1;
                 }
                 k => k,
@@ -785,7 +827,7 @@ impl<'s, 't> Reader<'s, 't> {
             Err(err) => match record::parse_lenient(slice) {
                 Ok(Some((Kind::Event, f))) => {
                     self.set_format(depth, "event");
-                    self.add_event(slice, ws, f, origin, s);
+                    self.add_event(slice, slice_str, ws, f, origin, s);
                     return 1;
                 }
                 Ok(Some((k, _))) => k,
@@ -903,7 +945,16 @@ impl<'s, 't> Reader<'s, 't> {
         self.read_document(bytes, start, inner_origin, depth, false)
     }
 
-    fn add_event(&mut self, slice: &[u8], _ws: bool, fields: Fields<'_>, origin: Origin, s: usize) {
+    /// `slice_str`: the same record as an already validated `str`, when known.
+    fn add_event(
+        &mut self,
+        slice: &[u8],
+        slice_str: Option<&str>,
+        _ws: bool,
+        fields: Fields<'_>,
+        origin: Origin,
+        s: usize,
+    ) {
         if slice.len() > self.max_record {
             let p = (origin, s);
             let limit = self.max_record;
@@ -920,18 +971,24 @@ impl<'s, 't> Reader<'s, 't> {
         }
         // Same rule on every path (stream fast path or scanner), so copies read through
         // different shapes normalize identically; `_ws` (the scanner's exact answer) is unused.
-        let compact: &[u8] = if scan::looks_spaced(slice) {
+        let spaced = scan::looks_spaced(slice);
+        let compact: &[u8] = if spaced {
             compact_into(slice, &mut self.buf);
             &self.buf
         } else {
             slice
         };
-        let text: Cow<str> = match std::str::from_utf8(compact) {
-            Ok(t) => Cow::Borrowed(t),
-            Err(_) => {
-                self.bad_utf8 += 1;
-                Cow::Owned(String::from_utf8_lossy(compact).into_owned())
-            }
+        let text: Cow<str> = match slice_str {
+            // Compaction only drops ASCII whitespace, so validated text stays valid; the
+            // common (compact) case borrows the validated record as is.
+            Some(t) if !spaced => Cow::Borrowed(t),
+            _ => match std::str::from_utf8(compact) {
+                Ok(t) => Cow::Borrowed(t),
+                Err(_) => {
+                    self.bad_utf8 += 1;
+                    Cow::Owned(String::from_utf8_lossy(compact).into_owned())
+                }
+            },
         };
         self.rep.events += 1;
         match self.store.push_event(self.file, &text, &fields) {

@@ -474,6 +474,11 @@ pub fn parse(bytes: &[u8]) -> Result<Ev<'_>, serde_json::Error> {
     serde_json::from_slice(bytes)
 }
 
+/// Typed parse of one record's already validated text (serde_json skips UTF-8 checks).
+pub fn parse_str(text: &str) -> Result<Ev<'_>, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
 /// Lenient parse: any valid JSON object, duplicate keys allowed (the last wins).
 /// Returns the owned fields and the kind, or the JSON error.
 pub fn parse_lenient(bytes: &[u8]) -> Result<Option<(Kind, Fields<'static>)>, serde_json::Error> {

@@ -268,10 +268,13 @@ pub fn looks_spaced(slice: &[u8]) -> bool {
     if memchr::memchr3(b'\n', b'\r', b'\t', slice).is_some() || slice.get(1) == Some(&b' ') {
         return true;
     }
-    match memchr::memmem::find(slice, b"\":") {
-        Some(i) => slice.get(i + 2) == Some(&b' '),
-        None => false,
+    // The first `":` is at the first `:` preceded by `"` (no `memmem` searcher to build per call).
+    for j in memchr::memchr_iter(b':', slice) {
+        if j > 0 && slice.get(j - 1) == Some(&b'"') {
+            return slice.get(j + 1) == Some(&b' ');
+        }
     }
+    false
 }
 
 /// Iterates the members of an object: (key start, key end (quotes included), value start).

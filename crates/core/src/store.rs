@@ -2,8 +2,9 @@
 //!
 //! Shaped for millions of events in a browser tab whose memory only grows:
 //! * one `Vec<u32>` per [`Column`] holding ids into a per-column dictionary (low-cardinality
-//!   strings are stored once), `Vec<i64>` for time (ms since the epoch, `i64::MIN` = none),
-//!   `Vec<u32>` for the file index;
+//!   strings are stored once; looked up through a small direct-mapped cache, then a hash
+//!   map), `Vec<i64>` for time (ms since the epoch, `i64::MIN` = none), `Vec<u32>` for the file
+//!   index;
 //! * raw records appended to 16 MiB `String` chunks allocated once at full capacity and never
 //!   reallocated — no 1 GB doubling `Vec`. A record that looks spaced (line breaks, tabs, or
 //!   `": "` separators; see [`crate::scan::looks_spaced`]) is stored with insignificant whitespace
@@ -164,63 +165,107 @@ impl MemoryUse {
     }
 }
 
+/// Slots of a dictionary's lookup cache (a power of two).
+const CACHE_SLOTS: usize = 512;
+
+/// A cheap hash of a short string for the lookup cache: its length and its first and last 8
+/// bytes (CloudTrail values that share a prefix — ARNs, user agents — differ near the end).
+#[inline]
+fn quick_hash(s: &[u8]) -> u64 {
+    let n = s.len();
+    let word = |r: Option<&[u8]>| {
+        r.and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let (a, b) = if n >= 8 {
+        (word(s.get(..8)), word(s.get(n - 8..)))
+    } else {
+        let mut w = 0u64;
+        for &c in s {
+            w = (w << 8) | u64::from(c);
+        }
+        (w, 0)
+    };
+    (a ^ b.rotate_left(29) ^ (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        .wrapping_mul(0xf135_7aea_2e62_a9c5)
+}
+
+/// `a == b` for short strings without a `memcmp` call (interned values are mostly 5-70 bytes
+/// and compared once per column per event): 8-byte words, the tail as one overlapping word.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut i = 0;
+    while i + 8 <= n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// A per-column dictionary: id 0 is always "".
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Dict {
     strings: Vec<Box<str>>,
     map: FxHashMap<Box<str>, u32>,
     bytes: u64,
-    /// Id returned by the previous `intern` call.
-    last: u32,
-    /// > 0 while the `last` shortcut hits more than it misses.
-    last_score: i32,
+    /// Direct-mapped cache `quick_hash → id`, checked before the map. Ids are never removed, so
+    /// a slot is always a valid id; a hit is verified by comparing the string.
+    cache: Box<[u32; CACHE_SLOTS]>,
 }
 
 impl Dict {
     fn new() -> Self {
-        let mut d = Dict::default();
+        let mut d = Dict {
+            strings: Vec::new(),
+            map: FxHashMap::default(),
+            bytes: 0,
+            cache: Box::new([0; CACHE_SLOTS]),
+        };
         d.strings.push("".into());
         d.map.insert("".into(), 0);
         d
     }
+    #[inline]
     fn intern(&mut self, s: &str) -> u32 {
-        // Neighbouring events often share a value (same service, region, account, user); the
-        // shortcut is only tried while it pays (hits ≥ misses), so high-cardinality columns
-        // (IPs, ARNs) do not pay an extra comparison per event.
-        if self.last_score >= 0 {
+        // Most columns hold few distinct values (services, regions, accounts, users…), so the
+        // cache answers nearly every lookup with one short hash and one comparison.
+        let slot = (quick_hash(s.as_bytes()) >> (64 - CACHE_SLOTS.trailing_zeros())) as usize;
+        if let Some(c) = self.cache.get_mut(slot) {
             if self
                 .strings
-                .get(self.last as usize)
-                .is_some_and(|l| **l == *s)
+                .get(*c as usize)
+                .is_some_and(|l| same_bytes(l.as_bytes(), s.as_bytes()))
             {
-                self.last_score = (self.last_score + 1).min(64);
-                return self.last;
-            }
-            self.last_score -= 1;
-        } else {
-            // Retry the shortcut now and then.
-            self.last_score += 1;
-            if self.last_score == 0 {
-                self.last_score = -64;
-                if self
-                    .strings
-                    .get(self.last as usize)
-                    .is_some_and(|l| **l == *s)
-                {
-                    self.last_score = 8;
-                    return self.last;
-                }
+                return *c;
             }
         }
-        if let Some(&id) = self.map.get(s) {
-            self.last = id;
-            return id;
+        let id = match self.map.get(s) {
+            Some(&id) => id,
+            None => {
+                let id = self.strings.len() as u32;
+                self.strings.push(s.into());
+                self.map.insert(s.into(), id);
+                self.bytes += 2 * s.len() as u64;
+                id
+            }
+        };
+        if let Some(c) = self.cache.get_mut(slot) {
+            *c = id;
         }
-        self.last = self.strings.len() as u32;
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.map.insert(s.into(), id);
-        self.bytes += 2 * s.len() as u64;
         id
     }
     fn get(&self, id: u32) -> &str {
@@ -428,7 +473,10 @@ impl Store {
             .dicts
             .iter()
             .map(|d| {
-                d.bytes + d.strings.capacity() as u64 * 16 + d.map.capacity() as u64 * (16 + 4 + 1)
+                d.bytes
+                    + d.strings.capacity() as u64 * 16
+                    + d.map.capacity() as u64 * (16 + 4 + 1)
+                    + (CACHE_SLOTS * 4) as u64
             })
             .sum();
         MemoryUse {
@@ -896,5 +944,43 @@ mod tests {
         assert!((m.columns + m.interned) / 20_000 < 150, "{m:?}");
         assert_eq!(Column::ALL.len(), 14);
         assert_eq!(Column::from_name("service"), Some(Column::Service));
+    }
+
+    #[test]
+    fn invalid_utf8_file_and_valid_copy() {
+        // Bad bytes: the file is not valid UTF-8 as a whole, so every record takes the
+        // per-record path. In a skipped string (requestParameters) the record is kept with
+        // U+FFFD; in an indexed string it is rejected (serde validates what it reads); the
+        // good record is kept as it is and dedupes with the same record from a valid file.
+        let skipped = EV1.replace("alert(1)", "alertX1)").replace("id-1", "id-9");
+        let indexed = EV2.replace("\"userName\":\"Admin\"", "\"userName\":\"AdmXn\"");
+        let mut text = records(&[EV1, &skipped, &indexed]).into_bytes();
+        for pat in [&b"alertX"[..], b"AdmX"] {
+            let at = text.windows(pat.len()).position(|w| w == pat).unwrap() + pat.len() - 1;
+            text[at] = 0xff;
+        }
+        let mut s = Store::new();
+        let r = s.ingest("bad.json", &text);
+        let f = &s.files()[r.start];
+        assert_eq!((f.kept, f.rejected), (2, 1), "{f:?}");
+        assert!(
+            f.notes.iter().any(|n| n.contains("invalid UTF-8")),
+            "{:?}",
+            f.notes
+        );
+        assert!(s.raw(1).contains("alert\u{fffd}1)"));
+        assert_eq!(s.get(0, Column::User), "alice");
+        let r = s.ingest("good.json", records(&[EV1, EV2]).as_bytes());
+        let f = &s.files()[r.start];
+        assert_eq!((f.kept, f.duplicates), (1, 1), "{f:?}");
+        assert_eq!(s.raw(0), EV1);
+        assert_eq!(s.raw(2), EV2);
+        // Pretty-printed (compacted) copies from a valid file dedupe with both.
+        let spaced = records(&[EV1, EV2])
+            .replace("\":", "\" : ")
+            .replace(",\"", ",\n  \"");
+        let r = s.ingest("spaced.json", spaced.as_bytes());
+        assert_eq!(s.files()[r.start].duplicates, 2);
+        assert_eq!(s.len(), 3);
     }
 }
