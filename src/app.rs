@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::clauses::field_clause;
 use crate::components::{
     drop_zone::DropZone, empty_state::EmptyState, event_detail::EventDetail, event_table::EventTable, facets::FacetSidebar,
-    file_list::FileList, header::{local_offset_now, Header}, help::HelpOverlay, histogram::Histogram,
+    file_list::FileList, header::Header, help::HelpOverlay, histogram::Histogram,
     progress::ProgressBar, search_bar::SearchBar, service_panel::ServicePanel,
 };
 use crate::history::sync_url;
@@ -13,6 +13,7 @@ use crate::keyboard::{install_shortcuts, step_selection};
 use crate::results::Results;
 use crate::state::{Dataset, Panel, ViewState};
 use crate::theme::apply_theme;
+use crate::tz::local_offset_now;
 
 #[component]
 pub fn App() -> impl IntoView {

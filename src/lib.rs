@@ -16,6 +16,7 @@ pub mod loader;
 pub mod state;
 pub mod url_state;
 pub mod theme;
+pub mod tz;
 pub mod results;
 pub mod keyboard;
 pub mod history;

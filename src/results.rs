@@ -73,8 +73,6 @@ pub struct Results {
     pub facets: Memo<Vec<(Column, Facet)>>,
     pub histogram: Memo<Histogram>,
     pub services: Memo<Vec<ServiceSummary>>,
-    /// Total kept events.
-    pub loaded: Memo<usize>,
 }
 
 impl Results {
@@ -114,11 +112,7 @@ impl Results {
             let rows = matches.get();
             ds.store.with_value(|s| service_summary(s, &rows.0))
         });
-        let loaded = Memo::new(move |_| {
-            ds.generation.track();
-            ds.store.with_value(|s| s.len())
-        });
-        Results { error, matches, sorted, facets, histogram, services, loaded }
+        Results { error, matches, sorted, facets, histogram, services }
     }
 }
 

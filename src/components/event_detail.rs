@@ -13,11 +13,7 @@ use crate::components::json_tree::JsonTree;
 use crate::detail::{event_info, EventInfo};
 use crate::format::{format_offset, format_time};
 use crate::state::Dataset;
-
-/// The browser's offset from UTC at a given instant (DST-aware), east positive.
-fn local_offset_at(ms: i64) -> i32 {
-    -(js_sys::Date::new(&JsValue::from_f64(ms as f64)).get_timezone_offset() as i32)
-}
+use crate::tz::local_offset_at;
 
 /// Starts `navigator.clipboard.writeText(text)`. Looked up through `Reflect` because the API is
 /// absent outside secure contexts (and may be denied), where a typed call would throw.

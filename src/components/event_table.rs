@@ -17,6 +17,7 @@ use crate::columns::{cell_text, ColumnDef};
 use crate::components::table_header::TableHeader;
 use crate::results::Results;
 use crate::state::{Dataset, ViewState};
+use crate::tz::local_offset_at;
 
 /// Height of one row in CSS pixels; must match `--row-h` in style/main.css.
 pub const ROW_HEIGHT: f64 = 26.0;
@@ -58,11 +59,6 @@ pub fn grid_template(columns: &[ColumnDef]) -> String {
         .map(|(i, c)| if i == last { format!("minmax({}px, 1fr)", c.width) } else { format!("{}px", c.width) })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The browser's offset from UTC at a given instant (DST-aware), east positive.
-pub fn local_offset_at(ms: i64) -> i32 {
-    -(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).get_timezone_offset() as i32)
 }
 
 #[component]

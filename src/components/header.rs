@@ -8,11 +8,7 @@ use crate::format::{format_count, format_offset};
 use crate::loader::load_sample;
 use crate::results::Results;
 use crate::state::{Dataset, Theme, ViewState};
-
-/// The browser's current offset from UTC in minutes (east positive), for the toggle's label.
-pub fn local_offset_now() -> i32 {
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
-}
+use crate::tz::local_offset_now;
 
 #[component]
 pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {

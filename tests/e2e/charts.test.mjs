@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, launch, openApp, tid, count, waitLoaded, dropFiles, assertClean, screenshot } from './harness.mjs';
+import { CORPUS, launch, openApp, tid, count, waitLoaded, dropFiles, assertClean, screenshot, waitCount } from './harness.mjs';
 
 const STRATUS = join(CORPUS, 'stratus-red-team');
 const files = readdirSync(STRATUS).filter((f) => f.endsWith('.json')).sort().map((f) => ({ path: join(STRATUS, f) }));
@@ -38,12 +38,10 @@ test('the histogram counts every timed event; a bar click and a brush narrow the
 
     // Click: that bucket only.
     await bar.click();
-    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel).textContent.replace(/[^0-9]/g, '')) === n,
-      [tid('match-count'), counts[biggest]]);
+    await waitCount(page, counts[biggest]);
     await page.locator(tid('time-range')).waitFor();
     await page.click(`${tid('time-range')} button`);
-    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel).textContent.replace(/[^0-9]/g, '')) === n,
-      [tid('match-count'), events.length]);
+    await waitCount(page, events.length);
 
     // Brush across the whole plot: every timed event stays.
     const box = await page.locator(`${tid('histogram')} svg`).first().boundingBox();
@@ -77,8 +75,7 @@ test('the services panel summarises each service and clicking one filters to it'
     assert.equal(Number((await first.locator('.svc-events').textContent()).replace(/[^0-9]/g, '')), n);
     await screenshot(page, 'services');
     await first.locator('.svc-name').click();
-    await page.waitForFunction(([sel, want]) => Number(document.querySelector(sel).textContent.replace(/[^0-9]/g, '')) === want,
-      [tid('match-count'), n]);
+    await waitCount(page, n);
     assert.equal(await page.inputValue(tid('search-input')), `service:${svc}`);
     await assertClean(t, app, assert);
   } finally { await app.close(); }

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, launch, openApp, tid, count, waitLoaded, dropFiles, assertClean, screenshot } from './harness.mjs';
+import { CORPUS, launch, openApp, tid, waitLoaded, dropFiles, assertClean, screenshot, search, waitCount } from './harness.mjs';
 
 const OTEL = join(CORPUS, 'otel-collector-contrib', 'cloudtrail_log.json');
 const records = JSON.parse(readFileSync(OTEL, 'utf8')).Records;
@@ -12,11 +12,6 @@ const records = JSON.parse(readFileSync(OTEL, 'utf8')).Records;
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function searchFor(page, q) {
-  await page.fill(tid('search-input'), q);
-  await page.press(tid('search-input'), 'Enter');
-}
 
 test('clicking an event opens its detail with tree, summary, pivots, prev/next and copy', async (t) => {
   const app = await openApp(browser);
@@ -26,8 +21,8 @@ test('clicking an event opens its detail with tree, summary, pivots, prev/next a
     await dropFiles(page, [{ path: OTEL }]);
     await waitLoaded(page, records.length);
     const target = records.find((r) => r.eventName === 'CreateUser');
-    await searchFor(page, 'action:CreateUser');
-    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim() === '1', tid('match-count'));
+    await search(page, 'action:CreateUser');
+    await waitCount(page, 1);
     await page.locator(tid('event-row')).first().click();
     const detail = page.locator(tid('event-detail'));
     await detail.waitFor();
@@ -43,12 +38,12 @@ test('clicking an event opens its detail with tree, summary, pivots, prev/next a
     assert.deepEqual(copied, target);
 
     // Pivot on the source IP: every event from that address.
-    await searchFor(page, '');
-    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel).textContent) === n, [tid('match-count'), records.length]);
+    await search(page, '');
+    await waitCount(page, records.length);
     const ipPivot = page.locator(`${tid('pivot')}[data-pivot="ip"]`);
     await ipPivot.click();
     const n = records.filter((r) => r.sourceIPAddress === target.sourceIPAddress).length;
-    await page.waitForFunction(([sel, want]) => Number(document.querySelector(sel).textContent) === want, [tid('match-count'), n]);
+    await waitCount(page, n);
     assert.match(await page.inputValue(tid('search-input')), /ip:/);
 
     // Previous / next walk the list; close hides the panel.
@@ -69,8 +64,8 @@ test('an Insight event shows its statistics', async (t) => {
   try {
     await dropFiles(page, [{ path: OTEL }]);
     await waitLoaded(page, records.length);
-    await searchFor(page, 'eventtype:AwsCloudTrailInsight');
-    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim() === '1', tid('match-count'));
+    await search(page, 'eventtype:AwsCloudTrailInsight');
+    await waitCount(page, 1);
     await page.locator(tid('event-row')).first().click();
     await page.locator(tid('insight-stats')).waitFor();
     const insight = records.find((r) => r.eventType === 'AwsCloudTrailInsight');

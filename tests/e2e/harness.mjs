@@ -94,6 +94,18 @@ export async function waitLoaded(page, n = null) {
   );
 }
 
+/** Types a query in the search box and commits it (Enter). */
+export async function search(page, q) {
+  await page.fill(tid('search-input'), q);
+  await page.press(tid('search-input'), 'Enter');
+}
+
+/** Waits until the match count shows `n`. */
+export async function waitCount(page, n) {
+  await page.waitForFunction(([sel, want]) => Number(document.querySelector(sel)?.textContent.replace(/[^0-9]/g, '')) === want,
+    [tid('match-count'), n]);
+}
+
 /** Drops files on the drop zone the way a browser does: a DataTransfer in a drop event. */
 export async function dropFiles(page, files) {
   const payload = files.map((f) => ({

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CORPUS, launch, openApp, tid, count, waitLoaded, dropFiles, assertClean, screenshot,
+  CORPUS, launch, openApp, tid, count, waitLoaded, dropFiles, assertClean, screenshot, search, waitCount,
 } from './harness.mjs';
 
 const STRATUS = join(CORPUS, 'stratus-red-team');
@@ -23,16 +23,6 @@ async function loaded(opts) {
   await dropFiles(app.page, files);
   await waitLoaded(app.page, events.length);
   return app;
-}
-
-async function search(page, q) {
-  await page.fill(tid('search-input'), q);
-  await page.press(tid('search-input'), 'Enter');
-}
-
-async function waitCount(page, n) {
-  await page.waitForFunction(([sel, want]) => Number(document.querySelector(sel)?.textContent.replace(/[^0-9]/g, '')) === want,
-    [tid('match-count'), n]);
 }
 
 test('field search, free text, boolean queries and time ranges give exact counts', async (t) => {
