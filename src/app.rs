@@ -8,6 +8,7 @@ use crate::components::{
     file_list::FileList, header::Header, help::HelpOverlay, histogram::Histogram,
     progress::ProgressBar, search_bar::SearchBar, service_panel::ServicePanel,
 };
+use crate::client::start as start_worker;
 use crate::history::sync_url;
 use crate::keyboard::{install_shortcuts, step_selection};
 use crate::results::Results;
@@ -17,8 +18,9 @@ use crate::tz::local_offset_now;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ds = Dataset::new();
     let view = ViewState::new();
+    let ds = Dataset::with_selection(view.selected);
+    start_worker(ds);
     let results = Results::new(ds, view);
     let help_open = RwSignal::new(false);
     provide_context(ds);
@@ -27,28 +29,21 @@ pub fn App() -> impl IntoView {
 
     sync_url(ds, view);
     apply_theme(view.theme);
-    install_shortcuts(view, results, help_open);
+    install_shortcuts(view, help_open);
 
     // Callbacks the charts hand their clicks to.
     let on_range = Callback::new(move |(a, b): (i64, i64)| view.range.set(Some((a, b))));
     let on_service = Callback::new(move |svc: String| view.add_clause(&field_clause("service", &svc, false)));
     let on_clause = Callback::new(move |clause: String| view.add_clause(&clause));
-    let step = move |by: isize| {
-        let order = results.sorted.get_untracked();
-        view.selected.set(step_selection(&order.0, view.selected.get_untracked(), by));
-    };
-    let on_prev = Callback::new(move |_| step(-1));
-    let on_next = Callback::new(move |_| step(1));
+    let on_prev = Callback::new(move |_| step_selection(view, -1));
+    let on_next = Callback::new(move |_| step_selection(view, 1));
     let on_close = Callback::new(move |_| view.selected.set(None));
     let selected = Signal::derive(move || view.selected.get());
     let local_time = Signal::derive(move || view.local_time.get());
     // One offset for a whole chart axis (the table converts each event's time on its own).
     let offset = Signal::derive(move || view.local_time.get().then(local_offset_now));
 
-    let has_files = Memo::new(move |_| {
-        ds.generation.track();
-        ds.store.with_value(|s| !s.files().is_empty())
-    });
+    let has_files = Memo::new(move |_| ds.files.with(|f| !f.is_empty()));
 
     view! {
         <DropZone>

@@ -21,7 +21,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use trailglass_core::{Column, Store};
+use trailglass_core::engine::RowDetail;
 
 /// A JSON value with object keys in document order.
 #[derive(Clone, Debug, PartialEq)]
@@ -506,18 +506,19 @@ pub struct Pivot {
 /// Values in pivot clauses are quoted as everywhere else (see `crate::clauses`).
 pub use crate::clauses::quote_value as quote;
 
-/// The pivots of one event. Indexed columns (user, key, ip) are read from the store, so the
-/// clause matches exactly how the engine derived them; the rest come from the record.
-pub fn pivots(store: &Store, row: usize, ev: &Json) -> Vec<Pivot> {
+/// The pivots of one event. Indexed columns (user, key, service, action, ip) come from the
+/// store (through `d`), so the clause matches exactly how the engine derived them; the rest come
+/// from the record.
+pub fn pivots(d: &RowDetail, ev: &Json) -> Vec<Pivot> {
     let mut out = Vec::new();
     let mut add = |kind: &'static str, label: &str, value: String, clause: String| {
         out.push(Pivot { kind, label: label.to_string(), value, clause });
     };
-    let user = store.get(row, Column::User);
+    let user = d.user.as_str();
     if !user.is_empty() {
         add("user", "User", user.to_string(), format!("user:{}", quote(user)));
     }
-    let key = store.get(row, Column::AccessKey);
+    let key = d.access_key.as_str();
     if !key.is_empty() {
         add("key", "Access key", key.to_string(), format!("key:{}", quote(key)));
     }
@@ -534,7 +535,7 @@ pub fn pivots(store: &Store, row: usize, ev: &Json) -> Vec<Pivot> {
         let clause = format!("userIdentity.sessionContext.sessionIssuer.arn:{}", quote(&issuer));
         add("role", "Role", arn_tail(&issuer).to_string(), clause);
     }
-    let (service, action) = (store.get(row, Column::Service), store.get(row, Column::Action));
+    let (service, action) = (d.service.as_str(), d.action.as_str());
     if !action.is_empty() {
         let clause = match service {
             "" => format!("action:{}", quote(action)),
@@ -546,7 +547,7 @@ pub fn pivots(store: &Store, row: usize, ev: &Json) -> Vec<Pivot> {
         };
         add("action", "Action", value, clause);
     }
-    let ip = store.get(row, Column::SourceIp);
+    let ip = d.source_ip.as_str();
     if !ip.is_empty() {
         // `ip:` reads a value with '/' as a CIDR block; the path term compares it as text.
         let field = if ip.contains('/') { "$.sourceIPAddress" } else { "ip" };
@@ -584,30 +585,21 @@ pub struct EventInfo {
     pub raw: String,
 }
 
-/// Reads one row of the store for the panel; `None` when the row does not exist.
-pub fn event_info(store: &Store, row: u32) -> Option<EventInfo> {
-    let r = row as usize;
-    if r >= store.len() {
-        return None;
-    }
-    let raw = store.raw(r).to_string();
-    let json = parse_json(&raw);
+/// What the panel shows for one record the worker sent.
+pub fn event_info(d: &RowDetail) -> EventInfo {
+    let json = parse_json(&d.raw);
     let ev = json.as_ref().ok().cloned().unwrap_or(Json::Null);
-    let file = store.files().get(store.file_of(r)).map_or_else(String::new, |f| match &f.member {
-        Some(m) => format!("{}!{m}", f.path),
-        None => f.path.clone(),
-    });
-    Some(EventInfo {
-        row,
-        event_id: ev.str_at(&["eventID"]).unwrap_or_default(),
-        time_ms: store.time_ms(r),
-        file,
+    EventInfo {
+        row: d.row,
+        event_id: ev.str_at(&["eventID"]).unwrap_or_else(|| d.event_id.clone()),
+        time_ms: d.time_ms,
+        file: d.file.clone(),
         summary: summary(&ev),
-        pivots: pivots(store, r, &ev),
+        pivots: pivots(d, &ev),
         insight: insight_stats(&ev),
         json: json.map(std::sync::Arc::new),
-        raw,
-    })
+        raw: d.raw.clone(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -761,7 +753,9 @@ pub fn copy_text(root: &Json, path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use trailglass_core::engine::row_detail;
     use trailglass_core::query::parse;
+    use trailglass_core::Store;
 
     fn ev(text: &str) -> Json {
         parse_json(text).unwrap_or_else(|e| panic!("{e}: {text}"))
@@ -850,6 +844,10 @@ mod tests {
       INSIGHT
     ]}"#;
 
+    fn detail(store: &Store, row: usize) -> RowDetail {
+        row_detail(store, row as u32).expect("row")
+    }
+
     fn pivot_store() -> Store {
         let text = PIVOT_EVENTS.replace("BUCKET", BUCKET_POLICY).replace("INSIGHT", INSIGHT);
         let mut store = Store::new();
@@ -864,7 +862,7 @@ mod tests {
         let mut kinds = HashSet::new();
         for row in 0..store.len() {
             let e = ev(store.raw(row));
-            let ps = pivots(&store, row, &e);
+            let ps = pivots(&detail(&store, row), &e);
             assert!(!ps.is_empty(), "row {row} has pivots");
             for p in ps {
                 kinds.insert(p.kind);
@@ -882,7 +880,7 @@ mod tests {
     fn pivot_clauses() {
         let store = pivot_store();
         let clauses = |row: usize| -> Vec<(&'static str, String)> {
-            pivots(&store, row, &ev(store.raw(row))).into_iter().map(|p| (p.kind, p.clause)).collect()
+            pivots(&detail(&store, row), &ev(store.raw(row))).into_iter().map(|p| (p.kind, p.clause)).collect()
         };
         let first = clauses(0);
         assert!(first.contains(&("user", "user:alice".into())), "{first:?}");
@@ -909,13 +907,12 @@ mod tests {
     #[test]
     fn event_info_reads_a_row() {
         let store = pivot_store();
-        let info = event_info(&store, 0).expect("row 0");
+        let info = event_info(&detail(&store, 0));
         assert_eq!(info.event_id, "ev-1");
         assert_eq!(info.file, "pivots.json");
         assert!(info.summary.starts_with("alice called s3:PutBucketPolicy"));
         assert!(info.json.is_ok());
-        assert!(event_info(&store, 5).and_then(|i| i.insight).is_some());
-        assert_eq!(event_info(&store, 99), None);
+        assert!(event_info(&detail(&store, 5)).insight.is_some());
     }
 
     #[test]

@@ -5,9 +5,15 @@ use wasm_bindgen::JsCast;
 
 /// Offers `bytes` as a download named `name`. Returns an error text when the browser refuses.
 pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    download_array(name, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+/// Offers a JavaScript byte array (an export the worker sent) as a download, without copying it
+/// into wasm memory.
+pub fn download_array(name: &str, mime: &str, bytes: &js_sys::Uint8Array) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let parts = js_sys::Array::new();
-    parts.push(&js_sys::Uint8Array::from(bytes).into());
+    parts.push(bytes);
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(err)?;

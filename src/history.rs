@@ -7,9 +7,10 @@
 //! are loaded, that id waits (`pending`) until a load brings an event that has it.
 
 use leptos::prelude::*;
-use trailglass_core::query::{field_text, parse, SortKey};
+use trailglass_core::engine::Request;
+use trailglass_core::query::SortKey;
 
-use crate::clauses::field_clause;
+use crate::client::send;
 use crate::columns::{default_columns, ColumnKind};
 use crate::state::{Dataset, Panel, Sort, ViewState};
 use crate::url_state::UrlState;
@@ -68,16 +69,16 @@ fn sort_id(sort: Sort) -> Option<(String, bool)> {
 pub fn sync_url(ds: Dataset, view: ViewState) {
     let initial = UrlState::decode(&location_hash());
     apply(view, &initial);
-    let pending: RwSignal<Option<String>> = RwSignal::new(initial.event.clone());
+    let pending = ds.pending_event;
+    pending.set(initial.event.clone());
 
-    // The eventID in the URL waits for a load that brings it.
+    // The eventID in the URL waits for a load that brings it: asked again after every change of
+    // the data until found (the worker's `Selected` reply clears `pending`).
+    let generation = Memo::new(move |_| ds.status.with(|s| s.generation));
     Effect::new(move |_| {
-        ds.generation.track();
-        let Some(id) = pending.get() else { return };
-        let Ok(q) = parse(&field_clause("eventID", &id, false)) else { return };
-        if let Some(&row) = ds.store.with_value(|s| q.run(s)).first() {
-            view.selected.set(Some(row));
-            pending.set(None);
+        let _ = generation.get();
+        if let Some(event_id) = pending.get() {
+            send(&Request::Find { event_id });
         }
     });
 
@@ -93,10 +94,8 @@ pub fn sync_url(ds: Dataset, view: ViewState) {
             local_time: view.local_time.get(),
             view: (view.panel.get() == Panel::Services).then(|| "services".to_string()),
             event: match view.selected.get() {
-                Some(row) => {
-                    ds.generation.track();
-                    ds.store.with_value(|s| field_text(s, row as usize, "eventID"))
-                }
+                Some(row) => ds.detail.with(|d| d.as_ref().filter(|d| d.row == row).map(|d| d.event_id.clone()))
+                    .or_else(|| prev.as_ref().and_then(|p| p.event.clone())),
                 None => pending.get(),
             },
         };

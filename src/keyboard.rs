@@ -3,23 +3,17 @@
 //! a text field are left alone (except `Esc`).
 
 use leptos::prelude::*;
+use trailglass_core::engine::Request;
 use wasm_bindgen::JsCast;
 
+use crate::client::send;
 use crate::components::search_bar::SEARCH_INPUT_ID;
-use crate::results::Results;
 use crate::state::{Panel, ViewState};
 
-/// The row after (`step` = 1) or before (-1) `current` in `order`; the first row when nothing is
-/// selected or the selection is no longer in the list.
-pub fn step_selection(order: &[u32], current: Option<u32>, step: isize) -> Option<u32> {
-    let pos = current.and_then(|c| order.iter().position(|&r| r == c));
-    match pos {
-        None => order.first().copied(),
-        Some(p) => {
-            let next = (p as isize + step).clamp(0, order.len() as isize - 1);
-            order.get(next as usize).copied()
-        }
-    }
+/// Asks the worker for the row `by` positions from the selected one (the first row when nothing
+/// is selected); its `Selected` reply moves the selection.
+pub fn step_selection(view: ViewState, by: i64) {
+    send(&Request::Step { from: view.selected.get_untracked(), by });
 }
 
 fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
@@ -28,7 +22,7 @@ fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
-pub fn install_shortcuts(view: ViewState, results: Results, help_open: RwSignal<bool>) {
+pub fn install_shortcuts(view: ViewState, help_open: RwSignal<bool>) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
@@ -37,10 +31,7 @@ pub fn install_shortcuts(view: ViewState, results: Results, help_open: RwSignal<
         if typing_in_field(&ev) && key != "Escape" {
             return;
         }
-        let step = |s: isize| {
-            let order = results.sorted.get_untracked();
-            view.selected.set(step_selection(&order.0, view.selected.get_untracked(), s));
-        };
+        let step = |by: i64| step_selection(view, by);
         match key.as_str() {
             "/" => {
                 if let Some(el) = document().get_element_by_id(SEARCH_INPUT_ID) {
@@ -71,21 +62,4 @@ pub fn install_shortcuts(view: ViewState, results: Results, help_open: RwSignal<
         ev.prevent_default();
     });
     on_cleanup(move || handle.remove());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stepping() {
-        let order = [5, 3, 9];
-        assert_eq!(step_selection(&order, None, 1), Some(5));
-        assert_eq!(step_selection(&order, Some(5), 1), Some(3));
-        assert_eq!(step_selection(&order, Some(9), 1), Some(9));
-        assert_eq!(step_selection(&order, Some(3), -1), Some(5));
-        assert_eq!(step_selection(&order, Some(5), -1), Some(5));
-        assert_eq!(step_selection(&order, Some(42), 1), Some(5));
-        assert_eq!(step_selection(&[], Some(1), 1), None);
-    }
 }

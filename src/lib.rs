@@ -22,3 +22,4 @@ pub mod keyboard;
 pub mod history;
 pub mod download;
 pub mod clauses;
+pub mod client;

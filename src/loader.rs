@@ -1,21 +1,11 @@
-//! Reading the user's files in the browser and handing their bytes to the engine.
-//!
-//! Files are read one at a time with `FileReader` (gloo), then ingested into the store; between
-//! files the task yields to the event loop so the progress bar repaints, and the views are told
-//! of the new events a few times a second rather than after every file. This runs on the main
-//! thread for now: moving reading and parsing into a Web Worker is tracked separately (the
-//! engine API it calls does not change).
+//! Handing the user's files to the data worker. The page never reads them: the `File` objects
+//! (cheap handles) go to the worker, which reads, decompresses and parses them off this thread
+//! and reports progress (`src/bin/worker.rs`).
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
+use trailglass_core::engine::Request;
 
-use gloo::file::futures::read_as_bytes;
-use gloo::timers::future::TimeoutFuture;
-use leptos::prelude::*;
-use trailglass_core::synth::{generate, SynthOptions};
-
+use crate::client::{send, send_files};
 use crate::folders::PathFile;
-use crate::state::{Dataset, Progress};
 
 /// The path shown for a file: its path inside a picked folder when there is one, else its name.
 fn display_path(file: &web_sys::File) -> String {
@@ -31,82 +21,39 @@ pub fn with_paths(files: Vec<web_sys::File>) -> Vec<PathFile> {
     files.into_iter().map(|f| PathFile { path: display_path(&f), file: Some(f) }).collect()
 }
 
-fn size_of(f: &PathFile) -> u64 {
-    f.file.as_ref().map_or(0, |f| f.size().max(0.0) as u64)
-}
-
-thread_local! {
-    /// Files waiting to be read. A drop during a load joins the running load's queue (and its
-    /// progress bar) instead of starting a second reader that would interleave with it.
-    static QUEUE: RefCell<VecDeque<PathFile>> = const { RefCell::new(VecDeque::new()) };
-}
-
-/// Drops the files still waiting to be read (the one being read finishes).
-pub fn cancel_queue() {
-    QUEUE.with(|q| q.borrow_mut().clear());
-}
-
-/// Reads `files` into the dataset, updating `progress` as it goes. When a load is already
-/// running, the files join its queue and this returns at once.
-pub async fn load_files(ds: Dataset, files: Vec<PathFile>) {
-    let bytes: u64 = files.iter().map(size_of).sum();
-    let count = files.len();
-    QUEUE.with(|q| q.borrow_mut().extend(files));
-    if ds.progress.get_untracked().is_some() {
-        ds.progress.update(|p| {
-            if let Some(p) = p {
-                p.files_total += count;
-                p.bytes_total += bytes;
-            }
-        });
-        return;
-    }
-    ds.progress.set(Some(Progress { files_total: count, bytes_total: bytes, ..Progress::default() }));
-    // The views are told of new events at most this often while a load runs, and at its end.
-    const REFRESH_MS: f64 = 400.0;
-    let mut last_refresh = js_sys::Date::now();
-    while let Some(f) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
-        let size = size_of(&f);
-        ds.progress.update(|p| {
-            if let Some(p) = p {
-                p.current = f.path.clone();
-            }
-        });
-        // Let the browser paint the progress before the (synchronous) parse.
-        TimeoutFuture::new(0).await;
+/// Sends `files` to the worker to read. A load already running takes them into its queue (and
+/// its progress bar).
+pub fn load_files(files: Vec<PathFile>) {
+    let mut paths = Vec::new();
+    let mut handles = Vec::new();
+    let mut missing = Vec::new();
+    for f in files {
         match f.file {
-            Some(file) => match read_as_bytes(&gloo::file::Blob::from(file)).await {
-                Ok(bytes) => ds.ingest_quietly(&f.path, &bytes),
-                Err(err) => ds.unreadable(&f.path, &format!("the browser could not read this file: {err}")),
-            },
-            None => ds.unreadable(&f.path, "the browser would not give this file"),
-        }
-        ds.progress.update(|p| {
-            if let Some(p) = p {
-                p.files_done += 1;
-                p.bytes_done += size;
+            Some(file) => {
+                paths.push(f.path);
+                handles.push(file);
             }
-        });
-        if js_sys::Date::now() - last_refresh >= REFRESH_MS {
-            ds.touch();
-            last_refresh = js_sys::Date::now();
+            None => missing.push(f.path),
         }
     }
-    ds.touch();
-    ds.progress.set(None);
+    send_files(paths, handles, missing);
 }
+
+/// Stops the running load after the file being read; what was read stays.
+pub fn cancel_load() {
+    send(&Request::Cancel);
+}
+
+/// Forgets every loaded file (and stops a load).
+pub fn clear() {
+    send(&Request::Clear);
+}
+
+/// Events in the built-in sample.
+pub const SAMPLE_EVENTS: usize = 4000;
 
 /// The built-in sample: a few thousand generated events of a small organisation's accounts,
-/// with an incident hidden in them (see `trailglass_core::synth`).
-pub fn load_sample(ds: Dataset) {
-    let opts = SynthOptions {
-        events: 4000,
-        events_per_file: 500,
-        attack_story: true,
-        ..SynthOptions::default()
-    };
-    for file in generate(&opts) {
-        ds.ingest_quietly(&format!("sample/{}", file.path), &file.bytes);
-    }
-    ds.touch();
+/// with an incident hidden in them (see `trailglass_core::synth`), generated in the worker.
+pub fn load_sample() {
+    send(&Request::Sample { events: SAMPLE_EVENTS });
 }

@@ -1,106 +1,132 @@
-//! The app's shared state: the loaded dataset and the load progress.
+//! The app's shared state: what the data worker last said about the data, and what the user is
+//! looking at.
 //!
-//! The store is large and changes only when files are added or cleared, so it is not a signal:
-//! it sits in a `StoredValue` (read with `with_value`, never cloned), and a `generation` counter
-//! signal is bumped after every change. Views derive `Memo`s that read `generation` and then the
-//! store, so they recompute exactly when the data changes. `Dataset` is `Copy` and goes to
-//! children through context, and so does `ViewState`, the signals of what the user is looking at.
+//! The events live in the data worker (`src/bin/worker.rs`), never on this thread. `Dataset`
+//! holds the worker's latest replies as signals — the status (counts, progress, files), the
+//! answer to the current view (count, facets, histogram, services), the page of rows the table
+//! shows, the selected record — and `apply` routes each reply to its signal. `ViewState` holds
+//! the signals of what the user is looking at; `crate::results` turns their changes into
+//! requests. Both are `Copy` and go to children through context.
 
 use leptos::prelude::*;
-use trailglass_core::query::{SortKey, TextIndex};
-use trailglass_core::Store;
+use trailglass_core::engine::{Answer, FileLine, Reply, RowDetail, RowsPage, Status};
+use trailglass_core::query::SortKey;
 
 use crate::clauses::add_clause;
 use crate::columns::{default_columns, ColumnDef};
 
-/// Progress of a running load, shown as a progress bar.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Progress {
-    pub files_done: usize,
-    pub files_total: usize,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    /// The file being read now.
-    pub current: String,
-}
+pub use trailglass_core::engine::Progress;
 
-impl Progress {
-    /// Fraction done in 0..=1, by bytes (files of zero bytes count by number).
-    pub fn fraction(&self) -> f64 {
-        if self.bytes_total > 0 {
-            (self.bytes_done as f64 / self.bytes_total as f64).clamp(0.0, 1.0)
-        } else if self.files_total > 0 {
-            self.files_done as f64 / self.files_total as f64
-        } else {
-            0.0
-        }
-    }
-}
-
-/// The loaded events and what is happening to them. Cheap to copy.
+/// What the worker last said. Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct Dataset {
-    pub store: StoredValue<Store>,
-    /// Bumped after every change of `store`; the only thing views subscribe to.
-    pub generation: RwSignal<u64>,
-    /// `Some` while files are being read.
-    pub progress: RwSignal<Option<Progress>>,
-    /// The free-text index (`TextIndex`: trigram blooms per block of records), extended each
-    /// time the views are told of new rows, so a word search skips the blocks that cannot hold
-    /// it instead of scanning every record.
-    pub text_index: StoredValue<TextIndex>,
+    /// Counts, load progress, notices.
+    pub status: RwSignal<Status>,
+    /// Every file read, with its counts or error.
+    pub files: RwSignal<Vec<FileLine>>,
+    /// The answer to the current view.
+    pub answer: RwSignal<Answer>,
+    /// The rows the table asked for last.
+    pub page: RwSignal<RowsPage>,
+    /// The record shown in the detail panel.
+    pub detail: RwSignal<Option<RowDetail>>,
+    /// Where the keyboard (or a link) put the selection in the current order; the table
+    /// scrolls to it.
+    pub selected_pos: RwSignal<Option<usize>>,
+    /// A shared link's eventID, waiting for a load that brings it.
+    pub pending_event: RwSignal<Option<String>>,
+    /// The worker failed (it is gone: the page says so).
+    pub failure: RwSignal<Option<String>>,
+    /// An export that failed, said beside the export buttons.
+    pub export_error: RwSignal<Option<String>>,
+    /// The selected row: the same signal as `ViewState::selected` (a `Step` or `Find` reply
+    /// moves it).
+    pub selected: RwSignal<Option<u32>>,
 }
 
 impl Dataset {
     pub fn new() -> Self {
+        Self::with_selection(RwSignal::new(None))
+    }
+
+    /// A dataset whose `Selected` replies move `selected` (the view's selection).
+    pub fn with_selection(selected: RwSignal<Option<u32>>) -> Self {
         Self {
-            store: StoredValue::new(Store::new()),
-            generation: RwSignal::new(0),
-            progress: RwSignal::new(None),
-            text_index: StoredValue::new(TextIndex::default()),
+            selected,
+            status: RwSignal::new(Status::default()),
+            files: RwSignal::new(Vec::new()),
+            answer: RwSignal::new(Answer::default()),
+            page: RwSignal::new(RowsPage::default()),
+            detail: RwSignal::new(None),
+            selected_pos: RwSignal::new(None),
+            pending_event: RwSignal::new(None),
+            failure: RwSignal::new(None),
+            export_error: RwSignal::new(None),
         }
     }
 
-    /// Reads one file's bytes into the store and tells the views.
-    pub fn ingest(&self, path: &str, bytes: &[u8]) {
-        self.ingest_quietly(path, bytes);
-        self.touch();
+    /// Whether a load is running.
+    pub fn loading(&self) -> Signal<bool> {
+        let status = self.status;
+        Signal::derive(move || status.with(|s| s.progress.is_some()))
     }
 
-    /// Reads one file's bytes into the store without telling the views yet: a load of many
-    /// files calls this per file and [`Dataset::touch`] now and then, so the answers (matches,
-    /// sort, facets, charts) are not recomputed after every one of hundreds of files.
-    pub fn ingest_quietly(&self, path: &str, bytes: &[u8]) {
-        self.store.update_value(|s| {
-            s.ingest(path, bytes);
-        });
+    /// Routes one reply of the worker (and the bytes beside it, for an export).
+    pub fn apply(&self, reply: Reply, bytes: Option<js_sys::Uint8Array>) {
+        match reply {
+            Reply::Ready => {}
+            Reply::Status(mut s) => {
+                if let Some(files) = s.files.take() {
+                    self.files.set(files);
+                }
+                set_heap_attribute(s.heap_bytes);
+                self.status.set(s);
+            }
+            Reply::Answer(a) => self.answer.set(a),
+            Reply::Rows(p) => {
+                if p.answer == self.answer.with_untracked(|a| a.id) {
+                    self.page.set(p);
+                }
+            }
+            Reply::Detail(d) => self.detail.set(d),
+            Reply::Selected { row, pos, event_id } => {
+                if let Some(r) = row {
+                    if event_id.is_some() && event_id == self.pending_event.get_untracked() {
+                        self.pending_event.set(None);
+                    }
+                    self.selected_pos.set(pos);
+                    self.selected.set(Some(r));
+                }
+            }
+            Reply::Exported { name, mime, .. } => {
+                let result = match bytes {
+                    Some(b) => crate::download::download_array(&name, &mime, &b),
+                    None => Err("the export came without its bytes".to_string()),
+                };
+                self.export_error.set(result.err().map(|e| format!("Export failed: {e}")));
+            }
+            Reply::Failed { message } => self.export_error.set(Some(message)),
+        }
     }
 
-    /// Tells the views the store has changed (after indexing the new rows' text).
-    pub fn touch(&self) {
-        self.store.with_value(|s| self.text_index.update_value(|ix| ix.extend(s)));
-        self.generation.update(|g| *g += 1);
-    }
-
-    /// Records a file that could not be read at all (it still gets a line in the file list; the
-    /// views hear of it with the next [`Dataset::touch`]).
-    pub fn unreadable(&self, path: &str, reason: &str) {
-        self.store.update_value(|s| {
-            s.add_unreadable(path, reason);
-        });
-    }
-
-    /// Forgets every loaded file.
-    pub fn clear(&self) {
-        self.store.set_value(Store::new());
-        self.text_index.set_value(TextIndex::default());
-        self.generation.update(|g| *g += 1);
+    /// The worker is gone or unusable.
+    pub fn fail(&self, message: String) {
+        self.failure.set(Some(message));
+        self.status.update(|s| s.progress = None);
     }
 }
 
 impl Default for Dataset {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Writes the worker's WebAssembly memory size on the root element (`data-wasm-heap-bytes`), for
+/// the browser benchmark and anyone curious.
+fn set_heap_attribute(bytes: u64) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-wasm-heap-bytes", &bytes.to_string());
     }
 }
 
@@ -201,15 +227,6 @@ pub fn remember(recent: &mut Vec<String>, q: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn progress_fraction() {
-        let p = Progress { files_done: 1, files_total: 4, bytes_done: 50, bytes_total: 200, current: String::new() };
-        assert!((p.fraction() - 0.25).abs() < 1e-9);
-        let by_files = Progress { files_done: 1, files_total: 2, ..Default::default() };
-        assert!((by_files.fraction() - 0.5).abs() < 1e-9);
-        assert_eq!(Progress::default().fraction(), 0.0);
-    }
 
     #[test]
     fn recent_queries() {

@@ -10,7 +10,6 @@ use wasm_bindgen::JsCast;
 
 use crate::folders::{files_under, take_drop_entries};
 use crate::loader::{load_files, with_paths};
-use crate::state::Dataset;
 
 /// `id`s of the pickers, for `<label for=…>` buttons elsewhere on the page.
 pub const FILE_INPUT_ID: &str = "file-input";
@@ -23,7 +22,6 @@ fn files_of(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
 
 #[component]
 pub fn DropZone(children: Children) -> impl IntoView {
-    let ds = expect_context::<Dataset>();
     let zone = NodeRef::<Div>::new();
     let UseDropZoneReturn { is_over_drop_zone, .. } = use_drop_zone_with_options(
         zone,
@@ -32,11 +30,11 @@ pub fn DropZone(children: Children) -> impl IntoView {
             match take_drop_entries(&ev.event) {
                 Some(entries) => spawn_local(async move {
                     match files_under(entries).await {
-                        Ok(files) => load_files(ds, files).await,
-                        Err(_) => load_files(ds, with_paths(ev.files)).await,
+                        Ok(files) => load_files(files),
+                        Err(_) => load_files(with_paths(ev.files)),
                     }
                 }),
-                None if !ev.files.is_empty() => spawn_local(load_files(ds, with_paths(ev.files))),
+                None if !ev.files.is_empty() => load_files(with_paths(ev.files)),
                 None => {}
             }
         }),
@@ -50,7 +48,7 @@ pub fn DropZone(children: Children) -> impl IntoView {
         // Clear it, so choosing the same file again is a change too.
         input.set_value("");
         if !files.is_empty() {
-            spawn_local(load_files(ds, with_paths(files)));
+            load_files(with_paths(files));
         }
     };
     let file_input = NodeRef::<Input>::new();

@@ -4,11 +4,9 @@ use leptos::prelude::*;
 
 use crate::components::drop_zone::{FILE_INPUT_ID, FOLDER_INPUT_ID};
 use crate::loader::load_sample;
-use crate::state::Dataset;
 
 #[component]
 pub fn EmptyState() -> impl IntoView {
-    let ds = expect_context::<Dataset>();
     view! {
         <div class="empty-state" data-testid="empty-state">
             <h2>"Drop CloudTrail logs anywhere on this page"</h2>
@@ -19,7 +17,7 @@ pub fn EmptyState() -> impl IntoView {
             <p class="actions">
                 <label for=FILE_INPUT_ID class="button primary">"Open files…"</label>
                 <label for=FOLDER_INPUT_ID class="button">"Open folder…"</label>
-                <button class="button" on:click=move |_| load_sample(ds)>"Try the sample dataset"</button>
+                <button class="button" on:click=move |_| load_sample()>"Try the sample dataset"</button>
             </p>
             <p class="muted">"Everything happens in this browser tab. Nothing is uploaded, and the page makes no network requests."</p>
         </div>

@@ -39,10 +39,13 @@ pub fn EventDetail(
     local_offset: Signal<bool>,
 ) -> impl IntoView {
     let ds = expect_context::<Dataset>();
-    let info = Memo::new(move |_| {
-        ds.generation.track();
+    // The worker's record for the selected row; the previous one stays until it arrives (a few
+    // ms), so stepping through events does not make the panel blink.
+    let info = Memo::new(move |prev: Option<&Option<EventInfo>>| {
         let r = row.get()?;
-        ds.store.with_value(|s| event_info(s, r))
+        ds.detail
+            .with(|d| d.as_ref().filter(|d| d.row == r).map(event_info))
+            .or_else(|| prev.cloned().flatten())
     });
     let field = move |f: fn(&EventInfo) -> String| move || info.with(|i| i.as_ref().map(f).unwrap_or_default());
 

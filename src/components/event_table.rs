@@ -11,9 +11,10 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_use::{use_element_size, use_scroll, UseElementSizeReturn, UseScrollReturn};
-use trailglass_core::Column;
+use trailglass_core::engine::{Request, RowLine};
 
-use crate::columns::{cell_text, ColumnDef};
+use crate::client::send;
+use crate::columns::{cell_display, ColumnDef};
 use crate::components::table_header::TableHeader;
 use crate::results::Results;
 use crate::state::{Dataset, ViewState};
@@ -23,6 +24,19 @@ use crate::tz::local_offset_at;
 pub const ROW_HEIGHT: f64 = 26.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 10;
+/// Rows asked of the worker beyond the rendered ones on each side, so scrolling a little needs
+/// no new request.
+const PREFETCH: usize = 60;
+
+/// The rows to ask the worker for when `visible` is to be shown and `fetched` was asked for last
+/// (both half-open ranges of positions); `None` when `fetched` covers `visible`.
+pub fn rows_to_fetch(visible: (usize, usize), fetched: Option<(usize, usize)>, total: usize) -> Option<(usize, usize)> {
+    let (start, end) = visible;
+    if fetched.is_some_and(|(a, b)| a <= start && end <= b) {
+        return None;
+    }
+    Some((start.saturating_sub(PREFETCH), (end + PREFETCH).min(total)))
+}
 
 /// The half-open range of row positions to render for a scroll offset and viewport height.
 pub fn visible_range(scroll_top: f64, viewport: f64, total: usize) -> (usize, usize) {
@@ -66,44 +80,62 @@ pub fn EventTable() -> impl IntoView {
     let ds = expect_context::<Dataset>();
     let view = expect_context::<ViewState>();
     let results = expect_context::<Results>();
-    let rows = results.sorted;
     let template = Memo::new(move |_| view.columns.with(|c| grid_template(c)));
 
     let body = NodeRef::<Div>::new();
     let UseScrollReturn { y, set_y, .. } = use_scroll(body);
     let UseElementSizeReturn { height, .. } = use_element_size(body);
-    let total = move || rows.with(|r| r.len());
+    let total = move || results.count.get();
     let range = Memo::new(move |_| visible_range(y.get(), height.get(), total()));
-    // (position, row id) pairs in view; keyed by both, so a re-sorted list re-renders.
+    // Ask the worker for the rows in view (and a margin) when the answer, the columns or the
+    // scroll position needs rows it has not sent.
+    let fetched = StoredValue::new(None::<(u64, Vec<String>, (usize, usize))>);
+    Effect::new(move |_| {
+        let visible = range.get();
+        let answer = ds.answer.with(|a| a.id);
+        let columns: Vec<String> = view.columns.with(|c| c.iter().map(|d| d.kind.id()).collect());
+        let before = fetched.with_value(|f| f.as_ref().filter(|(a, c, _)| *a == answer && *c == columns).map(|(_, _, r)| *r));
+        if let Some((offset, end)) = rows_to_fetch(visible, before, total()) {
+            send(&Request::Rows { offset, limit: end - offset, columns: columns.clone() });
+            fetched.set_value(Some((answer, columns, (offset, end))));
+        }
+    });
+    // The rows in view that have arrived, with their positions.
     let visible = move || {
         let (start, end) = range.get();
-        rows.with(|r| (start..end).filter_map(|p| r.0.get(p).map(|&id| (p, id))).collect::<Vec<_>>())
+        ds.page.with(|p| {
+            p.rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (p.offset + i, r))
+                .filter(|(pos, _)| (start..end).contains(pos))
+                .map(|(pos, r)| (pos, r.clone()))
+                .collect::<Vec<_>>()
+        })
     };
-    // Keep the selected row in view when the keyboard moves it.
+    // Keep the selected row in view when the keyboard (or a link) moves it.
     Effect::new(move |_| {
-        let Some(sel) = view.selected.get() else { return };
-        let pos = rows.with_untracked(|r| r.0.iter().position(|&x| x == sel));
-        if let Some(to) = pos.and_then(|p| scroll_to_show(p, y.get_untracked(), height.get_untracked())) {
+        let Some(pos) = ds.selected_pos.get() else { return };
+        if let Some(to) = scroll_to_show(pos, y.get_untracked(), height.get_untracked()) {
             set_y(to);
         }
     });
 
-    let render_row = move |(pos, id): (usize, u32)| {
-        let row = id as usize;
-        let is_error = ds.store.with_value(|s| !s.get(row, Column::ErrorCode).is_empty());
+    let render_row = move |(pos, line): (usize, RowLine)| {
+        let id = line.id;
+        let is_error = line.error;
         let cells = move || {
             let local = view.local_time.get();
+            let offset = if local { line.time_ms.map(local_offset_at).unwrap_or(0) } else { 0 };
             view.columns.with(|cols| {
-                ds.store.with_value(|s| {
-                    let offset = if local { s.time_ms(row).map(local_offset_at).unwrap_or(0) } else { 0 };
-                    cols.iter()
-                        .map(|c| {
-                            let text = cell_text(s, row, &c.kind, offset);
-                            let title = text.clone();
-                            view! { <div class="cell" role="gridcell" title=title>{text}</div> }
-                        })
-                        .collect_view()
-                })
+                cols.iter()
+                    .zip(line.cells.iter())
+                    .map(|(c, raw)| {
+                        let text = cell_display(&c.kind, raw, line.time_ms, offset);
+                        let title = text.clone();
+                        view! { <div class="cell" role="gridcell" title=title>{text}</div> }
+                    })
+                    .collect_view()
             })
         };
         view! {
@@ -117,7 +149,10 @@ pub fn EventTable() -> impl IntoView {
                 data-row=id
                 style:transform=format!("translateY({}px)", pos as f64 * ROW_HEIGHT)
                 style:grid-template-columns=move || template.get()
-                on:click=move |_| view.selected.set(Some(id))
+                on:click=move |_| {
+                    ds.selected_pos.set(Some(pos));
+                    view.selected.set(Some(id));
+                }
             >
                 {cells}
             </div>
@@ -135,7 +170,7 @@ pub fn EventTable() -> impl IntoView {
                     </div>
                 </Show>
                 <div class="spacer" style:height=move || format!("{}px", total() as f64 * ROW_HEIGHT)>
-                    <For each=visible key=|pair| *pair children=render_row />
+                    <For each=visible key=|(pos, line)| (*pos, line.clone()) children=render_row />
                 </div>
             </div>
         </div>
@@ -158,6 +193,19 @@ mod tests {
         // empty table, odd inputs
         assert_eq!(visible_range(500.0, 260.0, 0), (0, 0));
         assert_eq!(visible_range(-5.0, -1.0, 3), (0, 3));
+    }
+
+    #[test]
+    fn fetching_rows() {
+        // nothing fetched yet: the visible rows and a margin
+        assert_eq!(rows_to_fetch((0, 21), None, 1000), Some((0, 81)));
+        // covered
+        assert_eq!(rows_to_fetch((10, 31), Some((0, 81)), 1000), None);
+        // scrolled past the fetched rows
+        assert_eq!(rows_to_fetch((70, 91), Some((0, 81)), 1000), Some((10, 151)));
+        // the end of a small table
+        assert_eq!(rows_to_fetch((0, 5), None, 5), Some((0, 5)));
+        assert_eq!(rows_to_fetch((0, 0), None, 0), Some((0, 0)));
     }
 
     #[test]

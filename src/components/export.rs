@@ -2,51 +2,23 @@
 //! columns (formula-injection safe; see `trailglass_core::query::export_csv`).
 
 use leptos::prelude::*;
-use trailglass_core::query::{export_csv, export_ndjson, export_records_json, CsvColumn};
+use trailglass_core::engine::{ExportFormat as Format, Request};
 
-use crate::columns::ColumnKind;
-use crate::download::download;
-use crate::results::Results;
+use crate::client::send;
 use crate::state::{Dataset, ViewState};
-
-#[derive(Clone, Copy)]
-enum Format {
-    Json,
-    Ndjson,
-    Csv,
-}
 
 #[component]
 pub fn ExportButtons() -> impl IntoView {
     let ds = expect_context::<Dataset>();
     let view = expect_context::<ViewState>();
-    let results = expect_context::<Results>();
-    let status = RwSignal::new(None::<String>);
+    let status = ds.export_error;
 
+    // The worker writes the file from the current answer (in table order, the shown columns for
+    // CSV) and sends the bytes back; `Dataset::apply` offers them as a download.
     let run = move |format: Format| {
-        let rows = results.sorted.get_untracked();
-        let columns: Vec<CsvColumn> = view.columns.with_untracked(|cols| {
-            cols.iter()
-                .map(|c| match &c.kind {
-                    ColumnKind::Time => CsvColumn::Time,
-                    ColumnKind::Field(f) => CsvColumn::Column(*f),
-                    ColumnKind::Path(p) => CsvColumn::Path(p.to_string()),
-                })
-                .collect()
-        });
-        let mut out = Vec::new();
-        let written = ds.store.with_value(|s| match format {
-            Format::Json => export_records_json(s, &rows.0, &mut out),
-            Format::Ndjson => export_ndjson(s, &rows.0, &mut out),
-            Format::Csv => export_csv(s, &rows.0, &columns, &mut out),
-        });
-        let (name, mime) = match format {
-            Format::Json => ("trailglass-export.json", "application/json"),
-            Format::Ndjson => ("trailglass-export.ndjson", "application/x-ndjson"),
-            Format::Csv => ("trailglass-export.csv", "text/csv"),
-        };
-        let result = written.map_err(|e| e.to_string()).and_then(|_| download(name, mime, &out));
-        status.set(result.err().map(|e| format!("Export failed: {e}")));
+        status.set(None);
+        let columns: Vec<String> = view.columns.with_untracked(|cols| cols.iter().map(|c| c.kind.id()).collect());
+        send(&Request::Export { format, columns });
     };
 
     view! {

@@ -56,7 +56,7 @@ fn FacetBlock(name: &'static str, label: &'static str, data: Facet, total: u64) 
 pub fn FacetSidebar() -> impl IntoView {
     let results = expect_context::<Results>();
     move || {
-        let total = results.matches.with(|m| m.len()) as u64;
+        let total = results.count.get() as u64;
         results.facets.with(|facets| {
             facets
                 .iter()

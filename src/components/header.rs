@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::drop_zone::{FILE_INPUT_ID, FOLDER_INPUT_ID};
 use crate::format::{format_count, format_offset};
-use crate::loader::load_sample;
+use crate::loader::{clear, load_sample};
 use crate::results::Results;
 use crate::state::{Dataset, Theme, ViewState};
 use crate::tz::local_offset_now;
@@ -15,10 +15,8 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
     let ds = expect_context::<Dataset>();
     let view = expect_context::<ViewState>();
     let results = expect_context::<Results>();
-    let totals = Memo::new(move |_| {
-        ds.generation.track();
-        ds.store.with_value(|s| s.totals())
-    });
+    let totals = Memo::new(move |_| ds.status.with(|s| s.totals));
+    let loading = ds.loading();
     let tz_label = move || {
         if view.local_time.get() {
             format!("Local ({})", format_offset(local_offset_now()))
@@ -41,8 +39,7 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
         })
     };
     let clear = move |_| {
-        crate::loader::cancel_queue();
-        ds.clear();
+        clear();
         view.selected.set(None);
         view.range.set(None);
     };
@@ -53,13 +50,13 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
             <div class="actions">
                 <label for=FILE_INPUT_ID class="button primary" data-testid="open-files" tabindex="0">"Open files…"</label>
                 <label for=FOLDER_INPUT_ID class="button" data-testid="open-folder" tabindex="0">"Open folder…"</label>
-                <button class="button" data-testid="load-sample" on:click=move |_| load_sample(ds)>"Load sample"</button>
-                <button class="button" data-testid="clear" title="Forget every loaded file (and stop a load)" disabled=move || totals.get().files == 0 && ds.progress.get().is_none() on:click=clear>
+                <button class="button" data-testid="load-sample" on:click=move |_| load_sample()>"Load sample"</button>
+                <button class="button" data-testid="clear" title="Forget every loaded file (and stop a load)" disabled=move || totals.get().files == 0 && !loading.get() on:click=clear>
                     "Clear"
                 </button>
             </div>
             <div class="counts" aria-live="polite">
-                <span><strong data-testid="match-count">{move || format_count(results.matches.with(|m| m.len()) as u64)}</strong>" shown"</span>
+                <span><strong data-testid="match-count">{move || format_count(results.count.get() as u64)}</strong>" shown"</span>
                 <span>" of "<strong data-testid="loaded-count">{move || format_count(totals.get().kept)}</strong>" events"</span>
                 <Show when=move || { totals.get().duplicates > 0 }>
                     <span class="muted" title="The same event (same eventID and content) seen again">

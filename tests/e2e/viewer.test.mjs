@@ -196,8 +196,11 @@ test('the URL keeps the view: reload restores it, back and forward step through 
       await dropFiles(again, files);
       await waitCount(again, where((e) => e.eventName === 'GetPasswordData'));
       assert.equal(await again.inputValue(tid('search-input')), 'action:GetPasswordData');
+      // The worker finds the linked event once the files that bring it are read.
+      await again.waitForSelector(`${tid('event-row')}.selected`);
       const selected = await again.locator(`${tid('event-row')}.selected`).count();
       assert.equal(selected, 1, `event ${selectedId} is selected again`);
+      assert.equal(await again.getAttribute(tid('event-detail'), 'data-event-id'), selectedId);
     } finally { await again.close(); }
     await assertClean(t, app, assert);
   } finally { await app.close(); }

@@ -57,6 +57,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+pub mod engine;
 pub mod query;
 pub mod record;
 pub mod report;

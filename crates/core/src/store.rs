@@ -53,7 +53,7 @@ impl Default for Limits {
 }
 
 /// The indexed string columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Column {
     /// eventSource (insightDetails.eventSource for Insight events).
     Service,
@@ -136,7 +136,7 @@ impl Column {
 }
 
 /// Store-wide counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     pub read: u64,
     pub kept: u64,

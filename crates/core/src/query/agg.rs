@@ -11,7 +11,7 @@ use crate::store::{Column, Store};
 use crate::time::format_ms;
 
 /// Counts per value of a column over some rows.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Facet {
     /// The `top_n` most frequent values (count descending, then value ascending). The missing
     /// value is the empty string.
@@ -94,7 +94,7 @@ pub const BUCKET_SIZES_MS: &[i64] = &[
 pub const SERIES_TOP: usize = 8;
 
 /// Event counts per time bucket.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Histogram {
     /// Start of the first bucket (aligned to a multiple of `bucket_ms` since the epoch, UTC).
     pub start_ms: i64,
@@ -198,7 +198,7 @@ pub fn histogram(store: &Store, rows: &[u32], target_buckets: usize, split_by: O
 }
 
 /// One service's activity among some rows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceSummary {
     pub service: String,
     pub events: u64,
@@ -302,7 +302,7 @@ pub fn service_summary(store: &Store, rows: &[u32]) -> Vec<ServiceSummary> {
 }
 
 /// What to sort the table by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SortKey {
     /// Event time (rows without a time sort first).
     Time,

@@ -97,7 +97,7 @@ pub struct Query {
 
 /// A query that could not be parsed: what is wrong, where (byte offsets into the query text,
 /// `start..end`), and how to fix it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QueryError {
     pub message: String,
     pub start: usize,

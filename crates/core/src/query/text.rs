@@ -64,12 +64,22 @@ impl TextIndex {
 
     /// Indexes the rows added to the store since the last build/extend.
     pub fn extend(&mut self, store: &Store) {
-        let n = store.len();
+        self.extend_by(store, usize::MAX);
+        self.bloom.shrink_to_fit();
+        self.starts.shrink_to_fit();
+    }
+
+    /// Indexes at most `max_rows` of the rows not yet covered (a worker indexes in slices between
+    /// messages). A slice ends its last block early; blocks need not be full.
+    pub fn extend_by(&mut self, store: &Store, max_rows: usize) {
         let mut row = self.rows();
+        let n = store.len().min(row.saturating_add(max_rows));
         if self.starts.is_empty() {
             self.starts.push(0);
         }
-        self.escaped.resize(n.div_ceil(64), 0);
+        if self.escaped.len() < n.div_ceil(64) {
+            self.escaped.resize(n.div_ceil(64), 0);
+        }
         while row < n {
             let mut block = [0u64; WORDS];
             let mut bytes = 0usize;
@@ -87,8 +97,6 @@ impl TextIndex {
             self.bloom.extend_from_slice(&block);
             self.starts.push(row as u32);
         }
-        self.bloom.shrink_to_fit();
-        self.starts.shrink_to_fit();
     }
 
     /// Share of bloom bits set (for tuning; about 0.3-0.5 is useful).

@@ -1,0 +1,205 @@
+use super::*;
+
+const RECORDS: &str = r#"{"Records":[
+  {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:05Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.5","userIdentity":{"type":"IAMUser","userName":"alice","accessKeyId":"AKIAALICE"},"requestParameters":{"bucketName":"logs-bucket"},"eventID":"a1"},
+  {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:01Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","errorCode":"AccessDenied","userIdentity":{"type":"IAMUser","userName":"bob"},"eventID":"b2"},
+  {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:03Z","eventSource":"s3.amazonaws.com","eventName":"PutObject","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.5","userIdentity":{"type":"IAMUser","userName":"alice"},"eventID":"c3"}
+]}"#;
+
+fn view(query: &str) -> ViewSpec {
+    ViewSpec { query: query.into(), ..ViewSpec::default() }
+}
+
+fn loaded() -> Engine {
+    let mut e = Engine::default();
+    e.queue(1, RECORDS.len() as u64);
+    e.start_file("t.json");
+    e.ingest("t.json", RECORDS.as_bytes());
+    e.file_done(RECORDS.len() as u64);
+    e.finish_load(None);
+    e.refresh();
+    e
+}
+
+fn answer(replies: Vec<Reply>) -> Answer {
+    replies
+        .into_iter()
+        .find_map(|r| match r {
+            Reply::Answer(a) => Some(a),
+            _ => None,
+        })
+        .expect("an answer")
+}
+
+#[test]
+fn a_view_is_answered_with_counts_and_aggregates_and_rows_come_by_page() {
+    let mut e = loaded();
+    let a = answer(e.handle(Request::View { seq: 7, view: view("service:s3") }));
+    assert_eq!((a.seq, a.count, a.error.clone()), (7, 2, None));
+    let (col, services) = &a.facets[0];
+    assert_eq!(*col, Column::Service);
+    assert_eq!(services.values, vec![("s3.amazonaws.com".to_string(), 2)]);
+    assert_eq!(a.histogram.counts.iter().sum::<u64>(), 2);
+    assert!(a.services.is_none(), "not asked for");
+
+    // Rows in time order, the columns' texts; time left to the page.
+    let cols = vec!["time".to_string(), "user".to_string(), "requestParameters.bucketName".to_string()];
+    let Reply::Rows(page) = e.handle(Request::Rows { offset: 0, limit: 10, columns: cols }).remove(0) else { panic!() };
+    assert_eq!(page.answer, a.id);
+    let ids: Vec<u32> = page.rows.iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![2, 0]);
+    assert_eq!(page.rows[1].cells, vec!["", "alice", "logs-bucket"]);
+    assert_eq!(page.rows[1].time_ms, Some(1_709_287_205_000));
+
+    // Descending sort, by user, with the service summary.
+    let v = ViewSpec { sort: SortKey::Column(Column::User), descending: true, services: true, ..view("") };
+    let a2 = answer(e.handle(Request::View { seq: 8, view: v }));
+    assert!(a2.id > a.id);
+    assert_eq!(a2.services.as_ref().map(Vec::len), Some(2));
+    // bob, then alice latest first (descending is the exact reverse order)
+    assert_eq!(e.sorted(), &[1, 0, 2]);
+    // A page past the end is empty, a page is capped.
+    let Reply::Rows(p) = e.handle(Request::Rows { offset: 5, limit: 10, columns: vec![] }).remove(0) else { panic!() };
+    assert!(p.rows.is_empty());
+}
+
+#[test]
+fn a_bad_query_keeps_the_previous_matches_and_says_why() {
+    let mut e = loaded();
+    answer(e.handle(Request::View { seq: 1, view: view("error:*") }));
+    let a = answer(e.handle(Request::View { seq: 2, view: view("service:(s3") }));
+    assert!(a.error.is_some());
+    assert_eq!(a.count, 1, "the previous answer's matches");
+}
+
+#[test]
+fn time_range_is_half_open() {
+    let mut e = loaded();
+    let t = 1_709_287_201_000;
+    let v = ViewSpec { range: Some((t, t + 2000)), ..view("") };
+    assert_eq!(answer(e.handle(Request::View { seq: 1, view: v })).count, 1);
+    assert_eq!(in_range(e.store(), &[0, 1, 2], (t, t + 2001)), vec![1, 2]);
+}
+
+#[test]
+fn stepping_finding_and_detail() {
+    let mut e = loaded();
+    answer(e.handle(Request::View { seq: 1, view: view("") }));
+    // order by time: 1, 2, 0
+    assert_eq!(e.step(None, 1), Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) });
+    assert_eq!(e.step(Some(1), 1), Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) });
+    assert_eq!(e.step(Some(0), 1), Reply::Selected { row: Some(0), pos: Some(2), event_id: Some("a1".into()) });
+    assert_eq!(e.step(Some(1), -1), Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) });
+    assert_eq!(e.find("c3"), Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) });
+    assert_eq!(e.find("nope"), Reply::Selected { row: None, pos: None, event_id: None });
+    let d = e.detail(0).expect("row 0");
+    assert_eq!((d.user.as_str(), d.access_key.as_str(), d.service.as_str(), d.pos), ("alice", "AKIAALICE", "s3.amazonaws.com", Some(2)));
+    assert!(d.raw.contains("logs-bucket"));
+    assert_eq!(d.event_id, "a1");
+    assert_eq!(d.file, "t.json");
+    assert_eq!(e.detail(99), None);
+    assert_eq!(step_position(&[], Some(1), 1), None);
+    assert_eq!(step_position(&[5, 3], Some(42), 1), Some(0));
+}
+
+#[test]
+fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
+    let mut e = Engine::default();
+    e.queue(2, 100);
+    e.start_file("t.json");
+    let s = e.status();
+    assert_eq!(s.progress.as_ref().map(|p| (p.files_total, p.bytes_total, p.current.as_str())), Some((2, 100, "t.json")));
+    e.ingest("t.json", RECORDS.as_bytes());
+    e.file_done(60);
+    e.unreadable("gone.json", "the browser could not read this file");
+    e.file_done(40);
+    e.refresh();
+    let s = e.status();
+    assert_eq!(s.totals.kept, 3);
+    let files = s.files.expect("changed");
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[1].status, "error");
+    assert!(e.status().files.is_none(), "unchanged");
+    e.finish_load(Some("Cancelled".into()));
+    let s = e.status();
+    assert_eq!((s.progress, s.notice.as_deref()), (None, Some("Cancelled")));
+    assert!((Progress { bytes_done: 50, bytes_total: 200, ..Progress::default() }.fraction() - 0.25).abs() < 1e-9);
+}
+
+#[test]
+fn the_index_is_built_in_slices_and_text_queries_answer_before_it_is_complete() {
+    let mut e = Engine::default();
+    e.load_sample(3000);
+    e.refresh();
+    let expected = answer(e.handle(Request::View { seq: 1, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count;
+    assert!(expected > 0);
+    let mut slices = 0;
+    while e.index_step() {
+        slices += 1;
+        assert!(slices < 10_000);
+    }
+    assert_eq!(e.status().indexed, e.store().len());
+    assert_eq!(answer(e.handle(Request::View { seq: 2, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count, expected);
+    // The same as a full build.
+    let full = crate::query::TextIndex::build(e.store());
+    let q = parse("AccessDenied").expect("parses");
+    assert_eq!(q.run_indexed(e.store(), &full), q.run_indexed(e.store(), &e.index));
+}
+
+#[test]
+fn the_budget_stops_a_load_with_a_clear_message() {
+    let limits = Limits { max_total_bytes: 2000, ..Limits::default() };
+    let mut e = Engine::new(limits);
+    assert!(e.fits(1500).is_ok());
+    e.ingest("t.json", RECORDS.as_bytes());
+    let err = e.fits(1500).expect_err("full");
+    assert!(err.contains("memory budget") && err.contains("Loaded 3 events from 1 files"), "{err}");
+}
+
+#[test]
+fn clear_sample_and_export() {
+    let mut e = loaded();
+    answer(e.handle(Request::View { seq: 1, view: view("user:alice") }));
+    let csv = String::from_utf8(e.export(ExportFormat::Csv, &["time".into(), "action".into()]).expect("csv")).expect("utf8");
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    let nd = e.export(ExportFormat::Ndjson, &[]).expect("ndjson");
+    assert_eq!(nd.iter().filter(|&&b| b == b'\n').count(), 2);
+    let replies = e.handle(Request::Clear);
+    assert!(matches!(&replies[0], Reply::Status(s) if s.totals.kept == 0));
+    assert_eq!(answer(replies).count, 0);
+    // The view stays: the sample is answered through it.
+    let a = answer(e.handle(Request::Sample { events: 600 }));
+    assert!(a.count < 600 && a.count > 0, "{}", a.count);
+    assert_eq!(answer(e.handle(Request::View { seq: 2, view: view("") })).count, 600);
+}
+
+#[test]
+fn messages_round_trip_as_json() {
+    let reqs = vec![
+        Request::View { seq: 3, view: ViewSpec { range: Some((1, 2)), sort: SortKey::Column(Column::SourceIp), ..view("x") } },
+        Request::Rows { offset: 1, limit: 2, columns: vec!["time".into()] },
+        Request::Step { from: None, by: -1 },
+        Request::Export { format: ExportFormat::Csv, columns: vec![] },
+        Request::Load { paths: vec!["a".into()], missing: vec!["b".into()] },
+        Request::Cancel,
+    ];
+    for r in reqs {
+        let text = serde_json::to_string(&r).expect("ser");
+        assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
+    }
+    let mut e = loaded();
+    let mut replies = e.handle(Request::View { seq: 1, view: view("") });
+    replies.push(Reply::Status(e.status()));
+    replies.push(Reply::Detail(e.detail(0)));
+    replies.push(Reply::Ready);
+    for r in replies {
+        assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
+    }
+}
+
+#[test]
+fn gzip_trailer_size() {
+    let gz = crate::synth::gzip(RECORDS.as_bytes());
+    assert_eq!(gzip_declared_size(&gz), Some(RECORDS.len() as u64));
+    assert_eq!(gzip_declared_size(RECORDS.as_bytes()), None);
+}
