@@ -68,3 +68,6 @@ pub mod synth;
 
 pub use report::{AwsKey, FileReport, FileStatus, Position, ReadError, Rejection};
 pub use store::{Column, Limits, MemoryUse, Store, Totals};
+
+#[cfg(test)]
+mod fast_tests;

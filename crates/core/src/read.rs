@@ -715,6 +715,17 @@ impl<'s, 't> Reader<'s, 't> {
             // stream byte offset), no separate scan. Anything unusual goes the scanner way.
             // (`ws` is not needed on this path: `add_event` decides on compaction itself.)
             if doc.get(s) == Some(&b'{') {
+                // Fastest: the hand-written single pass (the common compact or pretty record in a
+                // valid UTF-8 file); it declines anything it does not read exactly as serde does.
+                if self.store.fast_path {
+                    if let Some((ev, e, ws)) =
+                        self.doc_str(doc).and_then(|ds| record::fast::parse(ds, s))
+                    {
+                        it.set_end(e);
+                        found += self.after_parse(doc, s, e, !ws, Ok(ev), origin, depth, slots);
+                        continue;
+                    }
+                }
                 let parsed = match self.doc_str(doc) {
                     Some(ds) => {
                         let mut sd =
@@ -761,7 +772,7 @@ impl<'s, 't> Reader<'s, 't> {
         doc: &[u8],
         s: usize,
         e: usize,
-        ws: bool,
+        _ws: bool,
         origin: Origin,
         depth: u32,
         slot: bool,
@@ -796,17 +807,19 @@ impl<'s, 't> Reader<'s, 't> {
             Some(text) => record::parse_str(text),
             None => record::parse(slice),
         };
-        self.after_parse(doc, s, e, ws, parsed, origin, depth, slot)
+        self.after_parse(doc, s, e, false, parsed, origin, depth, slot)
     }
 
     /// Classifies and stores a record (`doc[s..e]`, an object) once the typed parse ran.
+    /// `compact`: the record is known to hold no whitespace between tokens (the fast path
+    /// tracks it), so it is stored as it is without looking for spacing.
     #[allow(clippy::too_many_arguments)]
     fn after_parse(
         &mut self,
         doc: &[u8],
         s: usize,
         e: usize,
-        ws: bool,
+        compact: bool,
         parsed: Result<record::Ev<'_>, serde_json::Error>,
         origin: Origin,
         depth: u32,
@@ -819,7 +832,7 @@ impl<'s, 't> Reader<'s, 't> {
                 Kind::Event => {
                     self.set_format(depth, "event");
                     let f = ev.fields();
-                    self.add_event(slice, slice_str, ws, f, origin, s);
+                    self.add_event(slice, slice_str, compact, f, origin, s);
                     return 1;
                 }
                 k => k,
@@ -827,7 +840,7 @@ impl<'s, 't> Reader<'s, 't> {
             Err(err) => match record::parse_lenient(slice) {
                 Ok(Some((Kind::Event, f))) => {
                     self.set_format(depth, "event");
-                    self.add_event(slice, slice_str, ws, f, origin, s);
+                    self.add_event(slice, slice_str, compact, f, origin, s);
                     return 1;
                 }
                 Ok(Some((k, _))) => k,
@@ -945,12 +958,13 @@ impl<'s, 't> Reader<'s, 't> {
         self.read_document(bytes, start, inner_origin, depth, false)
     }
 
-    /// `slice_str`: the same record as an already validated `str`, when known.
+    /// `slice_str`: the same record as an already validated `str`, when known. `compact`: see
+    /// [`Reader::after_parse`].
     fn add_event(
         &mut self,
         slice: &[u8],
         slice_str: Option<&str>,
-        _ws: bool,
+        compact: bool,
         fields: Fields<'_>,
         origin: Origin,
         s: usize,
@@ -969,9 +983,10 @@ impl<'s, 't> Reader<'s, 't> {
         if fields.bad_event_time {
             self.bad_time += 1;
         }
-        // Same rule on every path (stream fast path or scanner), so copies read through
-        // different shapes normalize identically; `_ws` (the scanner's exact answer) is unused.
-        let spaced = scan::looks_spaced(slice);
+        // Same rule on every path (fast path, stream or scanner), so copies read through
+        // different shapes normalize identically. A record known to hold no whitespace between
+        // tokens skips the check: compacting it would give back the same bytes anyway.
+        let spaced = !compact && scan::looks_spaced(slice);
         let compact: &[u8] = if spaced {
             compact_into(slice, &mut self.buf);
             &self.buf
