@@ -717,10 +717,9 @@ impl<'s, 't> Reader<'s, 't> {
             if doc.get(s) == Some(&b'{') {
                 // Fastest: the hand-written single pass (the common compact or pretty record in a
                 // valid UTF-8 file); it declines anything it does not read exactly as serde does.
-                if self.store.fast_path {
-                    if let Some((ev, e, ws)) =
-                        self.doc_str(doc).and_then(|ds| record::fast::parse(ds, s))
-                    {
+                if let (true, Some(ds)) = (self.store.fast_path, self.doc_str(doc)) {
+                    let mut ev = record::Ev::default();
+                    if let Some((e, ws)) = record::fast::parse_into(ds, s, &mut ev) {
                         it.set_end(e);
                         found += self.after_parse(doc, s, e, !ws, Ok(ev), origin, depth, slots);
                         continue;

@@ -421,66 +421,134 @@ impl<'a> P<'a> {
         Some(v)
     }
 
-    fn event(&mut self) -> Option<Ev<'a>> {
-        let mut v = Ev::default();
+    fn event(&mut self, v: &mut Ev<'a>) -> Option<()> {
         let mut seen = Seen::default();
         self.members(|p, key| {
-            let (bit, slot) = match key {
-                b"eventVersion" => (0, &mut v.event_version),
-                b"eventTime" => (1, &mut v.event_time),
-                b"eventSource" => (2, &mut v.event_source),
-                b"eventName" => (3, &mut v.event_name),
-                b"awsRegion" => (4, &mut v.aws_region),
-                b"recipientAccountId" => (5, &mut v.recipient_account_id),
-                b"sourceIPAddress" => (6, &mut v.source_ip),
-                b"errorCode" => (7, &mut v.error_code),
-                b"userAgent" => (8, &mut v.user_agent),
-                b"eventType" => (9, &mut v.event_type),
-                b"eventCategory" => (10, &mut v.event_category),
-                b"readOnly" => (11, &mut v.read_only),
-                b"eventID" => (12, &mut v.event_id),
-                b"@timestamp" => (13, &mut v.at_timestamp),
-                b"p_event_time" => (14, &mut v.p_event_time),
-                b"_time" => (15, &mut v.cribl_time),
-                b"timestamp" => (16, &mut v.timestamp),
-                b"time" => (17, &mut v.time),
-                b"userIdentity" => {
-                    seen.first(18)?;
+            let Some(id) = event_key(key) else {
+                return p.skip_value(2);
+            };
+            seen.first(id)?;
+            let slot = match id {
+                0 => &mut v.event_version,
+                1 => &mut v.event_time,
+                2 => &mut v.event_source,
+                3 => &mut v.event_name,
+                4 => &mut v.aws_region,
+                5 => &mut v.recipient_account_id,
+                6 => &mut v.source_ip,
+                7 => &mut v.error_code,
+                8 => &mut v.user_agent,
+                9 => &mut v.event_type,
+                10 => &mut v.event_category,
+                11 => &mut v.read_only,
+                12 => &mut v.event_id,
+                13 => &mut v.at_timestamp,
+                14 => &mut v.p_event_time,
+                15 => &mut v.cribl_time,
+                16 => &mut v.timestamp,
+                17 => &mut v.time,
+                18 => {
                     v.user_identity = p.object(|p| p.user_identity(2))?;
                     return Some(());
                 }
-                b"insightDetails" => {
-                    seen.first(19)?;
+                19 => {
                     v.insight_details = p.object(|p| p.insight(2))?;
                     return Some(());
                 }
-                b"logFiles" => {
-                    seen.first(20)?;
+                20 => {
                     v.log_files = p.present(2)?;
                     return Some(());
                 }
-                b"digestStartTime" => {
-                    seen.first(21)?;
+                21 => {
                     v.digest_start = p.present(2)?;
                     return Some(());
                 }
-                b"digestEndTime" => {
-                    seen.first(22)?;
+                22 => {
                     v.digest_end = p.present(2)?;
                     return Some(());
                 }
-                b"digestS3Object" => {
-                    seen.first(23)?;
+                _ => {
                     v.digest_object = p.present(2)?;
                     return Some(());
                 }
-                _ => return p.skip_value(2),
             };
-            seen.first(bit)?;
             *slot = p.scalar()?;
             Some(())
-        })?;
-        Some(v)
+        })
+    }
+}
+
+/// `k == lit`, compared as a fixed-size array (inline word compares, no `memcmp` call).
+#[inline(always)]
+fn eq<const N: usize>(k: &[u8], lit: &[u8; N]) -> bool {
+    <&[u8; N]>::try_from(k).is_ok_and(|a| a == lit)
+}
+
+/// The id of a top-level key [`Ev`] reads (its bit in [`Seen`]), dispatched on the length.
+#[inline(always)]
+fn event_key(k: &[u8]) -> Option<u32> {
+    match k.len() {
+        4 => eq(k, b"time").then_some(17),
+        5 => eq(k, b"_time").then_some(15),
+        7 => eq(k, b"eventID").then_some(12),
+        8 => {
+            if eq(k, b"readOnly") {
+                Some(11)
+            } else {
+                eq(k, b"logFiles").then_some(20)
+            }
+        }
+        9 => {
+            if eq(k, b"eventTime") {
+                Some(1)
+            } else if eq(k, b"eventName") {
+                Some(3)
+            } else if eq(k, b"awsRegion") {
+                Some(4)
+            } else if eq(k, b"userAgent") {
+                Some(8)
+            } else if eq(k, b"eventType") {
+                Some(9)
+            } else if eq(k, b"errorCode") {
+                Some(7)
+            } else {
+                eq(k, b"timestamp").then_some(16)
+            }
+        }
+        10 => eq(k, b"@timestamp").then_some(13),
+        11 => eq(k, b"eventSource").then_some(2),
+        12 => {
+            if eq(k, b"eventVersion") {
+                Some(0)
+            } else if eq(k, b"userIdentity") {
+                Some(18)
+            } else {
+                eq(k, b"p_event_time").then_some(14)
+            }
+        }
+        13 => {
+            if eq(k, b"eventCategory") {
+                Some(10)
+            } else {
+                eq(k, b"digestEndTime").then_some(22)
+            }
+        }
+        14 => {
+            if eq(k, b"insightDetails") {
+                Some(19)
+            } else {
+                eq(k, b"digestS3Object").then_some(23)
+            }
+        }
+        15 => {
+            if eq(k, b"sourceIPAddress") {
+                Some(6)
+            } else {
+                eq(k, b"digestStartTime").then_some(21)
+            }
+        }
+        18 => eq(k, b"recipientAccountId").then_some(5),
+        _ => None,
     }
 }
 
@@ -501,11 +569,12 @@ fn escape_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// The fast path for the object at `text[start..]` (which must start with `{`). Returns the
-/// typed record, the offset just past its closing brace, and whether whitespace appeared
-/// between tokens (when it did not, the record is already compact). `None`: use serde.
+/// The fast path for the object at `text[start..]` (which must start with `{`), read into `ev`
+/// (a default `Ev`; filled in place, as the struct is large). Returns the offset just past
+/// the closing brace and whether whitespace appeared between tokens (when it did not, the
+/// record is already compact). `None`: use serde (`ev` is then partly filled; drop it).
 #[inline]
-pub fn parse(text: &str, start: usize) -> Option<(Ev<'_>, usize, bool)> {
+pub fn parse_into<'a>(text: &'a str, start: usize, ev: &mut Ev<'a>) -> Option<(usize, bool)> {
     let mut p = P {
         text,
         b: text.as_bytes(),
@@ -515,6 +584,14 @@ pub fn parse(text: &str, start: usize) -> Option<(Ev<'_>, usize, bool)> {
     if p.peek()? != b'{' {
         return None;
     }
-    let ev = p.event()?;
-    Some((ev, p.i, p.ws))
+    p.event(ev)?;
+    Some((p.i, p.ws))
+}
+
+/// [`parse_into`] a fresh `Ev`.
+#[cfg(test)]
+pub fn parse(text: &str, start: usize) -> Option<(Ev<'_>, usize, bool)> {
+    let mut ev = Ev::default();
+    let (end, ws) = parse_into(text, start, &mut ev)?;
+    Some((ev, end, ws))
 }
