@@ -802,6 +802,15 @@ impl<'s, 't> Reader<'s, 't> {
                 return 0;
             }
         }
+        // The fast path when it reads exactly this value (NDJSON lines, arrays, single events).
+        if let (true, Some(ds)) = (self.store.fast_path, self.doc_str(doc)) {
+            let mut ev = record::Ev::default();
+            if let Some((end, ws)) = record::fast::parse_into(ds, s, &mut ev) {
+                if end == e {
+                    return self.after_parse(doc, s, e, !ws, Ok(ev), origin, depth, slot);
+                }
+            }
+        }
         let parsed = match self.doc_str(doc).and_then(|d| d.get(s..e)) {
             Some(text) => record::parse_str(text),
             None => record::parse(slice),
