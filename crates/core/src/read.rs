@@ -20,6 +20,12 @@
 //! check) and stored as slices of that `str` (no per-record validation). Other files take the
 //! byte path (`from_slice`, per-record validation, lossy replacement), as documents found inside
 //! JSON strings do.
+//!
+//! In such a file each record (Records or array element, NDJSON line, single event) first goes
+//! through [`crate::record::fast`], a hand-written single pass that validates the record and
+//! fills the same typed struct serde would; it declines anything unusual (escapes in the
+//! fields it extracts, odd types, duplicate keys, errors…), which then takes the serde path
+//! described above, so results never depend on which path read a record.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
