@@ -121,10 +121,22 @@ const EV: &str = r#"{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole",
 fn edge_cases() -> Vec<String> {
     let mut v: Vec<String> = vec![
         EV.to_string(),
-        // Escapes in extracted fields (serde decodes them: fast path declines).
+        // Escapes in extracted fields: decoded by both paths, except surrogate `\u` escapes and
+        // escapes in keys, which the fast path leaves to serde.
         EV.replace("aws-cli/2", r#"curl \"q\" \\b\/s \u00e9\ud83d\ude00"#),
         EV.replace("GetObject", r#"Get\u004fbject"#),
         EV.replace("\"eventName\"", r#""event\u004eame""#),
+        EV.replace("us-east-1", r#"us-east-\u0031"#),
+        EV.replace("GetObject", r#"Get\/Object\\"#),
+        EV.replace("GetObject", r#"Get\x"#),
+        EV.replace("GetObject", r#"Get\u00"#),
+        EV.replace("GetObject", r#"Get\u00G0"#),
+        EV.replace("GetObject", r#"\uD83D\uDE00"#),
+        EV.replace("GetObject", r#"\uDE00"#),
+        EV.replace("GetObject", r#"\uD83D"#),
+        EV.replace("GetObject", "Get\\\u{7f}\u{e9}"),
+        EV.replace("\"Admin\"}", r#""Adm\u0069n"}"#),
+        EV.replace("\"readOnly\":true", r#""readOnly":"tru\u0065""#),
         // Escapes in skipped values: fine for both (lone surrogates are not checked there).
         EV.replace("\"key\":\"k\"", r#""key":"\ud800 \n\t\"\\ \u12aB""#),
         EV.replace("\"key\":\"k\"", r#""k\"ey":"v""#),
@@ -232,12 +244,19 @@ fn fast_path_accepts_usual_records() {
         EV.replace("\"key\":\"k\"", r#""key":"\ud800 \n\t\"\\ \u12aB""#),
         EV.replace("\"eventName\":\"GetObject\"", "\"eventName\":null"),
         EV.replace("\"bucketName\":\"b\"", "\"bucketName\":\"b\",\"bucketName\":\"c\""),
+        // Escapes in extracted values are decoded as serde decodes them.
+        EV.replace("aws-cli/2", r#"curl \"q\" \\b\/s \u00e9\u0000\t\uFFFF"#),
+        EV.replace(
+            "arn:aws:sts::111122223333:assumed-role/Admin/bob",
+            r#"arn:aws:sts::111122223333:assumed-role\/Admin\/b\u006fb"#,
+        ),
     ];
     for r in &yes {
         assert!(agrees(r, 0), "declined: {r}");
     }
     let no = [
-        EV.replace("aws-cli/2", r#"curl \"q\""#),
+        EV.replace("aws-cli/2", r#"curl \ud83d\ude00"#),
+        EV.replace("\"eventName\"", r#""event\u004eame""#),
         EV.replace("\"2024-01-02T03:04:05Z\"", "1704164645"),
         EV.replace("\"eventName\":\"GetObject\"", "\"eventName\":\"A\",\"eventName\":\"B\""),
         EV.replace("\"readOnly\":true", "\"readOnly\":tru"),

@@ -12,10 +12,11 @@
 //!   time) and fills the same borrowed, tolerant typed struct serde's derive fills
 //!   ([`record::Ev`]: `Cow<str>` newtypes that accept strings, booleans, numbers and null and
 //!   skip objects/arrays), so classification and field extraction are shared code. It declines
-//!   anything it does not read exactly as serde does — escapes in a struct-level key or in an
-//!   extracted value, a number or container where a scalar is extracted, userIdentity written
-//!   as a JSON string, a duplicate known key, nesting deeper than 100, any JSON error — and the
-//!   record then takes the serde path: a `StreamDeserializer` whose byte offset gives the
+//!   anything it does not read exactly as serde does — an escape in a struct-level key, a
+//!   surrogate `\u` escape in an extracted value (other escapes there it decodes as serde does),
+//!   a number or container where a scalar is extracted, userIdentity written as a JSON
+//!   string, a duplicate known key, nesting deeper than 100, any JSON error — and the record
+//!   then takes the serde path: a `StreamDeserializer` whose byte offset gives the
 //!   record's end. `src/fast_tests.rs` checks the two paths against each other at every `{` of
 //!   the shared corpus, synthetic data, edge cases and mutations, and that whole stores read
 //!   with and without the fast path are identical. (Measured, isolated, on the synthetic

@@ -23,8 +23,8 @@
 //!
 //! In such a file each record (Records or array element, NDJSON line, single event) first goes
 //! through [`crate::record::fast`], a hand-written single pass that validates the record and
-//! fills the same typed struct serde would; it declines anything unusual (escapes in the
-//! fields it extracts, odd types, duplicate keys, errors…), which then takes the serde path
+//! fills the same typed struct serde would; it declines anything unusual (escapes in keys,
+//! odd types, duplicate keys, errors…), which then takes the serde path
 //! described above, so results never depend on which path read a record.
 
 use std::borrow::Cow;

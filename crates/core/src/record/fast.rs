@@ -8,8 +8,9 @@
 //! hand-made edge cases and of thousands of mutated records, and that stores read with and
 //! without the fast path are identical; rerun it when serde_json is upgraded). Anything
 //! this code does not handle the way serde does returns `None` and the caller takes the serde
-//! path, so semantics never depend on which path ran. `None` is returned for: any escape in a
-//! key at a struct level (serde decodes keys) or in an extracted value (serde decodes those),
+//! path, so semantics never depend on which path ran. Extracted string values with escapes
+//! are decoded as serde decodes them. `None` is returned for: any escape in a key at a struct
+//! level, a `\u` escape of a UTF-16 surrogate in an extracted value (serde checks the pairing),
 //! a number, object or array where a scalar field is extracted, a string (an object written as
 //! JSON text) or any other non-object where `userIdentity`/`sessionContext`/`sessionIssuer`/
 //! `insightDetails` is expected, a duplicate known key, nesting deeper than [`MAX_DEPTH`], and
@@ -129,6 +130,20 @@ impl<'a> P<'a> {
         let s = self.text.get(self.i + 1..e)?;
         self.i = e + 1;
         Some(s)
+    }
+
+    /// At `"`: an extracted string value, borrowed, or decoded as serde decodes it when it holds
+    /// escapes (serde then hands over an owned string too).
+    #[inline(always)]
+    fn value_string(&mut self) -> Option<Cow<'a, str>> {
+        let (e, escaped) = self.string_at(self.i + 1)?;
+        let raw = self.text.get(self.i + 1..e)?;
+        self.i = e + 1;
+        if escaped {
+            unescape(raw).map(Cow::Owned)
+        } else {
+            Some(Cow::Borrowed(raw))
+        }
     }
 
     #[inline(always)]
@@ -305,7 +320,7 @@ impl<'a> P<'a> {
     #[inline(always)]
     fn scalar(&mut self) -> Option<Option<S<'a>>> {
         match self.peek()? {
-            b'"' => Some(Some(S(Cow::Borrowed(self.plain_string()?), false))),
+            b'"' => Some(Some(S(self.value_string()?, false))),
             b't' => {
                 self.literal(b"true")?;
                 Some(Some(S(Cow::Borrowed("true"), false)))
@@ -552,6 +567,44 @@ fn event_key(k: &[u8]) -> Option<u32> {
         18 => eq(k, b"recipientAccountId").then_some(5),
         _ => None,
     }
+}
+
+/// The text of a JSON string (between its quotes, escapes already checked by
+/// [`escape_end`]) with its escapes decoded like serde_json's `parse_str`. A `\u` escape of a
+/// UTF-16 surrogate returns `None`: serde pairs or rejects those itself.
+#[cold]
+fn unescape(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(k) = rest.find('\\') {
+        out.push_str(rest.get(..k)?);
+        let (c, len) = match *rest.as_bytes().get(k + 1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => {
+                let hex = rest.get(k + 2..k + 6)?;
+                if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
+                    return None;
+                }
+                let n = u32::from_str_radix(hex, 16).ok()?;
+                if (0xD800..=0xDFFF).contains(&n) {
+                    return None;
+                }
+                (char::from_u32(n)?, 6)
+            }
+            _ => return None,
+        };
+        out.push(c);
+        rest = rest.get(k + len..)?;
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// `i` is just past a backslash inside a string: the end of the escape (ignored-string rules).
