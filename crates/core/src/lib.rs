@@ -4,15 +4,26 @@
 //!
 //! # Design decisions (measured; see the store/reader module docs for the details)
 //!
-//! * **Reading.** Each element of a Records array / JSON array is parsed once by serde_json
-//!   into a borrowed, tolerant typed struct ([`record::Ev`]: `Cow<str>` newtypes that accept
-//!   strings, booleans, numbers and null and skip objects/arrays; requestParameters,
-//!   responseElements, resources… are skipped by serde, never built into a `Value`), through a
-//!   `StreamDeserializer` whose byte offset gives the record's end — no separate boundary pass
-//!   (measured: scan + typed parse 630 MB/s, stream typed parse 820-850 MB/s on replicated corpus
-//!   events). Anything unusual (a parse error, a non-object) falls back to the non-validating,
+//! * **Reading.** Each record (element of a Records array / JSON array, NDJSON line, single
+//!   event) of a valid UTF-8 file first goes through `record::fast`, a hand-written single pass
+//!   (crate-private): it validates the record's JSON exactly as serde_json would accept it
+//!   (strings, escapes, numbers, literals, nesting; requestParameters, responseElements,
+//!   resources… skipped and validated like serde's `IgnoredAny`, strings scanned 8 bytes at a
+//!   time) and fills the same borrowed, tolerant typed struct serde's derive fills
+//!   ([`record::Ev`]: `Cow<str>` newtypes that accept strings, booleans, numbers and null and
+//!   skip objects/arrays), so classification and field extraction are shared code. It declines
+//!   anything it does not read exactly as serde does — an escape in a struct-level key, a
+//!   surrogate `\u` escape in an extracted value (other escapes there it decodes as serde does),
+//!   a number or container where a scalar is extracted, userIdentity written as a JSON
+//!   string, a duplicate known key, nesting deeper than 100, any JSON error — and the record
+//!   then takes the serde path: a `StreamDeserializer` whose byte offset gives the
+//!   record's end. `src/fast_tests.rs` checks the two paths against each other at every `{` of
+//!   the shared corpus, synthetic data, edge cases and mutations, and that whole stores read
+//!   with and without the fast path are identical. (Measured, isolated, on the synthetic
+//!   benchmark data: fast path ~2.0 GB/s; serde stream typed parse ~860 MB/s.) Anything the
+//!   serde path cannot take (a parse error, a non-object) falls back to the non-validating,
 //!   memchr-based scanner ([`scan`]; 2.4-2.9 GB/s, iterative, nesting capped at 512), which also
-//!   serves NDJSON lines and wrappers. A record that fails the typed parse on valid JSON
+//!   finds NDJSON lines and wrappers. A record that fails the typed parse on valid JSON
 //!   (duplicate keys…) is parsed as a `serde_json::Value` alone; what is not valid JSON is
 //!   rejected with its position. Records arrays are read element by element, so a truncated file
 //!   keeps the events before the truncation, and objects lacking commas between them are recovered.
@@ -33,16 +44,23 @@
 //!   ~113-115 bytes per event beyond raw bytes (80 in columns, the rest dedupe table +
 //!   dictionaries); 1,000,000 events of ~1.3 KB ≈ 1.3 GB raw + 115 MB, under the 2 GiB default
 //!   total limit.
-//! * **Speed** (native, 1 thread, a quiet 2-core machine; figures and commands in BENCHMARKS.md):
-//!   `trailglass-bench --events 200000` (248 MB synthetic): plain ingest 440-460 MB/s, gz
-//!   310-317 MB/s, `Value` baseline 173-188 MB/s (2.3-2.7x), 113 bytes/event beyond raw.
-//!   `tests/speed.rs` (replicated corpus events): plain 596 MB/s, gz 423 MB/s, `Value` 246 MB/s.
-//!   A file that is valid UTF-8 is checked once and parsed with `from_str` (serde then skips its
-//!   per-string check), records are stored as slices of it. Where the time goes (perf): serde
-//!   ~45%, copying the raw record into the arena ~10% plus first-touch page faults 15-18%,
-//!   `add_event` ~13% (hash, dedupe table, interning), the whole-file UTF-8 check ~2%. The typed
-//!   serde parse alone runs ~860 MB/s, so "5x `Value`" for the whole ingest would need a
-//!   hand-written parser on the hot path or not copying the raw text.
+//! * **Speed** (native, 1 thread, 2-core VM shared with other work, so Value-baseline noise
+//!   moves the ratio; figures and commands in BENCHMARKS.md): `trailglass-bench --events
+//!   200000` (251 MB synthetic), median of 5 runs interleaved with the previous reader: plain
+//!   ingest 601 MB/s (was 450), gz 374 MB/s (was 310), `Value` baseline 149 MB/s, ratio 3.98
+//!   (was 3.05 in the same runs; 2.5-2.6 with a quiet baseline before this reader), 113
+//!   bytes/event beyond raw. `tests/speed.rs` (replicated corpus events, best of 3): plain
+//!   649-673 MB/s (was 421-445), gz 509-544 MB/s (was 403-420), `Value` 194-237 MB/s over
+//!   those runs. A file
+//!   that is valid UTF-8 is checked once, records are stored as slices of it. Where the time goes
+//!   now (perf, plain): copying each record into the arena with its first-touch page faults
+//!   (and unmapping the previous run's store) ~37%, the fast parse ~27%, `add_event` ~14%
+//!   (hash, dedupe table, interning), the whole-file UTF-8 check ~3%. The raw copy is the wall
+//!   for "5x `Value`": a first write to fresh memory costs 1.3-2.6 µs per 4 KiB page on this VM,
+//!   and the same ingest with the copy skipped (an experiment only; `raw` then returns "") ran
+//!   1,065-1,080 MB/s against 620-660 MB/s with it. `ingest` borrows its input, so the store
+//!   must copy the text somewhere it owns; keeping whole file buffers would fault in the same
+//!   pages.
 //! * **Duplicates.** Same eventID *and* same content = the same stored (normalized) text; equal
 //!   content implies equal eventID, so the key is a 64-bit hash of that text, verified by a
 //!   byte comparison on a hash match (a collision never drops an event). `.json` beside its
@@ -69,3 +87,6 @@ pub mod synth;
 
 pub use report::{AwsKey, FileReport, FileStatus, Position, ReadError, Rejection};
 pub use store::{Column, Limits, MemoryUse, Store, Totals};
+
+#[cfg(test)]
+mod fast_tests;

@@ -20,6 +20,12 @@
 //! check) and stored as slices of that `str` (no per-record validation). Other files take the
 //! byte path (`from_slice`, per-record validation, lossy replacement), as documents found inside
 //! JSON strings do.
+//!
+//! In such a file each record (Records or array element, NDJSON line, single event) first goes
+//! through [`crate::record::fast`], a hand-written single pass that validates the record and
+//! fills the same typed struct serde would; it declines anything unusual (escapes in keys,
+//! odd types, duplicate keys, errors…), which then takes the serde path
+//! described above, so results never depend on which path read a record.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -715,6 +721,16 @@ impl<'s, 't> Reader<'s, 't> {
             // stream byte offset), no separate scan. Anything unusual goes the scanner way.
             // (`ws` is not needed on this path: `add_event` decides on compaction itself.)
             if doc.get(s) == Some(&b'{') {
+                // Fastest: the hand-written single pass (the common compact or pretty record in a
+                // valid UTF-8 file); it declines anything it does not read exactly as serde does.
+                if let (true, Some(ds)) = (self.store.fast_path, self.doc_str(doc)) {
+                    let mut ev = record::Ev::default();
+                    if let Some((e, ws)) = record::fast::parse_into(ds, s, &mut ev) {
+                        it.set_end(e);
+                        found += self.after_parse(doc, s, e, !ws, Ok(ev), origin, depth, slots);
+                        continue;
+                    }
+                }
                 let parsed = match self.doc_str(doc) {
                     Some(ds) => {
                         let mut sd =
@@ -761,7 +777,7 @@ impl<'s, 't> Reader<'s, 't> {
         doc: &[u8],
         s: usize,
         e: usize,
-        ws: bool,
+        _ws: bool,
         origin: Origin,
         depth: u32,
         slot: bool,
@@ -792,21 +808,32 @@ impl<'s, 't> Reader<'s, 't> {
                 return 0;
             }
         }
+        // The fast path when it reads exactly this value (NDJSON lines, arrays, single events).
+        if let (true, Some(ds)) = (self.store.fast_path, self.doc_str(doc)) {
+            let mut ev = record::Ev::default();
+            if let Some((end, ws)) = record::fast::parse_into(ds, s, &mut ev) {
+                if end == e {
+                    return self.after_parse(doc, s, e, !ws, Ok(ev), origin, depth, slot);
+                }
+            }
+        }
         let parsed = match self.doc_str(doc).and_then(|d| d.get(s..e)) {
             Some(text) => record::parse_str(text),
             None => record::parse(slice),
         };
-        self.after_parse(doc, s, e, ws, parsed, origin, depth, slot)
+        self.after_parse(doc, s, e, false, parsed, origin, depth, slot)
     }
 
     /// Classifies and stores a record (`doc[s..e]`, an object) once the typed parse ran.
+    /// `compact`: the record is known to hold no whitespace between tokens (the fast path
+    /// tracks it), so it is stored as it is without looking for spacing.
     #[allow(clippy::too_many_arguments)]
     fn after_parse(
         &mut self,
         doc: &[u8],
         s: usize,
         e: usize,
-        ws: bool,
+        compact: bool,
         parsed: Result<record::Ev<'_>, serde_json::Error>,
         origin: Origin,
         depth: u32,
@@ -819,7 +846,7 @@ impl<'s, 't> Reader<'s, 't> {
                 Kind::Event => {
                     self.set_format(depth, "event");
                     let f = ev.fields();
-                    self.add_event(slice, slice_str, ws, f, origin, s);
+                    self.add_event(slice, slice_str, compact, f, origin, s);
                     return 1;
                 }
                 k => k,
@@ -827,7 +854,7 @@ impl<'s, 't> Reader<'s, 't> {
             Err(err) => match record::parse_lenient(slice) {
                 Ok(Some((Kind::Event, f))) => {
                     self.set_format(depth, "event");
-                    self.add_event(slice, slice_str, ws, f, origin, s);
+                    self.add_event(slice, slice_str, compact, f, origin, s);
                     return 1;
                 }
                 Ok(Some((k, _))) => k,
@@ -945,12 +972,13 @@ impl<'s, 't> Reader<'s, 't> {
         self.read_document(bytes, start, inner_origin, depth, false)
     }
 
-    /// `slice_str`: the same record as an already validated `str`, when known.
+    /// `slice_str`: the same record as an already validated `str`, when known. `compact`: see
+    /// [`Reader::after_parse`].
     fn add_event(
         &mut self,
         slice: &[u8],
         slice_str: Option<&str>,
-        _ws: bool,
+        compact: bool,
         fields: Fields<'_>,
         origin: Origin,
         s: usize,
@@ -969,9 +997,10 @@ impl<'s, 't> Reader<'s, 't> {
         if fields.bad_event_time {
             self.bad_time += 1;
         }
-        // Same rule on every path (stream fast path or scanner), so copies read through
-        // different shapes normalize identically; `_ws` (the scanner's exact answer) is unused.
-        let spaced = scan::looks_spaced(slice);
+        // Same rule on every path (fast path, stream or scanner), so copies read through
+        // different shapes normalize identically. A record known to hold no whitespace between
+        // tokens skips the check: compacting it would give back the same bytes anyway.
+        let spaced = !compact && scan::looks_spaced(slice);
         let compact: &[u8] = if spaced {
             compact_into(slice, &mut self.buf);
             &self.buf

@@ -21,6 +21,8 @@ use serde::Deserialize;
 use crate::store::{Column, NCOLS};
 use crate::time::{epoch_from_f64, parse_time_ms};
 
+pub(crate) mod fast;
+
 /// A tolerant scalar: string, bool ("true"/"false"), number (its text) or null ("").
 /// Objects and arrays are skipped and read as "".
 #[derive(Debug, Clone, PartialEq, Eq)]

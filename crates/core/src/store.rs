@@ -330,6 +330,9 @@ pub struct Store {
     dedupe: FxHashMap<u64, u32>,
     /// Rows whose hash collided with a different record (practically never used).
     dedupe_extra: FxHashMap<u64, Vec<u32>>,
+    /// Whether the reader may use its hand-written record parser (always, except in the tests
+    /// that compare it with the serde path).
+    pub(crate) fast_path: bool,
 }
 
 impl Default for Store {
@@ -366,6 +369,7 @@ impl Store {
             arena: Arena::default(),
             dedupe: FxHashMap::default(),
             dedupe_extra: FxHashMap::default(),
+            fast_path: true,
         }
     }
 
