@@ -20,7 +20,11 @@
 // with load_complete=false).
 //
 // The app is driven only through stable data-testids and figures read from the page, so the
-// script measures the same thing whether files are read on the main thread or in a worker.
+// script measures the same thing whether files are read on the main thread or in a worker. The
+// app reads, stores and queries in a Web Worker: its heap is the worker's wasm memory, which the
+// app writes into data-wasm-heap-bytes; a query ends when the count shows and the table's rows
+// belong to that answer; free-text figures are taken after the text index (built by the worker
+// after the load) is complete, and how long that took is printed as index_ready_seconds_after_load.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -356,6 +360,9 @@ try {
   put('longest_task_ms', bench.longtaskSupported ? f1(Math.max(0, ...during.map((t) => t.dur))) : 'unsupported');
   put('long_tasks', during.length);
   put('long_tasks_total_ms', f1(during.reduce((s, t) => s + t.dur, 0)));
+  // Where they were: start relative to the picker's change event (negative = began before it,
+  // e.g. the browser building the FileList) and duration, in ms.
+  put('long_task_list', during.map((t) => `${f1(t.start - bench.t0)}:${f1(t.dur)}`).join(',') || 'none');
   put('progress_updates', bench.progressChanges.filter((t) => t >= bench.t0).length);
   put('progress_max_gap_ms', f1(Math.max(...gaps)));
 
@@ -385,8 +392,17 @@ try {
   if (mem) { put('renderer_rss_bytes', mem.rss); put('renderer_peak_rss_bytes', mem.hwm); }
   if (load.loaded !== N) throw new Error(`the app finished with ${load.loaded} of ${N} events loaded`);
 
+  // ---- the text index: the app builds it after the load, in the worker, between requests
+  // (until it is complete a word search scans the rows not yet indexed). Wait for it, so the
+  // text figures are those of the indexed steady state; how long it took is a figure too.
+  {
+    const t = Date.now();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="index-status"]'), null, { timeout: LOAD_TIMEOUT_MS, polling: 50 });
+    put('index_ready_seconds_after_load', f3((Date.now() - t) / 1000));
+  }
+
   // ---- queries, as the user sees them: from the Enter key (or the click) to the first frame
-  // that shows the new count in match-count.
+  // that shows the new count in match-count and the table's rows of that answer.
   await page.evaluate(() => {
     const b = window.__bench;
     b.q = null;
@@ -397,6 +413,12 @@ try {
     document.addEventListener('click', armed('click'), { capture: true });
     // Arms a measurement: ends at the first frame after the key or click in which match-count
     // shows `want` (or, with want null, anything other than what it shows now).
+    // The table's rows belong to the answer shown (they come from the worker just after the
+    // count); true when there is no table (another panel).
+    const rowsCurrent = () => {
+      const t = document.querySelector('[data-testid="event-table"]');
+      return !t || t.dataset.answer === t.dataset.rowsAnswer;
+    };
     b.arm = (want) => {
       const read = () => Number(document.querySelector('[data-testid="match-count"]')?.textContent.replace(/[^0-9]/g, '') ?? NaN);
       const before = read();
@@ -405,7 +427,7 @@ try {
         const tick = () => {
           const now = performance.now();
           const c = read();
-          if (q.t0 !== null && (want === null ? c !== before : c === want)) resolve({ ms: now - q.t0, count: c });
+          if (q.t0 !== null && (want === null ? c !== before : c === want) && rowsCurrent()) resolve({ ms: now - q.t0, count: c });
           else requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);

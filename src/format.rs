@@ -62,15 +62,8 @@ pub fn format_bytes(n: u64) -> String {
 
 /// A count with thousands separators: `1,234,567`.
 pub fn format_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    // One rule for the page and the worker's messages.
+    trailglass_core::engine::thousands(n)
 }
 
 /// `1 event`, `2 events`.

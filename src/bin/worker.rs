@@ -25,7 +25,7 @@ mod worker {
     use std::collections::VecDeque;
 
     use js_sys::{Array, Object, Reflect, Uint8Array};
-    use trailglass_core::engine::{gzip_declared_size, Engine, Reply, Request};
+    use trailglass_core::engine::{gzip_declared_size, thousands, Engine, Reply, Request};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -34,6 +34,9 @@ mod worker {
     /// Files larger than this are read in slices of this size, so the browser never holds a
     /// whole big file as one buffer besides ours.
     const SLICE: f64 = 8.0 * 1024.0 * 1024.0;
+    /// Files read ahead of the one being parsed, at most, and their bytes at most.
+    const AHEAD_FILES: usize = 4;
+    const AHEAD_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
     /// How often the page hears of a running load (progress, counts).
     const STATUS_MS: f64 = 250.0;
     /// The least time between two recomputed answers during a load (it grows with their cost).
@@ -191,14 +194,29 @@ mod worker {
         Ok(JsFuture::from(part.array_buffer()))
     }
 
-    /// Reads a whole file into wasm memory in slices; the next slice is requested before the
-    /// current one is copied, so the browser reads while we copy.
-    async fn read_file(file: &File) -> Result<Vec<u8>, String> {
+    /// A file taken from the queue whose first slice is being read.
+    struct Next {
+        path: String,
+        file: File,
+        first: Result<JsFuture, String>,
+    }
+
+    /// Takes the next file off the queue and starts reading it, so the browser reads it while
+    /// the current one is parsed.
+    fn take_next() -> Option<Next> {
+        let (path, file) = with(|s| if s.cancelled { None } else { s.queue.pop_front() })?;
+        let first = read_slice(&file, 0.0, SLICE.min(file.size().max(0.0))).map_err(js_text);
+        Some(Next { path, file, first })
+    }
+
+    /// Reads a whole file into wasm memory in slices, `first` being the first slice's read;
+    /// each next slice is requested before the current one is copied.
+    async fn read_file(file: &File, first: Result<JsFuture, String>) -> Result<Vec<u8>, String> {
         let size = file.size().max(0.0);
         let mut out = Vec::new();
         out.try_reserve_exact(size as usize).map_err(|_| format!("not enough memory for a file of {size} bytes"))?;
         let mut start = 0.0;
-        let mut pending = read_slice(file, 0.0, SLICE.min(size)).map_err(js_text)?;
+        let mut pending = first?;
         loop {
             let buf = pending.await.map_err(js_text)?;
             let next = start + SLICE;
@@ -239,21 +257,33 @@ mod worker {
     /// memory budget is full.
     async fn load() {
         let mut last_status = now();
-        let mut last_answer = now();
+        // The first answer comes after the first file, so the page shows events at once.
+        let mut last_answer = f64::NEG_INFINITY;
         let mut answer_cost = 0.0;
         let mut last_yield = now();
         let mut notice = None;
         let epoch = with(|s| s.epoch);
         let cleared = move || with(|s| s.epoch != epoch);
+        let mut ahead: VecDeque<Next> = VecDeque::new();
         loop {
             if now() - last_yield >= YIELD_MS {
                 yield_now().await;
                 last_yield = now();
             }
-            let Some((path, file)) = with(|s| if s.cancelled { None } else { s.queue.pop_front() }) else { break };
+            if with(|s| s.cancelled) {
+                break;
+            }
+            // Keep a few files being read ahead of the parse (up to AHEAD_BYTES).
+            while ahead.len() < AHEAD_FILES && ahead.iter().map(|n| n.file.size()).sum::<f64>() < AHEAD_BYTES {
+                match take_next() {
+                    Some(n) => ahead.push_back(n),
+                    None => break,
+                }
+            }
+            let Some(Next { path, file, first }) = ahead.pop_front() else { break };
             let size = file.size().max(0.0) as u64;
             with(|s| s.engine.start_file(&path));
-            let read = read_file(&file).await;
+            let read = read_file(&file, first).await;
             if cleared() {
                 break;
             }
@@ -269,7 +299,7 @@ mod worker {
                     });
                     if let Some(message) = stop {
                         let left = with(|s| {
-                            let n = s.queue.len() + 1;
+                            let n = s.queue.len() + 1 + ahead.len();
                             s.queue.clear();
                             n
                         });
@@ -301,7 +331,7 @@ mod worker {
         });
         if notice.is_none() && cancelled && !cleared() {
             let kept = with(|s| s.engine.store().totals().kept);
-            notice = Some(format!("Load cancelled; the {kept} events read before it are kept."));
+            notice = Some(format!("Load cancelled; the {} events read before it are kept.", thousands(kept)));
         }
         let replies = with(|s| {
             s.engine.finish_load(notice);

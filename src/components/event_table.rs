@@ -81,6 +81,7 @@ pub fn EventTable() -> impl IntoView {
     let view = expect_context::<ViewState>();
     let results = expect_context::<Results>();
     let template = Memo::new(move |_| view.columns.with(|c| grid_template(c)));
+    let loading = ds.loading();
 
     let body = NodeRef::<Div>::new();
     let UseScrollReturn { y, set_y, .. } = use_scroll(body);
@@ -160,13 +161,20 @@ pub fn EventTable() -> impl IntoView {
     };
 
     view! {
-        <div class="event-table" role="grid" data-testid="event-table" aria-rowcount=move || total().to_string()>
+        <div class="event-table" role="grid" data-testid="event-table" aria-rowcount=move || total().to_string()
+            // Which answer the shown rows belong to (the rows arrive just after the count): tests
+            // and the browser benchmark wait for the two to agree.
+            data-answer=move || ds.answer.with(|a| a.id) data-rows-answer=move || ds.page.with(|p| p.answer)>
             <div class="tbody" node_ref=body tabindex="0">
                 // Inside the scroller (sticky), so it scrolls sideways with the rows.
                 <TableHeader template=template />
                 <Show when=move || { total() == 0 }>
                     <div class="no-results" data-testid="no-results">
-                        "No events match. Loosen the search, clear the time range, or remove a filter."
+                        {move || if loading.get() {
+                            "Reading files… events appear here as they are read."
+                        } else {
+                            "No events match. Loosen the search, clear the time range, or remove a filter."
+                        }}
                     </div>
                 </Show>
                 <div class="spacer" style:height=move || format!("{}px", total() as f64 * ROW_HEIGHT)>

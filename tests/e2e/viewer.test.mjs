@@ -213,13 +213,22 @@ test('keyboard: / focuses search, j/k move the selection, ? opens help, Esc clos
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'search-input');
     await page.keyboard.press('Escape');
+    // The worker answers each step; wait for the selection to move (or to come back).
+    const selected = `${tid('event-row')}.selected`;
+    const waitSelected = (test) => page.waitForFunction(([sel, t]) => {
+      const row = document.querySelector(sel)?.dataset.row;
+      return row !== undefined && (t.not === undefined || row !== t.not) && (t.is === undefined || row === t.is);
+    }, [selected, test]);
     await page.locator('body').press('j');
-    const first = await page.locator(`${tid('event-row')}.selected`).getAttribute('data-row');
+    await waitSelected({});
+    const first = await page.locator(selected).getAttribute('data-row');
     await page.keyboard.press('j');
-    const second = await page.locator(`${tid('event-row')}.selected`).getAttribute('data-row');
+    await waitSelected({ not: first });
+    const second = await page.locator(selected).getAttribute('data-row');
     assert.notEqual(first, second);
     await page.keyboard.press('k');
-    assert.equal(await page.locator(`${tid('event-row')}.selected`).getAttribute('data-row'), first);
+    await waitSelected({ is: first });
+    assert.equal(await page.locator(selected).getAttribute('data-row'), first);
     await page.keyboard.press('?');
     await page.locator(tid('help')).waitFor();
     await screenshot(page, 'help');

@@ -563,10 +563,23 @@ pub fn budget_message(store: &Store) -> String {
         "Stopped loading: the memory budget ({} of decompressed logs) is full. Loaded {} events from {} files ({}). \
          Narrow the files (fewer days, accounts or regions) and load the rest in another tab.",
         mib(store.limits().max_total_bytes),
-        t.kept,
-        t.files,
+        thousands(t.kept),
+        thousands(t.files),
         mib(t.bytes)
     )
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn mib(bytes: u64) -> String {

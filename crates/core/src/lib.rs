@@ -69,6 +69,10 @@
 //! * **Limits** ([`Limits`]): decompressed bytes per file/member and in total, bytes per record,
 //!   members per archive, archive nesting depth 4. Decompression reads through `take(limit + 1)`,
 //!   so a bomb costs at most the limit, and reports a clear error.
+//! * **Engine** ([`engine`]). The store, its text index and the current view behind a
+//!   request/reply protocol (serde JSON), which the browser app's Web Worker runs: the page asks for
+//!   counts, aggregates, one page of rows or one record, never the whole result. The text index is
+//!   built after a load in slices between requests.
 //! * **Time.** A hand-written parser for `YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|±hh:mm]` (and epoch
 //!   seconds/ms numbers); when eventTime is missing or unusable it falls back to `@timestamp`,
 //!   `p_event_time`, `_time`, `timestamp`, `time`, and the file report says how many and which.
