@@ -100,10 +100,20 @@ export async function search(page, q) {
   await page.press(tid('search-input'), 'Enter');
 }
 
-/** Waits until the match count shows `n`. */
+/** Waits until the match count shows `n` and the table (if shown) holds rows of that answer
+ * (the worker sends the rows just after the count). */
 export async function waitCount(page, n) {
   await page.waitForFunction(([sel, want]) => Number(document.querySelector(sel)?.textContent.replace(/[^0-9]/g, '')) === want,
     [tid('match-count'), n]);
+  await waitRows(page);
+}
+
+/** Waits until the table's rows belong to the answer whose count is shown. */
+export async function waitRows(page) {
+  await page.waitForFunction((sel) => {
+    const t = document.querySelector(sel);
+    return !t || t.dataset.answer === t.dataset.rowsAnswer;
+  }, tid('event-table'));
 }
 
 /** Drops files on the drop zone the way a browser does: a DataTransfer in a drop event. */

@@ -97,13 +97,16 @@ test('columns sort, and a nested field can be added as a column', async (t) => {
   const app = await loaded();
   const { page } = app;
   try {
-    await page.click(`${tid('column-header')}[data-column="action"]`);
     const names = events.map((e) => e.eventName ?? '').sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
-    const firstAction = await page.locator(`${tid('event-row')}`).first().locator('.cell').nth(3).textContent();
-    assert.equal(firstAction.toLowerCase(), names[0].toLowerCase());
+    // The worker answers each sort; wait for the first row's action to be the expected one.
+    const firstActionIs = (want) => page.waitForFunction(([sel, w]) => {
+      const cell = document.querySelector(sel)?.querySelectorAll('.cell')[3];
+      return cell?.textContent.toLowerCase() === w;
+    }, [tid('event-row'), want.toLowerCase()]);
     await page.click(`${tid('column-header')}[data-column="action"]`);
-    const lastAction = await page.locator(`${tid('event-row')}`).first().locator('.cell').nth(3).textContent();
-    assert.equal(lastAction.toLowerCase(), names[names.length - 1].toLowerCase());
+    await firstActionIs(names[0]);
+    await page.click(`${tid('column-header')}[data-column="action"]`);
+    await firstActionIs(names[names.length - 1]);
 
     await page.click(`${tid('column-chooser')} summary`);
     await page.fill(tid('column-path-input'), 'requestParameters.secretId');
