@@ -363,18 +363,15 @@ impl<'a> P<'a> {
     fn issuer(&mut self, depth: u32) -> Option<Issuer<'a>> {
         let mut v = Issuer::default();
         let mut seen = Seen::default();
-        self.members(|p, key| match key {
-            b"userName" => {
-                seen.first(0)?;
-                v.user_name = p.scalar()?;
-                Some(())
-            }
-            b"arn" => {
-                seen.first(1)?;
-                v.arn = p.scalar()?;
-                Some(())
-            }
-            _ => p.skip_value(depth + 1),
+        self.members(|p, key| {
+            let (bit, slot) = match key {
+                b"userName" => (0, &mut v.user_name),
+                b"arn" => (1, &mut v.arn),
+                _ => return p.skip_value(depth + 1),
+            };
+            seen.first(bit)?;
+            *slot = p.scalar()?;
+            Some(())
         })?;
         Some(v)
     }
@@ -422,18 +419,15 @@ impl<'a> P<'a> {
     fn insight(&mut self, depth: u32) -> Option<Insight<'a>> {
         let mut v = Insight::default();
         let mut seen = Seen::default();
-        self.members(|p, key| match key {
-            b"eventName" => {
-                seen.first(0)?;
-                v.event_name = p.scalar()?;
-                Some(())
-            }
-            b"eventSource" => {
-                seen.first(1)?;
-                v.event_source = p.scalar()?;
-                Some(())
-            }
-            _ => p.skip_value(depth + 1),
+        self.members(|p, key| {
+            let (bit, slot) = match key {
+                b"eventName" => (0, &mut v.event_name),
+                b"eventSource" => (1, &mut v.event_source),
+                _ => return p.skip_value(depth + 1),
+            };
+            seen.first(bit)?;
+            *slot = p.scalar()?;
+            Some(())
         })?;
         Some(v)
     }
