@@ -348,8 +348,13 @@ mod worker {
             return;
         }
         spawn_local(async {
+            let mut last_status = now();
             loop {
                 yield_now().await;
+                if now() - last_status >= STATUS_MS {
+                    post_status();
+                    last_status = now();
+                }
                 let (more, stop) = with(|s| if s.loading { (true, true) } else { (s.engine.index_step(), false) });
                 if stop || !more {
                     break;
