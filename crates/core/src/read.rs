@@ -732,22 +732,8 @@ impl<'s, 't> Reader<'s, 't> {
                     }
                 }
                 let parsed = match self.doc_str(doc) {
-                    Some(ds) => {
-                        let mut sd =
-                            serde_json::Deserializer::from_str(ds.get(s..).unwrap_or_default())
-                                .into_iter::<record::Ev>();
-                        sd.next()
-                            .and_then(|r| r.ok())
-                            .map(|ev| (ev, sd.byte_offset()))
-                    }
-                    None => {
-                        let mut sd =
-                            serde_json::Deserializer::from_slice(doc.get(s..).unwrap_or_default())
-                                .into_iter::<record::Ev>();
-                        sd.next()
-                            .and_then(|r| r.ok())
-                            .map(|ev| (ev, sd.byte_offset()))
-                    }
+                    Some(ds) => first_event(serde_json::Deserializer::from_str(ds.get(s..).unwrap_or_default())),
+                    None => first_event(serde_json::Deserializer::from_slice(doc.get(s..).unwrap_or_default())),
                 };
                 if let Some((ev, len)) = parsed {
                     let e = s + len;
@@ -1106,4 +1092,11 @@ impl<'s, 't> Reader<'s, 't> {
         }
         self.rep
     }
+}
+
+/// The first event a serde deserializer reads (from a `&str` or bytes alike) and the byte
+/// offset where it ends; `None` when it does not parse as one.
+fn first_event<'de, R: serde_json::de::Read<'de>>(de: serde_json::Deserializer<R>) -> Option<(record::Ev<'de>, usize)> {
+    let mut sd = de.into_iter::<record::Ev>();
+    sd.next().and_then(|r| r.ok()).map(|ev| (ev, sd.byte_offset()))
 }

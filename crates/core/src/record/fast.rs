@@ -360,20 +360,25 @@ impl<'a> P<'a> {
         Some(Present(true))
     }
 
-    fn issuer(&mut self, depth: u32) -> Option<Issuer<'a>> {
-        let mut v = Issuer::default();
+    /// The members named `keys` of an object, read as scalars (each at most once: a repeated key
+    /// goes to serde), the others skipped.
+    fn scalars<const N: usize>(&mut self, depth: u32, keys: [&[u8]; N]) -> Option<[Option<S<'a>>; N]> {
+        let mut out: [Option<S<'a>>; N] = std::array::from_fn(|_| None);
         let mut seen = Seen::default();
-        self.members(|p, key| {
-            let (bit, slot) = match key {
-                b"userName" => (0, &mut v.user_name),
-                b"arn" => (1, &mut v.arn),
-                _ => return p.skip_value(depth + 1),
-            };
-            seen.first(bit)?;
-            *slot = p.scalar()?;
-            Some(())
+        self.members(|p, key| match keys.iter().position(|k| *k == key) {
+            Some(i) => {
+                seen.first(i as u32)?;
+                *out.get_mut(i)? = p.scalar()?;
+                Some(())
+            }
+            None => p.skip_value(depth + 1),
         })?;
-        Some(v)
+        Some(out)
+    }
+
+    fn issuer(&mut self, depth: u32) -> Option<Issuer<'a>> {
+        let [user_name, arn] = self.scalars(depth, [b"userName", b"arn"])?;
+        Some(Issuer { user_name, arn })
     }
 
     fn session_context(&mut self, depth: u32) -> Option<SessionContext<'a>> {
@@ -417,19 +422,8 @@ impl<'a> P<'a> {
     }
 
     fn insight(&mut self, depth: u32) -> Option<Insight<'a>> {
-        let mut v = Insight::default();
-        let mut seen = Seen::default();
-        self.members(|p, key| {
-            let (bit, slot) = match key {
-                b"eventName" => (0, &mut v.event_name),
-                b"eventSource" => (1, &mut v.event_source),
-                _ => return p.skip_value(depth + 1),
-            };
-            seen.first(bit)?;
-            *slot = p.scalar()?;
-            Some(())
-        })?;
-        Some(v)
+        let [event_name, event_source] = self.scalars(depth, [b"eventName", b"eventSource"])?;
+        Some(Insight { event_name, event_source })
     }
 
     fn event(&mut self, v: &mut Ev<'a>) -> Option<()> {
