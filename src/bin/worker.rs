@@ -211,12 +211,19 @@ mod worker {
 
     /// Reads a whole file into wasm memory in slices, `first` being the first slice's read;
     /// each next slice is requested before the current one is copied.
+    /// A file of one slice (most CloudTrail files) is copied straight into a vector of its size
+    /// (`to_vec`: no zero-filling of memory the copy overwrites; the store keeps that vector as
+    /// the home of the file's records, so it is fresh memory each time).
     async fn read_file(file: &File, first: Result<JsFuture, String>) -> Result<Vec<u8>, String> {
         let size = file.size().max(0.0);
+        let mut pending = first?;
+        if size <= SLICE {
+            let buf = pending.await.map_err(js_text)?;
+            return Ok(Uint8Array::new(&buf).to_vec());
+        }
         let mut out = Vec::new();
         out.try_reserve_exact(size as usize).map_err(|_| format!("not enough memory for a file of {size} bytes"))?;
         let mut start = 0.0;
-        let mut pending = first?;
         loop {
             let buf = pending.await.map_err(js_text)?;
             let next = start + SLICE;
@@ -292,7 +299,7 @@ mod worker {
                     let need = gzip_declared_size(&bytes).unwrap_or(size).max(size);
                     let stop = with(|s| match s.engine.fits(need) {
                         Ok(()) => {
-                            s.engine.ingest(&path, &bytes);
+                            s.engine.ingest(&path, bytes);
                             None
                         }
                         Err(message) => Some(message),

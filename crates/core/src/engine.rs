@@ -340,9 +340,10 @@ impl Engine {
         }
     }
 
-    /// Reads one file's bytes (any format the reader knows).
-    pub fn ingest(&mut self, path: &str, bytes: &[u8]) {
-        self.store.ingest(path, bytes);
+    /// Reads one file's bytes (any format the reader knows); the store keeps them as the home of
+    /// their records when it can ([`Store::ingest_owned`]).
+    pub fn ingest(&mut self, path: &str, bytes: Vec<u8>) {
+        self.store.ingest_owned(path, bytes);
     }
 
     /// Records a file that could not be read at all.
@@ -519,7 +520,7 @@ impl Engine {
     pub fn load_sample(&mut self, events: usize) {
         let opts = SynthOptions { events, events_per_file: 500, attack_story: true, ..SynthOptions::default() };
         for file in generate(&opts) {
-            self.store.ingest(&format!("sample/{}", file.path), &file.bytes);
+            self.store.ingest_owned(&format!("sample/{}", file.path), file.bytes);
         }
     }
 

@@ -37,30 +37,29 @@
 //!   hold no event are skipped with a note; in a Records array they are rejected.
 //! * **Store.** Columnar: time as `i64` ms (`i64::MIN` = none), each [`Column`] a `u32` id into a
 //!   per-column interned dictionary (`Vec<Box<str>>` + `FxHashMap`, behind a 512-slot cache),
-//!   file index `u32`, and the raw record in a chunked arena (16 MiB `String` chunks allocated once,
-//!   never reallocated) referenced by chunk/offset/length. Row vectors grow by 1/4, not 2x.
-//!   Records that look spaced (line breaks, or `": "` separators) are stored with insignificant
-//!   whitespace removed (strings untouched); compact records are stored as they came. Measured:
-//!   ~113-115 bytes per event beyond raw bytes (80 in columns, the rest dedupe table +
-//!   dictionaries); 1,000,000 events of ~1.3 KB ≈ 1.3 GB raw + 115 MB, under the 2 GiB default
+//!   file index `u32`, and the raw record referenced by chunk/offset/length. Row vectors grow by
+//!   1/4, not 2x. Records that look spaced (line breaks, or `": "` separators) are stored with
+//!   insignificant whitespace removed (strings untouched); compact records are stored as they
+//!   came. Where the raw text lives: [`Store::ingest_owned`] (how the app's worker and
+//!   `trailglass-scan` read) and every decompressed gzip/zip member give the store the file's
+//!   text; when it is valid UTF-8 and its records are at least 3/4 of it, the store keeps it and
+//!   the rows point into it (no copy). Everything else is copied into 16 MiB `String` chunks
+//!   allocated once, never reallocated. Measured: ~113-117 bytes per event beyond raw bytes (80 in
+//!   columns, the rest dedupe table + dictionaries); 1,000,000 events of ~1.24 KB ≈ 1.24 GB raw
+//!   (exactly the files' bytes when their texts are kept) + 117 MB, under the 2 GiB default
 //!   total limit.
-//! * **Speed** (native, 1 thread, 2-core VM shared with other work, so Value-baseline noise
-//!   moves the ratio; figures and commands in BENCHMARKS.md): `trailglass-bench --events
-//!   200000` (251 MB synthetic), median of 5 runs interleaved with the previous reader: plain
-//!   ingest 601 MB/s (was 450), gz 374 MB/s (was 310), `Value` baseline 149 MB/s, ratio 3.98
-//!   (was 3.05 in the same runs; 2.5-2.6 with a quiet baseline before this reader), 113
-//!   bytes/event beyond raw. `tests/speed.rs` (replicated corpus events, best of 3): plain
-//!   649-673 MB/s (was 421-445), gz 509-544 MB/s (was 403-420), `Value` 194-237 MB/s over
-//!   those runs. A file
-//!   that is valid UTF-8 is checked once, records are stored as slices of it. Where the time goes
-//!   now (perf, plain): copying each record into the arena with its first-touch page faults
-//!   (and unmapping the previous run's store) ~37%, the fast parse ~27%, `add_event` ~14%
-//!   (hash, dedupe table, interning), the whole-file UTF-8 check ~3%. The raw copy is the wall
-//!   for "5x `Value`": a first write to fresh memory costs 1.3-2.6 µs per 4 KiB page on this VM,
-//!   and the same ingest with the copy skipped (an experiment only; `raw` then returns "") ran
-//!   1,065-1,080 MB/s against 620-660 MB/s with it. `ingest` borrows its input, so the store
-//!   must copy the text somewhere it owns; keeping whole file buffers would fault in the same
-//!   pages.
+//! * **Speed** (native, 1 thread; figures and commands in BENCHMARKS.md): `trailglass-bench
+//!   --events 1000000` (1,244 MB synthetic) on 2026-11-25: `ingest_owned` 973 MB/s, 6.0x the
+//!   `serde_json::Value` baseline (161 MB/s); 200,000 events 1,097 MB/s, 7.4x. The borrowing
+//!   `ingest`, which copies each record into the chunks, 599 MB/s (3.7x), and `ingest_owned`
+//!   with the copy of each file into fresh memory counted 665 MB/s (4.1x): on this VM a first
+//!   write to a fresh 4 KiB page costs 1.3-2.6 µs, and 1.24 GB of kept text needs 300,000 of
+//!   them wherever they are first touched. In the browser that first touch is the copy of the
+//!   `File` into wasm memory, which happens whatever the parser, so the load there took the same
+//!   4.5-4.8 s with either kind of ingest (it saves 30 MB of heap). A file that is valid UTF-8
+//!   is checked once. In a perf profile of the owned ingest the largest parts are the fast parse
+//!   (`parse_into` and `skip_value`), `add_event` (hash, dedupe table, interning) and page faults
+//!   of the store's growing vectors; the UTF-8 check is ~2%.
 //! * **Duplicates.** Same eventID *and* same content = the same stored (normalized) text; equal
 //!   content implies equal eventID, so the key is a 64-bit hash of that text, verified by a
 //!   byte comparison on a hash match (a collision never drops an event). `.json` beside its

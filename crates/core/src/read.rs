@@ -34,7 +34,7 @@ use std::io::{Cursor, Read};
 use crate::record::{self, Fields, Kind, TimeFrom};
 use crate::report::{parse_aws_key, FileReport, Position, ReadError, Rejection};
 use crate::scan::{self, compact_into, skip_ws, value_end, ArrayIter, ObjectIter, ScanError};
-use crate::store::{Pushed, Store};
+use crate::store::{Pushed, RawText, Store};
 
 /// gzip-in-zip-in-gzip… deeper than this is refused.
 pub const MAX_ARCHIVE_DEPTH: u32 = 4;
@@ -43,8 +43,24 @@ pub const MAX_WALK_DEPTH: u32 = 32;
 /// Distinct rejection reasons kept per file (the rest are counted under "other").
 const MAX_REASONS: usize = 20;
 
-pub(crate) fn ingest(store: &mut Store, path: &str, bytes: &[u8]) {
-    ingest_member(store, path, None, bytes, false, 0);
+/// The bytes of one input: borrowed from the caller, or owned and given to the store to keep
+/// (see [`Store::ingest_owned`]).
+pub(crate) enum Input<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Input<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Input::Borrowed(b) => b,
+            Input::Owned(v) => v,
+        }
+    }
+}
+
+pub(crate) fn ingest(store: &mut Store, path: &str, input: Input<'_>) {
+    ingest_member(store, path, None, input, false, 0);
 }
 
 fn is_gzip(b: &[u8]) -> bool {
@@ -95,10 +111,11 @@ fn ingest_member(
     store: &mut Store,
     path: &str,
     member: Option<String>,
-    bytes: &[u8],
+    input: Input<'_>,
     compressed: bool,
     depth: u32,
 ) {
+    let bytes = input.bytes();
     if (is_gzip(bytes) || is_zip(bytes)) && depth >= MAX_ARCHIVE_DEPTH {
         let mut rep = new_report(path, member, bytes.len() as u64, compressed);
         rep.format = "archive".into();
@@ -128,18 +145,18 @@ fn ingest_member(
             }
             // Keep what decompressed before the damage, and say so.
             let before = store.files.len();
-            ingest_member(store, path, member, &data, true, depth + 1);
+            let n = data.len();
+            ingest_member(store, path, member, Input::Owned(data), true, depth + 1);
             for r in store.files.iter_mut().skip(before) {
                 if r.error.is_none() {
                     r.error = Some(ReadError::new(format!(
-                        "gzip: {e} (after {} decompressed bytes)",
-                        data.len()
+                        "gzip: {e} (after {n} decompressed bytes)"
                     )));
                 }
             }
             return;
         }
-        ingest_member(store, path, member, &data, true, depth + 1);
+        ingest_member(store, path, member, Input::Owned(data), true, depth + 1);
         return;
     }
     if is_zip(bytes) {
@@ -155,10 +172,26 @@ fn ingest_member(
     }
     store.total_bytes += bytes.len() as u64;
     let file = store.files.len() as u32;
-    let mut r = Reader::new(store, file, rep, bytes);
-    r.read_file();
-    let rep = r.finish();
-    store.files.push(rep);
+    // An owned text that is valid UTF-8 is checked once here and kept by the store as the home
+    // of its records; anything else is read as borrowed bytes (records copied).
+    let read = |store: &mut Store, rep, text: &[u8], own| {
+        let mut r = Reader::new(store, file, rep, text, own);
+        r.read_file();
+        let rep = r.finish();
+        store.files.push(rep);
+    };
+    match input {
+        Input::Owned(v) => match String::from_utf8(v) {
+            Ok(text) => {
+                let slot = store.begin_owned();
+                let first_row = store.len();
+                read(store, rep, text.as_bytes(), Some((slot, text.as_str())));
+                store.end_owned(slot, text, first_row);
+            }
+            Err(e) => read(store, rep, &e.into_bytes(), None),
+        },
+        Input::Borrowed(b) => read(store, rep, b, None),
+    }
 }
 
 /// Decompresses (all gzip members) up to `limit + 1` bytes. Returns what came out and the error
@@ -238,13 +271,20 @@ fn read_zip(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8],
             continue;
         }
         let start = store.files.len();
-        ingest_member(store, path, Some(full), &data, compressed, depth + 1);
+        let n = data.len();
+        ingest_member(
+            store,
+            path,
+            Some(full),
+            Input::Owned(data),
+            compressed,
+            depth + 1,
+        );
         if let Err(e) = res {
             for r in store.files.iter_mut().skip(start) {
                 if r.error.is_none() {
                     r.error = Some(ReadError::new(format!(
-                        "zip member damaged: {e} (after {} bytes)",
-                        data.len()
+                        "zip member damaged: {e} (after {n} bytes)"
                     )));
                 }
             }
@@ -282,6 +322,9 @@ struct Reader<'s, 't> {
     /// parsed with `serde_json::from_str` (no second validation of each string) and stored
     /// without validating each record again.
     text_str: Option<&'t str>,
+    /// The store slot of `text` when the store will own it (records are then stored as
+    /// references into it; see [`Store::ingest_owned`]).
+    own: Option<u32>,
     stack: Vec<u8>,
     buf: Vec<u8>,
     reasons: BTreeMap<String, (u64, Option<Position>, usize)>,
@@ -326,14 +369,25 @@ fn serde_offset(slice: &[u8], e: &serde_json::Error) -> usize {
 }
 
 impl<'s, 't> Reader<'s, 't> {
-    fn new(store: &'s mut Store, file: u32, rep: FileReport, text: &'t [u8]) -> Self {
+    /// `own`: the store slot and the validated text when the store will own `text`.
+    fn new(
+        store: &'s mut Store,
+        file: u32,
+        rep: FileReport,
+        text: &'t [u8],
+        own: Option<(u32, &'t str)>,
+    ) -> Self {
         let max_record = store.limits.max_record_bytes;
         Reader {
             store,
             file,
             rep,
             text,
-            text_str: std::str::from_utf8(text).ok(),
+            text_str: match own {
+                Some((_, t)) => Some(t),
+                None => std::str::from_utf8(text).ok(),
+            },
+            own: own.map(|(slot, _)| slot),
             stack: Vec::new(),
             buf: Vec::new(),
             reasons: BTreeMap::new(),
@@ -1005,8 +1059,23 @@ impl<'s, 't> Reader<'s, 't> {
                 }
             },
         };
+        // A record taken as it is from a text the store will own is stored as a reference to it.
+        let raw = match (&text, self.own, self.text_str) {
+            (Cow::Borrowed(t), Some(slot), Some(doc)) if !spaced => {
+                match (t.as_ptr() as usize).checked_sub(doc.as_ptr() as usize) {
+                    Some(off) if off + t.len() <= doc.len() => RawText::InDoc {
+                        doc,
+                        slot,
+                        off,
+                        len: t.len(),
+                    },
+                    _ => RawText::Copy(t),
+                }
+            }
+            _ => RawText::Copy(&text),
+        };
         self.rep.events += 1;
-        match self.store.push_event(self.file, &text, &fields) {
+        match self.store.push_event(self.file, raw, &fields) {
             Pushed::Kept => self.rep.kept += 1,
             Pushed::Duplicate => self.rep.duplicates += 1,
         }

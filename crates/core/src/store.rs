@@ -5,10 +5,15 @@
 //!   strings are stored once; looked up through a small direct-mapped cache, then a hash
 //!   map), `Vec<i64>` for time (ms since the epoch, `i64::MIN` = none), `Vec<u32>` for the file
 //!   index;
-//! * raw records appended to 16 MiB `String` chunks allocated once at full capacity and never
-//!   reallocated — no 1 GB doubling `Vec`. A record that looks spaced (line breaks, tabs, or
-//!   `": "` separators; see [`crate::scan::looks_spaced`]) is stored with insignificant whitespace
-//!   removed, others as they came;
+//! * raw records: a record that looks spaced (line breaks, tabs, or `": "` separators; see
+//!   [`crate::scan::looks_spaced`]) is stored with insignificant whitespace removed, others as they
+//!   came. Where the text lives: when the store owns the file's text ([`Store::ingest_owned`], and
+//!   every decompressed gzip/zip member) and the text is valid UTF-8, a record taken as it is
+//!   stays in that text and the row refers to it (no copy); everything else (compacted,
+//!   unescaped from a JSON string, read from borrowed bytes) is appended to 16 MiB `String`
+//!   chunks allocated once at full capacity and never reallocated — no 1 GB doubling `Vec`. A file
+//!   text is kept only when its records make up at least 3/4 of it; otherwise its few records
+//!   move to the chunks and the text is dropped (a pretty-printed file, a file of duplicates);
 //! * a dedupe table `u64 hash of the stored record → row`, verified by comparing bytes, so two
 //!   records are duplicates exactly when their stored text is equal (which implies the same
 //!   eventID); pretty and compact copies of one event dedupe, distinct events sharing an eventID
@@ -275,30 +280,49 @@ impl Dict {
 
 const CHUNK: usize = 16 << 20;
 
-/// Append-only text arena of fixed-capacity chunks.
+/// Where raw records live: append-only arena chunks of fixed capacity, and whole file texts the
+/// store took ownership of ([`Store::ingest_owned`]), side by side in one list so a row refers to
+/// either by (chunk, offset, length).
 #[derive(Debug, Default)]
-struct Arena {
+struct Texts {
     chunks: Vec<String>,
+    /// The arena chunk being appended to (never an owned file text).
+    current: Option<usize>,
 }
 
-impl Arena {
-    /// Appends `s`, returning (chunk, offset).
+impl Texts {
+    /// Appends `s` to the arena, returning (chunk, offset).
     fn push(&mut self, s: &str) -> (u32, u32) {
-        let fits = self
-            .chunks
-            .last()
-            .is_some_and(|c| c.capacity() - c.len() >= s.len());
-        if !fits {
-            self.chunks.push(String::with_capacity(CHUNK.max(s.len())));
-        }
-        let idx = self.chunks.len() - 1;
-        match self.chunks.last_mut() {
+        let cur = self.current.filter(|&i| {
+            self.chunks
+                .get(i)
+                .is_some_and(|c| c.capacity() - c.len() >= s.len())
+        });
+        let idx = match cur {
+            Some(i) => i,
+            None => {
+                self.chunks.push(String::with_capacity(CHUNK.max(s.len())));
+                self.chunks.len() - 1
+            }
+        };
+        self.current = Some(idx);
+        match self.chunks.get_mut(idx) {
             Some(c) => {
                 let off = c.len();
                 c.push_str(s);
                 (idx as u32, off as u32)
             }
             None => (0, 0),
+        }
+    }
+    /// An empty place for a file text that is being read; filled by [`Texts::fill`].
+    fn reserve(&mut self) -> u32 {
+        self.chunks.push(String::new());
+        (self.chunks.len() - 1) as u32
+    }
+    fn fill(&mut self, slot: u32, text: String) {
+        if let Some(c) = self.chunks.get_mut(slot as usize) {
+            *c = text;
         }
     }
     fn get(&self, chunk: u32, off: u32, len: u32) -> &str {
@@ -309,6 +333,30 @@ impl Arena {
     }
     fn bytes(&self) -> u64 {
         self.chunks.iter().map(|c| c.capacity() as u64).sum()
+    }
+}
+
+/// A record's text as [`Store::push_event`] gets it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RawText<'a> {
+    /// To be copied into the arena.
+    Copy(&'a str),
+    /// `doc[off..off + len]` of the owned file text being read into `slot` (see
+    /// [`Store::ingest_owned`]): stored as a reference, not copied.
+    InDoc {
+        doc: &'a str,
+        slot: u32,
+        off: usize,
+        len: usize,
+    },
+}
+
+impl<'a> RawText<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            RawText::Copy(t) => t,
+            RawText::InDoc { doc, off, len, .. } => doc.get(off..off + len).unwrap_or(""),
+        }
     }
 }
 
@@ -326,7 +374,7 @@ pub struct Store {
     raw_chunk: Vec<u32>,
     raw_off: Vec<u32>,
     raw_len: Vec<u32>,
-    arena: Arena,
+    texts: Texts,
     dedupe: FxHashMap<u64, u32>,
     /// Rows whose hash collided with a different record (practically never used).
     dedupe_extra: FxHashMap<u64, Vec<u32>>,
@@ -366,7 +414,7 @@ impl Store {
             raw_chunk: Vec::new(),
             raw_off: Vec::new(),
             raw_len: Vec::new(),
-            arena: Arena::default(),
+            texts: Texts::default(),
             dedupe: FxHashMap::default(),
             dedupe_extra: FxHashMap::default(),
             fast_path: true,
@@ -383,7 +431,17 @@ impl Store {
     /// any bytes; a bad file or record never stops the others.
     pub fn ingest(&mut self, path: &str, bytes: &[u8]) -> Range<usize> {
         let start = self.files.len();
-        crate::read::ingest(self, path, bytes);
+        crate::read::ingest(self, path, crate::read::Input::Borrowed(bytes));
+        start..self.files.len()
+    }
+
+    /// [`Store::ingest`] of bytes the store may keep: a plain (or decompressed) file that is valid
+    /// UTF-8 becomes the home of its records' raw text instead of being copied record by record
+    /// (see [`Store::end_owned`] for when it is kept). The way to read a file that was read into
+    /// memory for this purpose anyway (the browser's worker, `trailglass-scan`).
+    pub fn ingest_owned(&mut self, path: &str, bytes: Vec<u8>) -> Range<usize> {
+        let start = self.files.len();
+        crate::read::ingest(self, path, crate::read::Input::Owned(bytes));
         start..self.files.len()
     }
 
@@ -451,7 +509,7 @@ impl Store {
             self.raw_off.get(row),
             self.raw_len.get(row),
         ) {
-            (Some(&c), Some(&o), Some(&l)) => self.arena.get(c, o, l),
+            (Some(&c), Some(&o), Some(&l)) => self.texts.get(c, o, l),
             _ => "",
         }
     }
@@ -485,7 +543,7 @@ impl Store {
             .sum();
         MemoryUse {
             columns,
-            raw: self.arena.bytes(),
+            raw: self.texts.bytes(),
             interned,
         }
     }
@@ -504,19 +562,42 @@ impl Store {
         }
     }
 
+    /// A row's raw text while the owned file text `raw` refers to is still being read (its slot
+    /// is empty until [`Store::end_owned`]).
+    fn raw_reading<'a>(&'a self, row: usize, raw: RawText<'a>) -> &'a str {
+        match raw {
+            RawText::InDoc { doc, slot, .. } if self.raw_chunk.get(row) == Some(&slot) => {
+                match (self.raw_off.get(row), self.raw_len.get(row)) {
+                    (Some(&o), Some(&l)) => doc.get(o as usize..(o + l) as usize).unwrap_or(""),
+                    _ => "",
+                }
+            }
+            _ => self.raw(row),
+        }
+    }
+
     /// Adds one event unless the same compact record is already stored.
-    /// `compact` is the record text without insignificant whitespace.
-    pub(crate) fn push_event(&mut self, file: u32, compact: &str, fields: &Fields<'_>) -> Pushed {
+    /// `raw` is the record text without insignificant whitespace.
+    pub(crate) fn push_event(
+        &mut self,
+        file: u32,
+        raw: RawText<'_>,
+        fields: &Fields<'_>,
+    ) -> Pushed {
+        let compact = raw.text();
         let mut h = FxHasher::default();
         h.write(compact.as_bytes());
         let hash = h.finish();
         match self.dedupe.get(&hash) {
             Some(&row) => {
-                if self.raw(row as usize) == compact {
+                if self.raw_reading(row as usize, raw) == compact {
                     return Pushed::Duplicate;
                 }
                 if let Some(rows) = self.dedupe_extra.get(&hash) {
-                    if rows.iter().any(|&r| self.raw(r as usize) == compact) {
+                    if rows
+                        .iter()
+                        .any(|&r| self.raw_reading(r as usize, raw) == compact)
+                    {
                         return Pushed::Duplicate;
                     }
                 }
@@ -530,7 +611,10 @@ impl Store {
         if self.time.len() == self.time.capacity() {
             self.grow();
         }
-        let (chunk, off) = self.arena.push(compact);
+        let (chunk, off) = match raw {
+            RawText::Copy(t) => self.texts.push(t),
+            RawText::InDoc { slot, off, .. } => (slot, off as u32),
+        };
         self.raw_chunk.push(chunk);
         self.raw_off.push(off);
         self.raw_len.push(compact.len() as u32);
@@ -542,6 +626,48 @@ impl Store {
             }
         }
         Pushed::Kept
+    }
+
+    /// Starts reading a file text the store will own: returns the slot its records refer to.
+    pub(crate) fn begin_owned(&mut self) -> u32 {
+        self.texts.reserve()
+    }
+
+    /// Ends reading the owned `text` of `slot`, whose rows start at `first_row`. The text is kept
+    /// when its records make up at least 3/4 of it (the usual compact log file: the records are
+    /// then never copied); otherwise (a pretty-printed file whose records were compacted into the
+    /// arena, a file of duplicates, a wrapper around little) the few records that refer to it are
+    /// copied into the arena and the text is dropped, so it never holds much dead weight.
+    pub(crate) fn end_owned(&mut self, slot: u32, mut text: String, first_row: usize) {
+        let rows = first_row..self.raw_chunk.len();
+        let in_slot = |s: &Store, r: usize| s.raw_chunk.get(r) == Some(&slot);
+        let used: u64 = rows
+            .clone()
+            .filter(|&r| in_slot(self, r))
+            .map(|r| u64::from(self.raw_len.get(r).copied().unwrap_or(0)))
+            .sum();
+        if used * 4 >= text.len() as u64 * 3 && used > 0 {
+            if text.capacity() > text.len() + text.len() / 8 {
+                text.shrink_to_fit();
+            }
+            self.texts.fill(slot, text);
+            return;
+        }
+        for r in rows {
+            if !in_slot(self, r) {
+                continue;
+            }
+            let (Some(&o), Some(&l)) = (self.raw_off.get(r), self.raw_len.get(r)) else {
+                continue;
+            };
+            let (chunk, off) = self
+                .texts
+                .push(text.get(o as usize..(o + l) as usize).unwrap_or(""));
+            if let (Some(c), Some(of)) = (self.raw_chunk.get_mut(r), self.raw_off.get_mut(r)) {
+                *c = chunk;
+                *of = off;
+            }
+        }
     }
 }
 
@@ -986,5 +1112,72 @@ mod tests {
         let r = s.ingest("spaced.json", spaced.as_bytes());
         assert_eq!(s.files()[r.start].duplicates, 2);
         assert_eq!(s.len(), 3);
+    }
+
+    /// `ev` spread over lines (its strings hold no `,"`), in key order.
+    fn pretty(ev: &str) -> String {
+        ev.replace(",\"", ",\n        \"")
+    }
+
+    #[test]
+    fn owned_compact_file_is_kept_not_copied() {
+        let text = records(&[EV1, EV2]);
+        let mut s = Store::new();
+        s.ingest_owned("a.json", text.clone().into_bytes());
+        assert_eq!((s.len(), s.raw(0), s.raw(1)), (2, EV1, EV2));
+        // The file's own text is the only raw memory: no arena chunk was allocated.
+        assert_eq!(s.memory_bytes().raw, text.len() as u64);
+    }
+
+    #[test]
+    fn owned_file_mostly_copied_is_dropped() {
+        // One compact record, then a pretty one 3x its size: the compact one is moved into the
+        // arena and the file text is not kept.
+        let big = pretty(EV2);
+        let text = format!("{{\"Records\":[{EV1},\n{big}]}}");
+        let mut s = Store::new();
+        s.ingest_owned("a.json", text.clone().into_bytes());
+        assert_eq!((s.len(), s.raw(0), s.raw(1)), (2, EV1, EV2));
+        assert_eq!(
+            s.memory_bytes().raw,
+            CHUNK as u64,
+            "one arena chunk, no file text"
+        );
+        let mut b = Store::new();
+        b.ingest("a.json", text.as_bytes());
+        assert_eq!((b.raw(0), b.raw(1)), (s.raw(0), s.raw(1)));
+        // Later rows still find them as duplicates.
+        s.ingest_owned("b.json", records(&[EV1, EV2]).into_bytes());
+        assert_eq!((s.len(), s.totals().duplicates), (2, 2));
+    }
+
+    #[test]
+    fn owned_duplicates_within_a_file_and_across_files() {
+        let text = records(&[EV1, EV1, EV2]);
+        let mut s = Store::new();
+        s.ingest_owned("a.json", text.clone().into_bytes());
+        let f = s.files()[0].clone();
+        assert_eq!((f.kept, f.duplicates), (2, 1));
+        let raw = s.memory_bytes().raw;
+        // The same file again: all duplicates, and its text is not kept.
+        s.ingest_owned("again.json", text.into_bytes());
+        assert_eq!((s.len(), s.files()[1].duplicates), (2, 3));
+        assert_eq!(s.memory_bytes().raw, raw);
+        assert_eq!((s.raw(0), s.raw(1)), (EV1, EV2));
+    }
+
+    #[test]
+    fn owned_gzip_and_invalid_utf8() {
+        let mut s = Store::new();
+        s.ingest_owned("a.json.gz", gz(records(&[EV1]).as_bytes()));
+        assert_eq!(s.raw(0), EV1);
+        // Invalid UTF-8 where no field is read: the record is kept, its text made valid.
+        let mut bad = records(&[EV2, EV1]).into_bytes();
+        let at = bad.windows(6).position(|w| w == b"alert(").unwrap();
+        bad[at + 5] = 0xff;
+        s.ingest_owned("bad.json", bad);
+        assert_eq!(s.len(), 3, "{:?}", s.files());
+        assert_eq!(s.raw(1), EV2);
+        assert!(s.raw(2).contains("alert\u{fffd}1)"));
     }
 }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 
 use trailglass_core::{Column, FileStatus, Store};
 
+mod common;
+
 fn corpus() -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     assert!(
@@ -290,6 +292,34 @@ fn digests_insights_wrappers_and_time_fallback() {
         (s.files()[0].status(), s.files()[0].events),
         (FileStatus::Ok, 0)
     );
+}
+
+/// The store may own the files it reads (`ingest_owned`, how the app and `trailglass-scan` read):
+/// the same reports, rows and raw texts as reading borrowed bytes, for every corpus file, one
+/// store each and all in one store (with every file read twice, so duplicates of records that
+/// live in owned texts are found too).
+#[test]
+fn owned_reading_equals_borrowed() {
+    let mut all_b = Store::new();
+    let mut all_o = Store::new();
+    for e in expected() {
+        let bytes = std::fs::read(corpus().join(&e.file)).unwrap();
+        let mut b = Store::new();
+        b.ingest(&e.file, &bytes);
+        let mut o = Store::new();
+        o.ingest_owned(&e.file, bytes.clone());
+        if let Some(d) = common::first_difference(&b, &o) {
+            panic!("{}: {d}", e.file);
+        }
+        for _ in 0..2 {
+            all_b.ingest(&e.file, &bytes);
+            all_o.ingest_owned(&e.file, bytes.clone());
+        }
+    }
+    assert!(all_b.totals().duplicates > 0);
+    if let Some(d) = common::first_difference(&all_b, &all_o) {
+        panic!("whole corpus: {d}");
+    }
 }
 
 #[test]

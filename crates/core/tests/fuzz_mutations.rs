@@ -12,7 +12,9 @@
 //! * `totals().read == kept + duplicates + rejected`, `len() == kept`;
 //! * every kept row's `raw()` is valid JSON;
 //! * the range `ingest` returned is exactly the file reports it added;
-//! * ingesting the same bytes again keeps nothing new.
+//! * ingesting the same bytes again keeps nothing new;
+//! * `ingest_owned` of the same bytes gives the same reports, rows and raw texts as `ingest`
+//!   (and again when both stores read the bytes a second time).
 //!
 //! `TRAILGLASS_FUZZ_CASES` (default 600) sets the number of cases, `TRAILGLASS_FUZZ_SEED` the
 //! seed, `TRAILGLASS_FUZZ_SECONDS` an optional time budget. Long run:
@@ -28,6 +30,8 @@ use std::time::Instant;
 
 use trailglass_core::synth::{generate, gzip, Rng, SynthOptions};
 use trailglass_core::Store;
+
+mod common;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
 
@@ -322,11 +326,20 @@ fn mutations_never_break_the_store() {
             let mut store = Store::new();
             check(&mut store, &path, &data)?;
             let kept = store.totals().kept;
+            let mut owned = Store::new();
+            owned.ingest_owned(&path, data.clone());
+            if let Some(d) = common::first_difference(&store, &owned) {
+                return Err(format!("ingest_owned differs from ingest: {d}"));
+            }
             // The same bytes again: nothing new is kept.
             if case % 4 == 0 {
                 check(&mut store, &path, &data)?;
                 if store.totals().kept != kept {
                     return Err(format!("re-ingesting the same bytes kept {} more events", store.totals().kept - kept));
+                }
+                owned.ingest_owned(&path, data.clone());
+                if let Some(d) = common::first_difference(&store, &owned) {
+                    return Err(format!("ingest_owned differs from ingest after reading the bytes twice: {d}"));
                 }
             }
             Ok(kept)

@@ -92,7 +92,7 @@ fn main() {
     for p in &paths {
         match std::fs::read(p) {
             Ok(bytes) => {
-                store.ingest(&p.to_string_lossy(), &bytes);
+                store.ingest_owned(&p.to_string_lossy(), bytes);
             }
             Err(e) => io_errors.push(json!({"path": p.to_string_lossy(), "error": e.to_string()})),
         }

@@ -14,7 +14,7 @@ fn loaded() -> Engine {
     let mut e = Engine::default();
     e.queue(1, RECORDS.len() as u64);
     e.start_file("t.json");
-    e.ingest("t.json", RECORDS.as_bytes());
+    e.ingest("t.json", RECORDS.as_bytes().to_vec());
     e.file_done(RECORDS.len() as u64);
     e.finish_load(None);
     e.refresh();
@@ -109,7 +109,7 @@ fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
     e.start_file("t.json");
     let s = e.status();
     assert_eq!(s.progress.as_ref().map(|p| (p.files_total, p.bytes_total, p.current.as_str())), Some((2, 100, "t.json")));
-    e.ingest("t.json", RECORDS.as_bytes());
+    e.ingest("t.json", RECORDS.as_bytes().to_vec());
     e.file_done(60);
     e.unreadable("gone.json", "the browser could not read this file");
     e.file_done(40);
@@ -151,7 +151,7 @@ fn the_budget_stops_a_load_with_a_clear_message() {
     let limits = Limits { max_total_bytes: 2000, ..Limits::default() };
     let mut e = Engine::new(limits);
     assert!(e.fits(1500).is_ok());
-    e.ingest("t.json", RECORDS.as_bytes());
+    e.ingest("t.json", RECORDS.as_bytes().to_vec());
     let err = e.fits(1500).expect_err("full");
     assert!(err.contains("memory budget") && err.contains("Loaded 3 events from 1 files"), "{err}");
 }
