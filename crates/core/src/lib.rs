@@ -49,10 +49,11 @@
 //!   (exactly the files' bytes when their texts are kept) + 117 MB, under the 2 GiB default
 //!   total limit.
 //! * **Speed** (native, 1 thread; figures and commands in BENCHMARKS.md): `trailglass-bench
-//!   --events 1000000` (1,244 MB synthetic) on 2026-11-25: `ingest_owned` 973 MB/s, 6.0x the
-//!   `serde_json::Value` baseline (161 MB/s); 200,000 events 1,097 MB/s, 7.4x. The borrowing
-//!   `ingest`, which copies each record into the chunks, 599 MB/s (3.7x), and `ingest_owned`
-//!   with the copy of each file into fresh memory counted 665 MB/s (4.1x): on this VM a first
+//!   --events 1000000` (1,244 MB synthetic) on 2026-11-25, two runs: `ingest_owned` 973-1,051
+//!   MB/s, 6.0-6.1x the `serde_json::Value` baseline (161-173 MB/s); 200,000 events 1,097 MB/s,
+//!   7.2x. The borrowing `ingest`, which copies each record into the chunks, 599-614 MB/s
+//!   (3.5-3.7x), and `ingest_owned` with the copy of each file into fresh memory counted 665-731
+//!   MB/s (4.1-4.2x): on this VM a first
 //!   write to a fresh 4 KiB page costs 1.3-2.6 µs, and 1.24 GB of kept text needs 300,000 of
 //!   them wherever they are first touched. In the browser that first touch is the copy of the
 //!   `File` into wasm memory, which happens whatever the parser, so the load there took the same
