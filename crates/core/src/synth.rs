@@ -46,8 +46,9 @@
 //!   (some `AccessDeniedException`).
 //! * `T0+40min`: 10 anonymous `s3:GetObject` Data events on the now-public bucket from the same IP.
 //!
-//! The story's events count toward [`SynthOptions::events`] (they replace background events; with
-//! fewer events than the story has, only its beginning is kept).
+//! The story's events count toward [`SynthOptions::events`] (they take the place of as many
+//! background events, which stay spread evenly over the whole span, so there is no hole in the
+//! background around the story; with fewer events than the story has, only its beginning is kept).
 
 // Indices below come from `Rng::below(len)` / `Zipf::sample` over non-empty static tables (a unit
 // test checks every table is non-empty), so indexing cannot go out of bounds.
@@ -1600,8 +1601,11 @@ pub fn generate(opts: &SynthOptions) -> Vec<SynthFile> {
                 g.story_event(step, &ctx, &mut rec);
                 items.push((t, rec.clone()));
             } else {
+                // Background times follow the background events' own order (`k` less the story
+                // events before it), so the story's slots leave no hole in the background.
                 let u = g.rng.unit();
-                let time = opts.start_ms + ((span * k as i128 + (span as f64 * u) as i128) / n.max(1) as i128) as i64;
+                let (kb, nb) = ((k - next_story) as i128, (n - total_story).max(1) as i128);
+                let time = opts.start_ms + ((span * kb + (span as f64 * u) as i128) / nb) as i64;
                 let time = time.div_euclid(1000) * 1000;
                 let ctx = Ctx { time, region, account: &account };
                 g.background(&ctx, &mut rec);
@@ -1778,6 +1782,25 @@ mod tests {
         // Without the story: no attacker.
         let quiet = generate(&SynthOptions { attack_story: false, ..opts });
         assert!(!quiet.iter().any(|f| String::from_utf8_lossy(&f.bytes).contains(ATTACKER_IP)));
+    }
+
+    /// The sample's size: every hour of the week has background events, right after the story too
+    /// (its events once took consecutive background slots and left a three-hour hole).
+    #[test]
+    fn story_leaves_no_hole_in_the_background() {
+        let opts = SynthOptions { events: 4000, events_per_file: 500, ..SynthOptions::default() };
+        let mut store = Store::new();
+        for f in generate(&opts) {
+            store.ingest_owned(&f.path, f.bytes);
+        }
+        let mut hours = vec![0u32; 7 * 24];
+        for &t in store.times() {
+            if let Some(h) = hours.get_mut(((t - opts.start_ms) / 3_600_000) as usize) {
+                *h += 1;
+            }
+        }
+        let empty: Vec<usize> = hours.iter().enumerate().filter(|(_, &c)| c == 0).map(|(h, _)| h).collect();
+        assert!(empty.is_empty(), "hours without events: {empty:?}");
     }
 
     #[test]
