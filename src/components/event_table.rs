@@ -75,12 +75,21 @@ pub fn grid_template(columns: &[ColumnDef]) -> String {
         .join(" ")
 }
 
+/// The rows' width in px: the sum of the columns' widths. Rows and the header get it as a definite
+/// width (`style:width`, set through the CSSOM as the strict CSP wants; `min-width: 100%` in CSS), so the last column's `1fr` takes only the space left in the view
+/// and a long value ends in an ellipsis, instead of each row growing to fit its own text (the last
+/// column of a row with a long error used to run past the header's and be cut at the edge).
+pub fn row_width(columns: &[ColumnDef]) -> u32 {
+    columns.iter().map(|c| c.width).sum()
+}
+
 #[component]
 pub fn EventTable() -> impl IntoView {
     let ds = expect_context::<Dataset>();
     let view = expect_context::<ViewState>();
     let results = expect_context::<Results>();
     let template = Memo::new(move |_| view.columns.with(|c| grid_template(c)));
+    let width = Memo::new(move |_| format!("{}px", view.columns.with(|c| row_width(c))));
     let loading = ds.loading();
 
     let body = NodeRef::<Div>::new();
@@ -150,6 +159,7 @@ pub fn EventTable() -> impl IntoView {
                 data-row=id
                 style:transform=format!("translateY({}px)", pos as f64 * ROW_HEIGHT)
                 style:grid-template-columns=move || template.get()
+                style:width=move || width.get()
                 on:click=move |_| {
                     ds.selected_pos.set(Some(pos));
                     view.selected.set(Some(id));
@@ -167,7 +177,7 @@ pub fn EventTable() -> impl IntoView {
             data-answer=move || ds.answer.with(|a| a.id) data-rows-answer=move || ds.page.with(|p| p.answer)>
             <div class="tbody" node_ref=body tabindex="0">
                 // Inside the scroller (sticky), so it scrolls sideways with the rows.
-                <TableHeader template=template />
+                <TableHeader template=template width=width />
                 <Show when=move || { total() == 0 }>
                     <div class="no-results" data-testid="no-results">
                         {move || if loading.get() {
@@ -230,5 +240,7 @@ mod tests {
         let cols = default_columns();
         assert_eq!(grid_template(&cols[..2]), "162px minmax(160px, 1fr)");
         assert_eq!(grid_template(&[]), "");
+        assert_eq!(row_width(&cols[..2]), 322);
+        assert_eq!(row_width(&[]), 0);
     }
 }

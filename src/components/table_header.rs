@@ -9,7 +9,7 @@ use crate::state::{Sort, ViewState};
 const MIN_WIDTH: f64 = 48.0;
 
 #[component]
-pub fn TableHeader(template: Memo<String>) -> impl IntoView {
+pub fn TableHeader(template: Memo<String>, width: Memo<String>) -> impl IntoView {
     let view = expect_context::<ViewState>();
     // (column index, pointer x at the start, width at the start) while dragging an edge.
     let drag = StoredValue::new(None::<(usize, f64, f64)>);
@@ -65,5 +65,5 @@ pub fn TableHeader(template: Memo<String>) -> impl IntoView {
                 .collect_view()
         })
     };
-    view! { <div class="thead" role="row" style:grid-template-columns=move || template.get()>{headers}</div> }
+    view! { <div class="thead" data-testid="table-header" role="row" style:grid-template-columns=move || template.get() style:width=move || width.get()>{headers}</div> }
 }

@@ -22,6 +22,13 @@ test('the histogram counts every timed event; a bar click and a brush narrow the
   try {
     await dropFiles(page, files);
     await waitLoaded(page, events.length);
+    // Every row is exactly as wide as the header, so the last column (Error, with long codes like
+    // Client.UnauthorizedOperation here) ends in an ellipsis instead of growing per row.
+    const widths = await page.evaluate(() => ({
+      head: document.querySelector('[data-testid="table-header"]').getBoundingClientRect().width,
+      rows: [...document.querySelectorAll('[data-testid="event-row"]')].map((r) => r.getBoundingClientRect().width),
+    }));
+    assert.ok(widths.rows.length > 5 && widths.rows.every((w) => Math.abs(w - widths.head) < 1), JSON.stringify(widths));
     const bars = page.locator(tid('histogram-bar'));
     await bars.first().waitFor();
     const counts = await bars.evaluateAll((els) => els.map((e) => Number(e.dataset.count)));
