@@ -93,6 +93,9 @@ pub const BUCKET_SIZES_MS: &[i64] = &[
 /// Top series kept when the histogram is split; the rest are summed as "other".
 pub const SERIES_TOP: usize = 8;
 
+/// The fewest buckets a histogram has when it may have that many (see [`histogram`]).
+pub const MIN_BUCKETS: usize = 15;
+
 /// Event counts per time bucket.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Histogram {
@@ -109,6 +112,8 @@ pub struct Histogram {
 
 /// A histogram of `rows` over time with the smallest bucket size in [`BUCKET_SIZES_MS`] that
 /// gives at most `target_buckets` aligned buckets (or the largest size), optionally split by a column (top [`SERIES_TOP`]).
+/// Events that fall within fewer than [`MIN_BUCKETS`] buckets are centred in that many (fewer when
+/// `target_buckets` is smaller).
 pub fn histogram(store: &Store, rows: &[u32], target_buckets: usize, split_by: Option<Column>) -> Histogram {
     let times = store.times();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
@@ -130,8 +135,16 @@ pub fn histogram(store: &Store, rows: &[u32], target_buckets: usize, split_by: O
         .find(|&b| hi.div_euclid(b) - lo.div_euclid(b) < target)
         .or_else(|| BUCKET_SIZES_MS.last().copied())
         .unwrap_or(86_400_000);
-    let start = lo.div_euclid(bucket) * bucket;
-    let nb = (hi.div_euclid(bucket) - lo.div_euclid(bucket) + 1) as usize;
+    let mut start = lo.div_euclid(bucket) * bucket;
+    let mut nb = (hi.div_euclid(bucket) - lo.div_euclid(bucket) + 1) as usize;
+    // Events within a few buckets (one event, a burst in one second) get empty buckets on both
+    // sides, so the chart shows a bar in its context instead of one bar across the whole width.
+    let min_buckets = MIN_BUCKETS.min(target_buckets);
+    if nb < min_buckets {
+        let pad = min_buckets - nb;
+        start -= (pad / 2) as i64 * bucket;
+        nb = min_buckets;
+    }
     let mut counts = vec![0u64; nb];
     let slot = |t: i64| ((t - start) / bucket) as usize;
     let mut series = Vec::new();
