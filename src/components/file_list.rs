@@ -5,6 +5,9 @@ use leptos::prelude::*;
 use crate::format::plural;
 use crate::state::Dataset;
 
+/// The list's element id (the header's "files with errors" scrolls it into view).
+pub const FILE_LIST_ID: &str = "file-list";
+
 #[component]
 pub fn FileList() -> impl IntoView {
     let ds = expect_context::<Dataset>();
@@ -12,7 +15,7 @@ pub fn FileList() -> impl IntoView {
     let errors = move || lines.with(|l| l.iter().filter(|f| f.status == "error").count() as u64);
 
     view! {
-        <div class="file-list">
+        <div class="file-list" id=FILE_LIST_ID data-testid="file-list">
             <h2>
                 {move || plural(lines.with(|l| l.len()) as u64, "file", "files")}
                 <Show when=move || { errors() > 0 }>

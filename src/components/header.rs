@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::components::drop_zone::{FILE_INPUT_ID, FOLDER_INPUT_ID};
-use crate::format::{format_count, format_offset};
+use crate::components::file_list::FILE_LIST_ID;
+use crate::format::{format_count, format_offset, plural};
 use crate::loader::{clear, load_sample};
 use crate::results::Results;
 use crate::state::{Dataset, Theme, ViewState};
@@ -16,6 +17,14 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
     let view = expect_context::<ViewState>();
     let results = expect_context::<Results>();
     let totals = Memo::new(move |_| ds.status.with(|s| s.totals));
+    // Files that could not be read (or not wholly): said here, where it is seen, with a way to
+    // the file list (below the facets) that says why.
+    let file_errors = Memo::new(move |_| ds.files.with(|l| l.iter().filter(|f| f.status == "error").count() as u64));
+    let show_files = move |_| {
+        if let Some(list) = document().get_element_by_id(FILE_LIST_ID) {
+            list.scroll_into_view();
+        }
+    };
     let loading = ds.loading();
     let tz_label = move || {
         if view.local_time.get() {
@@ -63,9 +72,18 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
                         " · " <span data-testid="duplicate-count">{move || format_count(totals.get().duplicates)}</span> " duplicates"
                     </span>
                 </Show>
+                <Show when=move || { file_errors.get() > 0 }>
+                    <span class="warn">" · "
+                        <button class="link warn" data-testid="file-errors" title="Show the file list and why" on:click=show_files>
+                            {move || plural(file_errors.get(), "file with errors", "files with errors")}
+                        </button>
+                    </span>
+                </Show>
                 <Show when=move || { totals.get().rejected > 0 }>
-                    <span class="warn" title="Records that could not be read; see the file list for why">
-                        " · " <span data-testid="rejected-count">{move || format_count(totals.get().rejected)}</span> " rejected"
+                    <span class="warn">" · "
+                        <button class="link warn" title="Records that could not be read: show the file list and why" on:click=show_files>
+                            <span data-testid="rejected-count">{move || format_count(totals.get().rejected)}</span> " rejected"
+                        </button>
                     </span>
                 </Show>
             </div>

@@ -79,6 +79,12 @@ test('a malformed file shows its error with a position while the good files load
     assert.match(msg, /bad_cloudtrail\.json/);
     assert.match(msg, /line 26/, `error names its position: ${msg}`);
     assert.equal(await app.page.locator(`${tid('file-status')}[data-status="ok"]`).count(), good.length);
+    // The header says so, and takes the user to the file list (below the facets, out of view).
+    assert.equal((await app.page.textContent(tid('file-errors'))).trim(), '1 file with errors');
+    const inView = () => error.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1; });
+    assert.equal(await inView(), false, 'the error line starts out of view');
+    await app.page.click(tid('file-errors'));
+    await app.page.waitForFunction(() => { const el = document.querySelector('[data-testid="file-status"][data-status="error"]'); const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1; });
     await screenshot(app.page, 'malformed');
     await assertClean(t, app, assert);
   } finally { await app.close(); }
