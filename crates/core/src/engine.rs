@@ -516,9 +516,14 @@ impl Engine {
         self.notice = None;
     }
 
-    /// Reads the built-in sample: `events` generated events with the incident story in them.
+    /// Reads the built-in sample: `events` generated events with the incident story in them, in
+    /// about one file per hour of the generated week (named, like CloudTrail's, after the end of
+    /// the time they cover: with 500 a file, a file of events from 09:00 was named 05:10 the next day).
     pub fn load_sample(&mut self, events: usize) {
-        let opts = SynthOptions { events, events_per_file: 500, attack_story: true, ..SynthOptions::default() };
+        let defaults = SynthOptions::default();
+        let hours = (defaults.span_ms / 3_600_000).max(1) as usize;
+        let events_per_file = events.div_ceil(hours).max(1);
+        let opts = SynthOptions { events, events_per_file, attack_story: true, ..defaults };
         for file in generate(&opts) {
             self.store.ingest_owned(&format!("sample/{}", file.path), file.bytes);
         }

@@ -211,3 +211,29 @@ fn gzip_trailer_size() {
     assert_eq!(gzip_declared_size(&gz), Some(RECORDS.len() as u64));
     assert_eq!(gzip_declared_size(RECORDS.as_bytes()), None);
 }
+
+/// The sample's files are named (like CloudTrail's) a few minutes after the last event they hold,
+/// and sit in that day's folder: a responder reading a story event's file name sees its hour.
+#[test]
+fn sample_files_are_named_after_their_events() {
+    let mut e = Engine::default();
+    e.load_sample(4000);
+    let s = &e.store;
+    let mut last = vec![i64::MIN; s.files().len()];
+    let mut first = vec![i64::MAX; s.files().len()];
+    for row in 0..s.len() {
+        let (f, t) = (s.file_of(row), s.time_ms(row).expect("timed"));
+        last[f] = last[f].max(t);
+        first[f] = first[f].min(t);
+    }
+    assert!(s.files().len() >= 100, "{} files", s.files().len());
+    for (i, f) in s.files().iter().enumerate() {
+        // …_CloudTrail_<region>_YYYYMMDDTHHMMZ_<name>.json
+        let stamp = f.path.rsplit('_').nth(1).expect("stamp");
+        let iso = format!("{}-{}-{}T{}:{}:00Z", &stamp[0..4], &stamp[4..6], &stamp[6..8], &stamp[9..11], &stamp[11..13]);
+        let named = crate::time::parse_time_ms(&iso).expect("stamp parses");
+        assert!(named > last[i] && named - last[i] <= 5 * 60_000, "{}: last event {}", f.path, crate::time::format_ms(last[i]));
+        assert!(last[i] - first[i] <= 3 * 3_600_000, "{} spans {} ms", f.path, last[i] - first[i]);
+        assert!(f.path.contains(&format!("/{}/{}/{}/", &stamp[0..4], &stamp[4..6], &stamp[6..8])), "{}", f.path);
+    }
+}
