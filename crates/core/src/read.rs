@@ -272,14 +272,7 @@ fn read_zip(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8],
         }
         let start = store.files.len();
         let n = data.len();
-        ingest_member(
-            store,
-            path,
-            Some(full),
-            Input::Owned(data),
-            compressed,
-            depth + 1,
-        );
+        ingest_member(store, path, Some(full), Input::Owned(data), compressed, depth + 1);
         if let Err(e) = res {
             for r in store.files.iter_mut().skip(start) {
                 if r.error.is_none() {
