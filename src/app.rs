@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::clauses::field_clause;
 use crate::components::{
     drop_zone::DropZone, empty_state::EmptyState, event_detail::EventDetail, event_table::EventTable, facets::FacetSidebar,
-    file_list::FileList, header::Header, help::HelpOverlay, histogram::Histogram,
+    file_list::FileList, findings::Findings, header::Header, help::HelpOverlay, histogram::Histogram,
     progress::ProgressBar, search_bar::SearchBar, service_panel::ServicePanel,
 };
 use crate::client::start as start_worker;
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Histogram data=results.histogram local_offset=offset on_range=on_range on_series=on_service />
                 <div class="layout">
                     <aside class="sidebar">
+                        <Findings />
                         <FacetSidebar />
                         <FileList />
                     </aside>

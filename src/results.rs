@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use trailglass_core::engine::{Request, ViewSpec};
-use trailglass_core::query::{Facet, Histogram, QueryError, ServiceSummary};
+use trailglass_core::query::{Facet, FindingCount, Histogram, QueryError, ServiceSummary};
 use trailglass_core::Column;
 
 use crate::client::send;
@@ -50,6 +50,8 @@ pub struct Results {
     pub facets: Memo<Vec<(Column, Facet)>>,
     pub histogram: Memo<Histogram>,
     pub services: Memo<Vec<ServiceSummary>>,
+    /// The "worth a look" findings over all loaded events.
+    pub findings: Memo<Vec<FindingCount>>,
 }
 
 impl Results {
@@ -77,6 +79,7 @@ impl Results {
             facets: Memo::new(move |_| answer.with(|a| a.facets.clone())),
             histogram: Memo::new(move |_| answer.with(|a| a.histogram.clone())),
             services: Memo::new(move |_| answer.with(|a| a.services.clone().unwrap_or_default())),
+            findings: Memo::new(move |_| answer.with(|a| a.findings.clone())),
         }
     }
 }

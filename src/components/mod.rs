@@ -9,6 +9,7 @@ pub mod event_table;
 pub mod export;
 pub mod facets;
 pub mod file_list;
+pub mod findings;
 pub mod header;
 pub mod histogram;
 pub mod json_tree;

@@ -270,3 +270,35 @@ test('after one visit the app opens and reads files with no network', async (t) 
     await app.close();
   }
 });
+
+test('"Worth a look" counts the findings over everything loaded, and a click shows their events', async (t) => {
+  const app = await openApp(browser);
+  const { page } = app;
+  try {
+    await dropFiles(page, files);
+    await waitLoaded(page, events.length);
+    await page.locator(tid('findings')).waitFor();
+    const shown = Object.fromEntries(await page.$$eval(tid('finding'), (els) => els.map((e) => [e.dataset.id, Number(e.dataset.count)])));
+    // Independent counts from the files.
+    const named = (...names) => where((e) => names.includes(e.eventName));
+    const want = {
+      logging: named('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'),
+      secrets: named('GetSecretValue', 'BatchGetSecretValue', 'GetPasswordData'),
+      denied: where((e) => /accessdenied|unauthorized/i.test(e.errorCode ?? '')),
+    };
+    for (const [id, n] of Object.entries(want)) {
+      assert.ok(n > 0, `the corpus has ${id} events`);
+      assert.equal(shown[id], n, `${id}: ${JSON.stringify(shown)}`);
+    }
+    // A finding with no events is not listed.
+    assert.equal(shown.kms, undefined);
+    // Narrowing the view does not change them; clicking one shows its events.
+    await search(page, 'service:s3');
+    await page.click(`${tid('finding')}[data-id="logging"]`);
+    await waitCount(page, want.logging);
+    assert.match(await page.inputValue(tid('search-input')), /^action:StopLogging OR /);
+    assert.equal(await page.getAttribute(`${tid('finding')}[data-id="logging"]`, 'class'), 'finding active');
+    await screenshot(page, 'findings');
+    await assertClean(t, app, assert);
+  } finally { await app.close(); }
+});

@@ -13,8 +13,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::query::{
-    export_csv, export_ndjson, export_records_json, facet, field_text, histogram, parse, service_summary, sort_rows,
-    CsvColumn, Facet, Histogram, QueryError, ServiceSummary, SortKey, TextIndex,
+    export_csv, export_ndjson, export_records_json, facet, field_text, findings, histogram, parse, service_summary,
+    sort_rows, CsvColumn, Facet, FindingCount, Histogram, QueryError, ServiceSummary, SortKey, TextIndex,
 };
 use crate::report::FileStatus;
 use crate::store::{Column, Limits, Store, Totals};
@@ -128,6 +128,8 @@ pub struct Answer {
     pub histogram: Histogram,
     /// Present when the view asked for it.
     pub services: Option<Vec<ServiceSummary>>,
+    /// The "worth a look" findings over everything loaded (not only this view) that match events.
+    pub findings: Vec<FindingCount>,
 }
 
 /// One table row: its store row id, time, whether it failed, and one text per asked column
@@ -283,6 +285,8 @@ pub struct Engine {
     progress: Option<Progress>,
     notice: Option<String>,
     files_sent: Option<(usize, u64)>,
+    /// The findings and the generation they were counted on.
+    findings: Option<(u64, Vec<FindingCount>)>,
 }
 
 impl Default for Engine {
@@ -301,6 +305,7 @@ impl Engine {
             answer_id: 0,
             matches: Vec::new(),
             sorted: Vec::new(),
+            findings: None,
             progress: None,
             notice: None,
             files_sent: None,
@@ -411,6 +416,18 @@ impl Engine {
     // Answers
 
     /// Computes the current view's answer; `None` before the page has set a view.
+    /// The findings of the current data, computed once per generation.
+    fn findings_now(&mut self) -> Vec<FindingCount> {
+        match &self.findings {
+            Some((g, f)) if *g == self.generation => f.clone(),
+            _ => {
+                let f = findings(&self.store);
+                self.findings = Some((self.generation, f.clone()));
+                f
+            }
+        }
+    }
+
     pub fn answer(&mut self) -> Option<Answer> {
         let (seq, view) = self.view.clone()?;
         let error = match parse(&view.query) {
@@ -438,6 +455,7 @@ impl Engine {
             facets: FACET_COLUMNS.iter().map(|&c| (c, facet(s, rows, c, FACET_TOP))).collect(),
             histogram: histogram(s, rows, HISTOGRAM_BUCKETS, Some(Column::Service)),
             services: view.services.then(|| service_summary(s, rows)),
+            findings: self.findings_now(),
         })
     }
 
@@ -512,6 +530,7 @@ impl Engine {
         self.index = TextIndex::default();
         self.matches.clear();
         self.sorted.clear();
+        self.findings = None;
         self.progress = None;
         self.notice = None;
     }

@@ -237,3 +237,20 @@ fn sample_files_are_named_after_their_events() {
         assert!(f.path.contains(&format!("/{}/{}/{}/", &stamp[0..4], &stamp[4..6], &stamp[6..8])), "{}", f.path);
     }
 }
+
+/// Every answer carries the findings of all loaded data (not of the view), recounted when the
+/// data changes and gone after Clear.
+#[test]
+fn answers_carry_the_findings() {
+    let mut e = Engine::default();
+    let a = answer(e.handle(Request::View { seq: 1, view: view("service:s3") }));
+    assert!(a.findings.is_empty());
+    let a = answer(e.handle(Request::Sample { events: 2000 }));
+    let logging = a.findings.iter().find(|f| f.id == "logging").expect("logging finding");
+    assert!(logging.count >= 2, "{logging:?}");
+    // The view does not narrow them.
+    assert!(a.count < 2000);
+    let n = answer(e.handle(Request::View { seq: 2, view: view(&logging.query) })).count;
+    assert_eq!(n, logging.count);
+    assert!(answer(e.handle(Request::Clear)).findings.is_empty());
+}

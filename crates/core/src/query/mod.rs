@@ -71,6 +71,7 @@
 mod agg;
 mod eval;
 mod export;
+mod findings;
 mod help;
 mod parse;
 mod path;
@@ -86,6 +87,7 @@ pub use agg::{
     SortKey, BUCKET_SIZES_MS, MIN_BUCKETS,
 };
 pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
+pub use findings::{findings, Finding, FindingCount, FINDINGS};
 pub use help::HELP;
 pub use text::TextIndex;
 

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use trailglass_core::query::{facet, histogram, parse, sort_rows, sorted_page, Query, SortKey, TextIndex};
+use trailglass_core::query::{facet, findings, histogram, parse, sort_rows, sorted_page, Query, SortKey, TextIndex};
 use trailglass_core::{Column, Store};
 
 fn stats(mut ms: Vec<f64>) -> (f64, f64) {
@@ -84,4 +84,6 @@ pub fn run(store: &Store, repeat: usize) {
     measure("page_user", repeat, || sorted_page(store, &all, SortKey::Column(Column::User), false, 0, 100).len());
     measure("page_time_deep", repeat, || sorted_page(store, &all, SortKey::Time, false, 500_000, 100).len());
     measure("sort_time_full", repeat.min(5), || sort_rows(store, &all, SortKey::Time, true).len());
+    // Every "worth a look" finding counted over the whole store (once per change of the data).
+    measure("findings_all", repeat.min(5), || findings(store).len());
 }
