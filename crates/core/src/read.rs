@@ -553,7 +553,7 @@ impl<'s, 't> Reader<'s, 't> {
             let s = skip_ws(line, i);
             if s < le {
                 match value_end(line, s, &mut self.stack) {
-                    Ok((e, ws)) => {
+                    Ok((e, _)) => {
                         let after = skip_ws(line, e);
                         if after < le {
                             if top {
@@ -564,7 +564,7 @@ impl<'s, 't> Reader<'s, 't> {
                                 );
                             }
                         } else {
-                            found += self.process_element(doc, s, e, ws, origin, depth, top);
+                            found += self.process_element(doc, s, e, origin, depth, top);
                         }
                     }
                     Err(err) => {
@@ -601,8 +601,8 @@ impl<'s, 't> Reader<'s, 't> {
                 break;
             }
             match value_end(doc, i, &mut self.stack) {
-                Ok((e, ws)) => {
-                    found += self.process_element(doc, i, e, ws, origin, depth, top);
+                Ok((e, _)) => {
+                    found += self.process_element(doc, i, e, origin, depth, top);
                     i = e;
                 }
                 Err(err) => {
@@ -634,7 +634,7 @@ impl<'s, 't> Reader<'s, 't> {
         let mut found = 0;
         let mut had_records = false;
         let mut wrapper: Option<&'static str> = None;
-        let mut done: Vec<(usize, usize, bool)> = Vec::new();
+        let mut done: Vec<(usize, usize)> = Vec::new();
         loop {
             match it.next(doc) {
                 Ok(None) => break,
@@ -662,8 +662,8 @@ impl<'s, 't> Reader<'s, 't> {
                         }
                     }
                     match value_end(doc, vs, &mut self.stack) {
-                        Ok((e, ws)) => {
-                            done.push((vs, e, ws));
+                        Ok((e, _)) => {
+                            done.push((vs, e));
                             it.value_done(e);
                         }
                         Err(err) => {
@@ -685,10 +685,7 @@ impl<'s, 't> Reader<'s, 't> {
         if let Some(w) = wrapper {
             self.set_format(depth, w);
         }
-        let ws = done.iter().any(|d| d.2)
-            || memchr::memchr3(b' ', b'\n', b'\t', doc.get(open..end).unwrap_or_default())
-                .is_some();
-        found += self.process_element(doc, open, end, ws, origin, depth, top);
+        found += self.process_element(doc, open, end, origin, depth, top);
         (found, Some(end))
     }
 
@@ -696,13 +693,13 @@ impl<'s, 't> Reader<'s, 't> {
     fn salvage(
         &mut self,
         doc: &[u8],
-        done: &[(usize, usize, bool)],
+        done: &[(usize, usize)],
         origin: Origin,
         depth: u32,
     ) -> u64 {
         let mut n = 0;
-        for &(s, e, ws) in done {
-            n += self.walk_value(doc, s, e, ws, origin, depth + 1, false);
+        for &(s, e) in done {
+            n += self.walk_value(doc, s, e, origin, depth + 1, false);
         }
         n
     }
@@ -790,9 +787,9 @@ impl<'s, 't> Reader<'s, 't> {
                 }
             }
             match value_end(doc, s, &mut self.stack) {
-                Ok((e, ws)) => {
+                Ok((e, _)) => {
                     it.set_end(e);
-                    found += self.process_element(doc, s, e, ws, origin, depth, slots);
+                    found += self.process_element(doc, s, e, origin, depth, slots);
                 }
                 Err(err) => {
                     self.error(origin, err);
@@ -804,13 +801,11 @@ impl<'s, 't> Reader<'s, 't> {
 
     /// One value that should be (or contain) events. `slot`: a record position (Records element,
     /// array element, NDJSON line) where anything unreadable is rejected and counted.
-    #[allow(clippy::too_many_arguments)]
     fn process_element(
         &mut self,
         doc: &[u8],
         s: usize,
         e: usize,
-        _ws: bool,
         origin: Origin,
         depth: u32,
         slot: bool,
@@ -927,19 +922,17 @@ impl<'s, 't> Reader<'s, 't> {
         n
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn walk_value(
         &mut self,
         doc: &[u8],
         s: usize,
         e: usize,
-        ws: bool,
         origin: Origin,
         depth: u32,
         slot: bool,
     ) -> u64 {
         match doc.get(s) {
-            Some(b'{') | Some(b'[') => self.process_element(doc, s, e, ws, origin, depth, slot),
+            Some(b'{') | Some(b'[') => self.process_element(doc, s, e, origin, depth, slot),
             Some(b'"') => self.read_string(doc, s, e, origin, depth + 1),
             _ => 0,
         }
@@ -964,8 +957,8 @@ impl<'s, 't> Reader<'s, 't> {
                 continue;
             }
             match value_end(doc, vs, &mut self.stack) {
-                Ok((ve, ws)) => {
-                    found += self.walk_value(doc, vs, ve, ws, origin, depth, false);
+                Ok((ve, _)) => {
+                    found += self.walk_value(doc, vs, ve, origin, depth, false);
                     it.value_done(ve);
                 }
                 Err(_) => break,
