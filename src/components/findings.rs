@@ -2,6 +2,7 @@
 //! loaded events, with their counts; a click shows that finding's events. Hidden when none match.
 
 use leptos::prelude::*;
+use trailglass_core::query::Finding;
 
 use crate::format::format_count;
 use crate::results::Results;
@@ -12,28 +13,26 @@ pub fn Findings() -> impl IntoView {
     let results = expect_context::<Results>();
     let view = expect_context::<ViewState>();
     let items = move || {
-        results
-            .findings
-            .get()
-            .into_iter()
-            .map(|f| {
-                let query = f.query.clone();
-                let active = {
-                    let q = f.query.clone();
-                    move || view.query.with(|cur| cur.trim() == q)
-                };
-                view! {
-                    <li>
-                        <button class="finding" class:active=active data-testid="finding" data-id=f.id.clone() data-count=f.count
-                            title=format!("{}\n\n{}", f.why, f.query)
-                            on:click=move |_| view.set_query(query.clone())>
-                            <span class="finding-title">{f.title.clone()}</span>
-                            <span class="finding-count">{format_count(f.count as u64)}</span>
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view()
+        results.findings.with(|counts| {
+            counts
+                .iter()
+                .filter_map(|c| Some((Finding::by_id(&c.id)?, c.count)))
+                .map(|(f, count)| {
+                    let query = f.query;
+                    let active = move || view.query.with(|cur| cur.trim() == query);
+                    view! {
+                        <li>
+                            <button class="finding" class:active=active data-testid="finding" data-id=f.id data-count=count
+                                title=format!("{}\n\n{}", f.why, f.query)
+                                on:click=move |_| view.set_query(query.to_string())>
+                                <span class="finding-title">{f.title}</span>
+                                <span class="finding-count">{format_count(count as u64)}</span>
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
     };
     view! {
         <Show when=move || results.findings.with(|f| !f.is_empty())>

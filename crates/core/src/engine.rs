@@ -128,7 +128,8 @@ pub struct Answer {
     pub histogram: Histogram,
     /// Present when the view asked for it.
     pub services: Option<Vec<ServiceSummary>>,
-    /// The "worth a look" findings over everything loaded (not only this view) that match events.
+    /// The "worth a look" findings (ids and counts) over everything loaded (not only this view)
+    /// that match events.
     pub findings: Vec<FindingCount>,
 }
 

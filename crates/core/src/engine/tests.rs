@@ -250,7 +250,8 @@ fn answers_carry_the_findings() {
     assert!(logging.count >= 2, "{logging:?}");
     // The view does not narrow them.
     assert!(a.count < 2000);
-    let n = answer(e.handle(Request::View { seq: 2, view: view(&logging.query) })).count;
+    let query = crate::query::Finding::by_id("logging").expect("known").query;
+    let n = answer(e.handle(Request::View { seq: 2, view: view(query) })).count;
     assert_eq!(n, logging.count);
     assert!(answer(e.handle(Request::Clear)).findings.is_empty());
 }
