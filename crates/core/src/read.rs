@@ -173,7 +173,8 @@ fn ingest_member(
     store.total_bytes += bytes.len() as u64;
     let file = store.files.len() as u32;
     // An owned text that is valid UTF-8 is checked once here and kept by the store as the home
-    // of its records; anything else is read as borrowed bytes (records copied).
+    // of its records; anything else is read as borrowed bytes (records copied). Rows address a
+    // text with u32 offsets, so a text over 4 GiB (possible only with raised limits) is copied.
     let read = |store: &mut Store, rep, text: &[u8], own| {
         let mut r = Reader::new(store, file, rep, text, own);
         r.read_file();
@@ -181,7 +182,7 @@ fn ingest_member(
         store.files.push(rep);
     };
     match input {
-        Input::Owned(v) => match String::from_utf8(v) {
+        Input::Owned(v) if u32::try_from(v.len()).is_ok() => match String::from_utf8(v) {
             Ok(text) => {
                 let slot = store.begin_owned();
                 let first_row = store.len();
@@ -190,6 +191,7 @@ fn ingest_member(
             }
             Err(e) => read(store, rep, &e.into_bytes(), None),
         },
+        Input::Owned(v) => read(store, rep, &v, None),
         Input::Borrowed(b) => read(store, rep, b, None),
     }
 }
