@@ -71,6 +71,12 @@ impl Dataset {
         Signal::derive(move || status.with(|s| s.progress.is_some()))
     }
 
+    /// How many files could not be read (or not wholly).
+    pub fn file_errors(&self) -> Signal<u64> {
+        let files = self.files;
+        Signal::derive(move || files.with(|l| l.iter().filter(|f| f.status == "error").count() as u64))
+    }
+
     /// Routes one reply of the worker (and the bytes beside it, for an export).
     pub fn apply(&self, reply: Reply, bytes: Option<js_sys::Uint8Array>) {
         match reply {

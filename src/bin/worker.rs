@@ -211,6 +211,7 @@ mod worker {
 
     /// Reads a whole file into wasm memory in slices, `first` being the first slice's read;
     /// each next slice is requested before the current one is copied.
+    ///
     /// A file of one slice (most CloudTrail files) is copied straight into a vector of its size
     /// (`to_vec`: no zero-filling of memory the copy overwrites; the store keeps that vector as
     /// the home of the file's records, so it is fresh memory each time).

@@ -76,9 +76,10 @@ pub fn grid_template(columns: &[ColumnDef]) -> String {
 }
 
 /// The rows' width in px: the sum of the columns' widths. Rows and the header get it as a definite
-/// width (`style:width`, set through the CSSOM as the strict CSP wants; `min-width: 100%` in CSS), so the last column's `1fr` takes only the space left in the view
-/// and a long value ends in an ellipsis, instead of each row growing to fit its own text (the last
-/// column of a row with a long error used to run past the header's and be cut at the edge).
+/// width (`style:width`, set through the CSSOM as the strict CSP wants; `min-width: 100%` in CSS),
+/// so the last column's `1fr` takes only the space left in the view and a long value ends in an
+/// ellipsis, instead of each row growing to fit its own text (the last column of a row with a
+/// long error used to run past the header's and be cut at the edge).
 pub fn row_width(columns: &[ColumnDef]) -> u32 {
     columns.iter().map(|c| c.width).sum()
 }

@@ -12,14 +12,14 @@ pub const FILE_LIST_ID: &str = "file-list";
 pub fn FileList() -> impl IntoView {
     let ds = expect_context::<Dataset>();
     let lines = ds.files;
-    let errors = move || lines.with(|l| l.iter().filter(|f| f.status == "error").count() as u64);
+    let errors = ds.file_errors();
 
     view! {
         <div class="file-list" id=FILE_LIST_ID data-testid="file-list">
             <h2>
                 {move || plural(lines.with(|l| l.len()) as u64, "file", "files")}
-                <Show when=move || { errors() > 0 }>
-                    <span class="badge error">{move || plural(errors(), "error", "errors")}</span>
+                <Show when=move || { errors.get() > 0 }>
+                    <span class="badge error">{move || plural(errors.get(), "error", "errors")}</span>
                 </Show>
             </h2>
             <ul>

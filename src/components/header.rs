@@ -19,7 +19,7 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
     let totals = Memo::new(move |_| ds.status.with(|s| s.totals));
     // Files that could not be read (or not wholly): said here, where it is seen, with a way to
     // the file list (below the facets) that says why.
-    let file_errors = Memo::new(move |_| ds.files.with(|l| l.iter().filter(|f| f.status == "error").count() as u64));
+    let file_errors = ds.file_errors();
     let show_files = move |_| {
         if let Some(list) = document().get_element_by_id(FILE_LIST_ID) {
             list.scroll_into_view();

@@ -1131,8 +1131,8 @@ mod tests {
 
     #[test]
     fn owned_file_mostly_copied_is_dropped() {
-        // One compact record, then a pretty one 3x its size: the compact one is moved into the
-        // arena and the file text is not kept.
+        // One compact record, then a pretty one (compacted into the arena): the compact one is
+        // under 3/4 of the text, so it moves to the arena too and the file text is not kept.
         let big = pretty(EV2);
         let text = format!("{{\"Records\":[{EV1},\n{big}]}}");
         let mut s = Store::new();
