@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 
 use crate::clauses::field_clause;
-use crate::components::{
-    drop_zone::DropZone, empty_state::EmptyState, event_detail::EventDetail, event_table::EventTable, facets::FacetSidebar,
-    file_list::FileList, findings::Findings, header::Header, help::HelpOverlay, histogram::Histogram,
-    progress::ProgressBar, search_bar::SearchBar, service_panel::ServicePanel,
-};
 use crate::client::start as start_worker;
+use crate::components::{
+    drop_zone::DropZone, empty_state::EmptyState, event_detail::EventDetail,
+    event_table::EventTable, facets::FacetSidebar, file_list::FileList, findings::Findings,
+    header::Header, help::HelpOverlay, histogram::Histogram, progress::ProgressBar,
+    search_bar::SearchBar, service_panel::ServicePanel,
+};
 use crate::history::sync_url;
 use crate::keyboard::{install_shortcuts, step_selection};
 use crate::results::Results;
@@ -33,7 +34,8 @@ pub fn App() -> impl IntoView {
 
     // Callbacks the charts hand their clicks to.
     let on_range = Callback::new(move |(a, b): (i64, i64)| view.range.set(Some((a, b))));
-    let on_service = Callback::new(move |svc: String| view.add_clause(&field_clause("service", &svc, false)));
+    let on_service =
+        Callback::new(move |svc: String| view.add_clause(&field_clause("service", &svc, false)));
     let on_clause = Callback::new(move |clause: String| view.add_clause(&clause));
     let on_prev = Callback::new(move |_| step_selection(view, -1));
     let on_next = Callback::new(move |_| step_selection(view, 1));

@@ -14,7 +14,8 @@ const SEC: i64 = 1_000;
 const MIN: i64 = 60 * SEC;
 const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// A linear map from a domain `[d0, d1]` to a range `[r0, r1]` (pixels).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -62,7 +63,14 @@ impl Frame {
     /// The histogram's frame for a container width: room for count labels on the left and time
     /// labels below.
     pub fn histogram(width: f64) -> Self {
-        Self { width: width.max(0.0), height: 140.0, left: 42.0, right: 18.0, top: 8.0, bottom: 20.0 }
+        Self {
+            width: width.max(0.0),
+            height: 140.0,
+            left: 42.0,
+            right: 18.0,
+            top: 8.0,
+            bottom: 20.0,
+        }
     }
     pub fn plot_w(&self) -> f64 {
         (self.width - self.left - self.right).max(0.0)
@@ -235,7 +243,8 @@ pub fn time_ticks(start_ms: i64, end_ms: i64, target: usize, offset_minutes: i32
     let (lo, hi) = (start_ms + off, end_ms + off);
     let span = (hi - lo) as f64;
     let target = target.max(1) as f64;
-    let step = STEPS.iter().copied().find(|s| span / s.approx_ms() <= target).unwrap_or(Step::Years(1000));
+    let step =
+        STEPS.iter().copied().find(|s| span / s.approx_ms() <= target).unwrap_or(Step::Years(1000));
     let mut locals = Vec::new();
     match step {
         Step::Fixed(_) | Step::Week => {
@@ -288,7 +297,10 @@ pub fn time_ticks(start_ms: i64, end_ms: i64, target: usize, offset_minutes: i32
 /// 90 px, in the zone `offset_minutes` east of UTC.
 pub fn time_axis(h: &Histogram, frame: &Frame, offset_minutes: i32) -> Vec<(f64, String)> {
     let end = h.start_ms + h.counts.len() as i64 * h.bucket_ms;
-    let x = LinearScale::new((h.start_ms as f64, end as f64), (frame.left, frame.left + frame.plot_w()));
+    let x = LinearScale::new(
+        (h.start_ms as f64, end as f64),
+        (frame.left, frame.left + frame.plot_w()),
+    );
     let ticks = time_ticks(h.start_ms, end, (frame.plot_w() / 90.0) as usize, offset_minutes);
     ticks.into_iter().map(|t| (x.map(t.ms as f64), t.label)).collect()
 }
@@ -323,14 +335,23 @@ pub struct SeriesCount {
 }
 
 fn series_count(i: usize, n: usize, name: &str, count: u64) -> SeriesCount {
-    SeriesCount { class: series_class(i, n, name), name: name.to_owned(), label: crate::columns::short_service(name).to_owned(), count }
+    SeriesCount {
+        class: series_class(i, n, name),
+        name: name.to_owned(),
+        label: crate::columns::short_service(name).to_owned(),
+        count,
+    }
 }
 
 /// The legend: every series with its total over all buckets.
 pub fn legend(h: &Histogram) -> Vec<SeriesCount> {
     let series = series_of(h);
     let n = series.len();
-    series.iter().enumerate().map(|(i, (name, v))| series_count(i, n, name, v.iter().sum())).collect()
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, v))| series_count(i, n, name, v.iter().sum()))
+        .collect()
 }
 
 /// What the tooltip of bucket `b` lists: the series with events in it, and the bucket total.
@@ -340,7 +361,9 @@ pub fn bucket_detail(h: &Histogram, b: usize) -> (Vec<SeriesCount>, u64) {
     let rows = series
         .iter()
         .enumerate()
-        .filter_map(|(i, (name, v))| v.get(b).copied().filter(|&c| c > 0).map(|c| series_count(i, n, name, c)))
+        .filter_map(|(i, (name, v))| {
+            v.get(b).copied().filter(|&c| c > 0).map(|c| series_count(i, n, name, c))
+        })
         .collect();
     (rows, h.counts.get(b).copied().unwrap_or(0))
 }
@@ -399,10 +422,22 @@ pub fn stack_bars(h: &Histogram, frame: &Frame, y_max: u64) -> Vec<Bar> {
             }
             let (y0, y1) = (y.map(cum as f64), y.map((cum + c) as f64));
             let hgt = (y0 - y1).max(1.0);
-            segments.push(Segment { class: series_class(s, series.len(), name), count: c, y: y0 - hgt, h: hgt });
+            segments.push(Segment {
+                class: series_class(s, series.len(), name),
+                count: c,
+                y: y0 - hgt,
+                h: hgt,
+            });
             cum += c;
         }
-        bars.push(Bar { index: i, start_ms: h.start_ms + i as i64 * h.bucket_ms, total, x, w, segments });
+        bars.push(Bar {
+            index: i,
+            start_ms: h.start_ms + i as i64 * h.bucket_ms,
+            total,
+            x,
+            w,
+            segments,
+        });
     }
     bars
 }
@@ -446,7 +481,10 @@ pub fn selection(h: &Histogram, frame: &Frame, x0: f64, x1: f64) -> Option<(i64,
 /// The label of a time range `[start, end)` in the zone shown: `2024-03-01 10:00:00 – 10:05:00`,
 /// with the end's date only when it differs.
 pub fn range_label(start_ms: i64, end_ms: i64, offset_minutes: i32) -> String {
-    let (a, b) = (crate::format::format_time(start_ms, offset_minutes), crate::format::format_time(end_ms, offset_minutes));
+    let (a, b) = (
+        crate::format::format_time(start_ms, offset_minutes),
+        crate::format::format_time(end_ms, offset_minutes),
+    );
     match (a.get(..11), b.get(..11), b.get(11..)) {
         (Some(da), Some(db), Some(tb)) if da == db => format!("{a} – {tb}"),
         _ => format!("{a} – {b}"),
@@ -462,7 +500,11 @@ pub fn percent(rate: f64) -> String {
     } else if p < 0.1 {
         "<0.1%".to_owned()
     } else if p >= 99.95 {
-        if rate >= 1.0 { "100%".to_owned() } else { ">99.9%".to_owned() }
+        if rate >= 1.0 {
+            "100%".to_owned()
+        } else {
+            ">99.9%".to_owned()
+        }
     } else {
         let s = format!("{p:.1}");
         format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
@@ -556,7 +598,10 @@ mod tests {
     #[test]
     fn time_ticks_months_years_and_empty() {
         let t = time_ticks(T0, T0 + 320 * DAY, 6, 0);
-        assert_eq!(t.iter().map(|k| k.label.as_str()).collect::<Vec<_>>(), ["Apr", "Jul", "Oct", "2025"]);
+        assert_eq!(
+            t.iter().map(|k| k.label.as_str()).collect::<Vec<_>>(),
+            ["Apr", "Jul", "Oct", "2025"]
+        );
         let t = time_ticks(T0, T0 + 3000 * DAY, 6, 0);
         assert_eq!(t[0].label, "2026");
         assert!(time_ticks(T0, T0 - 1, 6, 0).is_empty());
@@ -596,14 +641,18 @@ mod tests {
     #[test]
     fn stacking_into_rectangles() {
         let h = hist(&[3, 0, 10], &[("a", &[1, 0, 6]), ("other", &[2, 0, 4])]);
-        let f = Frame { width: 140.0, height: 120.0, left: 20.0, right: 0.0, top: 10.0, bottom: 10.0 };
+        let f =
+            Frame { width: 140.0, height: 120.0, left: 20.0, right: 0.0, top: 10.0, bottom: 10.0 };
         let bars = stack_bars(&h, &f, 10);
         assert_eq!(bars.len(), 2); // the empty bucket has no bar
         let b = &bars[1];
         assert_eq!((b.index, b.total, b.start_ms), (2, 10, T0 + 120_000));
         assert_eq!((b.x, b.w), (100.0, 39.0));
         assert_eq!(b.segments[0], Segment { class: "series-0".into(), count: 6, y: 50.0, h: 60.0 });
-        assert_eq!(b.segments[1], Segment { class: "series-other".into(), count: 4, y: 10.0, h: 40.0 });
+        assert_eq!(
+            b.segments[1],
+            Segment { class: "series-other".into(), count: 4, y: 10.0, h: 40.0 }
+        );
         // unsplit: one series; tiny counts still get a pixel
         let h = hist(&[1, 1000], &[]);
         let bars = stack_bars(&h, &f, 1000);
@@ -613,9 +662,15 @@ mod tests {
 
     #[test]
     fn legend_and_tooltip_lines() {
-        let h = hist(&[3, 0, 1234567], &[("s3.amazonaws.com", &[1, 0, 1234560]), ("other", &[2, 0, 7])]);
+        let h = hist(
+            &[3, 0, 1234567],
+            &[("s3.amazonaws.com", &[1, 0, 1234560]), ("other", &[2, 0, 7])],
+        );
         let l = legend(&h);
-        assert_eq!(l.iter().map(|e| (e.label.as_str(), e.count)).collect::<Vec<_>>(), [("s3", 1234561), ("other", 9)]);
+        assert_eq!(
+            l.iter().map(|e| (e.label.as_str(), e.count)).collect::<Vec<_>>(),
+            [("s3", 1234561), ("other", 9)]
+        );
         assert_eq!(l[0].name, "s3.amazonaws.com");
         assert_eq!(l[1].class, "series-other");
         let (rows, total) = bucket_detail(&h, 2);
@@ -632,7 +687,8 @@ mod tests {
     #[test]
     fn hit_testing_and_selection() {
         let h = hist(&[1, 0, 2, 5], &[]);
-        let f = Frame { width: 130.0, height: 120.0, left: 10.0, right: 0.0, top: 0.0, bottom: 0.0 };
+        let f =
+            Frame { width: 130.0, height: 120.0, left: 10.0, right: 0.0, top: 0.0, bottom: 0.0 };
         // 4 buckets of 30 px from x = 10
         assert_eq!(bucket_at(&f, 9.9, 4), None);
         assert_eq!(bucket_at(&f, 10.0, 4), Some(0));

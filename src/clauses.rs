@@ -6,9 +6,9 @@
 /// in double quotes with `"` and `\` escaped (inside quotes `*` and `?` are literal).
 pub fn quote_value(value: &str) -> String {
     let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '@' | '+' | '=' | ':'))
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '@' | '+' | '=' | ':')
+        })
         && !value.starts_with('-');
     if plain {
         return value.to_string();
@@ -95,7 +95,10 @@ mod tests {
         assert_eq!(run(&field_clause("service", "iam.amazonaws.com", true)), vec![0]);
         assert_eq!(run(&field_clause("error", "", false)), vec![0], "missing error");
         assert_eq!(run(&field_clause("error", "", true)), vec![1], "has an error");
-        assert_eq!(run(&field_clause("arn", "arn:aws:iam::123456789012:user/alice", false)), vec![0]);
+        assert_eq!(
+            run(&field_clause("arn", "arn:aws:iam::123456789012:user/alice", false)),
+            vec![0]
+        );
         assert_eq!(run(&time_clause(1_709_287_206_000, 1_709_287_207_000)), vec![1]);
     }
 

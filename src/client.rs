@@ -72,26 +72,34 @@ pub fn start(ds: Dataset) {
             return;
         }
     };
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-        let data = ev.data();
-        let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-        let bytes = Reflect::get(&data, &"bytes".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok());
-        match serde_json::from_str::<Reply>(&json) {
-            Ok(Reply::Ready) => flush(),
-            Ok(reply) => ds.apply(reply, bytes),
-            Err(e) => ds.fail(format!("The data worker sent something unreadable: {e}")),
-        }
-    });
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let data = ev.data();
+            let json = Reflect::get(&data, &"json".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let bytes = Reflect::get(&data, &"bytes".into())
+                .ok()
+                .and_then(|b| b.dyn_into::<Uint8Array>().ok());
+            match serde_json::from_str::<Reply>(&json) {
+                Ok(Reply::Ready) => flush(),
+                Ok(reply) => ds.apply(reply, bytes),
+                Err(e) => ds.fail(format!("The data worker sent something unreadable: {e}")),
+            }
+        });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
-        ev.prevent_default();
-        ds.fail(format!(
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
+        move |ev: web_sys::ErrorEvent| {
+            ev.prevent_default();
+            ds.fail(format!(
             "The data worker stopped ({}). This usually means the browser ran out of memory for this tab; \
              reload the page and load fewer files.",
             ev.message()
         ));
-    });
+        },
+    );
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     LINK.with(|l| l.borrow_mut().worker = Some(worker));

@@ -132,7 +132,12 @@ pub fn short_service(event_source: &str) -> &str {
 
 /// The text of one cell from what the worker sent for it (`raw`: the field's value, empty for
 /// the time column) and the row's time. `offset_minutes` is the display time zone (0 for UTC).
-pub fn cell_display(kind: &ColumnKind, raw: &str, time_ms: Option<i64>, offset_minutes: i32) -> String {
+pub fn cell_display(
+    kind: &ColumnKind,
+    raw: &str,
+    time_ms: Option<i64>,
+    offset_minutes: i32,
+) -> String {
     match kind {
         ColumnKind::Time => match time_ms {
             Some(ms) => format_time(ms, offset_minutes),
@@ -155,8 +160,14 @@ mod tests {
         assert_eq!(cell_display(&ColumnKind::Time, "", t, 0), "2024-03-01 10:00:01");
         assert_eq!(cell_display(&ColumnKind::Time, "", t, 60), "2024-03-01 11:00:01");
         assert_eq!(cell_display(&ColumnKind::Time, "", None, 0), "(no time)");
-        assert_eq!(cell_display(&ColumnKind::Field(Column::Service), "iam.amazonaws.com", t, 0), "iam");
-        assert_eq!(cell_display(&ColumnKind::Field(Column::ErrorCode), "AccessDenied", t, 0), "AccessDenied");
+        assert_eq!(
+            cell_display(&ColumnKind::Field(Column::Service), "iam.amazonaws.com", t, 0),
+            "iam"
+        );
+        assert_eq!(
+            cell_display(&ColumnKind::Field(Column::ErrorCode), "AccessDenied", t, 0),
+            "AccessDenied"
+        );
     }
 
     #[test]
@@ -164,9 +175,15 @@ mod tests {
         for def in default_columns() {
             assert_eq!(ColumnKind::from_id(&def.kind.id()), Some(def.kind.clone()));
         }
-        assert_eq!(ColumnKind::from_id("requestParameters.key"), Some(ColumnKind::Path(Arc::from("requestParameters.key"))));
+        assert_eq!(
+            ColumnKind::from_id("requestParameters.key"),
+            Some(ColumnKind::Path(Arc::from("requestParameters.key")))
+        );
         assert_eq!(ColumnKind::from_id(" "), None);
-        assert_eq!(ColumnKind::from_id("requestParameters.key").map(|k| k.def().label), Some("key".to_string()));
+        assert_eq!(
+            ColumnKind::from_id("requestParameters.key").map(|k| k.def().label),
+            Some("key".to_string())
+        );
         assert_eq!(ColumnKind::Path(Arc::from("x.y")).sort_key(), None);
     }
 

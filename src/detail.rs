@@ -272,7 +272,8 @@ const MAX_RESOURCES: usize = 8;
 
 /// True when `key` can be a segment of a query field path (`[A-Za-z0-9_@$]+`).
 fn path_safe(key: &str) -> bool {
-    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '$'))
+    !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '$'))
 }
 
 fn collect_resources(v: &Json, path: &mut Vec<String>, depth: usize, out: &mut Vec<Resource>) {
@@ -366,7 +367,8 @@ pub fn summary(ev: &Json) -> String {
         s.push_str(&ip);
     }
     let failure = ev.str_at(&["errorCode"]).or_else(|| {
-        (ev.str_at(&["responseElements", "ConsoleLogin"]).as_deref() == Some("Failure")).then(|| "Failure".into())
+        (ev.str_at(&["responseElements", "ConsoleLogin"]).as_deref() == Some("Failure"))
+            .then(|| "Failure".into())
     });
     if let Some(e) = failure {
         s.push_str(" — ");
@@ -464,7 +466,8 @@ impl InsightStats {
         if let Some(i) = self.insight_avg {
             parts.push(format!("observed {}/min", format_number(i)));
         }
-        let detail = if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) };
+        let detail =
+            if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) };
         format!("{head}: {what} {}{detail}", self.action)
     }
 
@@ -472,7 +475,13 @@ impl InsightStats {
     pub fn table(&self) -> Vec<(&'static str, String)> {
         let rate = |v: Option<f64>| v.map(|v| format!("{}/min", format_number(v)));
         let mut rows = vec![
-            ("Type", Some(if self.is_error_rate() { "API error rate" } else { "API call rate" }.to_string())),
+            (
+                "Type",
+                Some(
+                    if self.is_error_rate() { "API error rate" } else { "API call rate" }
+                        .to_string(),
+                ),
+            ),
             ("State", Some(self.state.clone()).filter(|s| !s.is_empty())),
             ("Action", Some(self.action.clone())),
             ("Error code", self.error_code.clone()),
@@ -529,7 +538,12 @@ pub fn pivots(d: &RowDetail, ev: &Json) -> Vec<Pivot> {
         let short = arn.split_once('/').map_or(arn.as_str(), |(_, s)| s).to_string();
         add("session", "Session", short, format!("arn:{}", quote(&arn)));
     } else if principal.contains(':') {
-        add("session", "Session", principal.clone(), format!("userIdentity.principalId:{}", quote(&principal)));
+        add(
+            "session",
+            "Session",
+            principal.clone(),
+            format!("userIdentity.principalId:{}", quote(&principal)),
+        );
     }
     if let Some(issuer) = id.and_then(|i| i.str_at(&["sessionContext", "sessionIssuer", "arn"])) {
         let clause = format!("userIdentity.sessionContext.sessionIssuer.arn:{}", quote(&issuer));
@@ -681,12 +695,18 @@ fn entries(v: &Json) -> Vec<(String, bool, String, &Json)> {
             m.iter()
                 .enumerate()
                 .map(|(i, (k, x))| {
-                    let seg = if seen.insert(k) { escape_segment(k) } else { format!("{}~2{i}", escape_segment(k)) };
+                    let seg = if seen.insert(k) {
+                        escape_segment(k)
+                    } else {
+                        format!("{}~2{i}", escape_segment(k))
+                    };
                     (k.clone(), false, seg, x)
                 })
                 .collect()
         }
-        Json::Arr(a) => a.iter().enumerate().map(|(i, x)| (i.to_string(), true, i.to_string(), x)).collect(),
+        Json::Arr(a) => {
+            a.iter().enumerate().map(|(i, x)| (i.to_string(), true, i.to_string(), x)).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -709,8 +729,22 @@ fn walk(v: &Json, path: &str, depth: usize, toggled: &HashSet<String>, view: &mu
         let path = format!("{path}/{seg}");
         let flipped = toggled.contains(&path);
         let (kind, text, children, open, nested_json, inner) = match x {
-            Json::Obj(m) => (Kind::Object, format!("{{{}}}", m.len()), m.len(), (m.len() <= COLLAPSE_OVER) != flipped, false, None),
-            Json::Arr(a) => (Kind::Array, format!("[{}]", a.len()), a.len(), (a.len() <= COLLAPSE_OVER) != flipped, false, None),
+            Json::Obj(m) => (
+                Kind::Object,
+                format!("{{{}}}", m.len()),
+                m.len(),
+                (m.len() <= COLLAPSE_OVER) != flipped,
+                false,
+                None,
+            ),
+            Json::Arr(a) => (
+                Kind::Array,
+                format!("[{}]", a.len()),
+                a.len(),
+                (a.len() <= COLLAPSE_OVER) != flipped,
+                false,
+                None,
+            ),
             Json::Str(s) => {
                 let inner = if flipped { nested(s) } else { None };
                 let is_nested = flipped || nested(s).is_some();
@@ -721,7 +755,17 @@ fn walk(v: &Json, path: &str, depth: usize, toggled: &HashSet<String>, view: &mu
             Json::Bool(b) => (Kind::Bool, b.to_string(), 0, false, false, None),
             Json::Null => (Kind::Null, "null".into(), 0, false, false, None),
         };
-        view.rows.push(TreeRow { key, is_index, path: path.clone(), depth, kind, text, children, open, nested_json });
+        view.rows.push(TreeRow {
+            key,
+            is_index,
+            path: path.clone(),
+            depth,
+            kind,
+            text,
+            children,
+            open,
+            nested_json,
+        });
         if open {
             walk(inner.as_ref().unwrap_or(x), &path, depth + 1, toggled, view);
         }
@@ -735,7 +779,10 @@ pub fn node_at(root: &Json, path: &str) -> Option<Json> {
         if let Json::Str(s) = &cur {
             cur = nested(s)?;
         }
-        let next = entries(&cur).into_iter().find(|(_, _, sg, _)| sg == seg).map(|(_, _, _, x)| x.clone())?;
+        let next = entries(&cur)
+            .into_iter()
+            .find(|(_, _, sg, _)| sg == seg)
+            .map(|(_, _, _, x)| x.clone())?;
         cur = next;
     }
     Some(cur)
@@ -765,7 +812,10 @@ mod tests {
 
     #[test]
     fn summary_of_a_failed_call() {
-        assert_eq!(summary(&ev(BUCKET_POLICY)), "alice called s3:PutBucketPolicy on bucket x from 203.0.113.5 — AccessDenied");
+        assert_eq!(
+            summary(&ev(BUCKET_POLICY)),
+            "alice called s3:PutBucketPolicy on bucket x from 203.0.113.5 — AccessDenied"
+        );
     }
 
     #[test]
@@ -773,17 +823,29 @@ mod tests {
         let root = r#"{"userIdentity":{"type":"Root","arn":"arn:aws:iam::1:root","accountId":"1"},"eventSource":"iam.amazonaws.com","eventName":"CreateUser","requestParameters":{"userName":"bob"}}"#;
         assert_eq!(summary(&ev(root)), "root called iam:CreateUser on user bob");
         let role = r#"{"userIdentity":{"type":"AssumedRole","principalId":"AROAX:alice","arn":"arn:aws:sts::1:assumed-role/Admin/alice","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::1:role/Admin","userName":"Admin"}}},"eventSource":"ec2.amazonaws.com","eventName":"TerminateInstances","sourceIPAddress":"2001:db8::1","requestParameters":{"instancesSet":{"items":[{"instanceId":"i-1"},{"instanceId":"i-2"}]}}}"#;
-        assert_eq!(summary(&ev(role)), "Admin/alice called ec2:TerminateInstances on instance i-1 (+1 more) from 2001:db8::1");
+        assert_eq!(
+            summary(&ev(role)),
+            "Admin/alice called ec2:TerminateInstances on instance i-1 (+1 more) from 2001:db8::1"
+        );
         let svc = r#"{"userIdentity":{"type":"AWSService","invokedBy":"cloudtrail.amazonaws.com"},"eventSource":"s3.amazonaws.com","eventName":"GetBucketAcl","sourceIPAddress":"cloudtrail.amazonaws.com","requestParameters":{"bucketName":"logs","Host":"logs.s3.amazonaws.com"}}"#;
         assert_eq!(summary(&ev(svc)), "AWS service cloudtrail.amazonaws.com called s3:GetBucketAcl on bucket logs from cloudtrail.amazonaws.com");
         let none = r#"{"eventSource":"sts.amazonaws.com","eventName":"GetCallerIdentity"}"#;
         assert_eq!(summary(&ev(none)), "an unknown caller called sts:GetCallerIdentity");
         let via = r#"{"userIdentity":{"type":"IAMUser","userName":"carol","invokedBy":"AWS Internal"},"eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"b","key":"a/b.txt"}}"#;
-        assert_eq!(summary(&ev(via)), "carol (via AWS Internal) called s3:GetObject on object b/a/b.txt");
+        assert_eq!(
+            summary(&ev(via)),
+            "carol (via AWS Internal) called s3:GetObject on object b/a/b.txt"
+        );
         let login = r#"{"userIdentity":{"type":"IAMUser","userName":"dave"},"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","sourceIPAddress":"198.51.100.1","responseElements":{"ConsoleLogin":"Failure"}}"#;
-        assert_eq!(summary(&ev(login)), "dave signed in to the console from 198.51.100.1 — Failure");
+        assert_eq!(
+            summary(&ev(login)),
+            "dave signed in to the console from 198.51.100.1 — Failure"
+        );
         let arns = r#"{"userIdentity":{"type":"AWSAccount","accountId":"999"},"eventSource":"kms.amazonaws.com","eventName":"Decrypt","resources":[{"ARN":"arn:aws:kms:eu-west-1:1:key/k1","type":"AWS::KMS::Key"}]}"#;
-        assert_eq!(summary(&ev(arns)), "account 999 called kms:Decrypt on resource arn:aws:kms:eu-west-1:1:key/k1");
+        assert_eq!(
+            summary(&ev(arns)),
+            "account 999 called kms:Decrypt on resource arn:aws:kms:eu-west-1:1:key/k1"
+        );
         let svc_event = r#"{"eventType":"AwsServiceEvent","eventSource":"kms.amazonaws.com","eventName":"RotateKey"}"#;
         assert_eq!(summary(&ev(svc_event)), "AWS service event kms:RotateKey");
         assert_eq!(summary(&Json::Null), "an unknown caller called (unknown action)");
@@ -794,7 +856,10 @@ mod tests {
     #[test]
     fn insight_summary_and_table() {
         let e = ev(INSIGHT);
-        assert_eq!(summary(&e), "Insight: unusual rate of ec2:RunInstances (baseline 0.5/min, observed 12/min)");
+        assert_eq!(
+            summary(&e),
+            "Insight: unusual rate of ec2:RunInstances (baseline 0.5/min, observed 12/min)"
+        );
         let stats = insight_stats(&e).expect("insight");
         assert_eq!(stats.insight_minutes, Some(5.0));
         let table = stats.table();
@@ -866,12 +931,19 @@ mod tests {
             assert!(!ps.is_empty(), "row {row} has pivots");
             for p in ps {
                 kinds.insert(p.kind);
-                let q = parse(&p.clause).unwrap_or_else(|err| panic!("{:?} does not parse: {err}", p.clause));
+                let q = parse(&p.clause)
+                    .unwrap_or_else(|err| panic!("{:?} does not parse: {err}", p.clause));
                 let hits = q.run(&store);
-                assert!(hits.contains(&(row as u32)), "row {row}: {} = {:?} matched {hits:?}", p.kind, p.clause);
+                assert!(
+                    hits.contains(&(row as u32)),
+                    "row {row}: {} = {:?} matched {hits:?}",
+                    p.kind,
+                    p.clause
+                );
             }
         }
-        for k in ["user", "key", "session", "role", "action", "ip", "resource", "request", "event"] {
+        for k in ["user", "key", "session", "role", "action", "ip", "resource", "request", "event"]
+        {
             assert!(kinds.contains(k), "no {k} pivot");
         }
     }
@@ -880,22 +952,41 @@ mod tests {
     fn pivot_clauses() {
         let store = pivot_store();
         let clauses = |row: usize| -> Vec<(&'static str, String)> {
-            pivots(&detail(&store, row), &ev(store.raw(row))).into_iter().map(|p| (p.kind, p.clause)).collect()
+            pivots(&detail(&store, row), &ev(store.raw(row)))
+                .into_iter()
+                .map(|p| (p.kind, p.clause))
+                .collect()
         };
         let first = clauses(0);
         assert!(first.contains(&("user", "user:alice".into())), "{first:?}");
         assert!(first.contains(&("key", "key:AKIAEXAMPLE".into())));
         assert!(first.contains(&("ip", "ip:203.0.113.5".into())));
-        assert!(first.contains(&("action", "service:s3.amazonaws.com action:PutBucketPolicy".into())));
+        assert!(
+            first.contains(&("action", "service:s3.amazonaws.com action:PutBucketPolicy".into()))
+        );
         let insight = clauses(5);
-        assert!(insight.contains(&("action", "service:ec2.amazonaws.com action:RunInstances".into())), "{insight:?}");
+        assert!(
+            insight.contains(&("action", "service:ec2.amazonaws.com action:RunInstances".into())),
+            "{insight:?}"
+        );
         assert!(first.contains(&("resource", "requestParameters.bucketName:x".into())));
         assert!(first.contains(&("request", "requestID:REQ1".into())));
         assert!(first.contains(&("event", "eventID:ev-1".into())));
         let role = clauses(1);
-        assert!(role.contains(&("session", "arn:\"arn:aws:sts::1:assumed-role/Admin Role/alice@example.com\"".into())), "{role:?}");
-        assert!(role.contains(&("role", "userIdentity.sessionContext.sessionIssuer.arn:\"arn:aws:iam::1:role/Admin Role\"".into())));
-        assert!(role.contains(&("resource", "requestParameters.instancesSet.items.instanceId:i-2".into())));
+        assert!(
+            role.contains(&(
+                "session",
+                "arn:\"arn:aws:sts::1:assumed-role/Admin Role/alice@example.com\"".into()
+            )),
+            "{role:?}"
+        );
+        assert!(role.contains(&(
+            "role",
+            "userIdentity.sessionContext.sessionIssuer.arn:\"arn:aws:iam::1:role/Admin Role\""
+                .into()
+        )));
+        assert!(role
+            .contains(&("resource", "requestParameters.instancesSet.items.instanceId:i-2".into())));
         // Exact pivots select exactly their event here.
         let q = parse("requestID:\"r \\\"2\\\" \\\\ x\"").expect("parses");
         assert_eq!(q.run(&store), vec![1]);
@@ -919,13 +1010,20 @@ mod tests {
     fn tree_keeps_order_and_collapses() {
         let root = ev(BUCKET_POLICY);
         let view = tree_rows(&root, &HashSet::new());
-        let keys: Vec<&str> = view.rows.iter().filter(|r| r.depth == 0).map(|r| r.key.as_str()).collect();
+        let keys: Vec<&str> =
+            view.rows.iter().filter(|r| r.depth == 0).map(|r| r.key.as_str()).collect();
         assert_eq!(keys.first(), Some(&"eventVersion"));
         assert_eq!(keys.get(1), Some(&"userIdentity"));
         let ui = view.rows.iter().find(|r| r.path == "/userIdentity").expect("row");
-        assert_eq!((ui.kind, ui.children, ui.open, ui.text.as_str()), (Kind::Object, 6, true, "{6}"));
+        assert_eq!(
+            (ui.kind, ui.children, ui.open, ui.text.as_str()),
+            (Kind::Object, 6, true, "{6}")
+        );
         let arn = view.rows.iter().find(|r| r.path == "/userIdentity/arn").expect("row");
-        assert_eq!((arn.depth, arn.kind, arn.text.as_str()), (1, Kind::String, "arn:aws:iam::123456789012:user/alice"));
+        assert_eq!(
+            (arn.depth, arn.kind, arn.text.as_str()),
+            (1, Kind::String, "arn:aws:iam::123456789012:user/alice")
+        );
         // Collapsing hides the children.
         let toggled: HashSet<String> = ["/userIdentity".to_string()].into();
         let collapsed = tree_rows(&root, &toggled);
@@ -935,17 +1033,37 @@ mod tests {
         let policy = view.rows.iter().find(|r| r.path == "/requestParameters/policy").expect("row");
         assert!(policy.nested_json && !policy.open);
         let expanded = tree_rows(&root, &["/requestParameters/policy".to_string()].into());
-        let inner = expanded.rows.iter().find(|r| r.path == "/requestParameters/policy/Version").expect("inner row");
+        let inner = expanded
+            .rows
+            .iter()
+            .find(|r| r.path == "/requestParameters/policy/Version")
+            .expect("inner row");
         assert_eq!((inner.depth, inner.text.as_str()), (2, "2012-10-17"));
-        assert_eq!(copy_text(&root, "/requestParameters/policy/Version").as_deref(), Some("2012-10-17"));
+        assert_eq!(
+            copy_text(&root, "/requestParameters/policy/Version").as_deref(),
+            Some("2012-10-17")
+        );
     }
 
     #[test]
     fn tree_kinds_paths_and_copy() {
-        let root = ev(r#"{"a":1.5,"b":true,"c":null,"d":[{"x":"y"}],"a/b~":"s","d":"dup","big":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25]}"#);
+        let root = ev(
+            r#"{"a":1.5,"b":true,"c":null,"d":[{"x":"y"}],"a/b~":"s","d":"dup","big":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25]}"#,
+        );
         let view = tree_rows(&root, &HashSet::new());
         let kinds: Vec<Kind> = view.rows.iter().filter(|r| r.depth == 0).map(|r| r.kind).collect();
-        assert_eq!(kinds, [Kind::Number, Kind::Bool, Kind::Null, Kind::Array, Kind::String, Kind::String, Kind::Array]);
+        assert_eq!(
+            kinds,
+            [
+                Kind::Number,
+                Kind::Bool,
+                Kind::Null,
+                Kind::Array,
+                Kind::String,
+                Kind::String,
+                Kind::Array
+            ]
+        );
         let paths: HashSet<&str> = view.rows.iter().map(|r| r.path.as_str()).collect();
         assert_eq!(paths.len(), view.rows.len(), "paths are unique");
         assert!(paths.contains("/a~1b~0") && paths.contains("/d~25") && paths.contains("/d/0/x"));

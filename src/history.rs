@@ -22,7 +22,8 @@ fn location_hash() -> String {
 fn write_url(fragment: &str, push: bool) {
     let Some(w) = web_sys::window() else { return };
     let loc = w.location();
-    let base = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
+    let base =
+        format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
     let url = format!("{base}{fragment}");
     if let Ok(h) = w.history() {
         let _ = if push {
@@ -40,18 +41,31 @@ fn apply(view: ViewState, st: &UrlState) {
     let sort = st
         .sort
         .as_ref()
-        .and_then(|(col, desc)| ColumnKind::from_id(col).and_then(|k| k.sort_key()).map(|key| Sort { key, descending: *desc }))
+        .and_then(|(col, desc)| {
+            ColumnKind::from_id(col)
+                .and_then(|k| k.sort_key())
+                .map(|key| Sort { key, descending: *desc })
+        })
         .unwrap_or_default();
     view.sort.set(sort);
     let columns = st
         .columns
         .as_ref()
-        .map(|ids| ids.iter().filter_map(|id| ColumnKind::from_id(id)).map(ColumnKind::def).collect::<Vec<_>>())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| ColumnKind::from_id(id))
+                .map(ColumnKind::def)
+                .collect::<Vec<_>>()
+        })
         .filter(|c| !c.is_empty())
         .unwrap_or_else(default_columns);
     view.columns.set(columns);
     view.local_time.set(st.local_time);
-    view.panel.set(if st.view.as_deref() == Some("services") { Panel::Services } else { Panel::Table });
+    view.panel.set(if st.view.as_deref() == Some("services") {
+        Panel::Services
+    } else {
+        Panel::Table
+    });
 }
 
 fn sort_id(sort: Sort) -> Option<(String, bool)> {
@@ -94,14 +108,18 @@ pub fn sync_url(ds: Dataset, view: ViewState) {
             local_time: view.local_time.get(),
             view: (view.panel.get() == Panel::Services).then(|| "services".to_string()),
             event: match view.selected.get() {
-                Some(row) => ds.detail.with(|d| d.as_ref().filter(|d| d.row == row).map(|d| d.event_id.clone()))
+                Some(row) => ds
+                    .detail
+                    .with(|d| d.as_ref().filter(|d| d.row == row).map(|d| d.event_id.clone()))
                     .or_else(|| prev.as_ref().and_then(|p| p.event.clone())),
                 None => pending.get(),
             },
         };
         let fragment = st.encode();
         if fragment != location_hash() {
-            let only_selection = prev.as_ref().is_some_and(|p| UrlState { event: st.event.clone(), ..p.clone() } == st);
+            let only_selection = prev
+                .as_ref()
+                .is_some_and(|p| UrlState { event: st.event.clone(), ..p.clone() } == st);
             write_url(&fragment, !only_selection);
         }
         st

@@ -55,7 +55,9 @@ pub fn install_shortcuts(view: ViewState, help_open: RwSignal<bool>) {
                 }
             }
             "?" => help_open.update(|o| *o = !*o),
-            "s" => view.panel.update(|p| *p = if *p == Panel::Table { Panel::Services } else { Panel::Table }),
+            "s" => view
+                .panel
+                .update(|p| *p = if *p == Panel::Table { Panel::Services } else { Panel::Table }),
             "t" => view.local_time.update(|l| *l = !*l),
             _ => return,
         }

@@ -7,19 +7,19 @@
 
 pub mod app;
 pub mod charts;
+pub mod clauses;
+pub mod client;
 pub mod columns;
 pub mod components;
 pub mod detail;
+pub mod download;
 pub mod folders;
 pub mod format;
+pub mod history;
+pub mod keyboard;
 pub mod loader;
+pub mod results;
 pub mod state;
-pub mod url_state;
 pub mod theme;
 pub mod tz;
-pub mod results;
-pub mod keyboard;
-pub mod history;
-pub mod download;
-pub mod clauses;
-pub mod client;
+pub mod url_state;

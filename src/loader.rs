@@ -13,7 +13,11 @@ fn display_path(file: &web_sys::File) -> String {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default();
-    if rel.is_empty() { file.name() } else { rel }
+    if rel.is_empty() {
+        file.name()
+    } else {
+        rel
+    }
 }
 
 /// Files from a picker or a plain drop, each with the path to show for it.

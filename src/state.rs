@@ -74,7 +74,9 @@ impl Dataset {
     /// How many files could not be read (or not wholly).
     pub fn file_errors(&self) -> Signal<u64> {
         let files = self.files;
-        Signal::derive(move || files.with(|l| l.iter().filter(|f| f.status == "error").count() as u64))
+        Signal::derive(move || {
+            files.with(|l| l.iter().filter(|f| f.status == "error").count() as u64)
+        })
     }
 
     /// Routes one reply of the worker (and the bytes beside it, for an export).
@@ -131,7 +133,9 @@ impl Default for Dataset {
 /// Writes the worker's WebAssembly memory size on the root element (`data-wasm-heap-bytes`), for
 /// the browser benchmark and anyone curious.
 fn set_heap_attribute(bytes: u64) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute("data-wasm-heap-bytes", &bytes.to_string());
     }
 }

@@ -73,7 +73,11 @@ impl UrlState {
             parts.push(format!("from={from}&to={to}"));
         }
         if let Some((col, desc)) = &self.sort {
-            parts.push(format!("sort={}.{}", encode_component(col), if *desc { "desc" } else { "asc" }));
+            parts.push(format!(
+                "sort={}.{}",
+                encode_component(col),
+                if *desc { "desc" } else { "asc" }
+            ));
         }
         if let Some(cols) = &self.columns {
             let ids: Vec<String> = cols.iter().map(|c| encode_component(c)).collect();
@@ -115,8 +119,11 @@ impl UrlState {
                     };
                 }
                 "cols" => {
-                    let cols: Vec<String> =
-                        v.split(',').map(decode_component).filter(|c| !c.trim().is_empty()).collect();
+                    let cols: Vec<String> = v
+                        .split(',')
+                        .map(decode_component)
+                        .filter(|c| !c.trim().is_empty())
+                        .collect();
                     st.columns = if cols.is_empty() { None } else { Some(cols) };
                 }
                 "tz" => st.local_time = v == "local",

@@ -27,16 +27,32 @@ fn line(id: u32) -> RowLine {
 #[wasm_bindgen_test]
 fn status_replies_set_counts_files_and_the_heap_attribute() {
     let ds = Dataset::new();
-    let files = vec![FileLine { path: "a.json".into(), status: "ok".into(), summary: "2 events".into(), details: vec![] }];
-    let mut status = Status { generation: 3, files: Some(files.clone()), heap_bytes: 12345, ..Status::default() };
+    let files = vec![FileLine {
+        path: "a.json".into(),
+        status: "ok".into(),
+        summary: "2 events".into(),
+        details: vec![],
+    }];
+    let mut status = Status {
+        generation: 3,
+        files: Some(files.clone()),
+        heap_bytes: 12345,
+        ..Status::default()
+    };
     status.totals.kept = 2;
     ds.apply(Reply::Status(status), None);
     assert_eq!(ds.files.get_untracked(), files);
-    assert_eq!(ds.status.with_untracked(|s| (s.generation, s.totals.kept, s.files.is_none())), (3, 2, true));
+    assert_eq!(
+        ds.status.with_untracked(|s| (s.generation, s.totals.kept, s.files.is_none())),
+        (3, 2, true)
+    );
     // A later status without a file list keeps the list.
     ds.apply(Reply::Status(Status { generation: 4, ..Status::default() }), None);
     assert_eq!(ds.files.get_untracked().len(), 1);
-    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()).expect("root");
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .expect("root");
     assert_eq!(root.get_attribute("data-wasm-heap-bytes").as_deref(), Some("0"));
 }
 
@@ -56,7 +72,11 @@ fn a_found_event_selects_its_row_and_ends_the_wait() {
     ds.pending_event.set(Some("ev-1".into()));
     ds.apply(Reply::Selected { row: None, pos: None, event_id: None }, None);
     assert_eq!(ds.selected.get_untracked(), None);
-    assert_eq!(ds.pending_event.get_untracked().as_deref(), Some("ev-1"), "not found yet: still waiting");
+    assert_eq!(
+        ds.pending_event.get_untracked().as_deref(),
+        Some("ev-1"),
+        "not found yet: still waiting"
+    );
     ds.apply(Reply::Selected { row: Some(4), pos: Some(10), event_id: Some("ev-1".into()) }, None);
     assert_eq!((ds.selected.get_untracked(), ds.selected_pos.get_untracked()), (Some(4), Some(10)));
     assert_eq!(ds.pending_event.get_untracked(), None);

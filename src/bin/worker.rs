@@ -113,14 +113,18 @@ mod worker {
     }
 
     pub fn start() {
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| on_message(ev.data()));
+        let on_message =
+            Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| on_message(ev.data()));
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
         post(&Reply::Ready);
     }
 
     fn on_message(data: JsValue) {
-        let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+        let json = Reflect::get(&data, &"json".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
         let req: Request = match serde_json::from_str(&json) {
             Ok(r) => r,
             Err(e) => return post(&Reply::Failed { message: format!("bad request: {e}") }),
@@ -129,7 +133,9 @@ mod worker {
             Request::Load { paths, missing } => {
                 let files: Vec<File> = Reflect::get(&data, &"files".into())
                     .ok()
-                    .map(|a| Array::from(&a).iter().filter_map(|f| f.dyn_into::<File>().ok()).collect())
+                    .map(|a| {
+                        Array::from(&a).iter().filter_map(|f| f.dyn_into::<File>().ok()).collect()
+                    })
                     .unwrap_or_default();
                 let bytes: u64 = files.iter().map(|f| f.size().max(0.0) as u64).sum();
                 let start = with(|s| {
@@ -163,7 +169,14 @@ mod worker {
                     Ok(out) => {
                         let bytes = Uint8Array::new_with_length(out.len() as u32);
                         bytes.copy_from(&out);
-                        post_with(&Reply::Exported { name: name.into(), mime: mime.into(), bytes: out.len() as u64 }, Some(bytes));
+                        post_with(
+                            &Reply::Exported {
+                                name: name.into(),
+                                mime: mime.into(),
+                                bytes: out.len() as u64,
+                            },
+                            Some(bytes),
+                        );
                     }
                     Err(e) => post(&Reply::Failed { message: format!("Export failed: {e}") }),
                 }
@@ -190,7 +203,11 @@ mod worker {
 
     /// A promise of `blob`'s bytes `start..end` (the whole blob when it is small).
     fn read_slice(blob: &Blob, start: f64, end: f64) -> Result<JsFuture, JsValue> {
-        let part = if start == 0.0 && end >= blob.size() { blob.clone() } else { blob.slice_with_f64_and_f64(start, end)? };
+        let part = if start == 0.0 && end >= blob.size() {
+            blob.clone()
+        } else {
+            blob.slice_with_f64_and_f64(start, end)?
+        };
         Ok(JsFuture::from(part.array_buffer()))
     }
 
@@ -223,7 +240,8 @@ mod worker {
             return Ok(Uint8Array::new(&buf).to_vec());
         }
         let mut out = Vec::new();
-        out.try_reserve_exact(size as usize).map_err(|_| format!("not enough memory for a file of {size} bytes"))?;
+        out.try_reserve_exact(size as usize)
+            .map_err(|_| format!("not enough memory for a file of {size} bytes"))?;
         let mut start = 0.0;
         loop {
             let buf = pending.await.map_err(js_text)?;
@@ -282,7 +300,9 @@ mod worker {
                 break;
             }
             // Keep a few files being read ahead of the parse (up to AHEAD_BYTES).
-            while ahead.len() < AHEAD_FILES && ahead.iter().map(|n| n.file.size()).sum::<f64>() < AHEAD_BYTES {
+            while ahead.len() < AHEAD_FILES
+                && ahead.iter().map(|n| n.file.size()).sum::<f64>() < AHEAD_BYTES
+            {
                 match take_next() {
                     Some(n) => ahead.push_back(n),
                     None => break,
@@ -315,7 +335,10 @@ mod worker {
                         break;
                     }
                 }
-                Err(e) => with(|s| s.engine.unreadable(&path, &format!("the browser could not read this file: {e}"))),
+                Err(e) => with(|s| {
+                    s.engine
+                        .unreadable(&path, &format!("the browser could not read this file: {e}"))
+                }),
             }
             with(|s| s.engine.file_done(size));
             if now() - last_answer >= ANSWER_MS.max(answer_cost * 4.0) {
@@ -339,7 +362,10 @@ mod worker {
         });
         if notice.is_none() && cancelled && !cleared() {
             let kept = with(|s| s.engine.store().totals().kept);
-            notice = Some(format!("Load cancelled; the {} events read before it are kept.", thousands(kept)));
+            notice = Some(format!(
+                "Load cancelled; the {} events read before it are kept.",
+                thousands(kept)
+            ));
         }
         let replies = with(|s| {
             s.engine.finish_load(notice);
@@ -351,7 +377,12 @@ mod worker {
 
     /// Builds the text index in slices while no load runs, answering requests in between.
     fn start_indexing() {
-        let go = with(|s| !s.indexing && !s.loading && { s.indexing = true; true });
+        let go = with(|s| {
+            !s.indexing && !s.loading && {
+                s.indexing = true;
+                true
+            }
+        });
         if !go {
             return;
         }
@@ -363,7 +394,8 @@ mod worker {
                     post_status();
                     last_status = now();
                 }
-                let (more, stop) = with(|s| if s.loading { (true, true) } else { (s.engine.index_step(), false) });
+                let (more, stop) =
+                    with(|s| if s.loading { (true, true) } else { (s.engine.index_step(), false) });
                 if stop || !more {
                     break;
                 }

@@ -5,7 +5,9 @@
 use leptos::html::{Div, Input};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_use::{use_drop_zone_with_options, UseDropZoneEvent, UseDropZoneOptions, UseDropZoneReturn};
+use leptos_use::{
+    use_drop_zone_with_options, UseDropZoneEvent, UseDropZoneOptions, UseDropZoneReturn,
+};
 use wasm_bindgen::JsCast;
 
 use crate::folders::{files_under, take_drop_entries};
@@ -41,7 +43,8 @@ pub fn DropZone(children: Children) -> impl IntoView {
     );
 
     let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         let files = files_of(&input);

@@ -18,7 +18,11 @@ use crate::tz::local_offset_at;
 /// Starts `navigator.clipboard.writeText(text)`. Looked up through `Reflect` because the API is
 /// absent outside secure contexts (and may be denied), where a typed call would throw.
 fn write_clipboard(text: &str) -> Option<js_sys::Promise> {
-    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).ok().filter(|v| !v.is_undefined() && !v.is_null());
+    let get = |o: &JsValue, k: &str| {
+        js_sys::Reflect::get(o, &JsValue::from_str(k))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
     let clip = get(&get(&js_sys::global(), "navigator")?, "clipboard")?;
     let write: js_sys::Function = get(&clip, "writeText")?.dyn_into().ok()?;
     write.call1(&clip, &JsValue::from_str(text)).ok()?.dyn_into().ok()
@@ -47,7 +51,9 @@ pub fn EventDetail(
             .with(|d| d.as_ref().filter(|d| d.row == r).map(event_info))
             .or_else(|| prev.cloned().flatten())
     });
-    let field = move |f: fn(&EventInfo) -> String| move || info.with(|i| i.as_ref().map(f).unwrap_or_default());
+    let field = move |f: fn(&EventInfo) -> String| {
+        move || info.with(|i| i.as_ref().map(f).unwrap_or_default())
+    };
 
     // Copy feedback, and the text to copy by hand when the clipboard is unavailable; both tagged
     // with the row they belong to, so moving to another event hides them.
@@ -61,20 +67,28 @@ pub fn EventDetail(
                 match wasm_bindgen_futures::JsFuture::from(p).await {
                     Ok(_) => status.set(Some((r, "Copied".into()))),
                     Err(_) => {
-                        status.set(Some((r, "Copy was refused; select the text below and copy it".into())));
+                        status.set(Some((
+                            r,
+                            "Copy was refused; select the text below and copy it".into(),
+                        )));
                         fallback.set(Some((r, text)));
                     }
                 }
             }),
             None => {
-                status.set(Some((r, "No clipboard here; select the text below and copy it".into())));
+                status
+                    .set(Some((r, "No clipboard here; select the text below and copy it".into())));
                 fallback.set(Some((r, text)));
             }
         }
     });
-    let mine = move |s: RwSignal<Option<(u32, String)>>| move || s.get().filter(|(r, _)| Some(*r) == row.get()).map(|(_, t)| t);
+    let mine = move |s: RwSignal<Option<(u32, String)>>| {
+        move || s.get().filter(|(r, _)| Some(*r) == row.get()).map(|(_, t)| t)
+    };
     let copy_event = move |_| {
-        let text = info.with_untracked(|i| i.as_ref().map(|i| i.json.as_ref().map_or_else(|_| i.raw.clone(), |j| j.pretty())));
+        let text = info.with_untracked(|i| {
+            i.as_ref().map(|i| i.json.as_ref().map_or_else(|_| i.raw.clone(), |j| j.pretty()))
+        });
         if let Some(t) = text {
             copy.run(t);
         }
@@ -91,8 +105,14 @@ pub fn EventDetail(
     };
     let pivots = move || info.with(|i| i.as_ref().map(|i| i.pivots.clone()).unwrap_or_default());
     let insight = move || info.with(|i| i.as_ref().and_then(|i| i.insight.clone()));
-    let doc = Signal::derive(move || info.with(|i| i.as_ref().and_then(|i| i.json.as_ref().ok().map(|j| (i.row, j.clone())))));
-    let parse_error = move || info.with(|i| i.as_ref().and_then(|i| i.json.as_ref().err().map(|e| (e.clone(), i.raw.clone()))));
+    let doc = Signal::derive(move || {
+        info.with(|i| i.as_ref().and_then(|i| i.json.as_ref().ok().map(|j| (i.row, j.clone()))))
+    });
+    let parse_error = move || {
+        info.with(|i| {
+            i.as_ref().and_then(|i| i.json.as_ref().err().map(|e| (e.clone(), i.raw.clone())))
+        })
+    };
 
     view! {
         <Show when=move || info.with(Option::is_some)>

@@ -30,7 +30,11 @@ const PREFETCH: usize = 60;
 
 /// The rows to ask the worker for when `visible` is to be shown and `fetched` was asked for last
 /// (both half-open ranges of positions); `None` when `fetched` covers `visible`.
-pub fn rows_to_fetch(visible: (usize, usize), fetched: Option<(usize, usize)>, total: usize) -> Option<(usize, usize)> {
+pub fn rows_to_fetch(
+    visible: (usize, usize),
+    fetched: Option<(usize, usize)>,
+    total: usize,
+) -> Option<(usize, usize)> {
     let (start, end) = visible;
     if fetched.is_some_and(|(a, b)| a <= start && end <= b) {
         return None;
@@ -70,7 +74,13 @@ pub fn grid_template(columns: &[ColumnDef]) -> String {
     columns
         .iter()
         .enumerate()
-        .map(|(i, c)| if i == last { format!("minmax({}px, 1fr)", c.width) } else { format!("{}px", c.width) })
+        .map(|(i, c)| {
+            if i == last {
+                format!("minmax({}px, 1fr)", c.width)
+            } else {
+                format!("{}px", c.width)
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -105,7 +115,9 @@ pub fn EventTable() -> impl IntoView {
         let visible = range.get();
         let answer = ds.answer.with(|a| a.id);
         let columns: Vec<String> = view.columns.with(|c| c.iter().map(|d| d.kind.id()).collect());
-        let before = fetched.with_value(|f| f.as_ref().filter(|(a, c, _)| *a == answer && *c == columns).map(|(_, _, r)| *r));
+        let before = fetched.with_value(|f| {
+            f.as_ref().filter(|(a, c, _)| *a == answer && *c == columns).map(|(_, _, r)| *r)
+        });
         if let Some((offset, end)) = rows_to_fetch(visible, before, total()) {
             send(&Request::Rows { offset, limit: end - offset, columns: columns.clone() });
             fetched.set_value(Some((answer, columns, (offset, end))));

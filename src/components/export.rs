@@ -17,7 +17,8 @@ pub fn ExportButtons() -> impl IntoView {
     // CSV) and sends the bytes back; `Dataset::apply` offers them as a download.
     let run = move |format: Format| {
         status.set(None);
-        let columns: Vec<String> = view.columns.with_untracked(|cols| cols.iter().map(|c| c.kind.id()).collect());
+        let columns: Vec<String> =
+            view.columns.with_untracked(|cols| cols.iter().map(|c| c.kind.id()).collect());
         send(&Request::Export { format, columns });
     };
 

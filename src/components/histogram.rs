@@ -14,8 +14,8 @@ use trailglass_core::query::Histogram as Hist;
 use wasm_bindgen::JsCast;
 
 use crate::charts::{
-    bucket_at, bucket_center, bucket_detail, bucket_range, count_ticks, legend, range_label, selection, short_count,
-    stack_bars, time_axis, Frame, LinearScale,
+    bucket_at, bucket_center, bucket_detail, bucket_range, count_ticks, legend, range_label,
+    selection, short_count, stack_bars, time_axis, Frame, LinearScale,
 };
 use crate::format::{format_count, format_offset};
 
@@ -31,10 +31,15 @@ pub fn Histogram(
     let frame = Memo::new(move |_| Frame::histogram(width.get()));
     let offset = move || local_offset.get().unwrap_or(0);
     let empty = Memo::new(move |_| data.with(|h| h.counts.iter().all(|&c| c == 0)));
-    let y_ticks = Memo::new(move |_| data.with(|h| count_ticks(h.counts.iter().copied().max().unwrap_or(0), 3)));
+    let y_ticks = Memo::new(move |_| {
+        data.with(|h| count_ticks(h.counts.iter().copied().max().unwrap_or(0), 3))
+    });
     let y_scale = move || {
         let f = frame.get();
-        LinearScale::new((0.0, y_ticks.with(|t| t.last().copied().unwrap_or(1)) as f64), (f.baseline(), f.top))
+        LinearScale::new(
+            (0.0, y_ticks.with(|t| t.last().copied().unwrap_or(1)) as f64),
+            (f.baseline(), f.top),
+        )
     };
     let bars = Memo::new(move |_| {
         let top = y_ticks.with(|t| t.last().copied().unwrap_or(1));
@@ -47,11 +52,15 @@ pub fn Histogram(
     let press = RwSignal::new(None::<f64>);
     let cursor = RwSignal::new(None::<f64>);
     let x_of = move |ev: &web_sys::MouseEvent| {
-        wrap.get_untracked().map(|el| f64::from(ev.client_x()) - el.get_bounding_client_rect().left())
+        wrap.get_untracked()
+            .map(|el| f64::from(ev.client_x()) - el.get_bounding_client_rect().left())
     };
     let hover = Memo::new(move |_| {
         let x = cursor.get()?;
-        data.with(|h| bucket_at(&frame.get(), x, h.counts.len()).filter(|&i| h.counts.get(i).is_some_and(|&c| c > 0)))
+        data.with(|h| {
+            bucket_at(&frame.get(), x, h.counts.len())
+                .filter(|&i| h.counts.get(i).is_some_and(|&c| c > 0))
+        })
     });
     let on_down = move |ev: leptos::ev::PointerEvent| {
         if ev.button() != 0 {
@@ -73,7 +82,8 @@ pub fn Histogram(
     let brush = move || {
         let (a, b, f) = (press.get()?, cursor.get()?, frame.get());
         let (lo, hi) = (a.min(b).max(f.left), a.max(b).min(f.left + f.plot_w()));
-        (hi > lo).then(|| view! { <rect class="brush" x=lo y=f.top width=hi - lo height=f.plot_h() /> })
+        (hi > lo)
+            .then(|| view! { <rect class="brush" x=lo y=f.top width=hi - lo height=f.plot_h() /> })
     };
 
     let tooltip = move || {
@@ -82,7 +92,8 @@ pub fn Histogram(
         }
         let i = hover.get()?;
         let f = frame.get();
-        let ((start, end), (rows, total), n) = data.with(|h| (bucket_range(h, i), bucket_detail(h, i), h.counts.len()));
+        let ((start, end), (rows, total), n) =
+            data.with(|h| (bucket_range(h, i), bucket_detail(h, i), h.counts.len()));
         let center = bucket_center(&f, i, n);
         let flip = center > f.width / 2.0;
         let rows = rows

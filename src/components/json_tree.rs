@@ -54,7 +54,9 @@ pub fn JsonTree(
         });
     };
     let copy = move |path: String| {
-        if let Some(text) = doc.with_untracked(|d| d.as_ref().and_then(|(_, j)| copy_text(j, &path))) {
+        if let Some(text) =
+            doc.with_untracked(|d| d.as_ref().and_then(|(_, j)| copy_text(j, &path)))
+        {
             on_copy.run(text);
         }
     };

@@ -35,7 +35,10 @@ pub fn SearchBar() -> impl IntoView {
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Enter" => commit(event_target_value(&ev)),
         "Escape" => {
-            if let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) {
+            if let Some(el) = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            {
                 let _ = el.blur();
             }
         }

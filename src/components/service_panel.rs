@@ -21,7 +21,11 @@ const SPARK_W: f64 = 120.0;
 const SPARK_H: f64 = 24.0;
 
 /// A `(label, count, query clause)` list as clickable lines.
-fn top_list(title: &'static str, items: Vec<(String, u64, String)>, on_filter: Callback<String>) -> impl IntoView {
+fn top_list(
+    title: &'static str,
+    items: Vec<(String, u64, String)>,
+    on_filter: Callback<String>,
+) -> impl IntoView {
     let none = items.is_empty().then(|| view! { <li class="muted">"—"</li> });
     let lines = items
         .into_iter()
@@ -74,13 +78,21 @@ pub fn ServicePanel(
             .top_actions
             .iter()
             .take(TOP)
-            .map(|(a, n)| (a.clone(), *n, format!("{service_q} {}", field_clause("action", a, false))))
+            .map(|(a, n)| {
+                (a.clone(), *n, format!("{service_q} {}", field_clause("action", a, false)))
+            })
             .collect();
         let callers = s
             .top_callers
             .iter()
             .take(TOP)
-            .map(|(u, n)| (if u.is_empty() { "(none)".to_owned() } else { u.clone() }, *n, field_clause("user", u, false)))
+            .map(|(u, n)| {
+                (
+                    if u.is_empty() { "(none)".to_owned() } else { u.clone() },
+                    *n,
+                    field_clause("user", u, false),
+                )
+            })
             .collect();
         let seen = move || {
             let off = local_offset.get().unwrap_or(0);

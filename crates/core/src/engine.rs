@@ -13,8 +13,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::query::{
-    export_csv, export_ndjson, export_records_json, facet, field_text, findings, histogram, parse, service_summary,
-    sort_rows, CsvColumn, Facet, FindingCount, Histogram, QueryError, ServiceSummary, SortKey, TextIndex,
+    export_csv, export_ndjson, export_records_json, facet, field_text, findings, histogram, parse,
+    service_summary, sort_rows, CsvColumn, Facet, FindingCount, Histogram, QueryError,
+    ServiceSummary, SortKey, TextIndex,
 };
 use crate::report::FileStatus;
 use crate::store::{Column, Limits, Store, Totals};
@@ -55,7 +56,13 @@ pub struct ViewSpec {
 
 impl Default for ViewSpec {
     fn default() -> Self {
-        ViewSpec { query: String::new(), range: None, sort: SortKey::Time, descending: false, services: false }
+        ViewSpec {
+            query: String::new(),
+            range: None,
+            sort: SortKey::Time,
+            descending: false,
+            services: false,
+        }
     }
 }
 
@@ -193,23 +200,45 @@ impl ExportFormat {
 #[serde(tag = "kind")]
 pub enum Request {
     /// Set the view and answer it (again after every data change, with the same `seq`).
-    View { seq: u64, view: ViewSpec },
+    View {
+        seq: u64,
+        view: ViewSpec,
+    },
     /// A page of the current answer's rows, with the texts of `columns` (column ids: `time`, a
     /// field name, or a JSON path).
-    Rows { offset: usize, limit: usize, columns: Vec<String> },
-    Detail { row: u32 },
+    Rows {
+        offset: usize,
+        limit: usize,
+        columns: Vec<String>,
+    },
+    Detail {
+        row: u32,
+    },
     /// The row `by` positions from `from` in the current order (the first row when `from` is
     /// `None` or no longer matches).
-    Step { from: Option<u32>, by: i64 },
+    Step {
+        from: Option<u32>,
+        by: i64,
+    },
     /// The first row with this eventID (a shared link's selection).
-    Find { event_id: String },
+    Find {
+        event_id: String,
+    },
     /// The current answer as a file (the worker sends the bytes as a transferable buffer).
-    Export { format: ExportFormat, columns: Vec<String> },
+    Export {
+        format: ExportFormat,
+        columns: Vec<String>,
+    },
     /// Generate and read the built-in sample.
-    Sample { events: usize },
+    Sample {
+        events: usize,
+    },
     /// Read files; the `File` objects travel beside this request, in the same order. `missing`
     /// are files the browser would not give (listed as unreadable).
-    Load { paths: Vec<String>, missing: Vec<String> },
+    Load {
+        paths: Vec<String>,
+        missing: Vec<String>,
+    },
     /// Stop the running load after the file being read, keeping what was read.
     Cancel,
     /// Forget everything (and stop a load).
@@ -227,16 +256,27 @@ pub enum Reply {
     Rows(RowsPage),
     Detail(Option<RowDetail>),
     /// A row chosen by `Step` or `Find`, and its position in the current order.
-    Selected { row: Option<u32>, pos: Option<usize>, event_id: Option<String> },
+    Selected {
+        row: Option<u32>,
+        pos: Option<usize>,
+        event_id: Option<String>,
+    },
     /// An export's file name and type; the bytes come beside this reply.
-    Exported { name: String, mime: String, bytes: u64 },
+    Exported {
+        name: String,
+        mime: String,
+        bytes: u64,
+    },
     /// Something failed in the worker (the page shows it).
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 impl Reply {
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| format!(r#"{{"kind":"Failed","body":{{"message":"{e}"}}}}"#))
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| format!(r#"{{"kind":"Failed","body":{{"message":"{e}"}}}}"#))
     }
 }
 
@@ -433,7 +473,11 @@ impl Engine {
         let (seq, view) = self.view.clone()?;
         let error = match parse(&view.query) {
             Ok(q) => {
-                let rows = if q.uses_text() { q.run_indexed(&self.store, &self.index) } else { q.run(&self.store) };
+                let rows = if q.uses_text() {
+                    q.run_indexed(&self.store, &self.index)
+                } else {
+                    q.run(&self.store)
+                };
                 self.matches = match view.range {
                     Some(r) => in_range(&self.store, &rows, r),
                     None => rows,
@@ -557,7 +601,9 @@ impl Engine {
                 self.view = Some((seq, view));
                 self.answer().map(Reply::Answer).into_iter().collect()
             }
-            Request::Rows { offset, limit, columns } => vec![Reply::Rows(self.rows(offset, limit, &columns))],
+            Request::Rows { offset, limit, columns } => {
+                vec![Reply::Rows(self.rows(offset, limit, &columns))]
+            }
             Request::Detail { row } => vec![Reply::Detail(self.detail(row))],
             Request::Step { from, by } => vec![self.step(from, by)],
             Request::Find { event_id } => vec![self.find(&event_id)],

@@ -9,12 +9,7 @@
 //! * Store level: the same inputs read with the fast path on and off must give identical stores
 //!   (rows, every column, times, raw text, file index) and identical file reports.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -68,10 +63,8 @@ fn corpus_dir() -> PathBuf {
 
 fn walk(p: &Path, out: &mut Vec<PathBuf>) {
     if p.is_dir() {
-        let mut es: Vec<PathBuf> = std::fs::read_dir(p)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let mut es: Vec<PathBuf> =
+            std::fs::read_dir(p).unwrap().map(|e| e.unwrap().path()).collect();
         es.sort();
         for e in es {
             walk(&e, out);
@@ -104,9 +97,7 @@ fn corpus_files() -> Vec<(String, Vec<u8>)> {
 fn text_of(bytes: &[u8]) -> Option<String> {
     let plain = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes)
-            .read_to_end(&mut out)
-            .ok()?;
+        flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).ok()?;
         out
     } else {
         bytes.to_vec()
@@ -295,10 +286,7 @@ fn fast_path_corpus_agrees_with_serde() {
 
 #[test]
 fn fast_path_synthetic_agrees_with_serde() {
-    let files = generate(&SynthOptions {
-        events: 6000,
-        ..SynthOptions::default()
-    });
+    let files = generate(&SynthOptions { events: 6000, ..SynthOptions::default() });
     let (mut records, mut accepted) = (0, 0);
     let mut stack = Vec::new();
     for f in &files {
@@ -350,11 +338,8 @@ fn mutate(rng: &mut Rng, s: &str) -> Option<String> {
 #[test]
 fn fast_path_mutations_agree_with_serde() {
     let mut seeds: Vec<String> = edge_cases().into_iter().take(60).collect();
-    let files = generate(&SynthOptions {
-        events: 300,
-        events_per_file: 300,
-        ..SynthOptions::default()
-    });
+    let files =
+        generate(&SynthOptions { events: 300, events_per_file: 300, ..SynthOptions::default() });
     let t = std::str::from_utf8(&files[0].bytes).unwrap();
     let mut i = "{\"Records\":[".len();
     while let Some((_, e, _)) = fast::parse(t, i) {
@@ -429,11 +414,9 @@ fn store_same_with_and_without_fast_path_corpus() {
 #[test]
 fn store_same_with_and_without_fast_path_synthetic_and_edge_cases() {
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
-    for f in generate(&SynthOptions {
-        events: 5000,
-        events_per_file: 1000,
-        ..SynthOptions::default()
-    }) {
+    for f in
+        generate(&SynthOptions { events: 5000, events_per_file: 1000, ..SynthOptions::default() })
+    {
         let text = String::from_utf8(f.bytes.clone()).unwrap();
         // Pretty and `": "` copies dedupe with the compact ones on both paths.
         let spaced = text.replace(",\"", ",\n  \"").replace("\":", "\" : ");
@@ -465,7 +448,15 @@ fn store_same_with_and_without_fast_path_synthetic_and_edge_cases() {
     inputs.push(("concat.json".into(), pretty.join("\n").into_bytes()));
     inputs.push(("one.json".into(), recs[0].as_bytes().to_vec()));
     let edge = edge_cases();
-    inputs.push(("edge.ndjson".into(), edge.iter().filter(|r| !r.contains('\n')).cloned().collect::<Vec<_>>().join("\n").into_bytes()));
+    inputs.push((
+        "edge.ndjson".into(),
+        edge.iter()
+            .filter(|r| !r.contains('\n'))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
+    ));
     let refs: Vec<&str> = edge.iter().map(|s| s.as_str()).collect();
     inputs.push(("edge.json".into(), format!("{{\"Records\":[{}]}}", refs.join(",")).into_bytes()));
     inputs.push(("edge-array.json".into(), format!("[{}]", refs.join(",\n")).into_bytes()));
@@ -483,7 +474,10 @@ fn store_same_with_and_without_fast_path_synthetic_and_edge_cases() {
     for k in 0..300 {
         let a = rng.pick(&refs).to_string();
         if let Some(m) = mutate(&mut rng, &a) {
-            inputs.push((format!("mut{k}.json"), format!("{{\"Records\":[{EV},{m},{a}]}}").into_bytes()));
+            inputs.push((
+                format!("mut{k}.json"),
+                format!("{{\"Records\":[{EV},{m},{a}]}}").into_bytes(),
+            ));
         }
     }
     let a = store_of(&inputs, true);

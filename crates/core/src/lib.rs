@@ -81,13 +81,13 @@
 
 pub mod engine;
 pub mod query;
+mod read;
 pub mod record;
 pub mod report;
 pub mod scan;
 pub mod store;
-pub mod time;
-mod read;
 pub mod synth;
+pub mod time;
 
 pub use report::{AwsKey, FileReport, FileStatus, Position, ReadError, Rejection};
 pub use store::{Column, Limits, MemoryUse, Store, Totals};

@@ -85,10 +85,7 @@ fn new_report(path: &str, member: Option<String>, bytes: u64, compressed: bool) 
 
 /// Bytes still allowed for one more file, and which limit binds.
 fn budget(store: &Store) -> (u64, &'static str) {
-    let total_left = store
-        .limits
-        .max_total_bytes
-        .saturating_sub(store.total_bytes);
+    let total_left = store.limits.max_total_bytes.saturating_sub(store.total_bytes);
     if total_left < store.limits.max_file_bytes {
         (total_left, "total")
     } else {
@@ -99,11 +96,7 @@ fn budget(store: &Store) -> (u64, &'static str) {
 fn limit_error(which: &str, limit: u64, what: &str) -> ReadError {
     ReadError::new(format!(
         "{what} is larger than the {which} limit of {limit} bytes (decompressed); not read{}",
-        if what.contains("compressed") {
-            " (possible decompression bomb)"
-        } else {
-            ""
-        }
+        if what.contains("compressed") { " (possible decompression bomb)" } else { "" }
     ))
 }
 
@@ -149,9 +142,8 @@ fn ingest_member(
             ingest_member(store, path, member, Input::Owned(data), true, depth + 1);
             for r in store.files.iter_mut().skip(before) {
                 if r.error.is_none() {
-                    r.error = Some(ReadError::new(format!(
-                        "gzip: {e} (after {n} decompressed bytes)"
-                    )));
+                    r.error =
+                        Some(ReadError::new(format!("gzip: {e} (after {n} decompressed bytes)")));
                 }
             }
             return;
@@ -207,10 +199,7 @@ fn gunzip(bytes: &[u8], limit: u64) -> (Vec<u8>, Option<std::io::Error>) {
         .and_then(|i| bytes.get(i..))
         .and_then(|s| <[u8; 4]>::try_from(s).ok())
         .map_or(0, |a| u64::from(u32::from_le_bytes(a)));
-    let hint = isize_hint
-        .min(bytes.len() as u64 * 1032)
-        .min(limit.saturating_add(1))
-        .min(1 << 31);
+    let hint = isize_hint.min(bytes.len() as u64 * 1032).min(limit.saturating_add(1)).min(1 << 31);
     let mut out = Vec::with_capacity(hint as usize);
     let dec = flate2::read::MultiGzDecoder::new(bytes);
     let res = dec.take(limit.saturating_add(1)).read_to_end(&mut out);
@@ -262,9 +251,7 @@ fn read_zip(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8],
         let compressed = f.compression() != zip::CompressionMethod::Stored;
         let mut data =
             Vec::with_capacity(f.size().min(limit.saturating_add(1)).min(64 << 20) as usize);
-        let res = (&mut f)
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut data);
+        let res = (&mut f).take(limit.saturating_add(1)).read_to_end(&mut data);
         drop(f);
         if data.len() as u64 > limit {
             let mut rep = new_report(path, Some(full), data.len() as u64, compressed);
@@ -278,9 +265,8 @@ fn read_zip(store: &mut Store, path: &str, member: Option<String>, bytes: &[u8],
         if let Err(e) = res {
             for r in store.files.iter_mut().skip(start) {
                 if r.error.is_none() {
-                    r.error = Some(ReadError::new(format!(
-                        "zip member damaged: {e} (after {n} bytes)"
-                    )));
+                    r.error =
+                        Some(ReadError::new(format!("zip member damaged: {e} (after {n} bytes)")));
                 }
             }
         }
@@ -473,9 +459,7 @@ impl<'s, 't> Reader<'s, 't> {
             Some(_) => {
                 self.rep.format = "not JSON".into();
                 let head = text.get(..512.min(text.len())).unwrap_or_default();
-                let binary = head
-                    .iter()
-                    .any(|&b| b == 0 || (b < 0x20 && !scan::is_ws(b)));
+                let binary = head.iter().any(|&b| b == 0 || (b < 0x20 && !scan::is_ws(b)));
                 let why = if binary {
                     "binary data, not JSON".to_string()
                 } else {
@@ -483,11 +467,7 @@ impl<'s, 't> Reader<'s, 't> {
                     let line =
                         String::from_utf8_lossy(line.get(..60.min(line.len())).unwrap_or_default())
                             .into_owned();
-                    let kind = if line.contains(',') {
-                        "text (CSV?)"
-                    } else {
-                        "text"
-                    };
+                    let kind = if line.contains(',') { "text (CSV?)" } else { "text" };
                     format!("{kind}, not JSON: starts with `{}`", line.trim())
                 };
                 self.rep.skipped = Some(why);
@@ -692,13 +672,7 @@ impl<'s, 't> Reader<'s, 't> {
     }
 
     /// After an error inside an object that is not a Records file: search its complete values.
-    fn salvage(
-        &mut self,
-        doc: &[u8],
-        done: &[(usize, usize)],
-        origin: Origin,
-        depth: u32,
-    ) -> u64 {
+    fn salvage(&mut self, doc: &[u8], done: &[(usize, usize)], origin: Origin, depth: u32) -> u64 {
         let mut n = 0;
         for &(s, e) in done {
             n += self.walk_value(doc, s, e, origin, depth + 1, false);
@@ -778,8 +752,12 @@ impl<'s, 't> Reader<'s, 't> {
                     }
                 }
                 let parsed = match self.doc_str(doc) {
-                    Some(ds) => first_event(serde_json::Deserializer::from_str(ds.get(s..).unwrap_or_default())),
-                    None => first_event(serde_json::Deserializer::from_slice(doc.get(s..).unwrap_or_default())),
+                    Some(ds) => first_event(serde_json::Deserializer::from_str(
+                        ds.get(s..).unwrap_or_default(),
+                    )),
+                    None => first_event(serde_json::Deserializer::from_slice(
+                        doc.get(s..).unwrap_or_default(),
+                    )),
                 };
                 if let Some((ev, len)) = parsed {
                     let e = s + len;
@@ -1051,12 +1029,9 @@ impl<'s, 't> Reader<'s, 't> {
         let raw = match (&text, self.own, self.text_str) {
             (Cow::Borrowed(t), Some(slot), Some(doc)) if !spaced => {
                 match (t.as_ptr() as usize).checked_sub(doc.as_ptr() as usize) {
-                    Some(off) if off + t.len() <= doc.len() => RawText::InDoc {
-                        doc,
-                        slot,
-                        off,
-                        len: t.len(),
-                    },
+                    Some(off) if off + t.len() <= doc.len() => {
+                        RawText::InDoc { doc, slot, off, len: t.len() }
+                    }
                     _ => RawText::Copy(t),
                 }
             }
@@ -1074,34 +1049,21 @@ impl<'s, 't> Reader<'s, 't> {
         reasons.sort_by_key(|r| (r.1).2);
         self.rep.rejections = reasons
             .into_iter()
-            .map(|(reason, (count, first, _))| Rejection {
-                reason,
-                count,
-                first,
-            })
+            .map(|(reason, (count, first, _))| Rejection { reason, count, first })
             .collect();
         let mut notes = Vec::new();
         if self.missing_commas > 0 {
-            let at = self
-                .first_missing_comma
-                .map(|p| format!(" (first at {p})"))
-                .unwrap_or_default();
+            let at =
+                self.first_missing_comma.map(|p| format!(" (first at {p})")).unwrap_or_default();
             notes.push(format!(
                 "recovered {} record{} that had no comma before {}{at}",
                 self.missing_commas,
                 if self.missing_commas == 1 { "" } else { "s" },
-                if self.missing_commas == 1 {
-                    "it"
-                } else {
-                    "them"
-                }
+                if self.missing_commas == 1 { "it" } else { "them" }
             ));
         }
         if self.bad_time > 0 {
-            notes.push(format!(
-                "{} events had an unreadable eventTime",
-                self.bad_time
-            ));
+            notes.push(format!("{} events had an unreadable eventTime", self.bad_time));
         }
         for (name, n) in &self.fallbacks {
             notes.push(format!("{n} events had no usable eventTime; used {name}"));
@@ -1110,16 +1072,10 @@ impl<'s, 't> Reader<'s, 't> {
             notes.push(format!("{} events have no usable time", self.no_time));
         }
         if self.bad_utf8 > 0 {
-            notes.push(format!(
-                "{} events had invalid UTF-8, replaced with �",
-                self.bad_utf8
-            ));
+            notes.push(format!("{} events had invalid UTF-8, replaced with �", self.bad_utf8));
         }
         if self.other_objects > 0 {
-            let at = self
-                .first_other
-                .map(|p| format!(" (first at {p})"))
-                .unwrap_or_default();
+            let at = self.first_other.map(|p| format!(" (first at {p})")).unwrap_or_default();
             notes.push(format!(
                 "skipped {} JSON objects that hold no CloudTrail event{at}",
                 self.other_objects
@@ -1153,7 +1109,9 @@ impl<'s, 't> Reader<'s, 't> {
 
 /// The first event a serde deserializer reads (from a `&str` or bytes alike) and the byte
 /// offset where it ends; `None` when it does not parse as one.
-fn first_event<'de, R: serde_json::de::Read<'de>>(de: serde_json::Deserializer<R>) -> Option<(record::Ev<'de>, usize)> {
+fn first_event<'de, R: serde_json::de::Read<'de>>(
+    de: serde_json::Deserializer<R>,
+) -> Option<(record::Ev<'de>, usize)> {
     let mut sd = de.into_iter::<record::Ev>();
     sd.next().and_then(|r| r.ok()).map(|ev| (ev, sd.byte_offset()))
 }

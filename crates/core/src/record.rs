@@ -348,10 +348,8 @@ impl<'a> Ev<'a> {
                 }
             }
         }
-        let is_insight = self
-            .event_type
-            .as_ref()
-            .is_some_and(|t| t.as_str() == "AwsCloudTrailInsight");
+        let is_insight =
+            self.event_type.as_ref().is_some_and(|t| t.as_str() == "AwsCloudTrailInsight");
         let category = match (&self.event_category, is_insight) {
             (Some(c), _) if !c.0.is_empty() => c.0.clone(),
             (_, true) => Cow::Borrowed("Insight"),
@@ -408,10 +406,9 @@ impl UserIdentity<'_> {
         let session_context = match self.session_context {
             Some(Obj::Map(sc)) => Some(Obj::Map(SessionContext {
                 session_issuer: match sc.session_issuer {
-                    Some(Obj::Map(i)) => Some(Obj::Map(Issuer {
-                        user_name: o(i.user_name),
-                        arn: o(i.arn),
-                    })),
+                    Some(Obj::Map(i)) => {
+                        Some(Obj::Map(Issuer { user_name: o(i.user_name), arn: o(i.arn) }))
+                    }
                     _ => None,
                 },
             })),
@@ -445,12 +442,12 @@ fn identity<'a>(f: &mut Fields<'a>, ui: UserIdentity<'a>) {
     let arn_tail = ui.arn.as_ref().and_then(|a| {
         let tail_of = |a: &str| a.rfind(['/', ':']).map(|i| i + 1).filter(|&i| i < a.len());
         match &a.0 {
-            Cow::Borrowed(b) => tail_of(b)
-                .and_then(|i| b.get(i..))
-                .map(|t| S(Cow::Borrowed(t), false)),
-            Cow::Owned(o) => tail_of(o)
-                .and_then(|i| o.get(i..))
-                .map(|t| S(Cow::Owned(t.to_owned()), false)),
+            Cow::Borrowed(b) => {
+                tail_of(b).and_then(|i| b.get(i..)).map(|t| S(Cow::Borrowed(t), false))
+            }
+            Cow::Owned(o) => {
+                tail_of(o).and_then(|i| o.get(i..)).map(|t| S(Cow::Owned(t.to_owned()), false))
+            }
         }
     });
     let user = nonempty(ui.user_name)

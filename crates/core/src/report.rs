@@ -25,21 +25,13 @@ impl Position {
         let before = text.get(..byte).unwrap_or_default();
         let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        Position {
-            line,
-            column: (byte - line_start) as u64 + 1,
-            byte: byte as u64,
-        }
+        Position { line, column: (byte - line_start) as u64 + 1, byte: byte as u64 }
     }
 }
 
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {} column {} (byte {})",
-            self.line, self.column, self.byte
-        )
+        write!(f, "line {} column {} (byte {})", self.line, self.column, self.byte)
     }
 }
 
@@ -52,16 +44,10 @@ pub struct ReadError {
 
 impl ReadError {
     pub fn new(message: impl Into<String>) -> Self {
-        ReadError {
-            message: message.into(),
-            position: None,
-        }
+        ReadError { message: message.into(), position: None }
     }
     pub fn at(message: impl Into<String>, position: Position) -> Self {
-        ReadError {
-            message: message.into(),
-            position: Some(position),
-        }
+        ReadError { message: message.into(), position: Some(position) }
     }
 }
 
@@ -234,9 +220,7 @@ pub fn parse_aws_key(path: &str) -> Option<AwsKey> {
                         if y.len() == 4
                             && m.len() == 2
                             && d.len() == 2
-                            && [y, m, d]
-                                .iter()
-                                .all(|s| s.bytes().all(|b| b.is_ascii_digit())) =>
+                            && [y, m, d].iter().all(|s| s.bytes().all(|b| b.is_ascii_digit())) =>
                     {
                         format!("{y}-{m}-{d}")
                     }
@@ -264,14 +248,7 @@ pub fn parse_aws_key(path: &str) -> Option<AwsKey> {
     let date = fields
         .get(3)
         .filter(|s| s.len() >= 8 && s.as_bytes().iter().take(8).all(|b| b.is_ascii_digit()))
-        .and_then(|s| {
-            Some(format!(
-                "{}-{}-{}",
-                s.get(0..4)?,
-                s.get(4..6)?,
-                s.get(6..8)?
-            ))
-        })
+        .and_then(|s| Some(format!("{}-{}-{}", s.get(0..4)?, s.get(4..6)?, s.get(6..8)?)))
         .unwrap_or_default();
     Some(AwsKey {
         account: account.to_string(),
@@ -289,13 +266,20 @@ mod tests {
     #[test]
     fn details_explain_rejections_then_notes() {
         let r = FileReport {
-            rejections: vec![Rejection { reason: "not a JSON object".into(), count: 2, first: Some(Position { line: 3, column: 1, byte: 40 }) }],
+            rejections: vec![Rejection {
+                reason: "not a JSON object".into(),
+                count: 2,
+                first: Some(Position { line: 3, column: 1, byte: 40 }),
+            }],
             notes: vec!["1 event had no eventTime".into()],
             ..Default::default()
         };
         assert_eq!(
             r.details(),
-            vec!["2 rejected: not a JSON object (first at line 3 column 1 (byte 40))".to_string(), "1 event had no eventTime".to_string()]
+            vec![
+                "2 rejected: not a JSON object (first at line 3 column 1 (byte 40))".to_string(),
+                "1 event had no eventTime".to_string()
+            ]
         );
     }
 }

@@ -22,10 +22,7 @@ pub struct ScanError {
 
 impl ScanError {
     fn new(message: impl Into<String>, byte: usize) -> Self {
-        ScanError {
-            message: message.into(),
-            byte,
-        }
+        ScanError { message: message.into(), byte }
     }
 }
 
@@ -61,12 +58,7 @@ pub fn string_end(text: &[u8], i: usize) -> Result<usize, ScanError> {
                     return Ok(at + 1);
                 }
             }
-            None => {
-                return Err(ScanError::new(
-                    "unterminated string (end of input)",
-                    text.len(),
-                ))
-            }
+            None => return Err(ScanError::new("unterminated string (end of input)", text.len())),
         }
     }
 }
@@ -76,10 +68,7 @@ pub fn string_end(text: &[u8], i: usize) -> Result<usize, ScanError> {
 /// `stack` is a reusable buffer.
 pub fn value_end(text: &[u8], i: usize, stack: &mut Vec<u8>) -> Result<(usize, bool), ScanError> {
     match text.get(i) {
-        None => Err(ScanError::new(
-            "unexpected end of input, expected a value",
-            i,
-        )),
+        None => Err(ScanError::new("unexpected end of input, expected a value", i)),
         Some(b'"') => Ok((string_end(text, i)?, false)),
         Some(b'{') | Some(b'[') => container_end(text, i, stack),
         Some(b'}') | Some(b']') | Some(b',') | Some(b':') => Err(ScanError::new(
@@ -149,10 +138,7 @@ fn container_end(text: &[u8], i: usize, stack: &mut Vec<u8>) -> Result<(usize, b
         Some(b']') => "array",
         _ => "object",
     };
-    Err(ScanError::new(
-        format!("unexpected end of input inside an unclosed {what}"),
-        text.len(),
-    ))
+    Err(ScanError::new(format!("unexpected end of input inside an unclosed {what}"), text.len()))
 }
 
 /// Copies `src` (one JSON value) into `out` without insignificant whitespace.
@@ -187,12 +173,7 @@ pub struct ArrayIter {
 impl ArrayIter {
     /// `open` is the offset of the `[`.
     pub fn new(open: usize) -> Self {
-        ArrayIter {
-            pos: open + 1,
-            done: false,
-            first: true,
-            missing_commas: 0,
-        }
+        ArrayIter { pos: open + 1, done: false, first: true, missing_commas: 0 }
     }
 
     /// Offset just past the closing `]` once done.
@@ -248,10 +229,9 @@ impl ArrayIter {
                 self.pos = i + 1;
                 Ok(None)
             }
-            None => Err(ScanError::new(
-                "unexpected end of input inside an unclosed array",
-                text.len(),
-            )),
+            None => {
+                Err(ScanError::new("unexpected end of input inside an unclosed array", text.len()))
+            }
             Some(_) => {
                 self.first = false;
                 self.pos = i;
@@ -288,11 +268,7 @@ pub struct ObjectIter {
 impl ObjectIter {
     /// `open` is the offset of the `{`.
     pub fn new(open: usize) -> Self {
-        ObjectIter {
-            pos: open + 1,
-            done: false,
-            first: true,
-        }
+        ObjectIter { pos: open + 1, done: false, first: true }
     }
 
     pub fn pos(&self) -> usize {
@@ -343,10 +319,9 @@ impl ObjectIter {
                 self.first = false;
                 Ok(Some((i, kend, v)))
             }
-            None => Err(ScanError::new(
-                "unexpected end of input inside an unclosed object",
-                text.len(),
-            )),
+            None => {
+                Err(ScanError::new("unexpected end of input inside an unclosed object", text.len()))
+            }
             Some(_) => Err(ScanError::new("expected a quoted object key or `}`", i)),
         }
     }
@@ -364,10 +339,7 @@ mod tests {
         let t = b"{ \"a\" : [1, 2] }";
         assert_eq!(value_end(t, 0, &mut st), Ok((t.len(), true)));
         assert!(value_end(b"{\"a\":[}", 0, &mut st).is_err());
-        assert_eq!(
-            value_end(b"{\"a\":\"", 0, &mut st).map_err(|e| e.byte),
-            Err(6)
-        );
+        assert_eq!(value_end(b"{\"a\":\"", 0, &mut st).map_err(|e| e.byte), Err(6));
         let deep = "[".repeat(100_000);
         assert!(value_end(deep.as_bytes(), 0, &mut st).is_err());
         let mut out = Vec::new();

@@ -179,8 +179,7 @@ const CACHE_SLOTS: usize = 512;
 fn quick_hash(s: &[u8]) -> u64 {
     let n = s.len();
     let word = |r: Option<&[u8]>| {
-        r.and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, u64::from_le_bytes)
+        r.and_then(|b| <[u8; 8]>::try_from(b).ok()).map_or(0, u64::from_le_bytes)
     };
     let (a, b) = if n >= 8 {
         (word(s.get(..8)), word(s.get(n - 8..)))
@@ -204,9 +203,7 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let word = |s: &[u8], at: usize| {
-        s.get(at..at + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-            .map_or(0, u64::from_le_bytes)
+        s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes)
     };
     if n < 8 {
         return a.iter().zip(b).all(|(x, y)| x == y);
@@ -250,10 +247,7 @@ impl Dict {
         // cache answers nearly every lookup with one short hash and one comparison.
         let slot = (quick_hash(s.as_bytes()) >> (64 - CACHE_SLOTS.trailing_zeros())) as usize;
         if let Some(c) = self.cache.get_mut(slot) {
-            if self
-                .strings
-                .get(*c as usize)
-                .is_some_and(|l| same_bytes(l.as_bytes(), s.as_bytes()))
+            if self.strings.get(*c as usize).is_some_and(|l| same_bytes(l.as_bytes(), s.as_bytes()))
             {
                 return *c;
             }
@@ -293,11 +287,9 @@ struct Texts {
 impl Texts {
     /// Appends `s` to the arena, returning (chunk, offset).
     fn push(&mut self, s: &str) -> (u32, u32) {
-        let cur = self.current.filter(|&i| {
-            self.chunks
-                .get(i)
-                .is_some_and(|c| c.capacity() - c.len() >= s.len())
-        });
+        let cur = self
+            .current
+            .filter(|&i| self.chunks.get(i).is_some_and(|c| c.capacity() - c.len() >= s.len()));
         let idx = match cur {
             Some(i) => i,
             None => {
@@ -343,12 +335,7 @@ pub(crate) enum RawText<'a> {
     Copy(&'a str),
     /// `doc[off..off + len]` of the owned file text being read into `slot` (see
     /// [`Store::ingest_owned`]): stored as a reference, not copied.
-    InDoc {
-        doc: &'a str,
-        slot: u32,
-        off: usize,
-        len: usize,
-    },
+    InDoc { doc: &'a str, slot: u32, off: usize, len: usize },
 }
 
 impl<'a> RawText<'a> {
@@ -459,10 +446,7 @@ impl Store {
     }
 
     pub fn totals(&self) -> Totals {
-        let mut t = Totals {
-            files: self.files.len() as u64,
-            ..Totals::default()
-        };
+        let mut t = Totals { files: self.files.len() as u64, ..Totals::default() };
         for f in &self.files {
             t.read += f.events;
             t.kept += f.kept;
@@ -490,10 +474,7 @@ impl Store {
 
     /// The interned id of the column's value for `row` (0 = ""), for fast grouping.
     pub fn id(&self, row: usize, col: Column) -> u32 {
-        self.cols
-            .get(col.index())
-            .and_then(|c| c.get(row).copied())
-            .unwrap_or(0)
+        self.cols.get(col.index()).and_then(|c| c.get(row).copied()).unwrap_or(0)
     }
 
     /// The distinct values of a column, indexed by id.
@@ -504,11 +485,7 @@ impl Store {
     /// The record's own JSON text (unescaped if it came from a JSON string), with insignificant
     /// whitespace removed.
     pub fn raw(&self, row: usize) -> &str {
-        match (
-            self.raw_chunk.get(row),
-            self.raw_off.get(row),
-            self.raw_len.get(row),
-        ) {
+        match (self.raw_chunk.get(row), self.raw_off.get(row), self.raw_len.get(row)) {
             (Some(&c), Some(&o), Some(&l)) => self.texts.get(c, o, l),
             _ => "",
         }
@@ -541,11 +518,7 @@ impl Store {
                     + (CACHE_SLOTS * 4) as u64
             })
             .sum();
-        MemoryUse {
-            columns,
-            raw: self.texts.bytes(),
-            interned,
-        }
+        MemoryUse { columns, raw: self.texts.bytes(), interned }
     }
 
     /// Grows every per-row vector by 1/4 (not 2x): bounds the slack to 25% of the column bytes,
@@ -594,10 +567,7 @@ impl Store {
                     return Pushed::Duplicate;
                 }
                 if let Some(rows) = self.dedupe_extra.get(&hash) {
-                    if rows
-                        .iter()
-                        .any(|&r| self.raw_reading(r as usize, raw) == compact)
-                    {
+                    if rows.iter().any(|&r| self.raw_reading(r as usize, raw) == compact) {
                         return Pushed::Duplicate;
                     }
                 }
@@ -660,9 +630,8 @@ impl Store {
             let (Some(&o), Some(&l)) = (self.raw_off.get(r), self.raw_len.get(r)) else {
                 continue;
             };
-            let (chunk, off) = self
-                .texts
-                .push(text.get(o as usize..(o + l) as usize).unwrap_or(""));
+            let (chunk, off) =
+                self.texts.push(text.get(o as usize..(o + l) as usize).unwrap_or(""));
             if let (Some(c), Some(of)) = (self.raw_chunk.get_mut(r), self.raw_off.get_mut(r)) {
                 *c = chunk;
                 *of = off;
@@ -701,12 +670,7 @@ impl Store {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
     use crate::report::FileStatus;
@@ -871,10 +835,8 @@ mod tests {
         assert_eq!(s.get(0, Column::Service), "autoscaling.amazonaws.com");
         assert_eq!(s.get(0, Column::Category), "Insight");
         let digest = r#"{"awsAccountId":"1","digestStartTime":"2015-08-20T17:01:31Z","digestEndTime":"2015-08-20T18:01:31Z","logFiles":[]}"#;
-        let (_, f) = one(
-            "AWSLogs/1/CloudTrail-Digest/us-east-2/2015/08/20/d.json",
-            digest.as_bytes(),
-        );
+        let (_, f) =
+            one("AWSLogs/1/CloudTrail-Digest/us-east-2/2015/08/20/d.json", digest.as_bytes());
         assert_eq!(
             (f.digests, f.events, f.status(), f.format.as_str()),
             (1, 0, FileStatus::Skipped, "digest")
@@ -894,11 +856,7 @@ mod tests {
         assert_eq!(s.get(1, Column::IdentityType), "Root");
         assert_eq!(s.time_ms(2), None);
         assert_eq!(s.get(2, Column::Account), "redacted");
-        assert!(
-            f.notes.iter().any(|n| n.contains("used @timestamp")),
-            "{:?}",
-            f.notes
-        );
+        assert!(f.notes.iter().any(|n| n.contains("used @timestamp")), "{:?}", f.notes);
         assert!(f.notes.iter().any(|n| n.contains("no usable time")));
     }
 
@@ -914,18 +872,12 @@ mod tests {
         assert!(e.to_string().contains("line 1 column"), "{e}");
         assert_eq!(s.len(), 1);
         // Missing commas between Records objects are recovered.
-        let (_, f) = one(
-            "m.json",
-            format!("{{\"Records\":[{EV1}\n{EV2}]}}").as_bytes(),
-        );
+        let (_, f) = one("m.json", format!("{{\"Records\":[{EV1}\n{EV2}]}}").as_bytes());
         assert_eq!((f.kept, f.error.is_none()), (2, true));
         assert!(f.notes[0].contains("no comma"));
         // Invalid JSON inside one record: rejected with position, others kept.
         let bad = EV2.replace("\"AccessDenied\"", "AccessDenied");
-        let (_, f) = one(
-            "b.json",
-            format!("{{\"Records\":[{EV1},\n{bad}]}}").as_bytes(),
-        );
+        let (_, f) = one("b.json", format!("{{\"Records\":[{EV1},\n{bad}]}}").as_bytes());
         assert_eq!((f.kept, f.rejected), (1, 1), "{f:?}");
         let p = f.rejections[0].first.unwrap();
         assert_eq!(p.line, 2);
@@ -934,10 +886,7 @@ mod tests {
         let (_, f) = one("x.json", b"{\"Records\":[{\"a\":[1}]}");
         assert_eq!(f.error.unwrap().position.unwrap().byte, 19);
         // Non-object record slots are rejected.
-        let (_, f) = one(
-            "n.json",
-            format!("{{\"Records\":[1,null,{EV1}]}}").as_bytes(),
-        );
+        let (_, f) = one("n.json", format!("{{\"Records\":[1,null,{EV1}]}}").as_bytes());
         assert_eq!((f.kept, f.rejected), (1, 2));
     }
 
@@ -948,9 +897,7 @@ mod tests {
             let len = (n * 37) % 700;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                     (seed >> 56) as u8
                 })
                 .collect();
@@ -1001,30 +948,17 @@ mod tests {
         let many = zip_of(&[("1", b"{}"), ("2", b"{}"), ("3", b"{}"), ("4", b"{}")]);
         let r = s.ingest("many.zip", &many);
         assert_eq!(r.len(), 1);
-        assert!(s.files()[r.start]
-            .error
-            .as_ref()
-            .unwrap()
-            .message
-            .contains("members"));
+        assert!(s.files()[r.start].error.as_ref().unwrap().message.contains("members"));
         // Huge record rejected, the next one kept.
         let big = EV1.replace("\"b\"", &format!("\"{}\"", "x".repeat(5000)));
         let r = s.ingest("big.json", records(&[&big, EV2]).as_bytes());
         let f = &s.files()[r.start];
         assert_eq!((f.kept, f.rejected), (1, 1), "{f:?}");
         // Total limit.
-        let mut s = Store::with_limits(Limits {
-            max_total_bytes: 1000,
-            ..limits
-        });
+        let mut s = Store::with_limits(Limits { max_total_bytes: 1000, ..limits });
         s.ingest("a.json", records(&[EV1]).as_bytes());
         let r = s.ingest("b.json", records(&[EV2]).as_bytes());
-        assert!(s.files()[r.start]
-            .error
-            .as_ref()
-            .unwrap()
-            .message
-            .contains("total"));
+        assert!(s.files()[r.start].error.as_ref().unwrap().message.contains("total"));
     }
 
     #[test]
@@ -1033,10 +967,7 @@ mod tests {
         let gzm = gz(records(&[EV2]).as_bytes());
         let inner = zip_of(&[("inner/x.json", plain.as_bytes())]);
         let z = zip_of(&[
-            (
-                "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/a.json",
-                plain.as_bytes(),
-            ),
+            ("AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/a.json", plain.as_bytes()),
             ("dir/b.json.gz", &gzm),
             ("c.txt", b"hello"),
             ("nested.zip", &inner),
@@ -1064,9 +995,8 @@ mod tests {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Store>();
         let mut s = Store::new();
-        let evs: Vec<String> = (0..20_000)
-            .map(|i| EV1.replace("id-1", &format!("id-{i}")))
-            .collect();
+        let evs: Vec<String> =
+            (0..20_000).map(|i| EV1.replace("id-1", &format!("id-{i}"))).collect();
         let refs: Vec<&str> = evs.iter().map(|s| s.as_str()).collect();
         s.ingest("m.json", records(&refs).as_bytes());
         assert_eq!(s.len(), 20_000);
@@ -1093,11 +1023,7 @@ mod tests {
         let r = s.ingest("bad.json", &text);
         let f = &s.files()[r.start];
         assert_eq!((f.kept, f.rejected), (2, 1), "{f:?}");
-        assert!(
-            f.notes.iter().any(|n| n.contains("invalid UTF-8")),
-            "{:?}",
-            f.notes
-        );
+        assert!(f.notes.iter().any(|n| n.contains("invalid UTF-8")), "{:?}", f.notes);
         assert!(s.raw(1).contains("alert\u{fffd}1)"));
         assert_eq!(s.get(0, Column::User), "alice");
         let r = s.ingest("good.json", records(&[EV1, EV2]).as_bytes());
@@ -1106,9 +1032,7 @@ mod tests {
         assert_eq!(s.raw(0), EV1);
         assert_eq!(s.raw(2), EV2);
         // Pretty-printed (compacted) copies from a valid file dedupe with both.
-        let spaced = records(&[EV1, EV2])
-            .replace("\":", "\" : ")
-            .replace(",\"", ",\n  \"");
+        let spaced = records(&[EV1, EV2]).replace("\":", "\" : ").replace(",\"", ",\n  \"");
         let r = s.ingest("spaced.json", spaced.as_bytes());
         assert_eq!(s.files()[r.start].duplicates, 2);
         assert_eq!(s.len(), 3);
@@ -1138,11 +1062,7 @@ mod tests {
         let mut s = Store::new();
         s.ingest_owned("a.json", text.clone().into_bytes());
         assert_eq!((s.len(), s.raw(0), s.raw(1)), (2, EV1, EV2));
-        assert_eq!(
-            s.memory_bytes().raw,
-            CHUNK as u64,
-            "one arena chunk, no file text"
-        );
+        assert_eq!(s.memory_bytes().raw, CHUNK as u64, "one arena chunk, no file text");
         let mut b = Store::new();
         b.ingest("a.json", text.as_bytes());
         assert_eq!((b.raw(0), b.raw(1)), (s.raw(0), s.raw(1)));

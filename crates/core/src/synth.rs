@@ -100,7 +100,10 @@ pub struct SynthFile {
 
 /// gzip of `bytes` (as AWS delivers `.json.gz`).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 6 + 64), flate2::Compression::default());
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 6 + 64),
+        flate2::Compression::default(),
+    );
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()
@@ -315,58 +318,533 @@ struct Svc {
     actions: &'static [&'static str],
 }
 
-const fn svc(name: &'static str, source: &'static str, global: bool, actions: &'static [&'static str]) -> Svc {
+const fn svc(
+    name: &'static str,
+    source: &'static str,
+    global: bool,
+    actions: &'static [&'static str],
+) -> Svc {
     Svc { name, source, global, actions }
 }
 
 /// In popularity order (Zipf rank).
 static SERVICES: &[Svc] = &[
-    svc("s3", "s3.amazonaws.com", false, &["GetBucketAcl", "GetObject", "GetBucketLocation", "PutObject", "HeadObject", "ListObjects", "ListBuckets", "GetBucketPolicy", "DeleteObject", "GetBucketEncryption", "GetBucketVersioning", "GetBucketPublicAccessBlock", "PutBucketTagging", "CreateBucket", "PutBucketPolicy", "DeleteBucket"]),
-    svc("sts", "sts.amazonaws.com", false, &["AssumeRole", "GetCallerIdentity", "GetSessionToken", "AssumeRoleWithWebIdentity", "GetAccessKeyInfo"]),
-    svc("ec2", "ec2.amazonaws.com", false, &["DescribeInstances", "DescribeSecurityGroups", "DescribeVpcs", "DescribeSubnets", "DescribeNetworkInterfaces", "DescribeVolumes", "DescribeImages", "DescribeInstanceStatus", "CreateTags", "RunInstances", "StartInstances", "StopInstances", "AuthorizeSecurityGroupIngress", "CreateNetworkInterface", "DeleteNetworkInterface", "TerminateInstances", "CreateSnapshot"]),
-    svc("kms", "kms.amazonaws.com", false, &["Decrypt", "GenerateDataKey", "Encrypt", "DescribeKey", "ListAliases", "ListKeys", "GetKeyPolicy", "CreateGrant", "RetireGrant", "ScheduleKeyDeletion"]),
-    svc("lambda", "lambda.amazonaws.com", false, &["Invoke", "GetFunction", "ListFunctions20150331", "GetFunctionConfiguration", "UpdateFunctionCode20150331v2", "UpdateFunctionConfiguration20150331v2", "CreateFunction20150331", "AddPermission20150331v2", "DeleteFunction20150331"]),
-    svc("iam", "iam.amazonaws.com", true, &["GetRole", "ListRoles", "GetUser", "ListAttachedRolePolicies", "ListUsers", "GetPolicy", "GetPolicyVersion", "ListAccessKeys", "ListRolePolicies", "PutRolePolicy", "CreateRole", "AttachRolePolicy", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey", "CreateUser", "AttachUserPolicy", "CreateLoginProfile", "DeleteUser", "GetAccountAuthorizationDetails"]),
-    svc("logs", "logs.amazonaws.com", false, &["CreateLogStream", "DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents", "GetLogEvents", "CreateLogGroup", "PutRetentionPolicy", "StartQuery", "DeleteLogGroup"]),
-    svc("dynamodb", "dynamodb.amazonaws.com", false, &["GetItem", "Query", "PutItem", "UpdateItem", "DescribeTable", "ListTables", "BatchWriteItem", "Scan", "DeleteItem", "CreateBackup"]),
-    svc("cloudtrail", "cloudtrail.amazonaws.com", false, &["LookupEvents", "DescribeTrails", "GetTrailStatus", "GetEventSelectors", "ListTrails", "PutEventSelectors", "CreateTrail", "StartLogging", "StopLogging", "DeleteTrail", "UpdateTrail"]),
-    svc("sns", "sns.amazonaws.com", false, &["Publish", "ListTopics", "GetTopicAttributes", "ListSubscriptionsByTopic", "Subscribe", "CreateTopic", "SetTopicAttributes"]),
-    svc("sqs", "sqs.amazonaws.com", false, &["GetQueueAttributes", "ListQueues", "GetQueueUrl", "SetQueueAttributes", "CreateQueue", "PurgeQueue", "DeleteQueue"]),
-    svc("secretsmanager", "secretsmanager.amazonaws.com", false, &["GetSecretValue", "DescribeSecret", "ListSecrets", "PutSecretValue", "RotateSecret", "CreateSecret", "DeleteSecret"]),
-    svc("ssm", "ssm.amazonaws.com", false, &["GetParameter", "GetParameters", "DescribeInstanceInformation", "GetParametersByPath", "UpdateInstanceInformation", "ListCommands", "SendCommand", "PutParameter", "StartSession", "DescribeParameters"]),
-    svc("monitoring", "monitoring.amazonaws.com", false, &["DescribeAlarms", "GetMetricData", "ListMetrics", "PutMetricAlarm", "DeleteAlarms"]),
-    svc("config", "config.amazonaws.com", false, &["PutEvaluations", "DescribeConfigRules", "DescribeConfigurationRecorders", "GetResourceConfigHistory", "PutConfigurationRecorder"]),
-    svc("ecr", "ecr.amazonaws.com", false, &["GetAuthorizationToken", "BatchGetImage", "GetDownloadUrlForLayer", "DescribeRepositories", "DescribeImages", "PutImage", "CreateRepository"]),
-    svc("ecs", "ecs.amazonaws.com", false, &["DescribeServices", "DescribeTasks", "ListTasks", "DescribeClusters", "RegisterTaskDefinition", "UpdateService", "RunTask"]),
-    svc("eks", "eks.amazonaws.com", false, &["DescribeCluster", "ListClusters", "DescribeNodegroup", "ListNodegroups", "UpdateNodegroupConfig"]),
-    svc("rds", "rds.amazonaws.com", false, &["DescribeDBInstances", "DescribeDBClusters", "DescribeDBSnapshots", "CreateDBSnapshot", "ModifyDBInstance", "DeleteDBInstance"]),
-    svc("elasticloadbalancing", "elasticloadbalancing.amazonaws.com", false, &["DescribeTargetHealth", "DescribeLoadBalancers", "DescribeTargetGroups", "RegisterTargets", "DeregisterTargets"]),
-    svc("autoscaling", "autoscaling.amazonaws.com", false, &["DescribeAutoScalingGroups", "DescribeScalingActivities", "UpdateAutoScalingGroup", "SetDesiredCapacity"]),
-    svc("cloudformation", "cloudformation.amazonaws.com", false, &["DescribeStacks", "ListStacks", "DescribeStackEvents", "GetTemplate", "CreateStack", "UpdateStack", "DeleteStack"]),
-    svc("guardduty", "guardduty.amazonaws.com", false, &["ListDetectors", "GetFindings", "ListFindings", "GetDetector", "CreateSampleFindings", "UpdateDetector", "DeleteDetector"]),
+    svc(
+        "s3",
+        "s3.amazonaws.com",
+        false,
+        &[
+            "GetBucketAcl",
+            "GetObject",
+            "GetBucketLocation",
+            "PutObject",
+            "HeadObject",
+            "ListObjects",
+            "ListBuckets",
+            "GetBucketPolicy",
+            "DeleteObject",
+            "GetBucketEncryption",
+            "GetBucketVersioning",
+            "GetBucketPublicAccessBlock",
+            "PutBucketTagging",
+            "CreateBucket",
+            "PutBucketPolicy",
+            "DeleteBucket",
+        ],
+    ),
+    svc(
+        "sts",
+        "sts.amazonaws.com",
+        false,
+        &[
+            "AssumeRole",
+            "GetCallerIdentity",
+            "GetSessionToken",
+            "AssumeRoleWithWebIdentity",
+            "GetAccessKeyInfo",
+        ],
+    ),
+    svc(
+        "ec2",
+        "ec2.amazonaws.com",
+        false,
+        &[
+            "DescribeInstances",
+            "DescribeSecurityGroups",
+            "DescribeVpcs",
+            "DescribeSubnets",
+            "DescribeNetworkInterfaces",
+            "DescribeVolumes",
+            "DescribeImages",
+            "DescribeInstanceStatus",
+            "CreateTags",
+            "RunInstances",
+            "StartInstances",
+            "StopInstances",
+            "AuthorizeSecurityGroupIngress",
+            "CreateNetworkInterface",
+            "DeleteNetworkInterface",
+            "TerminateInstances",
+            "CreateSnapshot",
+        ],
+    ),
+    svc(
+        "kms",
+        "kms.amazonaws.com",
+        false,
+        &[
+            "Decrypt",
+            "GenerateDataKey",
+            "Encrypt",
+            "DescribeKey",
+            "ListAliases",
+            "ListKeys",
+            "GetKeyPolicy",
+            "CreateGrant",
+            "RetireGrant",
+            "ScheduleKeyDeletion",
+        ],
+    ),
+    svc(
+        "lambda",
+        "lambda.amazonaws.com",
+        false,
+        &[
+            "Invoke",
+            "GetFunction",
+            "ListFunctions20150331",
+            "GetFunctionConfiguration",
+            "UpdateFunctionCode20150331v2",
+            "UpdateFunctionConfiguration20150331v2",
+            "CreateFunction20150331",
+            "AddPermission20150331v2",
+            "DeleteFunction20150331",
+        ],
+    ),
+    svc(
+        "iam",
+        "iam.amazonaws.com",
+        true,
+        &[
+            "GetRole",
+            "ListRoles",
+            "GetUser",
+            "ListAttachedRolePolicies",
+            "ListUsers",
+            "GetPolicy",
+            "GetPolicyVersion",
+            "ListAccessKeys",
+            "ListRolePolicies",
+            "PutRolePolicy",
+            "CreateRole",
+            "AttachRolePolicy",
+            "CreateAccessKey",
+            "UpdateAccessKey",
+            "DeleteAccessKey",
+            "CreateUser",
+            "AttachUserPolicy",
+            "CreateLoginProfile",
+            "DeleteUser",
+            "GetAccountAuthorizationDetails",
+        ],
+    ),
+    svc(
+        "logs",
+        "logs.amazonaws.com",
+        false,
+        &[
+            "CreateLogStream",
+            "DescribeLogGroups",
+            "DescribeLogStreams",
+            "FilterLogEvents",
+            "GetLogEvents",
+            "CreateLogGroup",
+            "PutRetentionPolicy",
+            "StartQuery",
+            "DeleteLogGroup",
+        ],
+    ),
+    svc(
+        "dynamodb",
+        "dynamodb.amazonaws.com",
+        false,
+        &[
+            "GetItem",
+            "Query",
+            "PutItem",
+            "UpdateItem",
+            "DescribeTable",
+            "ListTables",
+            "BatchWriteItem",
+            "Scan",
+            "DeleteItem",
+            "CreateBackup",
+        ],
+    ),
+    svc(
+        "cloudtrail",
+        "cloudtrail.amazonaws.com",
+        false,
+        &[
+            "LookupEvents",
+            "DescribeTrails",
+            "GetTrailStatus",
+            "GetEventSelectors",
+            "ListTrails",
+            "PutEventSelectors",
+            "CreateTrail",
+            "StartLogging",
+            "StopLogging",
+            "DeleteTrail",
+            "UpdateTrail",
+        ],
+    ),
+    svc(
+        "sns",
+        "sns.amazonaws.com",
+        false,
+        &[
+            "Publish",
+            "ListTopics",
+            "GetTopicAttributes",
+            "ListSubscriptionsByTopic",
+            "Subscribe",
+            "CreateTopic",
+            "SetTopicAttributes",
+        ],
+    ),
+    svc(
+        "sqs",
+        "sqs.amazonaws.com",
+        false,
+        &[
+            "GetQueueAttributes",
+            "ListQueues",
+            "GetQueueUrl",
+            "SetQueueAttributes",
+            "CreateQueue",
+            "PurgeQueue",
+            "DeleteQueue",
+        ],
+    ),
+    svc(
+        "secretsmanager",
+        "secretsmanager.amazonaws.com",
+        false,
+        &[
+            "GetSecretValue",
+            "DescribeSecret",
+            "ListSecrets",
+            "PutSecretValue",
+            "RotateSecret",
+            "CreateSecret",
+            "DeleteSecret",
+        ],
+    ),
+    svc(
+        "ssm",
+        "ssm.amazonaws.com",
+        false,
+        &[
+            "GetParameter",
+            "GetParameters",
+            "DescribeInstanceInformation",
+            "GetParametersByPath",
+            "UpdateInstanceInformation",
+            "ListCommands",
+            "SendCommand",
+            "PutParameter",
+            "StartSession",
+            "DescribeParameters",
+        ],
+    ),
+    svc(
+        "monitoring",
+        "monitoring.amazonaws.com",
+        false,
+        &["DescribeAlarms", "GetMetricData", "ListMetrics", "PutMetricAlarm", "DeleteAlarms"],
+    ),
+    svc(
+        "config",
+        "config.amazonaws.com",
+        false,
+        &[
+            "PutEvaluations",
+            "DescribeConfigRules",
+            "DescribeConfigurationRecorders",
+            "GetResourceConfigHistory",
+            "PutConfigurationRecorder",
+        ],
+    ),
+    svc(
+        "ecr",
+        "ecr.amazonaws.com",
+        false,
+        &[
+            "GetAuthorizationToken",
+            "BatchGetImage",
+            "GetDownloadUrlForLayer",
+            "DescribeRepositories",
+            "DescribeImages",
+            "PutImage",
+            "CreateRepository",
+        ],
+    ),
+    svc(
+        "ecs",
+        "ecs.amazonaws.com",
+        false,
+        &[
+            "DescribeServices",
+            "DescribeTasks",
+            "ListTasks",
+            "DescribeClusters",
+            "RegisterTaskDefinition",
+            "UpdateService",
+            "RunTask",
+        ],
+    ),
+    svc(
+        "eks",
+        "eks.amazonaws.com",
+        false,
+        &[
+            "DescribeCluster",
+            "ListClusters",
+            "DescribeNodegroup",
+            "ListNodegroups",
+            "UpdateNodegroupConfig",
+        ],
+    ),
+    svc(
+        "rds",
+        "rds.amazonaws.com",
+        false,
+        &[
+            "DescribeDBInstances",
+            "DescribeDBClusters",
+            "DescribeDBSnapshots",
+            "CreateDBSnapshot",
+            "ModifyDBInstance",
+            "DeleteDBInstance",
+        ],
+    ),
+    svc(
+        "elasticloadbalancing",
+        "elasticloadbalancing.amazonaws.com",
+        false,
+        &[
+            "DescribeTargetHealth",
+            "DescribeLoadBalancers",
+            "DescribeTargetGroups",
+            "RegisterTargets",
+            "DeregisterTargets",
+        ],
+    ),
+    svc(
+        "autoscaling",
+        "autoscaling.amazonaws.com",
+        false,
+        &[
+            "DescribeAutoScalingGroups",
+            "DescribeScalingActivities",
+            "UpdateAutoScalingGroup",
+            "SetDesiredCapacity",
+        ],
+    ),
+    svc(
+        "cloudformation",
+        "cloudformation.amazonaws.com",
+        false,
+        &[
+            "DescribeStacks",
+            "ListStacks",
+            "DescribeStackEvents",
+            "GetTemplate",
+            "CreateStack",
+            "UpdateStack",
+            "DeleteStack",
+        ],
+    ),
+    svc(
+        "guardduty",
+        "guardduty.amazonaws.com",
+        false,
+        &[
+            "ListDetectors",
+            "GetFindings",
+            "ListFindings",
+            "GetDetector",
+            "CreateSampleFindings",
+            "UpdateDetector",
+            "DeleteDetector",
+        ],
+    ),
     svc("signin", "signin.amazonaws.com", true, &["ConsoleLogin", "SwitchRole", "CheckMfa"]),
-    svc("organizations", "organizations.amazonaws.com", true, &["DescribeOrganization", "ListAccounts", "DescribeAccount", "ListPoliciesForTarget", "ListRoots", "LeaveOrganization"]),
-    svc("route53", "route53.amazonaws.com", true, &["ListHostedZones", "GetHostedZone", "ListResourceRecordSets", "ChangeResourceRecordSets", "GetChange"]),
-    svc("sso", "sso.amazonaws.com", false, &["ListApplications", "ListInstances", "DescribePermissionSet", "ListAccountAssignments", "CreateAccountAssignment"]),
-    svc("securityhub", "securityhub.amazonaws.com", false, &["GetFindings", "BatchImportFindings", "DescribeHub", "GetEnabledStandards", "BatchUpdateFindings"]),
-    svc("athena", "athena.amazonaws.com", false, &["GetQueryExecution", "StartQueryExecution", "GetQueryResults", "ListWorkGroups", "ListDataCatalogs"]),
-    svc("glue", "glue.amazonaws.com", false, &["GetTable", "GetDatabase", "GetTables", "GetPartitions", "CreateTable", "StartCrawler"]),
-    svc("kinesis", "kinesis.amazonaws.com", false, &["DescribeStream", "ListStreams", "ListShards", "CreateStream", "DescribeStreamSummary"]),
-    svc("firehose", "firehose.amazonaws.com", false, &["DescribeDeliveryStream", "ListDeliveryStreams", "UpdateDestination"]),
-    svc("events", "events.amazonaws.com", false, &["DescribeRule", "ListRules", "PutRule", "PutTargets", "ListTargetsByRule", "DeleteRule"]),
-    svc("states", "states.amazonaws.com", false, &["StartExecution", "DescribeExecution", "ListStateMachines", "DescribeStateMachine", "StopExecution"]),
-    svc("apigateway", "apigateway.amazonaws.com", false, &["GetRestApis", "GetStages", "GetResources", "CreateDeployment", "UpdateStage"]),
-    svc("cognito-idp", "cognito-idp.amazonaws.com", false, &["DescribeUserPool", "ListUserPools", "AdminGetUser", "AdminCreateUser", "ListUsers"]),
-    svc("elasticfilesystem", "elasticfilesystem.amazonaws.com", false, &["DescribeFileSystems", "DescribeMountTargets", "CreateMountTarget"]),
-    svc("backup", "backup.amazonaws.com", false, &["ListBackupJobs", "ListBackupVaults", "StartBackupJob", "DescribeBackupJob", "DeleteRecoveryPoint"]),
-    svc("acm", "acm.amazonaws.com", false, &["DescribeCertificate", "ListCertificates", "RequestCertificate", "GetCertificate"]),
-    svc("access-analyzer", "access-analyzer.amazonaws.com", false, &["ListAnalyzers", "ListFindings", "GetFinding", "ValidatePolicy"]),
-    svc("health", "health.amazonaws.com", false, &["DescribeEvents", "DescribeEventAggregates", "DescribeAffectedEntities"]),
+    svc(
+        "organizations",
+        "organizations.amazonaws.com",
+        true,
+        &[
+            "DescribeOrganization",
+            "ListAccounts",
+            "DescribeAccount",
+            "ListPoliciesForTarget",
+            "ListRoots",
+            "LeaveOrganization",
+        ],
+    ),
+    svc(
+        "route53",
+        "route53.amazonaws.com",
+        true,
+        &[
+            "ListHostedZones",
+            "GetHostedZone",
+            "ListResourceRecordSets",
+            "ChangeResourceRecordSets",
+            "GetChange",
+        ],
+    ),
+    svc(
+        "sso",
+        "sso.amazonaws.com",
+        false,
+        &[
+            "ListApplications",
+            "ListInstances",
+            "DescribePermissionSet",
+            "ListAccountAssignments",
+            "CreateAccountAssignment",
+        ],
+    ),
+    svc(
+        "securityhub",
+        "securityhub.amazonaws.com",
+        false,
+        &[
+            "GetFindings",
+            "BatchImportFindings",
+            "DescribeHub",
+            "GetEnabledStandards",
+            "BatchUpdateFindings",
+        ],
+    ),
+    svc(
+        "athena",
+        "athena.amazonaws.com",
+        false,
+        &[
+            "GetQueryExecution",
+            "StartQueryExecution",
+            "GetQueryResults",
+            "ListWorkGroups",
+            "ListDataCatalogs",
+        ],
+    ),
+    svc(
+        "glue",
+        "glue.amazonaws.com",
+        false,
+        &["GetTable", "GetDatabase", "GetTables", "GetPartitions", "CreateTable", "StartCrawler"],
+    ),
+    svc(
+        "kinesis",
+        "kinesis.amazonaws.com",
+        false,
+        &["DescribeStream", "ListStreams", "ListShards", "CreateStream", "DescribeStreamSummary"],
+    ),
+    svc(
+        "firehose",
+        "firehose.amazonaws.com",
+        false,
+        &["DescribeDeliveryStream", "ListDeliveryStreams", "UpdateDestination"],
+    ),
+    svc(
+        "events",
+        "events.amazonaws.com",
+        false,
+        &["DescribeRule", "ListRules", "PutRule", "PutTargets", "ListTargetsByRule", "DeleteRule"],
+    ),
+    svc(
+        "states",
+        "states.amazonaws.com",
+        false,
+        &[
+            "StartExecution",
+            "DescribeExecution",
+            "ListStateMachines",
+            "DescribeStateMachine",
+            "StopExecution",
+        ],
+    ),
+    svc(
+        "apigateway",
+        "apigateway.amazonaws.com",
+        false,
+        &["GetRestApis", "GetStages", "GetResources", "CreateDeployment", "UpdateStage"],
+    ),
+    svc(
+        "cognito-idp",
+        "cognito-idp.amazonaws.com",
+        false,
+        &["DescribeUserPool", "ListUserPools", "AdminGetUser", "AdminCreateUser", "ListUsers"],
+    ),
+    svc(
+        "elasticfilesystem",
+        "elasticfilesystem.amazonaws.com",
+        false,
+        &["DescribeFileSystems", "DescribeMountTargets", "CreateMountTarget"],
+    ),
+    svc(
+        "backup",
+        "backup.amazonaws.com",
+        false,
+        &[
+            "ListBackupJobs",
+            "ListBackupVaults",
+            "StartBackupJob",
+            "DescribeBackupJob",
+            "DeleteRecoveryPoint",
+        ],
+    ),
+    svc(
+        "acm",
+        "acm.amazonaws.com",
+        false,
+        &["DescribeCertificate", "ListCertificates", "RequestCertificate", "GetCertificate"],
+    ),
+    svc(
+        "access-analyzer",
+        "access-analyzer.amazonaws.com",
+        false,
+        &["ListAnalyzers", "ListFindings", "GetFinding", "ValidatePolicy"],
+    ),
+    svc(
+        "health",
+        "health.amazonaws.com",
+        false,
+        &["DescribeEvents", "DescribeEventAggregates", "DescribeAffectedEntities"],
+    ),
     svc("tagging", "tagging.amazonaws.com", false, &["GetResources", "TagResources", "GetTagKeys"]),
-    svc("servicequotas", "servicequotas.amazonaws.com", false, &["ListServiceQuotas", "GetServiceQuota", "ListAWSDefaultServiceQuotas"]),
+    svc(
+        "servicequotas",
+        "servicequotas.amazonaws.com",
+        false,
+        &["ListServiceQuotas", "GetServiceQuota", "ListAWSDefaultServiceQuotas"],
+    ),
 ];
 
-static REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1", "us-east-2", "sa-east-1"];
+static REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "us-east-2",
+    "sa-east-1",
+];
 
 const LEAKED_KEY: &str = "AKIA3RLEAKEDKEY7Q2ZX";
 const BACKDOOR_KEY: &str = "AKIA3RBACKDOORK3Y9WQ";
@@ -395,12 +873,27 @@ static UA_SDK: &[&str] = &[
 ];
 static UA_LAMBDA: &[&str] = &["aws-sdk-nodejs/2.1550.0 linux/v18.19.0 exec-env/AWS_Lambda_nodejs18.x promise", "Boto3/1.34.42 md/Botocore#1.34.42 ua/2.0 os/linux#5.10.209 md/arch#x86_64 lang/python#3.12.2 exec-env/AWS_Lambda_python3.12 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.42"];
 static UA_TF: &[&str] = &["APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.42.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.25.3 ua/2.0 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/iam#1.31.3"];
-static UA_GO: &[&str] = &["aws-sdk-go/1.50.38 (go1.21.8; linux; amd64)", "kubernetes/v1.29.1-eks-b9c9ed7 aws-sdk-go/1.50.38 (go1.21.8; linux; amd64)"];
+static UA_GO: &[&str] = &[
+    "aws-sdk-go/1.50.38 (go1.21.8; linux; amd64)",
+    "kubernetes/v1.29.1-eks-b9c9ed7 aws-sdk-go/1.50.38 (go1.21.8; linux; amd64)",
+];
 static UA_DD: &[&str] = &["Datadog/1.0 aws-sdk-go/1.44.327 (go1.20.7; linux; amd64)"];
 /// Attacker-controlled strings that a viewer must display, not execute.
-static UA_HOSTILE: &[&str] = &["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://x\")", "curl/8.4.0 \"quoted\" \\back\\slash\\"];
+static UA_HOSTILE: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "=HYPERLINK(\"http://x\")",
+    "curl/8.4.0 \"quoted\" \\back\\slash\\",
+];
 
-static HOME_IPS: &[&str] = &["81.2.69.142", "203.0.113.24", "2a02:8109:b6bf:e600:4d1c:9e2:7f3a:11b2", "92.184.105.98", "2600:1700:6c80:4f20:e1a2:8d9:5bd3:19c0", "176.31.84.249"];
+static HOME_IPS: &[&str] = &[
+    "81.2.69.142",
+    "203.0.113.24",
+    "2a02:8109:b6bf:e600:4d1c:9e2:7f3a:11b2",
+    "92.184.105.98",
+    "2600:1700:6c80:4f20:e1a2:8d9:5bd3:19c0",
+    "176.31.84.249",
+];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -425,7 +918,14 @@ struct P {
     console: bool,
 }
 
-const fn p(kind: Kind, name: &'static str, session: &'static str, ips: &'static [&'static str], uas: &'static [&'static [&'static str]], console: bool) -> P {
+const fn p(
+    kind: Kind,
+    name: &'static str,
+    session: &'static str,
+    ips: &'static [&'static str],
+    uas: &'static [&'static [&'static str]],
+    console: bool,
+) -> P {
     P { kind, name, session, ips, uas, console }
 }
 
@@ -435,25 +935,88 @@ static SVC_IP: &[&str] = &[""];
 static PRINCIPALS: &[P] = &[
     p(Kind::Service, "lambda.amazonaws.com", "", SVC_IP, &[], false),
     p(Kind::Service, "ec2.amazonaws.com", "", SVC_IP, &[], false),
-    p(Kind::Role, "aws-controltower-ConfigRecorderRole", "AWSConfig-Describe", SVC_IP, &[&["config.amazonaws.com"]], false),
-    p(Kind::Role, "orders-api-lambda-role", "orders-api", &["54.163.21.87", "3.91.172.40"], &[UA_LAMBDA], false),
-    p(Kind::Role, "AWSReservedSSO_AdministratorAccess_5f2c8a1d3b4e6f70", "alice@example.com", &["81.2.69.142", "2a02:8109:b6bf:e600:4d1c:9e2:7f3a:11b2", "AWS Internal"], &[UA_CONSOLE, UA_CLI], true),
+    p(
+        Kind::Role,
+        "aws-controltower-ConfigRecorderRole",
+        "AWSConfig-Describe",
+        SVC_IP,
+        &[&["config.amazonaws.com"]],
+        false,
+    ),
+    p(
+        Kind::Role,
+        "orders-api-lambda-role",
+        "orders-api",
+        &["54.163.21.87", "3.91.172.40"],
+        &[UA_LAMBDA],
+        false,
+    ),
+    p(
+        Kind::Role,
+        "AWSReservedSSO_AdministratorAccess_5f2c8a1d3b4e6f70",
+        "alice@example.com",
+        &["81.2.69.142", "2a02:8109:b6bf:e600:4d1c:9e2:7f3a:11b2", "AWS Internal"],
+        &[UA_CONSOLE, UA_CLI],
+        true,
+    ),
     p(Kind::User, VICTIM, "", &["34.228.12.9", "52.4.100.23"], &[UA_TF], false),
-    p(Kind::Role, "eks-node-group-role", "i-0a1b2c3d4e5f67890", &["3.88.14.201", "44.202.17.66"], &[UA_GO], false),
+    p(
+        Kind::Role,
+        "eks-node-group-role",
+        "i-0a1b2c3d4e5f67890",
+        &["3.88.14.201", "44.202.17.66"],
+        &[UA_GO],
+        false,
+    ),
     p(Kind::User, "alice", "", HOME_IPS, &[UA_CLI, UA_SDK], false),
-    p(Kind::Role, "GitHubActionsDeployRole", "GitHubActions", &["20.42.11.5", "4.227.8.3", "2603:1030:403:3::2a0"], &[UA_SDK, UA_TF], false),
+    p(
+        Kind::Role,
+        "GitHubActionsDeployRole",
+        "GitHubActions",
+        &["20.42.11.5", "4.227.8.3", "2603:1030:403:3::2a0"],
+        &[UA_SDK, UA_TF],
+        false,
+    ),
     p(Kind::Service, "cloudtrail.amazonaws.com", "", SVC_IP, &[], false),
     p(Kind::User, "bob.martin", "", &["92.184.105.98", "AWS Internal"], &[UA_CONSOLE], true),
-    p(Kind::Role, "DatadogIntegrationRole", "DatadogAWSIntegration", &["3.233.144.10", "3.233.144.11"], &[UA_DD], false),
+    p(
+        Kind::Role,
+        "DatadogIntegrationRole",
+        "DatadogAWSIntegration",
+        &["3.233.144.10", "3.233.144.11"],
+        &[UA_DD],
+        false,
+    ),
     p(Kind::Service, "autoscaling.amazonaws.com", "", SVC_IP, &[], false),
-    p(Kind::Role, "OrganizationAccountAccessRole", "carol", &["176.31.84.249", "AWS Internal"], &[UA_CONSOLE, UA_CLI], true),
+    p(
+        Kind::Role,
+        "OrganizationAccountAccessRole",
+        "carol",
+        &["176.31.84.249", "AWS Internal"],
+        &[UA_CONSOLE, UA_CLI],
+        true,
+    ),
     p(Kind::User, "grafana-reader", "", &["34.107.22.181"], &[UA_GO], false),
     p(Kind::Service, "config.amazonaws.com", "", SVC_IP, &[], false),
-    p(Kind::Role, "ecsTaskExecutionRole", "7c3e1f0b9a2d4e6f8a1b2c3d4e5f6a7b", &["18.208.42.9"], &[UA_SDK], false),
+    p(
+        Kind::Role,
+        "ecsTaskExecutionRole",
+        "7c3e1f0b9a2d4e6f8a1b2c3d4e5f6a7b",
+        &["18.208.42.9"],
+        &[UA_SDK],
+        false,
+    ),
     p(Kind::User, "jenkins", "", &["10.20.3.14", "52.55.101.7"], &[UA_SDK, UA_CLI], false),
     p(Kind::Service, "guardduty.amazonaws.com", "", SVC_IP, &[], false),
     p(Kind::Role, "SecurityAuditRole", "prowler-scan", &["198.51.100.77"], &[UA_SDK], false),
-    p(Kind::Federated, "fed-broker", "dave", &["2600:1700:6c80:4f20:e1a2:8d9:5bd3:19c0"], &[UA_CONSOLE], true),
+    p(
+        Kind::Federated,
+        "fed-broker",
+        "dave",
+        &["2600:1700:6c80:4f20:e1a2:8d9:5bd3:19c0"],
+        &[UA_CONSOLE],
+        true,
+    ),
     p(Kind::Account, "", "", &["52.94.133.131", "AWS Internal"], &[UA_SDK], false),
     p(Kind::User, "frank-admin", "", &["203.0.113.24", "81.2.69.142"], &[UA_CLI, UA_CONSOLE], true),
     p(Kind::Service, "s3.amazonaws.com", "", SVC_IP, &[], false),
@@ -461,7 +1024,14 @@ static PRINCIPALS: &[P] = &[
     p(Kind::Root, "", "", &["81.2.69.142"], &[UA_CONSOLE], true),
     p(Kind::Saml, "erin@corp.example", "", &["198.51.100.23"], &[UA_CONSOLE], false),
     p(Kind::WebId, "repo:acme/infra:ref:refs/heads/main", "", &["20.42.11.5"], &[UA_SDK], false),
-    p(Kind::User, "ops-oncall", "", &["92.184.105.98", "2a02:8109:b6bf:e600:4d1c:9e2:7f3a:11b2"], &[UA_CLI], false),
+    p(
+        Kind::User,
+        "ops-oncall",
+        "",
+        &["92.184.105.98", "2a02:8109:b6bf:e600:4d1c:9e2:7f3a:11b2"],
+        &[UA_CLI],
+        false,
+    ),
 ];
 
 /// What AWS services do on their own behalf.
@@ -476,14 +1046,55 @@ static SERVICE_ACTIONS: &[(&str, &str)] = &[
     ("kms", "RetireGrant"),
 ];
 
-static BUCKETS: &[&str] = &["acme-prod-app-assets", "acme-data-lake-raw", "acme-terraform-state", PUBLIC_BUCKET, "aws-cloudtrail-logs-acme-7f3a", "acme-ml-training-eu", "cdk-hnb659fds-assets-us-east-1"];
-static KEYS_PLAIN: &[&str] = &["assets/js/app.4f2a91.js", "raw/2024/03/04/orders-000123.parquet", "env/prod/terraform.tfstate", "exports/customers-2024-03.csv.gz", "AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2024/03/04/file.json.gz", "images/products/sku-88123/thumb.webp", "models/resnet50/checkpoint-1200.pt"];
-static KEYS_UNICODE: &[&str] = &["rapports/été/résumé-2024.pdf", "日本/請求書_2024-03.csv", "photos/🎉party-2024.jpg", "docs/Ünïcödé “quotes” — dash.txt"];
+static BUCKETS: &[&str] = &[
+    "acme-prod-app-assets",
+    "acme-data-lake-raw",
+    "acme-terraform-state",
+    PUBLIC_BUCKET,
+    "aws-cloudtrail-logs-acme-7f3a",
+    "acme-ml-training-eu",
+    "cdk-hnb659fds-assets-us-east-1",
+];
+static KEYS_PLAIN: &[&str] = &[
+    "assets/js/app.4f2a91.js",
+    "raw/2024/03/04/orders-000123.parquet",
+    "env/prod/terraform.tfstate",
+    "exports/customers-2024-03.csv.gz",
+    "AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2024/03/04/file.json.gz",
+    "images/products/sku-88123/thumb.webp",
+    "models/resnet50/checkpoint-1200.pt",
+];
+static KEYS_UNICODE: &[&str] = &[
+    "rapports/été/résumé-2024.pdf",
+    "日本/請求書_2024-03.csv",
+    "photos/🎉party-2024.jpg",
+    "docs/Ünïcödé “quotes” — dash.txt",
+];
 static TAG_KEYS: &[&str] = &["team", "owner", "Name", "env", "cost-center"];
-static TAG_VALUES: &[&str] = &["platform", "data-eng", "Équipe Données", "東京チーム", "🚀 launch", "cost-center:4711", "prod", "staging"];
-static HOSTILE: &[&str] = &["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://x\")"];
-static SECRETS: &[&str] = &["prod/db/postgres-master", "prod/api/stripe-key", "prod/orders/jwt-signing", "staging/db/postgres", "prod/datadog/api-key", "prod/github/deploy-token", "prod/smtp/credentials", "prod/redis/auth"];
-static FUNCTIONS: &[&str] = &["orders-api", "thumbnail-resizer", "nightly-report", "auth-authorizer", "stream-processor"];
+static TAG_VALUES: &[&str] = &[
+    "platform",
+    "data-eng",
+    "Équipe Données",
+    "東京チーム",
+    "🚀 launch",
+    "cost-center:4711",
+    "prod",
+    "staging",
+];
+static HOSTILE: &[&str] =
+    &["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://x\")"];
+static SECRETS: &[&str] = &[
+    "prod/db/postgres-master",
+    "prod/api/stripe-key",
+    "prod/orders/jwt-signing",
+    "staging/db/postgres",
+    "prod/datadog/api-key",
+    "prod/github/deploy-token",
+    "prod/smtp/credentials",
+    "prod/redis/auth",
+];
+static FUNCTIONS: &[&str] =
+    &["orders-api", "thumbnail-resizer", "nightly-report", "auth-authorizer", "stream-processor"];
 static TABLES: &[&str] = &["orders", "sessions", "customers", "feature-flags", "idempotency-keys"];
 static INSTANCE_TYPES: &[&str] = &["t3.medium", "m6i.large", "c7g.xlarge", "r6i.2xlarge"];
 
@@ -583,7 +1194,24 @@ impl Ev {
 }
 
 fn is_read_only(name: &str) -> bool {
-    const RO: &[&str] = &["Get", "List", "Describe", "Head", "Lookup", "Search", "Scan", "Query", "BatchGet", "Check", "Decrypt", "Encrypt", "GenerateDataKey", "AssumeRole", "Filter", "Validate"];
+    const RO: &[&str] = &[
+        "Get",
+        "List",
+        "Describe",
+        "Head",
+        "Lookup",
+        "Search",
+        "Scan",
+        "Query",
+        "BatchGet",
+        "Check",
+        "Decrypt",
+        "Encrypt",
+        "GenerateDataKey",
+        "AssumeRole",
+        "Filter",
+        "Validate",
+    ];
     RO.iter().any(|p| name.starts_with(p))
 }
 
@@ -628,8 +1256,19 @@ fn render(rng: &mut Rng, ctx: &Ctx<'_>, ev: Ev, out: &mut Vec<u8>) {
     }
     o.push(("eventCategory", s(ev.category)));
     if let Some(host) = ev.tls_host {
-        let (v, c) = if rng.chance(0.8) { ("TLSv1.3", "TLS_AES_128_GCM_SHA256") } else { ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256") };
-        o.push(("tlsDetails", obj(vec![("tlsVersion", s(v)), ("cipherSuite", s(c)), ("clientProvidedHostHeader", st(host))])));
+        let (v, c) = if rng.chance(0.8) {
+            ("TLSv1.3", "TLS_AES_128_GCM_SHA256")
+        } else {
+            ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256")
+        };
+        o.push((
+            "tlsDetails",
+            obj(vec![
+                ("tlsVersion", s(v)),
+                ("cipherSuite", s(c)),
+                ("clientProvidedHostHeader", st(host)),
+            ]),
+        ));
     }
     if ev.console {
         o.push(("sessionCredentialFromConsole", s("true")));
@@ -651,8 +1290,14 @@ struct Gen<'o> {
 
 impl<'o> Gen<'o> {
     fn new(opts: &'o SynthOptions) -> Self {
-        let acct = if opts.account.is_empty() { "123456789012".to_string() } else { opts.account.clone() };
-        let other = |n: u64| format!("{:012}", h(&[opts.seed, n, str_hash(&acct)]) % 900_000_000_000 + 100_000_000_000);
+        let acct =
+            if opts.account.is_empty() { "123456789012".to_string() } else { opts.account.clone() };
+        let other = |n: u64| {
+            format!(
+                "{:012}",
+                h(&[opts.seed, n, str_hash(&acct)]) % 900_000_000_000 + 100_000_000_000
+            )
+        };
         Gen {
             opts,
             rng: Rng::new(opts.seed),
@@ -661,7 +1306,12 @@ impl<'o> Gen<'o> {
             action_z: SERVICES.iter().map(|s| Zipf::new(s.actions.len(), 1.2)).collect(),
             region_z: Zipf::new(REGIONS.len(), 1.3),
             principal_z: Zipf::new(PRINCIPALS.len(), 1.0),
-            console: PRINCIPALS.iter().enumerate().filter(|(_, p)| p.console).map(|(i, _)| i).collect(),
+            console: PRINCIPALS
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.console)
+                .map(|(i, _)| i)
+                .collect(),
         }
     }
 
@@ -677,7 +1327,13 @@ impl<'o> Gen<'o> {
     }
 
     fn session_key(&self, pi: usize, account: &str, hour: i64) -> String {
-        id_from(self.opts.seed, &[2, pi as u64, self.account_index(account), hour as u64], "ASIA", UPPER32, 16)
+        id_from(
+            self.opts.seed,
+            &[2, pi as u64, self.account_index(account), hour as u64],
+            "ASIA",
+            UPPER32,
+            16,
+        )
     }
 
     fn unique_id(&self, pi: usize, account: &str, prefix: &str) -> String {
@@ -689,11 +1345,25 @@ impl<'o> Gen<'o> {
         let pr = &PRINCIPALS[pi];
         let acct = ctx.account;
         let hour = ctx.time.div_euclid(3_600_000);
-        let created = st(fmt_time(hour * 3_600_000 + (h(&[pi as u64, hour as u64]) % 600_000) as i64));
+        let created =
+            st(fmt_time(hour * 3_600_000 + (h(&[pi as u64, hour as u64]) % 600_000) as i64));
         let mfa = if pr.console { "true" } else { "false" };
-        let attrs = || obj(vec![("creationDate", J::Str(match &created { J::Str(x) => x.clone(), _ => String::new() })), ("mfaAuthenticated", s(mfa))]);
-        let ip = if pr.ips == SVC_IP { String::new() } else { (*self.rng.pick(pr.ips)).to_string() };
-        let ua_set: &[&str] = if pr.uas.is_empty() { &[""] } else { pr.uas[self.rng.below(pr.uas.len())] };
+        let attrs = || {
+            obj(vec![
+                (
+                    "creationDate",
+                    J::Str(match &created {
+                        J::Str(x) => x.clone(),
+                        _ => String::new(),
+                    }),
+                ),
+                ("mfaAuthenticated", s(mfa)),
+            ])
+        };
+        let ip =
+            if pr.ips == SVC_IP { String::new() } else { (*self.rng.pick(pr.ips)).to_string() };
+        let ua_set: &[&str] =
+            if pr.uas.is_empty() { &[""] } else { pr.uas[self.rng.below(pr.uas.len())] };
         let mut ua = (*self.rng.pick(ua_set)).to_string();
         if self.rng.chance(0.0015) {
             ua = (*self.rng.pick(UA_HOSTILE)).to_string();
@@ -802,7 +1472,11 @@ impl<'o> Gen<'o> {
     }
 
     fn tag(&mut self) -> J {
-        let v = if self.rng.chance(0.02) { *self.rng.pick(HOSTILE) } else { *self.rng.pick(TAG_VALUES) };
+        let v = if self.rng.chance(0.02) {
+            *self.rng.pick(HOSTILE)
+        } else {
+            *self.rng.pick(TAG_VALUES)
+        };
         obj(vec![("key", s(TAG_KEYS[self.rng.below(TAG_KEYS.len())])), ("value", s(v))])
     }
 
@@ -824,7 +1498,14 @@ impl<'o> Gen<'o> {
     }
 
     fn role_arn(&mut self, acct: &str) -> String {
-        let roles = ["orders-api-lambda-role", "GitHubActionsDeployRole", "DatadogIntegrationRole", "eks-node-group-role", "aws-controltower-ConfigRecorderRole", "SecurityAuditRole"];
+        let roles = [
+            "orders-api-lambda-role",
+            "GitHubActionsDeployRole",
+            "DatadogIntegrationRole",
+            "eks-node-group-role",
+            "aws-controltower-ConfigRecorderRole",
+            "SecurityAuditRole",
+        ];
         format!("arn:aws:iam::{acct}:role/{}", self.rng.pick(&roles))
     }
 
@@ -832,18 +1513,41 @@ impl<'o> Gen<'o> {
         let key = format!("ASIA{}", chars(&mut self.rng, UPPER32, 16));
         let tok = self.session_token();
         let exp = tm(time + 3_600_000);
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let months =
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         let (h12, ampm) = match exp.h {
             0 => (12, "AM"),
             1..=11 => (exp.h, "AM"),
             12 => (12, "PM"),
             x => (x - 12, "PM"),
         };
-        let expiration = format!("{} {}, {} {}:{:02}:{:02} {}", months[(exp.mo as usize).saturating_sub(1) % 12], exp.d, exp.y, h12, exp.mi, exp.s, ampm);
+        let expiration = format!(
+            "{} {}, {} {}:{:02}:{:02} {}",
+            months[(exp.mo as usize).saturating_sub(1) % 12],
+            exp.d,
+            exp.y,
+            h12,
+            exp.mi,
+            exp.s,
+            ampm
+        );
         let rid = format!("AROA{}", chars(&mut self.rng, UPPER32, 17));
         obj(vec![
-            ("credentials", obj(vec![("accessKeyId", st(key)), ("sessionToken", st(tok)), ("expiration", st(expiration))])),
-            ("assumedRoleUser", obj(vec![("assumedRoleId", st(format!("{rid}:{session}"))), ("arn", st(format!("arn:aws:sts::{acct}:assumed-role/{role}/{session}")))])),
+            (
+                "credentials",
+                obj(vec![
+                    ("accessKeyId", st(key)),
+                    ("sessionToken", st(tok)),
+                    ("expiration", st(expiration)),
+                ]),
+            ),
+            (
+                "assumedRoleUser",
+                obj(vec![
+                    ("assumedRoleId", st(format!("{rid}:{session}"))),
+                    ("arn", st(format!("arn:aws:sts::{acct}:assumed-role/{role}/{session}"))),
+                ]),
+            ),
         ])
     }
 
@@ -873,16 +1577,37 @@ impl<'o> Gen<'o> {
                 ev.request_id = self.s3_request_id();
                 let (req, res) = if ev.name == "ListObjects" {
                     (
-                        obj(vec![("bucketName", s(bucket)), ("Host", st(host.clone())), ("prefix", s("exports/")), ("list-type", s("2")), ("encoding-type", s("url"))]),
-                        J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::S3::Bucket")), ("ARN", st(format!("arn:aws:s3:::{bucket}")))])]),
+                        obj(vec![
+                            ("bucketName", s(bucket)),
+                            ("Host", st(host.clone())),
+                            ("prefix", s("exports/")),
+                            ("list-type", s("2")),
+                            ("encoding-type", s("url")),
+                        ]),
+                        J::Arr(vec![obj(vec![
+                            ("accountId", st(acct)),
+                            ("type", s("AWS::S3::Bucket")),
+                            ("ARN", st(format!("arn:aws:s3:::{bucket}"))),
+                        ])]),
                     )
                 } else {
                     let key = self.object_key();
                     (
-                        obj(vec![("bucketName", s(bucket)), ("Host", st(host.clone())), ("key", st(key.clone()))]),
+                        obj(vec![
+                            ("bucketName", s(bucket)),
+                            ("Host", st(host.clone())),
+                            ("key", st(key.clone())),
+                        ]),
                         J::Arr(vec![
-                            obj(vec![("type", s("AWS::S3::Object")), ("ARN", st(format!("arn:aws:s3:::{bucket}/{key}")))]),
-                            obj(vec![("accountId", st(acct)), ("type", s("AWS::S3::Bucket")), ("ARN", st(format!("arn:aws:s3:::{bucket}")))]),
+                            obj(vec![
+                                ("type", s("AWS::S3::Object")),
+                                ("ARN", st(format!("arn:aws:s3:::{bucket}/{key}"))),
+                            ]),
+                            obj(vec![
+                                ("accountId", st(acct)),
+                                ("type", s("AWS::S3::Bucket")),
+                                ("ARN", st(format!("arn:aws:s3:::{bucket}"))),
+                            ]),
                         ]),
                     )
                 };
@@ -900,7 +1625,14 @@ impl<'o> Gen<'o> {
                     ("bytesTransferredOut", J::I(out as i64)),
                 ]));
                 if ev.name == "PutObject" {
-                    ev.resp = obj(vec![("x-amz-server-side-encryption", s("aws:kms")), ("x-amz-server-side-encryption-aws-kms-key-id", st(format!("arn:aws:kms:{region}:{acct}:key/{}", uuid(&mut self.rng)))), ("x-amz-version-id", st(chars(&mut self.rng, ALNUM, 32)))]);
+                    ev.resp = obj(vec![
+                        ("x-amz-server-side-encryption", s("aws:kms")),
+                        (
+                            "x-amz-server-side-encryption-aws-kms-key-id",
+                            st(format!("arn:aws:kms:{region}:{acct}:key/{}", uuid(&mut self.rng))),
+                        ),
+                        ("x-amz-version-id", st(chars(&mut self.rng, ALNUM, 32))),
+                    ]);
                 }
                 ev.tls_host = Some(host);
             }
@@ -911,7 +1643,11 @@ impl<'o> Gen<'o> {
                 let mut req = vec![("Host", st(host.clone()))];
                 if ev.name != "ListBuckets" {
                     req.insert(0, ("bucketName", s(bucket)));
-                    ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::S3::Bucket")), ("ARN", st(format!("arn:aws:s3:::{bucket}")))])]));
+                    ev.resources = Some(J::Arr(vec![obj(vec![
+                        ("accountId", st(acct)),
+                        ("type", s("AWS::S3::Bucket")),
+                        ("ARN", st(format!("arn:aws:s3:::{bucket}"))),
+                    ])]));
                 }
                 match ev.name {
                     "GetBucketAcl" => req.push(("acl", s(""))),
@@ -919,36 +1655,79 @@ impl<'o> Gen<'o> {
                     "PutBucketTagging" => {
                         let t = self.tag();
                         req.push(("tagging", s("")));
-                        req.push(("Tagging", obj(vec![("xmlns", s("http://s3.amazonaws.com/doc/2006-03-01/")), ("TagSet", obj(vec![("Tag", t)]))])));
+                        req.push((
+                            "Tagging",
+                            obj(vec![
+                                ("xmlns", s("http://s3.amazonaws.com/doc/2006-03-01/")),
+                                ("TagSet", obj(vec![("Tag", t)])),
+                            ]),
+                        ));
                     }
                     "GetBucketLocation" => req.push(("location", s(""))),
                     _ => {}
                 }
                 ev.req = obj(req);
                 let amzid = chars(&mut self.rng, B64, 76);
-                ev.additional = Some(obj(vec![("SignatureVersion", s("SigV4")), ("CipherSuite", s("TLS_AES_128_GCM_SHA256")), ("bytesTransferredIn", J::I(0)), ("AuthenticationMethod", s("AuthHeader")), ("x-amz-id-2", st(amzid)), ("bytesTransferredOut", J::I(self.rng.range(0, 2000) as i64))]));
+                ev.additional = Some(obj(vec![
+                    ("SignatureVersion", s("SigV4")),
+                    ("CipherSuite", s("TLS_AES_128_GCM_SHA256")),
+                    ("bytesTransferredIn", J::I(0)),
+                    ("AuthenticationMethod", s("AuthHeader")),
+                    ("x-amz-id-2", st(amzid)),
+                    ("bytesTransferredOut", J::I(self.rng.range(0, 2000) as i64)),
+                ]));
                 ev.tls_host = Some(host);
             }
             ("sts", "AssumeRole") => {
                 let role_arn = self.role_arn(acct);
                 let role = role_arn.rsplit('/').next().unwrap_or("role").to_string();
-                let session = if actor.is_empty() { format!("session-{}", self.rng.below(10_000)) } else { actor.replace(['@', ' '], "-") };
-                ev.req = obj(vec![("roleArn", st(role_arn.clone())), ("roleSessionName", st(session.clone())), ("durationSeconds", J::I(3600))]);
+                let session = if actor.is_empty() {
+                    format!("session-{}", self.rng.below(10_000))
+                } else {
+                    actor.replace(['@', ' '], "-")
+                };
+                ev.req = obj(vec![
+                    ("roleArn", st(role_arn.clone())),
+                    ("roleSessionName", st(session.clone())),
+                    ("durationSeconds", J::I(3600)),
+                ]);
                 ev.resp = self.credentials(acct, &role, &session, ctx.time);
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::IAM::Role")), ("ARN", st(role_arn))])]));
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::IAM::Role")),
+                    ("ARN", st(role_arn)),
+                ])]));
                 ev.shared_event_id = self.rng.chance(0.3);
             }
             ("sts", "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML") => {
                 let role_arn = format!("arn:aws:iam::{acct}:role/GitHubActionsDeployRole");
-                ev.req = obj(vec![("roleArn", st(role_arn.clone())), ("roleSessionName", s("GitHubActions")), ("durationSeconds", J::I(3600))]);
-                let mut resp = match self.credentials(acct, "GitHubActionsDeployRole", "GitHubActions", ctx.time) {
+                ev.req = obj(vec![
+                    ("roleArn", st(role_arn.clone())),
+                    ("roleSessionName", s("GitHubActions")),
+                    ("durationSeconds", J::I(3600)),
+                ]);
+                let mut resp = match self.credentials(
+                    acct,
+                    "GitHubActionsDeployRole",
+                    "GitHubActions",
+                    ctx.time,
+                ) {
                     J::Obj(v) => v,
                     _ => vec![],
                 };
-                resp.push(("provider", st(format!("arn:aws:iam::{acct}:oidc-provider/token.actions.githubusercontent.com"))));
+                resp.push((
+                    "provider",
+                    st(format!(
+                        "arn:aws:iam::{acct}:oidc-provider/token.actions.githubusercontent.com"
+                    )),
+                ));
                 resp.push(("audience", s("sts.amazonaws.com")));
                 ev.resp = J::Obj(resp);
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::IAM::Role")), ("ARN", st(role_arn))])]));
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::IAM::Role")),
+                    ("ARN", st(role_arn)),
+                ])]));
             }
             ("sts", "GetCallerIdentity") => {}
             ("ec2", "RunInstances") => {
@@ -959,19 +1738,66 @@ impl<'o> Gen<'o> {
                 let t1 = self.tag();
                 let t2 = self.tag();
                 ev.req = obj(vec![
-                    ("instancesSet", obj(vec![("items", J::Arr(vec![obj(vec![("imageId", st(ami.clone())), ("minCount", J::I(1)), ("maxCount", J::I(1))])]))])),
+                    (
+                        "instancesSet",
+                        obj(vec![(
+                            "items",
+                            J::Arr(vec![obj(vec![
+                                ("imageId", st(ami.clone())),
+                                ("minCount", J::I(1)),
+                                ("maxCount", J::I(1)),
+                            ])]),
+                        )]),
+                    ),
                     ("instanceType", s(itype)),
-                    ("blockDeviceMapping", obj(vec![("items", J::Arr(vec![obj(vec![("deviceName", s("/dev/xvda")), ("ebs", obj(vec![("volumeSize", J::I(50)), ("deleteOnTermination", J::B(true)), ("volumeType", s("gp3")), ("encrypted", J::B(true))]))])]))])),
+                    (
+                        "blockDeviceMapping",
+                        obj(vec![(
+                            "items",
+                            J::Arr(vec![obj(vec![
+                                ("deviceName", s("/dev/xvda")),
+                                (
+                                    "ebs",
+                                    obj(vec![
+                                        ("volumeSize", J::I(50)),
+                                        ("deleteOnTermination", J::B(true)),
+                                        ("volumeType", s("gp3")),
+                                        ("encrypted", J::B(true)),
+                                    ]),
+                                ),
+                            ])]),
+                        )]),
+                    ),
                     ("monitoring", obj(vec![("enabled", J::B(false))])),
                     ("disableApiTermination", J::B(false)),
                     ("subnetId", st(subnet.clone())),
                     ("iamInstanceProfile", obj(vec![("name", s("eks-node-group-role"))])),
-                    ("tagSpecificationSet", obj(vec![("items", J::Arr(vec![obj(vec![("resourceType", s("instance")), ("tags", J::Arr(vec![t1, t2]))])]))])),
-                    ("metadataOptions", obj(vec![("httpTokens", s("required")), ("httpPutResponseHopLimit", J::I(2))])),
+                    (
+                        "tagSpecificationSet",
+                        obj(vec![(
+                            "items",
+                            J::Arr(vec![obj(vec![
+                                ("resourceType", s("instance")),
+                                ("tags", J::Arr(vec![t1, t2])),
+                            ])]),
+                        )]),
+                    ),
+                    (
+                        "metadataOptions",
+                        obj(vec![
+                            ("httpTokens", s("required")),
+                            ("httpPutResponseHopLimit", J::I(2)),
+                        ]),
+                    ),
                 ]);
                 let iid = format!("i-{}", rng_obj(self));
                 let eni = format!("eni-{}", rng_obj(self));
-                let ip4 = format!("10.{}.{}.{}", self.rng.below(256), self.rng.below(256), self.rng.below(254) + 1);
+                let ip4 = format!(
+                    "10.{}.{}.{}",
+                    self.rng.below(256),
+                    self.rng.below(256),
+                    self.rng.below(254) + 1
+                );
                 ev.resp = obj(vec![
                     ("requestId", st(uuid(&mut self.rng))),
                     ("reservationId", st(format!("r-{}", rng_obj(self)))),
@@ -985,16 +1811,47 @@ impl<'o> Gen<'o> {
                                 ("instanceId", st(iid)),
                                 ("imageId", st(ami)),
                                 ("currentInstanceBootMode", s("uefi")),
-                                ("instanceState", obj(vec![("code", J::I(0)), ("name", s("pending"))])),
-                                ("privateDnsName", st(format!("ip-{}.ec2.internal", ip4.replace('.', "-")))),
+                                (
+                                    "instanceState",
+                                    obj(vec![("code", J::I(0)), ("name", s("pending"))]),
+                                ),
+                                (
+                                    "privateDnsName",
+                                    st(format!("ip-{}.ec2.internal", ip4.replace('.', "-"))),
+                                ),
                                 ("amiLaunchIndex", J::I(0)),
                                 ("instanceType", s(itype)),
                                 ("launchTime", J::I(ctx.time)),
-                                ("placement", obj(vec![("availabilityZone", st(format!("{region}a"))), ("tenancy", s("default"))])),
+                                (
+                                    "placement",
+                                    obj(vec![
+                                        ("availabilityZone", st(format!("{region}a"))),
+                                        ("tenancy", s("default")),
+                                    ]),
+                                ),
                                 ("subnetId", st(subnet)),
                                 ("privateIpAddress", st(ip4.clone())),
-                                ("groupSet", obj(vec![("items", J::Arr(vec![obj(vec![("groupId", st(sg)), ("groupName", s("eks-nodes"))])]))])),
-                                ("networkInterfaceSet", obj(vec![("items", J::Arr(vec![obj(vec![("networkInterfaceId", st(eni)), ("status", s("in-use")), ("privateIpAddress", st(ip4))])]))])),
+                                (
+                                    "groupSet",
+                                    obj(vec![(
+                                        "items",
+                                        J::Arr(vec![obj(vec![
+                                            ("groupId", st(sg)),
+                                            ("groupName", s("eks-nodes")),
+                                        ])]),
+                                    )]),
+                                ),
+                                (
+                                    "networkInterfaceSet",
+                                    obj(vec![(
+                                        "items",
+                                        J::Arr(vec![obj(vec![
+                                            ("networkInterfaceId", st(eni)),
+                                            ("status", s("in-use")),
+                                            ("privateIpAddress", st(ip4)),
+                                        ])]),
+                                    )]),
+                                ),
                                 ("ebsOptimized", J::B(true)),
                                 ("enaSupport", J::B(true)),
                             ])]),
@@ -1006,33 +1863,109 @@ impl<'o> Gen<'o> {
             ("ec2", "DescribeInstances" | "DescribeInstanceStatus") => {
                 ev.req = obj(vec![
                     ("instancesSet", obj(vec![])),
-                    ("filterSet", obj(vec![("items", J::Arr(vec![obj(vec![("name", s("instance-state-name")), ("valueSet", obj(vec![("items", J::Arr(vec![obj(vec![("value", s("running"))]), obj(vec![("value", s("pending"))])]))]))])]))])),
+                    (
+                        "filterSet",
+                        obj(vec![(
+                            "items",
+                            J::Arr(vec![obj(vec![
+                                ("name", s("instance-state-name")),
+                                (
+                                    "valueSet",
+                                    obj(vec![(
+                                        "items",
+                                        J::Arr(vec![
+                                            obj(vec![("value", s("running"))]),
+                                            obj(vec![("value", s("pending"))]),
+                                        ]),
+                                    )]),
+                                ),
+                            ])]),
+                        )]),
+                    ),
                     ("maxResults", J::I(1000)),
                 ]);
             }
             ("ec2", "StartInstances" | "StopInstances" | "TerminateInstances") => {
                 let iid = format!("i-{}", rng_obj(self));
-                ev.req = obj(vec![("instancesSet", obj(vec![("items", J::Arr(vec![obj(vec![("instanceId", st(iid.clone()))])]))]))]);
+                ev.req = obj(vec![(
+                    "instancesSet",
+                    obj(vec![("items", J::Arr(vec![obj(vec![("instanceId", st(iid.clone()))])]))]),
+                )]);
                 ev.resp = obj(vec![
                     ("requestId", st(uuid(&mut self.rng))),
-                    ("instancesSet", obj(vec![("items", J::Arr(vec![obj(vec![("instanceId", st(iid)), ("currentState", obj(vec![("code", J::I(64)), ("name", s("stopping"))])), ("previousState", obj(vec![("code", J::I(16)), ("name", s("running"))]))])]))])),
+                    (
+                        "instancesSet",
+                        obj(vec![(
+                            "items",
+                            J::Arr(vec![obj(vec![
+                                ("instanceId", st(iid)),
+                                (
+                                    "currentState",
+                                    obj(vec![("code", J::I(64)), ("name", s("stopping"))]),
+                                ),
+                                (
+                                    "previousState",
+                                    obj(vec![("code", J::I(16)), ("name", s("running"))]),
+                                ),
+                            ])]),
+                        )]),
+                    ),
                 ]);
             }
             ("ec2", "CreateTags") => {
                 let t = self.tag();
-                ev.req = obj(vec![("resourcesSet", obj(vec![("items", J::Arr(vec![obj(vec![("resourceId", st(format!("i-{}", rng_obj(self))))])]))])), ("tagSet", obj(vec![("items", J::Arr(vec![t]))]))]);
-                ev.resp = obj(vec![("requestId", st(uuid(&mut self.rng))), ("_return", J::B(true))]);
+                ev.req = obj(vec![
+                    (
+                        "resourcesSet",
+                        obj(vec![(
+                            "items",
+                            J::Arr(vec![obj(vec![(
+                                "resourceId",
+                                st(format!("i-{}", rng_obj(self))),
+                            )])]),
+                        )]),
+                    ),
+                    ("tagSet", obj(vec![("items", J::Arr(vec![t]))])),
+                ]);
+                ev.resp =
+                    obj(vec![("requestId", st(uuid(&mut self.rng))), ("_return", J::B(true))]);
             }
             ("ec2", "AuthorizeSecurityGroupIngress") => {
                 let cidr = if self.rng.chance(0.3) { "0.0.0.0/0" } else { "10.0.0.0/8" };
                 ev.req = obj(vec![
                     ("groupId", st(format!("sg-{}", rng_obj(self)))),
-                    ("ipPermissions", obj(vec![("items", J::Arr(vec![obj(vec![("ipProtocol", s("tcp")), ("fromPort", J::I(22)), ("toPort", J::I(22)), ("groups", obj(vec![])), ("ipRanges", obj(vec![("items", J::Arr(vec![obj(vec![("cidrIp", s(cidr)), ("description", s("ssh from bastion — temporaire"))])]))]))])]))])),
+                    (
+                        "ipPermissions",
+                        obj(vec![(
+                            "items",
+                            J::Arr(vec![obj(vec![
+                                ("ipProtocol", s("tcp")),
+                                ("fromPort", J::I(22)),
+                                ("toPort", J::I(22)),
+                                ("groups", obj(vec![])),
+                                (
+                                    "ipRanges",
+                                    obj(vec![(
+                                        "items",
+                                        J::Arr(vec![obj(vec![
+                                            ("cidrIp", s(cidr)),
+                                            ("description", s("ssh from bastion — temporaire")),
+                                        ])]),
+                                    )]),
+                                ),
+                            ])]),
+                        )]),
+                    ),
                 ]);
-                ev.resp = obj(vec![("requestId", st(uuid(&mut self.rng))), ("_return", J::B(true))]);
+                ev.resp =
+                    obj(vec![("requestId", st(uuid(&mut self.rng))), ("_return", J::B(true))]);
             }
             ("ec2", _) => {
-                ev.req = if ev.name.starts_with("Describe") { obj(vec![("maxResults", J::I(1000)), ("filterSet", obj(vec![]))]) } else { obj(vec![("resourceId", st(format!("vol-{}", rng_obj(self))))]) };
+                ev.req = if ev.name.starts_with("Describe") {
+                    obj(vec![("maxResults", J::I(1000)), ("filterSet", obj(vec![]))])
+                } else {
+                    obj(vec![("resourceId", st(format!("vol-{}", rng_obj(self))))])
+                };
             }
             ("kms", _) => {
                 let key_arn = format!("arn:aws:kms:{region}:{acct}:key/{}", uuid(&mut self.rng));
@@ -1040,9 +1973,28 @@ impl<'o> Gen<'o> {
                 if matches!(ev.name, "Decrypt" | "GenerateDataKey" | "Encrypt") {
                     req.push(("encryptionAlgorithm", s("SYMMETRIC_DEFAULT")));
                     let ctxv = match self.rng.below(3) {
-                        0 => obj(vec![("aws:lambda:FunctionArn", st(format!("arn:aws:lambda:{region}:{acct}:function:{}", self.rng.pick(FUNCTIONS))))]),
-                        1 => obj(vec![("aws:s3:arn", st(format!("arn:aws:s3:::{}", self.rng.pick(BUCKETS))))]),
-                        _ => obj(vec![("SecretARN", st(format!("arn:aws:secretsmanager:{region}:{acct}:secret:{}-{}", self.rng.pick(SECRETS), chars(&mut self.rng, ALNUM, 6)))), ("SecretVersionId", st(uuid(&mut self.rng)))]),
+                        0 => obj(vec![(
+                            "aws:lambda:FunctionArn",
+                            st(format!(
+                                "arn:aws:lambda:{region}:{acct}:function:{}",
+                                self.rng.pick(FUNCTIONS)
+                            )),
+                        )]),
+                        1 => obj(vec![(
+                            "aws:s3:arn",
+                            st(format!("arn:aws:s3:::{}", self.rng.pick(BUCKETS))),
+                        )]),
+                        _ => obj(vec![
+                            (
+                                "SecretARN",
+                                st(format!(
+                                    "arn:aws:secretsmanager:{region}:{acct}:secret:{}-{}",
+                                    self.rng.pick(SECRETS),
+                                    chars(&mut self.rng, ALNUM, 6)
+                                )),
+                            ),
+                            ("SecretVersionId", st(uuid(&mut self.rng))),
+                        ]),
                     };
                     req.push(("encryptionContext", ctxv));
                     if ev.name == "GenerateDataKey" {
@@ -1050,17 +2002,33 @@ impl<'o> Gen<'o> {
                     }
                 }
                 ev.req = obj(req);
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::KMS::Key")), ("ARN", st(key_arn))])]));
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::KMS::Key")),
+                    ("ARN", st(key_arn)),
+                ])]));
             }
             ("lambda", "Invoke") => {
-                let f = format!("arn:aws:lambda:{region}:{acct}:function:{}", self.rng.pick(FUNCTIONS));
+                let f =
+                    format!("arn:aws:lambda:{region}:{acct}:function:{}", self.rng.pick(FUNCTIONS));
                 ev.category = "Data";
                 ev.management = false;
                 ev.read_only = false;
                 ev.version = "1.10";
-                ev.req = obj(vec![("functionName", st(f.clone())), ("invocationType", s(if self.rng.chance(0.7) { "RequestResponse" } else { "Event" })), ("logType", s("None"))]);
+                ev.req = obj(vec![
+                    ("functionName", st(f.clone())),
+                    (
+                        "invocationType",
+                        s(if self.rng.chance(0.7) { "RequestResponse" } else { "Event" }),
+                    ),
+                    ("logType", s("None")),
+                ]);
                 ev.additional = Some(obj(vec![("functionVersion", st(format!("{f}:$LATEST")))]));
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::Lambda::Function")), ("ARN", st(f))])]));
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::Lambda::Function")),
+                    ("ARN", st(f)),
+                ])]));
             }
             ("lambda", _) => {
                 let f = *self.rng.pick(FUNCTIONS);
@@ -1076,7 +2044,10 @@ impl<'o> Gen<'o> {
                         ("description", s("Commandes API — déployé par CI 🚀")),
                         ("timeout", J::I(30)),
                         ("memorySize", J::I(512)),
-                        ("lastModified", st(format!("{}.000+0000", fmt_time(ctx.time).trim_end_matches('Z')))),
+                        (
+                            "lastModified",
+                            st(format!("{}.000+0000", fmt_time(ctx.time).trim_end_matches('Z'))),
+                        ),
                         ("codeSha256", st(chars(&mut self.rng, B64, 44))),
                         ("version", s("$LATEST")),
                         ("tracingConfig", obj(vec![("mode", s("PassThrough"))])),
@@ -1088,7 +2059,11 @@ impl<'o> Gen<'o> {
                 }
             }
             ("iam", "PutRolePolicy" | "CreateRole" | "AttachRolePolicy") => {
-                let role = *self.rng.pick(&["orders-api-lambda-role", "GitHubActionsDeployRole", "eks-node-group-role"]);
+                let role = *self.rng.pick(&[
+                    "orders-api-lambda-role",
+                    "GitHubActionsDeployRole",
+                    "eks-node-group-role",
+                ]);
                 let bucket = *self.rng.pick(BUCKETS);
                 let doc = self.policy_doc("s3:GetObject", &format!("arn:aws:s3:::{bucket}/*"));
                 ev.req = match ev.name {
@@ -1102,30 +2077,83 @@ impl<'o> Gen<'o> {
                 };
             }
             ("iam", _) => {
-                let user = *self.rng.pick(&["alice", "bob.martin", "jenkins", "grafana-reader", "ops-oncall"]);
+                let user = *self.rng.pick(&[
+                    "alice",
+                    "bob.martin",
+                    "jenkins",
+                    "grafana-reader",
+                    "ops-oncall",
+                ]);
                 ev.req = match ev.name {
-                    "ListRoles" | "ListUsers" | "GetAccountAuthorizationDetails" => obj(vec![("maxItems", J::I(100))]),
-                    "GetRole" | "ListAttachedRolePolicies" | "ListRolePolicies" => obj(vec![("roleName", s("orders-api-lambda-role"))]),
-                    "GetPolicy" | "GetPolicyVersion" => obj(vec![("policyArn", st(format!("arn:aws:iam::{acct}:policy/ci-deploy")))]),
+                    "ListRoles" | "ListUsers" | "GetAccountAuthorizationDetails" => {
+                        obj(vec![("maxItems", J::I(100))])
+                    }
+                    "GetRole" | "ListAttachedRolePolicies" | "ListRolePolicies" => {
+                        obj(vec![("roleName", s("orders-api-lambda-role"))])
+                    }
+                    "GetPolicy" | "GetPolicyVersion" => obj(vec![(
+                        "policyArn",
+                        st(format!("arn:aws:iam::{acct}:policy/ci-deploy")),
+                    )]),
                     _ => obj(vec![("userName", s(user))]),
                 };
             }
             ("logs", _) => {
                 let f = *self.rng.pick(FUNCTIONS);
-                ev.req = obj(vec![("logGroupName", st(format!("/aws/lambda/{f}"))), ("logStreamName", st(format!("{}/[$LATEST]{}", fmt_time(ctx.time).get(0..10).unwrap_or(""), chars(&mut self.rng, HEX, 32))))]);
+                ev.req = obj(vec![
+                    ("logGroupName", st(format!("/aws/lambda/{f}"))),
+                    (
+                        "logStreamName",
+                        st(format!(
+                            "{}/[$LATEST]{}",
+                            fmt_time(ctx.time).get(0..10).unwrap_or(""),
+                            chars(&mut self.rng, HEX, 32)
+                        )),
+                    ),
+                ]);
             }
             ("dynamodb", _) => {
                 let t = *self.rng.pick(TABLES);
-                if matches!(ev.name, "GetItem" | "Query" | "PutItem" | "UpdateItem" | "BatchWriteItem" | "Scan" | "DeleteItem") {
+                if matches!(
+                    ev.name,
+                    "GetItem"
+                        | "Query"
+                        | "PutItem"
+                        | "UpdateItem"
+                        | "BatchWriteItem"
+                        | "Scan"
+                        | "DeleteItem"
+                ) {
                     ev.category = "Data";
                     ev.management = false;
                     ev.version = "1.10";
                 }
-                ev.req = obj(vec![("tableName", s(t)), ("key", obj(vec![("pk", st(format!("ORDER#{}", self.rng.below(10_000_000)))), ("sk", s("META"))])), ("consistentRead", J::B(false))]);
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::DynamoDB::Table")), ("ARN", st(format!("arn:aws:dynamodb:{region}:{acct}:table/{t}")))])]));
+                ev.req = obj(vec![
+                    ("tableName", s(t)),
+                    (
+                        "key",
+                        obj(vec![
+                            ("pk", st(format!("ORDER#{}", self.rng.below(10_000_000)))),
+                            ("sk", s("META")),
+                        ]),
+                    ),
+                    ("consistentRead", J::B(false)),
+                ]);
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::DynamoDB::Table")),
+                    ("ARN", st(format!("arn:aws:dynamodb:{region}:{acct}:table/{t}"))),
+                ])]));
             }
             ("secretsmanager", _) => {
-                ev.req = obj(vec![("secretId", st(format!("arn:aws:secretsmanager:{region}:{acct}:secret:{}-{}", self.rng.pick(SECRETS), chars(&mut self.rng, ALNUM, 6))))]);
+                ev.req = obj(vec![(
+                    "secretId",
+                    st(format!(
+                        "arn:aws:secretsmanager:{region}:{acct}:secret:{}-{}",
+                        self.rng.pick(SECRETS),
+                        chars(&mut self.rng, ALNUM, 6)
+                    )),
+                )]);
             }
             ("ssm", "SendCommand") => {
                 ev.req = obj(vec![
@@ -1136,18 +2164,49 @@ impl<'o> Gen<'o> {
                 ]);
             }
             ("ssm", _) => {
-                ev.req = obj(vec![("name", st(format!("/app/prod/{}", self.rng.pick(&["db-url", "feature-flags", "api-endpoint"])))), ("withDecryption", J::B(self.rng.chance(0.5)))]);
+                ev.req = obj(vec![
+                    (
+                        "name",
+                        st(format!(
+                            "/app/prod/{}",
+                            self.rng.pick(&["db-url", "feature-flags", "api-endpoint"])
+                        )),
+                    ),
+                    ("withDecryption", J::B(self.rng.chance(0.5))),
+                ]);
             }
             ("sns", "Publish") => {
-                let subj = if self.rng.chance(0.5) { "🚨 ALARM: \"orders-api 5xx\" in US East (N. Virginia)" } else { "Rapport quotidien — données prêtes" };
-                ev.req = obj(vec![("topicArn", st(format!("arn:aws:sns:{region}:{acct}:alerts"))), ("subject", s(subj)), ("messageStructure", s("json"))]);
+                let subj = if self.rng.chance(0.5) {
+                    "🚨 ALARM: \"orders-api 5xx\" in US East (N. Virginia)"
+                } else {
+                    "Rapport quotidien — données prêtes"
+                };
+                ev.req = obj(vec![
+                    ("topicArn", st(format!("arn:aws:sns:{region}:{acct}:alerts"))),
+                    ("subject", s(subj)),
+                    ("messageStructure", s("json")),
+                ]);
                 ev.resp = obj(vec![("messageId", st(uuid(&mut self.rng)))]);
             }
             ("cloudtrail", _) => {
                 ev.req = match ev.name {
-                    "LookupEvents" => obj(vec![("lookupAttributes", J::Arr(vec![obj(vec![("attributeKey", s("EventName")), ("attributeValue", s("ConsoleLogin"))])])), ("maxResults", J::I(50))]),
-                    "DescribeTrails" | "ListTrails" => obj(vec![("includeShadowTrails", J::B(true))]),
-                    _ => obj(vec![("name", st(format!("arn:aws:cloudtrail:us-east-1:{acct}:trail/{TRAIL}")))]),
+                    "LookupEvents" => obj(vec![
+                        (
+                            "lookupAttributes",
+                            J::Arr(vec![obj(vec![
+                                ("attributeKey", s("EventName")),
+                                ("attributeValue", s("ConsoleLogin")),
+                            ])]),
+                        ),
+                        ("maxResults", J::I(50)),
+                    ]),
+                    "DescribeTrails" | "ListTrails" => {
+                        obj(vec![("includeShadowTrails", J::B(true))])
+                    }
+                    _ => obj(vec![(
+                        "name",
+                        st(format!("arn:aws:cloudtrail:us-east-1:{acct}:trail/{TRAIL}")),
+                    )]),
                 };
             }
             ("signin", _) => {
@@ -1163,14 +2222,32 @@ impl<'o> Gen<'o> {
                 ]));
                 ev.request_id = String::new();
             }
-            ("events" | "states" | "glue" | "cloudformation" | "sqs" | "ecr" | "ecs" | "backup", _) if !ev.read_only => {
+            (
+                "events" | "states" | "glue" | "cloudformation" | "sqs" | "ecr" | "ecs" | "backup",
+                _,
+            ) if !ev.read_only => {
                 let t1 = self.tag();
                 let t2 = self.tag();
-                ev.req = obj(vec![("name", st(format!("{}-{}", svc.name, self.rng.below(500)))), ("description", s("managed by terraform")), ("tags", J::Arr(vec![t1, t2]))]);
-                ev.resp = obj(vec![("arn", st(format!("arn:aws:{}:{region}:{acct}:resource/{}", svc.name, uuid(&mut self.rng))))]);
+                ev.req = obj(vec![
+                    ("name", st(format!("{}-{}", svc.name, self.rng.below(500)))),
+                    ("description", s("managed by terraform")),
+                    ("tags", J::Arr(vec![t1, t2])),
+                ]);
+                ev.resp = obj(vec![(
+                    "arn",
+                    st(format!(
+                        "arn:aws:{}:{region}:{acct}:resource/{}",
+                        svc.name,
+                        uuid(&mut self.rng)
+                    )),
+                )]);
             }
             _ => {
-                ev.req = if self.rng.chance(0.5) { obj(vec![("maxResults", J::I(100))]) } else { J::Null };
+                ev.req = if self.rng.chance(0.5) {
+                    obj(vec![("maxResults", J::I(100))])
+                } else {
+                    J::Null
+                };
             }
         }
     }
@@ -1238,10 +2315,15 @@ impl<'o> Gen<'o> {
             }
             _ => {}
         }
-        let console = PRINCIPALS[pi].console && (source_svc.name == "signin" || self.rng.chance(0.5));
+        let console =
+            PRINCIPALS[pi].console && (source_svc.name == "signin" || self.rng.chance(0.5));
         let (identity, ip, ua) = self.identity(pi, ctx, console);
         let arn = match &identity {
-            J::Obj(v) => v.iter().find(|(k, _)| *k == "arn").and_then(|(_, a)| if let J::Str(x) = a { Some(x.clone()) } else { None }).unwrap_or_default(),
+            J::Obj(v) => v
+                .iter()
+                .find(|(k, _)| *k == "arn")
+                .and_then(|(_, a)| if let J::Str(x) = a { Some(x.clone()) } else { None })
+                .unwrap_or_default(),
             _ => String::new(),
         };
         let mut ev = Ev::new(source_svc.source, name);
@@ -1254,7 +2336,12 @@ impl<'o> Gen<'o> {
             ev.tls_host = Some(format!("{}.{}.amazonaws.com", source_svc.name, ctx.region));
         }
         let actor = PRINCIPALS[pi].name;
-        self.details(&mut ev, source_svc, ctx, if kind == Kind::Role { PRINCIPALS[pi].session } else { actor });
+        self.details(
+            &mut ev,
+            source_svc,
+            ctx,
+            if kind == Kind::Role { PRINCIPALS[pi].session } else { actor },
+        );
         if kind == Kind::Service {
             ev.tls_host = None;
             ev.event_type = if name == "RetireGrant" { "AwsServiceEvent" } else { "AwsApiCall" };
@@ -1283,30 +2370,73 @@ impl<'o> Gen<'o> {
             ("errorMessage", s("Failed authentication")),
             ("requestParameters", J::Null),
             ("responseElements", obj(vec![("ConsoleLogin", s("Failure"))])),
-            ("additionalEventData", obj(vec![("LoginTo", s("https://console.aws.amazon.com/console/home")), ("MobileVersion", s("No")), ("MFAUsed", s("No"))])),
+            (
+                "additionalEventData",
+                obj(vec![
+                    ("LoginTo", s("https://console.aws.amazon.com/console/home")),
+                    ("MobileVersion", s("No")),
+                    ("MFAUsed", s("No")),
+                ]),
+            ),
             ("eventID", st(uuid(&mut self.rng))),
             ("readOnly", J::B(false)),
             ("eventType", s("AwsConsoleSignIn")),
             ("managementEvent", J::B(true)),
             ("recipientAccountId", st(ctx.account)),
             ("eventCategory", s("Management")),
-            ("tlsDetails", obj(vec![("tlsVersion", s("TLSv1.3")), ("cipherSuite", s("TLS_AES_128_GCM_SHA256")), ("clientProvidedHostHeader", s("signin.aws.amazon.com"))])),
+            (
+                "tlsDetails",
+                obj(vec![
+                    ("tlsVersion", s("TLSv1.3")),
+                    ("cipherSuite", s("TLS_AES_128_GCM_SHA256")),
+                    ("clientProvidedHostHeader", s("signin.aws.amazon.com")),
+                ]),
+            ),
         ];
         write_json(out, &J::Obj(o));
     }
 
     fn network_activity(&mut self, ctx: &Ctx<'_>, out: &mut Vec<u8>) {
-        let (src, name) = *self.rng.pick(&[("kms.amazonaws.com", "ListKeys"), ("secretsmanager.amazonaws.com", "GetSecretValue"), ("cloudtrail.amazonaws.com", "LookupEvents"), ("s3.amazonaws.com", "ListBuckets"), ("ec2.amazonaws.com", "DescribeInstances")]);
-        let other = self.accounts.iter().find(|a| a.as_str() != ctx.account).cloned().unwrap_or_default();
+        let (src, name) = *self.rng.pick(&[
+            ("kms.amazonaws.com", "ListKeys"),
+            ("secretsmanager.amazonaws.com", "GetSecretValue"),
+            ("cloudtrail.amazonaws.com", "LookupEvents"),
+            ("s3.amazonaws.com", "ListBuckets"),
+            ("ec2.amazonaws.com", "DescribeInstances"),
+        ]);
+        let other =
+            self.accounts.iter().find(|a| a.as_str() != ctx.account).cloned().unwrap_or_default();
         let denied = self.rng.chance(0.7);
         let mut o = vec![
             ("eventVersion", s("1.11")),
-            ("userIdentity", obj(vec![("type", s("AWSAccount")), ("principalId", st(format!("AROA{}:i-{}", chars(&mut self.rng, UPPER32, 17), chars(&mut self.rng, HEX, 17)))), ("accountId", st(other))])),
+            (
+                "userIdentity",
+                obj(vec![
+                    ("type", s("AWSAccount")),
+                    (
+                        "principalId",
+                        st(format!(
+                            "AROA{}:i-{}",
+                            chars(&mut self.rng, UPPER32, 17),
+                            chars(&mut self.rng, HEX, 17)
+                        )),
+                    ),
+                    ("accountId", st(other)),
+                ]),
+            ),
             ("eventTime", st(fmt_time(ctx.time))),
             ("eventSource", s(src)),
             ("eventName", s(name)),
             ("awsRegion", s(ctx.region)),
-            ("sourceIPAddress", st(format!("10.{}.{}.{}", self.rng.below(256), self.rng.below(256), 1 + self.rng.below(254)))),
+            (
+                "sourceIPAddress",
+                st(format!(
+                    "10.{}.{}.{}",
+                    self.rng.below(256),
+                    self.rng.below(256),
+                    1 + self.rng.below(254)
+                )),
+            ),
             ("userAgent", s(UA_SDK[0])),
         ];
         if denied {
@@ -1334,7 +2464,10 @@ impl<'o> Gen<'o> {
         let start = self.rng.chance(0.5);
         let baseline = (self.rng.below(1000) as f64) / 1000.0 + 0.001;
         let insight_avg = (20 + self.rng.below(200)) as f64;
-        let mut stats = vec![("baseline", obj(vec![("average", J::F(baseline))])), ("insight", obj(vec![("average", J::F(insight_avg))]))];
+        let mut stats = vec![
+            ("baseline", obj(vec![("average", J::F(baseline))])),
+            ("insight", obj(vec![("average", J::F(insight_avg))])),
+        ];
         if !start {
             stats.push(("insightDuration", J::I(1 + self.rng.below(30) as i64)));
             stats.push(("baselineDuration", J::I(10_080)));
@@ -1380,7 +2513,9 @@ impl<'o> Gen<'o> {
 
     /// Story events as (time, step). The step index is interpreted by [`Gen::story_event`].
     fn story_times(&self) -> Vec<(i64, u16)> {
-        let t0 = (self.opts.start_ms + (i128::from(self.opts.span_ms.max(0)) * 5 / 8) as i64).div_euclid(60_000) * 60_000;
+        let t0 = (self.opts.start_ms + (i128::from(self.opts.span_ms.max(0)) * 5 / 8) as i64)
+            .div_euclid(60_000)
+            * 60_000;
         let mut v: Vec<(i64, u16)> = Vec::new();
         let mut rng = Rng::new(h(&[self.opts.seed, 77]));
         let sec = 1000;
@@ -1421,12 +2556,31 @@ impl<'o> Gen<'o> {
         let backdoor = (300..=499).contains(&step);
         let user = if backdoor { BACKDOOR_USER } else { VICTIM };
         let key = if backdoor { BACKDOOR_KEY } else { LEAKED_KEY };
-        let uid = if backdoor { id_from(self.opts.seed, &[9], "AIDA", UPPER32, 17) } else { self.unique_id(PRINCIPALS.iter().position(|p| p.name == VICTIM).unwrap_or(0), acct, "AIDA") };
+        let uid = if backdoor {
+            id_from(self.opts.seed, &[9], "AIDA", UPPER32, 17)
+        } else {
+            self.unique_id(
+                PRINCIPALS.iter().position(|p| p.name == VICTIM).unwrap_or(0),
+                acct,
+                "AIDA",
+            )
+        };
         let arn = format!("arn:aws:iam::{acct}:user/{user}");
         let identity = if step >= 600 {
-            obj(vec![("type", s("AWSAccount")), ("principalId", s("")), ("accountId", s("anonymous"))])
+            obj(vec![
+                ("type", s("AWSAccount")),
+                ("principalId", s("")),
+                ("accountId", s("anonymous")),
+            ])
         } else {
-            obj(vec![("type", s("IAMUser")), ("principalId", st(uid)), ("arn", st(arn.clone())), ("accountId", st(acct)), ("accessKeyId", s(key)), ("userName", s(user))])
+            obj(vec![
+                ("type", s("IAMUser")),
+                ("principalId", st(uid)),
+                ("arn", st(arn.clone())),
+                ("accountId", st(acct)),
+                ("accessKeyId", s(key)),
+                ("userName", s(user)),
+            ])
         };
         let (src, name, denied): (&'static str, &'static str, Option<&'static str>) = match step {
             0 | 300 => ("sts.amazonaws.com", "GetCallerIdentity", None),
@@ -1443,7 +2597,11 @@ impl<'o> Gen<'o> {
             400 => ("s3.amazonaws.com", "DeleteBucketPublicAccessBlock", None),
             401 => ("s3.amazonaws.com", "PutBucketPolicy", None),
             500 => ("secretsmanager.amazonaws.com", "ListSecrets", None),
-            501..=599 => ("secretsmanager.amazonaws.com", "GetSecretValue", if (step - 501) % 4 == 3 { Some("AccessDeniedException") } else { None }),
+            501..=599 => (
+                "secretsmanager.amazonaws.com",
+                "GetSecretValue",
+                if (step - 501) % 4 == 3 { Some("AccessDeniedException") } else { None },
+            ),
             _ => ("s3.amazonaws.com", "GetObject", None),
         };
         let mut ev = Ev::new(src, name);
@@ -1451,7 +2609,11 @@ impl<'o> Gen<'o> {
         ev.ip = ATTACKER_IP.to_string();
         ev.ua = ATTACKER_UA.to_string();
         ev.request_id = uuid(&mut self.rng);
-        ev.tls_host = Some(format!("{}.{}.amazonaws.com", src.trim_end_matches(".amazonaws.com"), ctx.region));
+        ev.tls_host = Some(format!(
+            "{}.{}.amazonaws.com",
+            src.trim_end_matches(".amazonaws.com"),
+            ctx.region
+        ));
         match step {
             1 => {
                 ev.request_id = self.s3_request_id();
@@ -1465,40 +2627,109 @@ impl<'o> Gen<'o> {
                 } else if name == "GetBucketPolicy" {
                     let bucket = BUCKETS[usize::from(step) % BUCKETS.len()];
                     ev.request_id = self.s3_request_id();
-                    ev.req = obj(vec![("bucketName", s(bucket)), ("Host", st(format!("{bucket}.s3.us-east-1.amazonaws.com"))), ("policy", s(""))]);
+                    ev.req = obj(vec![
+                        ("bucketName", s(bucket)),
+                        ("Host", st(format!("{bucket}.s3.us-east-1.amazonaws.com"))),
+                        ("policy", s("")),
+                    ]);
                 }
             }
             200 => {
-                ev.req = obj(vec![("userName", s(BACKDOOR_USER)), ("tags", J::Arr(vec![obj(vec![("key", s("owner")), ("value", s("backup"))])]))]);
-                ev.resp = obj(vec![("user", obj(vec![("path", s("/")), ("userName", s(BACKDOOR_USER)), ("userId", st(id_from(self.opts.seed, &[9], "AIDA", UPPER32, 17))), ("arn", st(format!("arn:aws:iam::{acct}:user/{BACKDOOR_USER}"))), ("createDate", st(fmt_time(ctx.time)))]))]);
+                ev.req = obj(vec![
+                    ("userName", s(BACKDOOR_USER)),
+                    ("tags", J::Arr(vec![obj(vec![("key", s("owner")), ("value", s("backup"))])])),
+                ]);
+                ev.resp = obj(vec![(
+                    "user",
+                    obj(vec![
+                        ("path", s("/")),
+                        ("userName", s(BACKDOOR_USER)),
+                        ("userId", st(id_from(self.opts.seed, &[9], "AIDA", UPPER32, 17))),
+                        ("arn", st(format!("arn:aws:iam::{acct}:user/{BACKDOOR_USER}"))),
+                        ("createDate", st(fmt_time(ctx.time))),
+                    ]),
+                )]);
             }
             201 => {
                 ev.req = obj(vec![("userName", s(BACKDOOR_USER))]);
-                ev.resp = obj(vec![("accessKey", obj(vec![("userName", s(BACKDOOR_USER)), ("accessKeyId", s(BACKDOOR_KEY)), ("status", s("Active")), ("createDate", st(fmt_time(ctx.time)))]))]);
+                ev.resp = obj(vec![(
+                    "accessKey",
+                    obj(vec![
+                        ("userName", s(BACKDOOR_USER)),
+                        ("accessKeyId", s(BACKDOOR_KEY)),
+                        ("status", s("Active")),
+                        ("createDate", st(fmt_time(ctx.time))),
+                    ]),
+                )]);
             }
             202 => {
-                ev.req = obj(vec![("userName", s(BACKDOOR_USER)), ("policyArn", s("arn:aws:iam::aws:policy/AdministratorAccess"))]);
+                ev.req = obj(vec![
+                    ("userName", s(BACKDOOR_USER)),
+                    ("policyArn", s("arn:aws:iam::aws:policy/AdministratorAccess")),
+                ]);
             }
             301 | 302 => {
-                ev.req = obj(vec![("name", st(format!("arn:aws:cloudtrail:us-east-1:{acct}:trail/{TRAIL}")))]);
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::CloudTrail::Trail")), ("ARN", st(format!("arn:aws:cloudtrail:us-east-1:{acct}:trail/{TRAIL}")))])]));
+                ev.req = obj(vec![(
+                    "name",
+                    st(format!("arn:aws:cloudtrail:us-east-1:{acct}:trail/{TRAIL}")),
+                )]);
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::CloudTrail::Trail")),
+                    ("ARN", st(format!("arn:aws:cloudtrail:us-east-1:{acct}:trail/{TRAIL}"))),
+                ])]));
             }
             400 | 401 => {
                 ev.request_id = self.s3_request_id();
-                let mut req = vec![("bucketName", s(PUBLIC_BUCKET)), ("Host", st(format!("{PUBLIC_BUCKET}.s3.us-east-1.amazonaws.com")))];
+                let mut req = vec![
+                    ("bucketName", s(PUBLIC_BUCKET)),
+                    ("Host", st(format!("{PUBLIC_BUCKET}.s3.us-east-1.amazonaws.com"))),
+                ];
                 if step == 400 {
                     req.push(("publicAccessBlock", s("")));
                 } else {
-                    req.push(("bucketPolicy", obj(vec![("Version", s("2012-10-17")), ("Statement", J::Arr(vec![obj(vec![("Sid", s("PublicRead")), ("Effect", s("Allow")), ("Principal", s("*")), ("Action", J::Arr(vec![s("s3:GetObject")])), ("Resource", J::Arr(vec![st(format!("arn:aws:s3:::{PUBLIC_BUCKET}/*"))]))])]))])));
+                    req.push((
+                        "bucketPolicy",
+                        obj(vec![
+                            ("Version", s("2012-10-17")),
+                            (
+                                "Statement",
+                                J::Arr(vec![obj(vec![
+                                    ("Sid", s("PublicRead")),
+                                    ("Effect", s("Allow")),
+                                    ("Principal", s("*")),
+                                    ("Action", J::Arr(vec![s("s3:GetObject")])),
+                                    (
+                                        "Resource",
+                                        J::Arr(vec![st(format!("arn:aws:s3:::{PUBLIC_BUCKET}/*"))]),
+                                    ),
+                                ])]),
+                            ),
+                        ]),
+                    ));
                     req.push(("policy", s("")));
                 }
                 ev.req = obj(req);
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::S3::Bucket")), ("ARN", st(format!("arn:aws:s3:::{PUBLIC_BUCKET}")))])]));
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::S3::Bucket")),
+                    ("ARN", st(format!("arn:aws:s3:::{PUBLIC_BUCKET}"))),
+                ])]));
             }
             501..=599 => {
                 let secret = SECRETS[usize::from(step - 501) % SECRETS.len()];
                 ev.req = obj(vec![("secretId", s(secret))]);
-                ev.resources = Some(J::Arr(vec![obj(vec![("accountId", st(acct)), ("type", s("AWS::SecretsManager::Secret")), ("ARN", st(format!("arn:aws:secretsmanager:us-east-1:{acct}:secret:{secret}-{}", chars(&mut self.rng, ALNUM, 6))))])]));
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(acct)),
+                    ("type", s("AWS::SecretsManager::Secret")),
+                    (
+                        "ARN",
+                        st(format!(
+                            "arn:aws:secretsmanager:us-east-1:{acct}:secret:{secret}-{}",
+                            chars(&mut self.rng, ALNUM, 6)
+                        )),
+                    ),
+                ])]));
             }
             600..=699 => {
                 let key = format!("exports/customers-2024-03-part-{:04}.csv.gz", step - 600);
@@ -1507,9 +2738,30 @@ impl<'o> Gen<'o> {
                 ev.version = "1.10";
                 ev.request_id = self.s3_request_id();
                 ev.ua = "curl/8.4.0".to_string();
-                ev.req = obj(vec![("bucketName", s(PUBLIC_BUCKET)), ("Host", st(format!("{PUBLIC_BUCKET}.s3.amazonaws.com"))), ("key", st(key.clone()))]);
-                ev.additional = Some(obj(vec![("SignatureVersion", s("")), ("CipherSuite", s("TLS_AES_128_GCM_SHA256")), ("bytesTransferredIn", J::I(0)), ("AuthenticationMethod", s("")), ("x-amz-id-2", st(chars(&mut self.rng, B64, 76))), ("bytesTransferredOut", J::I(self.rng.range(5_000_000, 90_000_000) as i64))]));
-                ev.resources = Some(J::Arr(vec![obj(vec![("type", s("AWS::S3::Object")), ("ARN", st(format!("arn:aws:s3:::{PUBLIC_BUCKET}/{key}")))]), obj(vec![("accountId", st(acct)), ("type", s("AWS::S3::Bucket")), ("ARN", st(format!("arn:aws:s3:::{PUBLIC_BUCKET}")))])]));
+                ev.req = obj(vec![
+                    ("bucketName", s(PUBLIC_BUCKET)),
+                    ("Host", st(format!("{PUBLIC_BUCKET}.s3.amazonaws.com"))),
+                    ("key", st(key.clone())),
+                ]);
+                ev.additional = Some(obj(vec![
+                    ("SignatureVersion", s("")),
+                    ("CipherSuite", s("TLS_AES_128_GCM_SHA256")),
+                    ("bytesTransferredIn", J::I(0)),
+                    ("AuthenticationMethod", s("")),
+                    ("x-amz-id-2", st(chars(&mut self.rng, B64, 76))),
+                    ("bytesTransferredOut", J::I(self.rng.range(5_000_000, 90_000_000) as i64)),
+                ]));
+                ev.resources = Some(J::Arr(vec![
+                    obj(vec![
+                        ("type", s("AWS::S3::Object")),
+                        ("ARN", st(format!("arn:aws:s3:::{PUBLIC_BUCKET}/{key}"))),
+                    ]),
+                    obj(vec![
+                        ("accountId", st(acct)),
+                        ("type", s("AWS::S3::Bucket")),
+                        ("ARN", st(format!("arn:aws:s3:::{PUBLIC_BUCKET}"))),
+                    ]),
+                ]));
             }
             _ => {}
         }
@@ -1571,7 +2823,11 @@ pub fn generate(opts: &SynthOptions) -> Vec<SynthFile> {
     let mut slots: Vec<usize> = Vec::with_capacity(story.len());
     let total_story = story.len();
     for (j, (t, _)) in story.iter().enumerate() {
-        let want = if span > 0 { (i128::from(*t - opts.start_ms).max(0) * n as i128 / span) as usize } else { j };
+        let want = if span > 0 {
+            (i128::from(*t - opts.start_ms).max(0) * n as i128 / span) as usize
+        } else {
+            j
+        };
         let lo = slots.last().map_or(0, |&p| p + 1);
         let hi = n - (total_story - j); // leave room for the rest
         slots.push(want.clamp(lo, hi.max(lo)));
@@ -1588,7 +2844,11 @@ pub fn generate(opts: &SynthOptions) -> Vec<SynthFile> {
             ("us-east-1", g.accounts[0].clone())
         } else {
             let r = REGIONS[g.region_z.sample(&mut g.rng)];
-            let a = if g.rng.chance(0.7) { g.accounts[0].clone() } else { g.accounts[1 + g.rng.below(2)].clone() };
+            let a = if g.rng.chance(0.7) {
+                g.accounts[0].clone()
+            } else {
+                g.accounts[1 + g.rng.below(2)].clone()
+            };
             (r, a)
         };
         let mut items: Vec<(i64, Vec<u8>)> = Vec::with_capacity(hi - lo);
@@ -1642,7 +2902,12 @@ mod tests {
     use crate::Store;
 
     fn small(events: usize, attack: bool) -> SynthOptions {
-        SynthOptions { events, events_per_file: 500, attack_story: attack, ..SynthOptions::default() }
+        SynthOptions {
+            events,
+            events_per_file: 500,
+            attack_story: attack,
+            ..SynthOptions::default()
+        }
     }
 
     fn records(f: &SynthFile) -> Vec<serde_json::Value> {
@@ -1654,8 +2919,30 @@ mod tests {
     fn tables_non_empty() {
         assert!(SERVICES.len() >= 40);
         assert!(SERVICES.iter().all(|s| !s.actions.is_empty()));
-        assert!(PRINCIPALS.iter().all(|p| !p.ips.is_empty() && p.uas.iter().all(|u| !u.is_empty())));
-        for set in [UA_CLI, UA_CONSOLE, UA_SDK, UA_LAMBDA, UA_TF, UA_GO, UA_DD, UA_HOSTILE, HOME_IPS, BUCKETS, KEYS_PLAIN, KEYS_UNICODE, TAG_VALUES, HOSTILE, SECRETS, FUNCTIONS, TABLES, INSTANCE_TYPES, REGIONS] {
+        assert!(PRINCIPALS
+            .iter()
+            .all(|p| !p.ips.is_empty() && p.uas.iter().all(|u| !u.is_empty())));
+        for set in [
+            UA_CLI,
+            UA_CONSOLE,
+            UA_SDK,
+            UA_LAMBDA,
+            UA_TF,
+            UA_GO,
+            UA_DD,
+            UA_HOSTILE,
+            HOME_IPS,
+            BUCKETS,
+            KEYS_PLAIN,
+            KEYS_UNICODE,
+            TAG_VALUES,
+            HOSTILE,
+            SECRETS,
+            FUNCTIONS,
+            TABLES,
+            INSTANCE_TYPES,
+            REGIONS,
+        ] {
             assert!(!set.is_empty());
         }
         assert!(!SERVICE_ACTIONS.is_empty() && !RECON.is_empty());
@@ -1680,8 +2967,21 @@ mod tests {
 
     #[test]
     fn counts_validity_and_order() {
-        for (n, epf) in [(0usize, 500usize), (1, 500), (499, 500), (500, 500), (501, 500), (2345, 500), (10, 3), (80, 1000)] {
-            let files = generate(&SynthOptions { events: n, events_per_file: epf, ..SynthOptions::default() });
+        for (n, epf) in [
+            (0usize, 500usize),
+            (1, 500),
+            (499, 500),
+            (500, 500),
+            (501, 500),
+            (2345, 500),
+            (10, 3),
+            (80, 1000),
+        ] {
+            let files = generate(&SynthOptions {
+                events: n,
+                events_per_file: epf,
+                ..SynthOptions::default()
+            });
             assert_eq!(files.len(), n.div_ceil(epf), "n={n} epf={epf}");
             let mut total = 0;
             let mut ids = std::collections::HashSet::new();
@@ -1695,7 +2995,10 @@ mod tests {
                     assert_eq!(t.len(), 20, "{t}");
                     assert!(t >= prev, "eventTime decreases in {}: {prev} > {t}", f.path);
                     prev = t;
-                    assert!(ids.insert(r["eventID"].as_str().unwrap().to_string()), "duplicate eventID");
+                    assert!(
+                        ids.insert(r["eventID"].as_str().unwrap().to_string()),
+                        "duplicate eventID"
+                    );
                     let id = r["eventID"].as_str().unwrap();
                     assert_eq!(id.len(), 36);
                     assert_eq!(&id[14..15], "4");
@@ -1706,7 +3009,11 @@ mod tests {
                 assert_eq!(parts.len(), 8, "{}", f.path);
                 assert_eq!(parts[2], "CloudTrail");
                 let fname = parts[7];
-                assert!(fname.starts_with(&format!("{}_CloudTrail_{}_", parts[1], parts[3])), "{}", f.path);
+                assert!(
+                    fname.starts_with(&format!("{}_CloudTrail_{}_", parts[1], parts[3])),
+                    "{}",
+                    f.path
+                );
                 // Compact on one line.
                 assert!(!f.bytes.contains(&b'\n'));
             }
@@ -1731,7 +3038,8 @@ mod tests {
                 if let Some(t) = r["userIdentity"]["type"].as_str() {
                     *types.entry(t.to_string()).or_default() += 1;
                 }
-                *cats.entry(r["eventCategory"].as_str().unwrap_or("").to_string()).or_default() += 1;
+                *cats.entry(r["eventCategory"].as_str().unwrap_or("").to_string()).or_default() +=
+                    1;
                 if let Some(s) = r["eventSource"].as_str() {
                     services.insert(s.to_string());
                 }
@@ -1747,7 +3055,16 @@ mod tests {
         sizes.sort_unstable();
         let median = sizes[sizes.len() / 2];
         assert!((700..=1700).contains(&median), "median record {median} bytes");
-        for t in ["IAMUser", "AssumedRole", "Root", "AWSService", "FederatedUser", "AWSAccount", "SAMLUser", "WebIdentityUser"] {
+        for t in [
+            "IAMUser",
+            "AssumedRole",
+            "Root",
+            "AWSService",
+            "FederatedUser",
+            "AWSAccount",
+            "SAMLUser",
+            "WebIdentityUser",
+        ] {
             assert!(types.get(t).copied().unwrap_or(0) > 0, "no {t}: {types:?}");
         }
         for c in ["Management", "Data", "NetworkActivity", "Insight"] {
@@ -1756,7 +3073,17 @@ mod tests {
         assert!(services.len() >= 35, "{}", services.len());
         let rate = errors as f64 / total as f64;
         assert!((0.03..=0.08).contains(&rate), "error rate {rate}");
-        for needle in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "=HYPERLINK(\\\"http://x\\\")", "日本", "é", "🚀", "AWS Internal", "2a02:", "lambda.amazonaws.com"] {
+        for needle in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "=HYPERLINK(\\\"http://x\\\")",
+            "日本",
+            "é",
+            "🚀",
+            "AWS Internal",
+            "2a02:",
+            "lambda.amazonaws.com",
+        ] {
             assert!(text.contains(needle), "missing {needle}");
         }
     }
@@ -1766,19 +3093,47 @@ mod tests {
         let opts = SynthOptions::default();
         let files = generate(&opts);
         let all: Vec<serde_json::Value> = files.iter().flat_map(records).collect();
-        let from_attacker: Vec<&serde_json::Value> = all.iter().filter(|r| r["sourceIPAddress"] == ATTACKER_IP).collect();
+        let from_attacker: Vec<&serde_json::Value> =
+            all.iter().filter(|r| r["sourceIPAddress"] == ATTACKER_IP).collect();
         assert!(from_attacker.len() >= 70, "{}", from_attacker.len());
         let has = |name: &str| from_attacker.iter().any(|r| r["eventName"] == name);
-        for n in ["GetCallerIdentity", "ListBuckets", "CreateUser", "CreateAccessKey", "AttachUserPolicy", "StopLogging", "DeleteTrail", "PutBucketPolicy", "GetSecretValue", "GetObject"] {
+        for n in [
+            "GetCallerIdentity",
+            "ListBuckets",
+            "CreateUser",
+            "CreateAccessKey",
+            "AttachUserPolicy",
+            "StopLogging",
+            "DeleteTrail",
+            "PutBucketPolicy",
+            "GetSecretValue",
+            "GetObject",
+        ] {
             assert!(has(n), "story lacks {n}");
         }
-        let denied = from_attacker.iter().filter(|r| r["errorCode"].as_str().is_some_and(|c| c.contains("Denied") || c.contains("Unauthorized"))).count();
+        let denied = from_attacker
+            .iter()
+            .filter(|r| {
+                r["errorCode"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("Denied") || c.contains("Unauthorized"))
+            })
+            .count();
         assert!(denied >= 15, "{denied}");
         let first = from_attacker.iter().map(|r| r["eventTime"].as_str().unwrap()).min().unwrap();
         assert_eq!(first, "2024-03-08T09:00:00Z");
-        assert!(all.iter().any(|r| r["userIdentity"]["accessKeyId"] == LEAKED_KEY && r["sourceIPAddress"] != ATTACKER_IP), "victim's normal use");
-        let text: String = files.iter().map(|f| String::from_utf8_lossy(&f.bytes).into_owned()).collect();
-        assert!(text.contains(BACKDOOR_KEY) && text.contains("AdministratorAccess") && text.contains(PUBLIC_BUCKET));
+        assert!(
+            all.iter().any(|r| r["userIdentity"]["accessKeyId"] == LEAKED_KEY
+                && r["sourceIPAddress"] != ATTACKER_IP),
+            "victim's normal use"
+        );
+        let text: String =
+            files.iter().map(|f| String::from_utf8_lossy(&f.bytes).into_owned()).collect();
+        assert!(
+            text.contains(BACKDOOR_KEY)
+                && text.contains("AdministratorAccess")
+                && text.contains(PUBLIC_BUCKET)
+        );
         // Without the story: no attacker.
         let quiet = generate(&SynthOptions { attack_story: false, ..opts });
         assert!(!quiet.iter().any(|f| String::from_utf8_lossy(&f.bytes).contains(ATTACKER_IP)));
@@ -1799,7 +3154,8 @@ mod tests {
                 *h += 1;
             }
         }
-        let empty: Vec<usize> = hours.iter().enumerate().filter(|(_, &c)| c == 0).map(|(h, _)| h).collect();
+        let empty: Vec<usize> =
+            hours.iter().enumerate().filter(|(_, &c)| c == 0).map(|(h, _)| h).collect();
         assert!(empty.is_empty(), "hours without events: {empty:?}");
     }
 

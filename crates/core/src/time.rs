@@ -74,11 +74,7 @@ pub fn parse_time_ms(s: &str) -> Option<i64> {
         return None;
     }
     let minute = num(14..16)?;
-    let (second, mut i) = if b.get(16) == Some(&b':') {
-        (num(17..19)?, 19)
-    } else {
-        (0, 16)
-    };
+    let (second, mut i) = if b.get(16) == Some(&b':') { (num(17..19)?, 19) } else { (0, 16) };
     if hour > 24 || minute > 59 || second > 60 {
         return None;
     }
@@ -183,36 +179,15 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(parse_time_ms("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(
-            parse_time_ms("2020-01-10T16:06:40Z"),
-            Some(1_578_672_400_000)
-        );
-        assert_eq!(
-            parse_time_ms("2020-01-10 16:06:40"),
-            Some(1_578_672_400_000)
-        );
-        assert_eq!(
-            parse_time_ms("2020-01-10T16:06:40.123456789Z"),
-            Some(1_578_672_400_123)
-        );
-        assert_eq!(
-            parse_time_ms("2020-01-10T18:06:40+02:00"),
-            Some(1_578_672_400_000)
-        );
-        assert_eq!(
-            parse_time_ms("2020-01-10T18:06:40+0200"),
-            Some(1_578_672_400_000)
-        );
-        assert_eq!(
-            parse_time_ms("2020-01-10T16:06:40.5"),
-            Some(1_578_672_400_500)
-        );
+        assert_eq!(parse_time_ms("2020-01-10T16:06:40Z"), Some(1_578_672_400_000));
+        assert_eq!(parse_time_ms("2020-01-10 16:06:40"), Some(1_578_672_400_000));
+        assert_eq!(parse_time_ms("2020-01-10T16:06:40.123456789Z"), Some(1_578_672_400_123));
+        assert_eq!(parse_time_ms("2020-01-10T18:06:40+02:00"), Some(1_578_672_400_000));
+        assert_eq!(parse_time_ms("2020-01-10T18:06:40+0200"), Some(1_578_672_400_000));
+        assert_eq!(parse_time_ms("2020-01-10T16:06:40.5"), Some(1_578_672_400_500));
         assert_eq!(parse_time_ms("1578672400"), Some(1_578_672_400_000));
         assert_eq!(parse_time_ms("1578672400123"), Some(1_578_672_400_123));
-        assert_eq!(
-            parse_time_ms("2019-01-01 00:00:00 UTC"),
-            Some(1_546_300_800_000)
-        );
+        assert_eq!(parse_time_ms("2019-01-01 00:00:00 UTC"), Some(1_546_300_800_000));
         assert_eq!(format_ms(1_578_672_400_123), "2020-01-10T16:06:40.123Z");
         for bad in [
             "",
@@ -247,9 +222,6 @@ mod tests {
         ] {
             assert_eq!(parse_time_ms(t), parse_time_ms(&t.replace('Z', "z")), "{t}");
         }
-        assert_eq!(
-            parse_time_ms("2020-01-10T16:06:40Z"),
-            Some(1_578_672_400_000)
-        );
+        assert_eq!(parse_time_ms("2020-01-10T16:06:40Z"), Some(1_578_672_400_000));
     }
 }

@@ -4,12 +4,7 @@
 //! digests, and an error with a position where the independent reader met one (or, where we do
 //! better, a note saying what we recovered and where).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -63,10 +58,7 @@ fn expected() -> Vec<Expected> {
 /// None read fewer events. The cloudtrail2sightings member whose Records objects lack commas is
 /// recovered (3 events) instead of failing, so it has a note with a position instead of an error.
 const RECOVERED: &[(&str, u64)] = &[
-    (
-        "cloudtrail2sightings/unzipped/aws.execution.ec2-user-data.json",
-        3,
-    ),
+    ("cloudtrail2sightings/unzipped/aws.execution.ec2-user-data.json", 3),
     ("cloudtrail2sightings/cloudtrail.zip", 15),
 ];
 /// Files where we read fewer events than expected.tsv: none.
@@ -93,27 +85,17 @@ fn every_expected_file() {
             Some(&(_, n, why)) => assert_eq!(t.read, n, "{}: documented exception ({why})", e.file),
             None => {
                 if t.read < e.events {
-                    failures.push(format!(
-                        "{}: read {} < expected {}",
-                        e.file, t.read, e.events
-                    ));
+                    failures.push(format!("{}: read {} < expected {}", e.file, t.read, e.events));
                 }
             }
         }
         if t.digests != e.digests {
-            failures.push(format!(
-                "{}: digests {} != {}",
-                e.file, t.digests, e.digests
-            ));
+            failures.push(format!("{}: digests {} != {}", e.file, t.digests, e.digests));
         }
         let errors: Vec<_> = s.files().iter().filter_map(|f| f.error.as_ref()).collect();
         if let Some(&(_, n)) = RECOVERED.iter().find(|x| x.0 == e.file) {
             assert_eq!(t.read, n, "{}", e.file);
-            let note = s
-                .files()
-                .iter()
-                .flat_map(|f| &f.notes)
-                .find(|n| n.contains("no comma"));
+            let note = s.files().iter().flat_map(|f| &f.notes).find(|n| n.contains("no comma"));
             assert!(
                 note.is_some_and(|n| n.contains("line 112 column 1")),
                 "{}: {:?}",
@@ -122,10 +104,8 @@ fn every_expected_file() {
             );
         } else if !e.error.is_empty() {
             if errors.is_empty() || errors.iter().any(|er| er.position.is_none()) {
-                failures.push(format!(
-                    "{}: expected an error with a position, got {errors:?}",
-                    e.file
-                ));
+                failures
+                    .push(format!("{}: expected an error with a position, got {errors:?}", e.file));
             }
         } else if !errors.is_empty() {
             failures.push(format!("{}: unexpected error {errors:?}", e.file));
@@ -142,11 +122,7 @@ fn truncated_file_position() {
     let e = f.error.as_ref().unwrap();
     let p = e.position.unwrap();
     assert_eq!((p.line, p.column, p.byte), (26, 26, 965), "{e}");
-    assert!(
-        f.summary().contains("line 26 column 26 (byte 965)"),
-        "{}",
-        f.summary()
-    );
+    assert!(f.summary().contains("line 26 column 26 (byte 965)"), "{}", f.summary());
 }
 
 #[test]
@@ -168,33 +144,21 @@ fn cribl_pairs_dedupe() {
         let b = s.ingest(&gz, &std::fs::read(dir.join(&gz)).unwrap());
         let (fa, fb) = (&s.files()[a.start], &s.files()[b.start]);
         assert!(fb.compressed && fa.events > 0);
-        assert_eq!(
-            (fb.events, fb.duplicates, fb.kept),
-            (fa.events, fa.events, 0),
-            "{n}"
-        );
+        assert_eq!((fb.events, fb.duplicates, fb.kept), (fa.events, fa.events, 0), "{n}");
         let key = fa.aws_key.as_ref().unwrap();
         assert_eq!(key.account, "650992545562");
-        assert!(
-            !key.region.is_empty() && key.date == "2022-01-03",
-            "{key:?}"
-        );
+        assert!(!key.region.is_empty() && key.date == "2022-01-03", "{key:?}");
         plain_events += fa.events;
         all.ingest(n, &std::fs::read(dir.join(n)).unwrap());
         all.ingest(&gz, &std::fs::read(dir.join(&gz)).unwrap());
     }
     let t = all.totals();
-    assert_eq!(
-        (t.read, t.duplicates, t.kept),
-        (2 * plain_events, plain_events, plain_events)
-    );
+    assert_eq!((t.read, t.duplicates, t.kept), (2 * plain_events, plain_events, plain_events));
 }
 
 fn event_id(raw: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(raw).ok()?;
-    v.get("eventID")
-        .and_then(|x| x.as_str())
-        .map(str::to_string)
+    v.get("eventID").and_then(|x| x.as_str()).map(str::to_string)
 }
 
 #[test]
@@ -202,11 +166,7 @@ fn panther_keeps_events_sharing_ids() {
     let s = load("panther-analysis/extracted/panther_analysis_cloudtrail_test_logs.ndjson");
     let f = &s.files()[0];
     // 464 lines; 441 distinct contents (23 lines are exact copies of another line).
-    assert_eq!(
-        (f.events, f.kept, f.duplicates, f.rejected),
-        (464, 441, 23, 0),
-        "{f:?}"
-    );
+    assert_eq!((f.events, f.kept, f.duplicates, f.rejected), (464, 441, 23, 0), "{f:?}");
     let ids: HashSet<String> = (0..s.len()).filter_map(|r| event_id(s.raw(r))).collect();
     assert_eq!(ids.len(), 125);
     let mut per_id: BTreeMap<String, u32> = BTreeMap::new();
@@ -215,10 +175,7 @@ fn panther_keeps_events_sharing_ids() {
             *per_id.entry(id).or_default() += 1;
         }
     }
-    assert!(
-        per_id.values().any(|&n| n > 10),
-        "distinct events sharing one eventID are all kept"
-    );
+    assert!(per_id.values().any(|&n| n > 10), "distinct events sharing one eventID are all kept");
 }
 
 #[test]
@@ -244,10 +201,7 @@ fn digests_insights_wrappers_and_time_fallback() {
     );
 
     let s = load("otel-collector-contrib/cloudtrail_log_cw.json");
-    assert_eq!(
-        (s.files()[0].format.as_str(), s.len()),
-        ("CloudWatch Logs", 1)
-    );
+    assert_eq!((s.files()[0].format.as_str(), s.len()), ("CloudWatch Logs", 1));
     assert_eq!(s.get(0, Column::Action), "PutObject");
 
     let s = load("streamalert/original/cloudwatch_cloudtrail.json");
@@ -255,10 +209,7 @@ fn digests_insights_wrappers_and_time_fallback() {
 
     let s = load("cribl-aws-cloudtrail-logs/BeVTW2.json");
     assert_eq!(s.len(), 44);
-    assert!(
-        s.raw(0).starts_with("{\"eventVersion\""),
-        "raw is the unescaped, compacted event"
-    );
+    assert!(s.raw(0).starts_with("{\"eventVersion\""), "raw is the unescaped, compacted event");
 
     let s = load("otrf-security-datasets/ec2_proxy_s3_exfiltration.zip");
     let f = &s.files()[0];
@@ -267,9 +218,7 @@ fn digests_insights_wrappers_and_time_fallback() {
         (Some("ec2_proxy_s3_exfiltration_2020-09-14011940.json"), 103)
     );
     assert!(
-        f.notes
-            .iter()
-            .any(|n| n == "103 events had no usable eventTime; used @timestamp"),
+        f.notes.iter().any(|n| n == "103 events had no usable eventTime; used @timestamp"),
         "{:?}",
         f.notes
     );
@@ -277,21 +226,14 @@ fn digests_insights_wrappers_and_time_fallback() {
 
     let s = load("otrf-security-datasets/AWS_S3_HoneyBucketLogs.csv");
     assert_eq!(s.files()[0].status(), FileStatus::Skipped);
-    assert!(
-        s.files()[0].summary().contains("not JSON"),
-        "{}",
-        s.files()[0].summary()
-    );
+    assert!(s.files()[0].summary().contains("not JSON"), "{}", s.files()[0].summary());
 
     let s = load("cloudtrail2sightings/cloudtrail.zip");
     assert_eq!(s.files().len(), 4);
     assert_eq!(s.totals().kept, 15);
 
     let s = load("otel-collector-contrib/cloudtrail_log_empty.json");
-    assert_eq!(
-        (s.files()[0].status(), s.files()[0].events),
-        (FileStatus::Ok, 0)
-    );
+    assert_eq!((s.files()[0].status(), s.files()[0].events), (FileStatus::Ok, 0));
 }
 
 /// The store may own the files it reads (`ingest_owned`, how the app and `trailglass-scan` read):
@@ -335,10 +277,7 @@ fn whole_corpus_in_one_store() {
     assert_eq!(t.read, t.kept + t.duplicates + t.rejected);
     assert_eq!(t.kept as usize, s.len());
     for r in 0..s.len() {
-        assert!(
-            serde_json::from_str::<serde_json::Value>(s.raw(r)).is_ok(),
-            "row {r} raw is JSON"
-        );
+        assert!(serde_json::from_str::<serde_json::Value>(s.raw(r)).is_ok(), "row {r} raw is JSON");
         assert!(s.file_of(r) < s.files().len());
     }
 }

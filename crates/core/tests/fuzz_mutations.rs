@@ -37,14 +37,17 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpu
 
 fn env_num(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
-        Ok(v) => v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name}={v} is not a number")),
+        Ok(v) => {
+            v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name}={v} is not a number"))
+        }
         Err(_) => default,
     }
 }
 
 fn walk(p: &Path, out: &mut Vec<PathBuf>) {
     if p.is_dir() {
-        let mut es: Vec<PathBuf> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut es: Vec<PathBuf> =
+            std::fs::read_dir(p).unwrap().map(|e| e.unwrap().path()).collect();
         es.sort();
         for e in es {
             walk(&e, out);
@@ -72,8 +75,14 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
             (rel, std::fs::read(p).unwrap())
         })
         .collect();
-    assert!(v.len() > 50, "the corpus looks incomplete: {} files under {}", v.len(), root.display());
-    let opts = SynthOptions { events: 120, events_per_file: 40, seed: 7, ..SynthOptions::default() };
+    assert!(
+        v.len() > 50,
+        "the corpus looks incomplete: {} files under {}",
+        v.len(),
+        root.display()
+    );
+    let opts =
+        SynthOptions { events: 120, events_per_file: 40, seed: 7, ..SynthOptions::default() };
     for f in generate(&opts) {
         v.push((format!("{}.gz", f.path), gzip(&f.bytes)));
         v.push((f.path, f.bytes));
@@ -81,9 +90,35 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
     v
 }
 
-const TOKENS: &[&[u8]] = &[b"\"", b"{", b"[", b"]", b"}", b"\\", b",", b":", b"\0", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\\u", b"\\ud800", b"null", b"\"Records\":", b"\"eventTime\":\"", b"\r\n", b"1e999", b"-"];
+const TOKENS: &[&[u8]] = &[
+    b"\"",
+    b"{",
+    b"[",
+    b"]",
+    b"}",
+    b"\\",
+    b",",
+    b":",
+    b"\0",
+    b"\xff",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    b"\\u",
+    b"\\ud800",
+    b"null",
+    b"\"Records\":",
+    b"\"eventTime\":\"",
+    b"\r\n",
+    b"1e999",
+    b"-",
+];
 
-fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, all: &[(String, Vec<u8>)], ops: &mut Vec<String>) {
+fn mutate_once(
+    rng: &mut Rng,
+    data: &mut Vec<u8>,
+    all: &[(String, Vec<u8>)],
+    ops: &mut Vec<String>,
+) {
     let len = data.len();
     let pos = |rng: &mut Rng, n: usize| rng.below(n + 1);
     match rng.below(13) {
@@ -217,7 +252,11 @@ fn make_zip(rng: &mut Rng, data: &[u8], all: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let members = 1 + rng.below(4);
     for m in 0..members {
-        let method = if rng.below(2) == 0 { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        let method = if rng.below(2) == 0 {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
         let opts = SimpleFileOptions::default().compression_method(method);
         let mut body = if m == 0 { data.to_vec() } else { all[rng.below(all.len())].1.clone() };
         let mut ops = Vec::new();
@@ -260,7 +299,10 @@ fn check(store: &mut Store, path: &str, bytes: &[u8]) -> Result<(), String> {
     let before_len = store.len();
     let range = store.ingest(path, bytes);
     if range != (before..store.files().len()) {
-        return Err(format!("ingest returned {range:?} but file reports went {before}..{}", store.files().len()));
+        return Err(format!(
+            "ingest returned {range:?} but file reports went {before}..{}",
+            store.files().len()
+        ));
     }
     let t = store.totals();
     if t.read != t.kept + t.duplicates + t.rejected {
@@ -272,7 +314,10 @@ fn check(store: &mut Store, path: &str, bytes: &[u8]) -> Result<(), String> {
     for row in before_len..store.len() {
         let raw = store.raw(row);
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(raw) {
-            return Err(format!("row {row} raw is not JSON ({e}): {}", raw.chars().take(300).collect::<String>()));
+            return Err(format!(
+                "row {row} raw is not JSON ({e}): {}",
+                raw.chars().take(300).collect::<String>()
+            ));
         }
     }
     let per_file: u64 = store.files().iter().map(|f| f.kept).sum();
@@ -335,18 +380,24 @@ fn mutations_never_break_the_store() {
             if case % 4 == 0 {
                 check(&mut store, &path, &data)?;
                 if store.totals().kept != kept {
-                    return Err(format!("re-ingesting the same bytes kept {} more events", store.totals().kept - kept));
+                    return Err(format!(
+                        "re-ingesting the same bytes kept {} more events",
+                        store.totals().kept - kept
+                    ));
                 }
                 owned.ingest_owned(&path, data.clone());
                 if let Some(d) = common::first_difference(&store, &owned) {
-                    return Err(format!("ingest_owned differs from ingest after reading the bytes twice: {d}"));
+                    return Err(format!(
+                        "ingest_owned differs from ingest after reading the bytes twice: {d}"
+                    ));
                 }
             }
             Ok(kept)
         }));
         let secs = case_start.elapsed().as_secs_f64();
         if secs > slowest.0 {
-            slowest = (secs, format!("case {case} from {path0}, ops {ops:?}, {} bytes", data.len()));
+            slowest =
+                (secs, format!("case {case} from {path0}, ops {ops:?}, {} bytes", data.len()));
         }
         let err = match result {
             Ok(Ok(kept)) => {
@@ -356,7 +407,10 @@ fn mutations_never_break_the_store() {
             Ok(Err(e)) => Some(e),
             Err(p) => Some(format!(
                 "PANIC: {}",
-                p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+                p.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()
             )),
         };
         if let Some(e) = err {

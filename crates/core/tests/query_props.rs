@@ -90,7 +90,10 @@ fn ref_glob(pat: &[char], v: &[char]) -> bool {
         None => v.is_empty(),
         Some(('*', rest)) => (0..=v.len()).any(|i| ref_glob(rest, v.get(i..).unwrap_or(&[]))),
         Some(('?', rest)) => !v.is_empty() && ref_glob(rest, v.get(1..).unwrap_or(&[])),
-        Some((c, rest)) => v.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && ref_glob(rest, v.get(1..).unwrap_or(&[])),
+        Some((c, rest)) => {
+            v.first().is_some_and(|x| x.eq_ignore_ascii_case(c))
+                && ref_glob(rest, v.get(1..).unwrap_or(&[]))
+        }
     }
 }
 
@@ -183,7 +186,9 @@ fn eval(d: &Data, r: &R, row: usize) -> bool {
                     return ip_of(v) == Some(ip) || v.eq_ignore_ascii_case(&ip.to_string());
                 }
             }
-            glob_ok(pat, *wild, v) || (*c == Column::Service && v.strip_suffix(".amazonaws.com").is_some_and(|x| glob_ok(pat, *wild, x)))
+            glob_ok(pat, *wild, v)
+                || (*c == Column::Service
+                    && v.strip_suffix(".amazonaws.com").is_some_and(|x| glob_ok(pat, *wild, x)))
         }
         R::ColExists(c, _) => !s.get(row, *c).is_empty(),
         R::Cidr(c) => in_cidr(c, s.get(row, Column::SourceIp)),
@@ -212,7 +217,9 @@ fn eval(d: &Data, r: &R, row: usize) -> bool {
 }
 
 fn needs_quotes(v: &str) -> bool {
-    v.is_empty() || v.chars().any(|c| c.is_whitespace() || "()\"\\[]{}*?:<>".contains(c)) || v.starts_with('-')
+    v.is_empty()
+        || v.chars().any(|c| c.is_whitespace() || "()\"\\[]{}*?:<>".contains(c))
+        || v.starts_with('-')
 }
 
 fn quote(v: &str) -> String {
@@ -236,13 +243,19 @@ fn render(r: &R) -> String {
                 quote(t)
             }
         }
-        R::Col(_, alias, pat, wild) => format!("{alias}:{}", if *wild { pat.clone() } else { quote(pat) }),
+        R::Col(_, alias, pat, wild) => {
+            format!("{alias}:{}", if *wild { pat.clone() } else { quote(pat) })
+        }
         R::ColExists(_, alias) => format!("{alias}:*"),
         R::Cidr(c) => format!("ip:{c}"),
         R::Path(p, pat, wild) => format!("{p}:{}", if *wild { pat.clone() } else { quote(pat) }),
         R::PathExists(p) => format!("{p}:*"),
         R::Time(_, _, t) | R::Last(_, t) => t.clone(),
-        R::And(v) => v.iter().map(group).collect::<Vec<_>>().join(if v.len() % 2 == 0 { " AND " } else { " " }),
+        R::And(v) => v.iter().map(group).collect::<Vec<_>>().join(if v.len() % 2 == 0 {
+            " AND "
+        } else {
+            " "
+        }),
         R::Or(v) => v.iter().map(group).collect::<Vec<_>>().join(" OR "),
         R::Not(x) => match **x {
             R::And(_) | R::Or(_) => format!("-({})", render(x)),
@@ -257,9 +270,17 @@ fn mutate(rng: &mut Rng, v: &str) -> (String, bool) {
     if needs_quotes(v) || chars.is_empty() {
         return (v.to_string(), false);
     }
-    let flip = |s: String| if s.len().is_multiple_of(2) { s.to_ascii_uppercase() } else { s.to_ascii_lowercase() };
+    let flip = |s: String| {
+        if s.len().is_multiple_of(2) {
+            s.to_ascii_uppercase()
+        } else {
+            s.to_ascii_lowercase()
+        }
+    };
     let n = chars.len();
-    let cut = |a: usize, b: usize| chars.get(a..b).map(|x| x.iter().collect::<String>()).unwrap_or_default();
+    let cut = |a: usize, b: usize| {
+        chars.get(a..b).map(|x| x.iter().collect::<String>()).unwrap_or_default()
+    };
     match rng.below(6) {
         0 => (v.to_string(), false),
         1 => (format!("{}*", cut(0, rng.below(n) + 1)), true),
@@ -360,7 +381,12 @@ fn leaf(rng: &mut Rng, d: &Data) -> R {
         _ => {
             let Some(t) = s.time_ms(row) else { return R::Text("eventTime".into()) };
             if rng.chance(15) {
-                let (n, unit, ms) = [(1, "h", 3_600_000), (30, "m", 1_800_000), (2, "d", 172_800_000), (90, "s", 90_000)][rng.below(4)];
+                let (n, unit, ms) = [
+                    (1, "h", 3_600_000),
+                    (30, "m", 1_800_000),
+                    (2, "d", 172_800_000),
+                    (90, "s", 90_000),
+                ][rng.below(4)];
                 return R::Last(ms, format!("last:{n}{unit}"));
             }
             let prec = rng.below(5);
@@ -399,7 +425,9 @@ fn data(events: usize, seed: u64) -> Data {
     for f in generate(&SynthOptions { events, events_per_file: 500, seed, ..Default::default() }) {
         store.ingest(&f.path, &f.bytes);
     }
-    let values = (0..store.len()).map(|r| serde_json::from_str(store.raw(r)).unwrap_or(Value::Null)).collect();
+    let values = (0..store.len())
+        .map(|r| serde_json::from_str(store.raw(r)).unwrap_or(Value::Null))
+        .collect();
     let raws_lower = (0..store.len()).map(|r| store.raw(r).to_ascii_lowercase()).collect();
     let max_time = (0..store.len()).filter_map(|r| store.time_ms(r)).max();
     Data { store, values, raws_lower, max_time }
@@ -415,7 +443,8 @@ fn check(d: &Data, ix: &TextIndex, rng: &mut Rng, cases: usize) -> usize {
             Err(e) => panic!("case {case}: generated query did not parse: {text}\n{e}"),
         };
         let got = q.run(&d.store);
-        let want: Vec<u32> = (0..d.store.len()).filter(|&row| eval(d, &r, row)).map(|r| r as u32).collect();
+        let want: Vec<u32> =
+            (0..d.store.len()).filter(|&row| eval(d, &r, row)).map(|r| r as u32).collect();
         if got != want {
             let extra: Vec<_> = got.iter().filter(|x| !want.contains(x)).take(3).collect();
             let missing: Vec<_> = want.iter().filter(|x| !got.contains(x)).take(3).collect();
@@ -450,7 +479,15 @@ fn engine_agrees_with_reference_partial_index() {
     // An index built before more rows arrived: the new rows are scanned.
     let d = data(1000, 99);
     let mut small = Store::new();
-    for f in generate(&SynthOptions { events: 1000, events_per_file: 500, seed: 99, ..Default::default() }).iter().take(1) {
+    for f in generate(&SynthOptions {
+        events: 1000,
+        events_per_file: 500,
+        seed: 99,
+        ..Default::default()
+    })
+    .iter()
+    .take(1)
+    {
         small.ingest(&f.path, &f.bytes);
     }
     let ix = TextIndex::build(&small);

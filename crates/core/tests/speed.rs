@@ -5,12 +5,7 @@
 //! `serde_json::Value` parse of the same bytes. The synthetic benchmark (`trailglass-bench`) is
 //! the reference; this only needs the corpus.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::io::Write;
 use std::path::Path;
@@ -53,10 +48,7 @@ fn speed() {
         if cur.len() > 2 << 20 {
             cur.extend_from_slice(b"]}");
             total += cur.len();
-            files.push(std::mem::replace(
-                &mut cur,
-                Vec::from(&b"{\"Records\":["[..]),
-            ));
+            files.push(std::mem::replace(&mut cur, Vec::from(&b"{\"Records\":["[..])));
         }
     }
     let mb = total as f64 / 1e6;
@@ -194,11 +186,7 @@ fn speed() {
     let m = s.memory_bytes();
     println!("events={n} kept={kept} kept_gz={kept_gz} mb={mb:.1}");
     println!("value_baseline_mb_per_s={:.0}", mb / tv);
-    println!(
-        "ingest_plain_mb_per_s={:.0} ({:.1}x Value)",
-        mb / tp,
-        tv / tp
-    );
+    println!("ingest_plain_mb_per_s={:.0} ({:.1}x Value)", mb / tp, tv / tp);
     println!("ingest_gz_mb_per_s={:.0}", mb / tg);
     println!("store_bytes_per_event(beyond raw)={:.1} raw_bytes_per_event={:.1} input_bytes_per_event={:.1}",
         (m.columns + m.interned) as f64 / kept as f64, m.raw as f64 / kept as f64, total as f64 / n as f64);

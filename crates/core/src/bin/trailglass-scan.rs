@@ -68,9 +68,7 @@ fn main() {
             eprintln!("bad query: {} at byte {}..{}", e.message, e.start, e.end);
             eprintln!("  {text}");
             let caret = text.get(..e.start).map_or(0, |p| p.chars().count());
-            let width = text
-                .get(e.start..e.end)
-                .map_or(1, |p| p.chars().count().max(1));
+            let width = text.get(e.start..e.end).map_or(1, |p| p.chars().count().max(1));
             eprintln!("  {}{}", " ".repeat(caret), "^".repeat(width));
             if let Some(h) = &e.hint {
                 eprintln!("hint: {h}");

@@ -43,8 +43,13 @@ fn a_view_is_answered_with_counts_and_aggregates_and_rows_come_by_page() {
     assert!(a.services.is_none(), "not asked for");
 
     // Rows in time order, the columns' texts; time left to the page.
-    let cols = vec!["time".to_string(), "user".to_string(), "requestParameters.bucketName".to_string()];
-    let Reply::Rows(page) = e.handle(Request::Rows { offset: 0, limit: 10, columns: cols }).remove(0) else { panic!() };
+    let cols =
+        vec!["time".to_string(), "user".to_string(), "requestParameters.bucketName".to_string()];
+    let Reply::Rows(page) =
+        e.handle(Request::Rows { offset: 0, limit: 10, columns: cols }).remove(0)
+    else {
+        panic!()
+    };
     assert_eq!(page.answer, a.id);
     let ids: Vec<u32> = page.rows.iter().map(|r| r.id).collect();
     assert_eq!(ids, vec![2, 0]);
@@ -52,14 +57,23 @@ fn a_view_is_answered_with_counts_and_aggregates_and_rows_come_by_page() {
     assert_eq!(page.rows[1].time_ms, Some(1_709_287_205_000));
 
     // Descending sort, by user, with the service summary.
-    let v = ViewSpec { sort: SortKey::Column(Column::User), descending: true, services: true, ..view("") };
+    let v = ViewSpec {
+        sort: SortKey::Column(Column::User),
+        descending: true,
+        services: true,
+        ..view("")
+    };
     let a2 = answer(e.handle(Request::View { seq: 8, view: v }));
     assert!(a2.id > a.id);
     assert_eq!(a2.services.as_ref().map(Vec::len), Some(2));
     // bob, then alice latest first (descending is the exact reverse order)
     assert_eq!(e.sorted(), &[1, 0, 2]);
     // A page past the end is empty, a page is capped.
-    let Reply::Rows(p) = e.handle(Request::Rows { offset: 5, limit: 10, columns: vec![] }).remove(0) else { panic!() };
+    let Reply::Rows(p) =
+        e.handle(Request::Rows { offset: 5, limit: 10, columns: vec![] }).remove(0)
+    else {
+        panic!()
+    };
     assert!(p.rows.is_empty());
 }
 
@@ -86,14 +100,32 @@ fn stepping_finding_and_detail() {
     let mut e = loaded();
     answer(e.handle(Request::View { seq: 1, view: view("") }));
     // order by time: 1, 2, 0
-    assert_eq!(e.step(None, 1), Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) });
-    assert_eq!(e.step(Some(1), 1), Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) });
-    assert_eq!(e.step(Some(0), 1), Reply::Selected { row: Some(0), pos: Some(2), event_id: Some("a1".into()) });
-    assert_eq!(e.step(Some(1), -1), Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) });
-    assert_eq!(e.find("c3"), Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) });
+    assert_eq!(
+        e.step(None, 1),
+        Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) }
+    );
+    assert_eq!(
+        e.step(Some(1), 1),
+        Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) }
+    );
+    assert_eq!(
+        e.step(Some(0), 1),
+        Reply::Selected { row: Some(0), pos: Some(2), event_id: Some("a1".into()) }
+    );
+    assert_eq!(
+        e.step(Some(1), -1),
+        Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) }
+    );
+    assert_eq!(
+        e.find("c3"),
+        Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) }
+    );
     assert_eq!(e.find("nope"), Reply::Selected { row: None, pos: None, event_id: None });
     let d = e.detail(0).expect("row 0");
-    assert_eq!((d.user.as_str(), d.access_key.as_str(), d.service.as_str(), d.pos), ("alice", "AKIAALICE", "s3.amazonaws.com", Some(2)));
+    assert_eq!(
+        (d.user.as_str(), d.access_key.as_str(), d.service.as_str(), d.pos),
+        ("alice", "AKIAALICE", "s3.amazonaws.com", Some(2))
+    );
     assert!(d.raw.contains("logs-bucket"));
     assert_eq!(d.event_id, "a1");
     assert_eq!(d.file, "t.json");
@@ -108,7 +140,10 @@ fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
     e.queue(2, 100);
     e.start_file("t.json");
     let s = e.status();
-    assert_eq!(s.progress.as_ref().map(|p| (p.files_total, p.bytes_total, p.current.as_str())), Some((2, 100, "t.json")));
+    assert_eq!(
+        s.progress.as_ref().map(|p| (p.files_total, p.bytes_total, p.current.as_str())),
+        Some((2, 100, "t.json"))
+    );
     e.ingest("t.json", RECORDS.as_bytes().to_vec());
     e.file_done(60);
     e.unreadable("gone.json", "the browser could not read this file");
@@ -123,7 +158,11 @@ fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
     e.finish_load(Some("Cancelled".into()));
     let s = e.status();
     assert_eq!((s.progress, s.notice.as_deref()), (None, Some("Cancelled")));
-    assert!((Progress { bytes_done: 50, bytes_total: 200, ..Progress::default() }.fraction() - 0.25).abs() < 1e-9);
+    assert!(
+        (Progress { bytes_done: 50, bytes_total: 200, ..Progress::default() }.fraction() - 0.25)
+            .abs()
+            < 1e-9
+    );
 }
 
 #[test]
@@ -131,7 +170,8 @@ fn the_index_is_built_in_slices_and_text_queries_answer_before_it_is_complete() 
     let mut e = Engine::default();
     e.load_sample(3000);
     e.refresh();
-    let expected = answer(e.handle(Request::View { seq: 1, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count;
+    let expected =
+        answer(e.handle(Request::View { seq: 1, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count;
     assert!(expected > 0);
     let mut slices = 0;
     while e.index_step() {
@@ -139,7 +179,10 @@ fn the_index_is_built_in_slices_and_text_queries_answer_before_it_is_complete() 
         assert!(slices < 10_000);
     }
     assert_eq!(e.status().indexed, e.store().len());
-    assert_eq!(answer(e.handle(Request::View { seq: 2, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count, expected);
+    assert_eq!(
+        answer(e.handle(Request::View { seq: 2, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count,
+        expected
+    );
     // The same as a full build.
     let full = crate::query::TextIndex::build(e.store());
     let q = parse("AccessDenied").expect("parses");
@@ -160,7 +203,10 @@ fn the_budget_stops_a_load_with_a_clear_message() {
 fn clear_sample_and_export() {
     let mut e = loaded();
     answer(e.handle(Request::View { seq: 1, view: view("user:alice") }));
-    let csv = String::from_utf8(e.export(ExportFormat::Csv, &["time".into(), "action".into()]).expect("csv")).expect("utf8");
+    let csv = String::from_utf8(
+        e.export(ExportFormat::Csv, &["time".into(), "action".into()]).expect("csv"),
+    )
+    .expect("utf8");
     assert_eq!(csv.lines().count(), 3, "{csv}");
     let nd = e.export(ExportFormat::Ndjson, &[]).expect("ndjson");
     assert_eq!(nd.iter().filter(|&&b| b == b'\n').count(), 2);
@@ -176,7 +222,14 @@ fn clear_sample_and_export() {
 #[test]
 fn messages_round_trip_as_json() {
     let reqs = vec![
-        Request::View { seq: 3, view: ViewSpec { range: Some((1, 2)), sort: SortKey::Column(Column::SourceIp), ..view("x") } },
+        Request::View {
+            seq: 3,
+            view: ViewSpec {
+                range: Some((1, 2)),
+                sort: SortKey::Column(Column::SourceIp),
+                ..view("x")
+            },
+        },
         Request::Rows { offset: 1, limit: 2, columns: vec!["time".into()] },
         Request::Step { from: None, by: -1 },
         Request::Export { format: ExportFormat::Csv, columns: vec![] },
@@ -230,11 +283,27 @@ fn sample_files_are_named_after_their_events() {
     for (i, f) in s.files().iter().enumerate() {
         // …_CloudTrail_<region>_YYYYMMDDTHHMMZ_<name>.json
         let stamp = f.path.rsplit('_').nth(1).expect("stamp");
-        let iso = format!("{}-{}-{}T{}:{}:00Z", &stamp[0..4], &stamp[4..6], &stamp[6..8], &stamp[9..11], &stamp[11..13]);
+        let iso = format!(
+            "{}-{}-{}T{}:{}:00Z",
+            &stamp[0..4],
+            &stamp[4..6],
+            &stamp[6..8],
+            &stamp[9..11],
+            &stamp[11..13]
+        );
         let named = crate::time::parse_time_ms(&iso).expect("stamp parses");
-        assert!(named > last[i] && named - last[i] <= 5 * 60_000, "{}: last event {}", f.path, crate::time::format_ms(last[i]));
+        assert!(
+            named > last[i] && named - last[i] <= 5 * 60_000,
+            "{}: last event {}",
+            f.path,
+            crate::time::format_ms(last[i])
+        );
         assert!(last[i] - first[i] <= 3 * 3_600_000, "{} spans {} ms", f.path, last[i] - first[i]);
-        assert!(f.path.contains(&format!("/{}/{}/{}/", &stamp[0..4], &stamp[4..6], &stamp[6..8])), "{}", f.path);
+        assert!(
+            f.path.contains(&format!("/{}/{}/{}/", &stamp[0..4], &stamp[4..6], &stamp[6..8])),
+            "{}",
+            f.path
+        );
     }
 }
 

@@ -37,8 +37,10 @@ fn counts(store: &Store, rows: &[u32], col: Column) -> Vec<u32> {
 
 /// The `top_n` (count, id) pairs of a counter, count descending then value ascending.
 fn top(counts: &[u32], dict: &[Box<str>], top_n: usize) -> Vec<(u32, u32)> {
-    let mut nz: Vec<(u32, u32)> = counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| (c, i as u32)).collect();
-    let key = |&(c, id): &(u32, u32)| (std::cmp::Reverse(c), dict.get(id as usize).map_or("", |s| s));
+    let mut nz: Vec<(u32, u32)> =
+        counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| (c, i as u32)).collect();
+    let key =
+        |&(c, id): &(u32, u32)| (std::cmp::Reverse(c), dict.get(id as usize).map_or("", |s| s));
     if nz.len() > top_n && top_n > 0 {
         nz.select_nth_unstable_by(top_n - 1, |a, b| key(a).cmp(&key(b)));
         nz.truncate(top_n);
@@ -56,7 +58,10 @@ pub fn facet(store: &Store, rows: &[u32], col: Column, top_n: usize) -> Facet {
     let t = top(&c, dict, top_n);
     let shown: u64 = t.iter().map(|&(c, _)| u64::from(c)).sum();
     Facet {
-        values: t.iter().map(|&(c, id)| (dict.get(id as usize).map_or("", |s| s).to_owned(), u64::from(c))).collect(),
+        values: t
+            .iter()
+            .map(|&(c, id)| (dict.get(id as usize).map_or("", |s| s).to_owned(), u64::from(c)))
+            .collect(),
         other: rows.len() as u64 - shown.min(rows.len() as u64),
         distinct,
     }
@@ -114,7 +119,12 @@ pub struct Histogram {
 /// gives at most `target_buckets` aligned buckets (or the largest size), optionally split by a column (top [`SERIES_TOP`]).
 /// Events that fall within fewer than [`MIN_BUCKETS`] buckets are centred in that many (fewer when
 /// `target_buckets` is smaller).
-pub fn histogram(store: &Store, rows: &[u32], target_buckets: usize, split_by: Option<Column>) -> Histogram {
+pub fn histogram(
+    store: &Store,
+    rows: &[u32],
+    target_buckets: usize,
+    split_by: Option<Column>,
+) -> Histogram {
     let times = store.times();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for &r in rows {
@@ -182,7 +192,9 @@ pub fn histogram(store: &Store, rows: &[u32], target_buckets: usize, split_by: O
             let ns = tops.len() + 1;
             let mut grid = vec![0u64; nb * ns];
             for &r in rows {
-                let (Some(&t), Some(&id)) = (times.get(r as usize), ids.get(r as usize)) else { continue };
+                let (Some(&t), Some(&id)) = (times.get(r as usize), ids.get(r as usize)) else {
+                    continue;
+                };
                 if t == i64::MIN {
                     continue;
                 }
@@ -255,7 +267,8 @@ pub fn service_summary(store: &Store, rows: &[u32]) -> Vec<ServiceSummary> {
         }
     }
     let (adict, udict) = (store.dictionary(Column::Action), store.dictionary(Column::User));
-    let (acol, ucol, ecol) = (store.column(Column::Action), store.column(Column::User), store.column(Column::ErrorCode));
+    let (acol, ucol, ecol) =
+        (store.column(Column::Action), store.column(Column::User), store.column(Column::ErrorCode));
     let times = store.times();
     let mut acount = vec![0u32; adict.len()];
     let mut ucount = vec![0u32; udict.len()];
@@ -264,7 +277,8 @@ pub fn service_summary(store: &Store, rows: &[u32]) -> Vec<ServiceSummary> {
         if n == 0 {
             continue;
         }
-        let (s, e) = (offsets.get(sid).copied().unwrap_or(0), offsets.get(sid + 1).copied().unwrap_or(0));
+        let (s, e) =
+            (offsets.get(sid).copied().unwrap_or(0), offsets.get(sid + 1).copied().unwrap_or(0));
         let group = grouped.get(s..e).unwrap_or(&[]);
         let mut errors = 0u64;
         let (mut first, mut last) = (i64::MAX, i64::MIN);
@@ -286,8 +300,14 @@ pub fn service_summary(store: &Store, rows: &[u32]) -> Vec<ServiceSummary> {
         }
         let distinct_actions = acount.iter().filter(|&&c| c > 0).count() as u64;
         let name = |d: &[Box<str>], id: u32| d.get(id as usize).map_or("", |s| s).to_owned();
-        let top_actions = top(&acount, adict, TOP).into_iter().map(|(c, id)| (name(adict, id), u64::from(c))).collect();
-        let top_callers = top(&ucount, udict, TOP).into_iter().map(|(c, id)| (name(udict, id), u64::from(c))).collect();
+        let top_actions = top(&acount, adict, TOP)
+            .into_iter()
+            .map(|(c, id)| (name(adict, id), u64::from(c)))
+            .collect();
+        let top_callers = top(&ucount, udict, TOP)
+            .into_iter()
+            .map(|(c, id)| (name(udict, id), u64::from(c)))
+            .collect();
         // Reset only what this group touched.
         for &r in group {
             if let Some(c) = acol.get(r as usize).and_then(|&a| acount.get_mut(a as usize)) {
@@ -330,7 +350,10 @@ fn ranks(store: &Store, col: Column) -> Vec<u32> {
     let s = |id: u32| dict.get(id as usize).map_or("", |s| s);
     order.sort_unstable_by(|&a, &b| {
         let (x, y) = (s(a), s(b));
-        x.bytes().map(|c| c.to_ascii_lowercase()).cmp(y.bytes().map(|c| c.to_ascii_lowercase())).then_with(|| x.cmp(y))
+        x.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(y.bytes().map(|c| c.to_ascii_lowercase()))
+            .then_with(|| x.cmp(y))
     });
     let mut rank = vec![0u32; dict.len()];
     for (i, &id) in order.iter().enumerate() {
@@ -383,7 +406,14 @@ pub fn page(sorted: &[u32], offset: usize, limit: usize) -> &[u32] {
 /// fills the heap with the winners at once and rejects the rest with one comparison each);
 /// deeper pages select the first `offset + limit` keys in linear time. Only the kept keys are
 /// sorted. Use it when the table asks for one page of a big result.
-pub fn sorted_page(store: &Store, rows: &[u32], key: SortKey, descending: bool, offset: usize, limit: usize) -> Vec<u32> {
+pub fn sorted_page(
+    store: &Store,
+    rows: &[u32],
+    key: SortKey,
+    descending: bool,
+    offset: usize,
+    limit: usize,
+) -> Vec<u32> {
     type K = (u32, i64, u32);
     let want = offset.saturating_add(limit).min(rows.len());
     if want == 0 {

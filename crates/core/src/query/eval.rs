@@ -59,7 +59,11 @@ impl Bits {
     pub(crate) fn ones_from(&self, from: usize) -> impl Iterator<Item = usize> + '_ {
         let first = from / 64;
         self.w.iter().enumerate().skip(first).flat_map(move |(wi, &w)| {
-            let w = if wi == first { w & (u64::MAX.checked_shl((from % 64) as u32).unwrap_or(0)) } else { w };
+            let w = if wi == first {
+                w & (u64::MAX.checked_shl((from % 64) as u32).unwrap_or(0))
+            } else {
+                w
+            };
             BitIter(w).map(move |b| wi * 64 + b)
         })
     }
@@ -160,9 +164,9 @@ impl Cx<'_> {
             Leaf::Time(lo, hi) => time_bits(store, |t| t != i64::MIN && *lo <= t && t < *hi),
             Leaf::HasTime => time_bits(store, |t| t != i64::MIN),
             Leaf::Last(ms) => {
-                let max = *self
-                    .max_time
-                    .get_or_insert_with(|| store.times().iter().copied().filter(|&t| t != i64::MIN).max());
+                let max = *self.max_time.get_or_insert_with(|| {
+                    store.times().iter().copied().filter(|&t| t != i64::MIN).max()
+                });
                 match max {
                     Some(max) => {
                         let lo = max.saturating_sub(*ms);
@@ -178,16 +182,28 @@ impl Cx<'_> {
                 // (numbers are compared in a normalized form, not as written).
                 let lit = glob
                     .longest_literal()
-                    .filter(|l| !l.is_empty() && !l.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)))
+                    .filter(|l| {
+                        !l.is_empty()
+                            && !l.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+                    })
                     .map(super::parse::json_escape_lower);
                 self.path_bits(segs, Want::Glob(glob), cand, lit)
             }
         }
     }
 
-    fn path_bits(&self, segs: &[String], want: Want<'_>, cand: Option<&Bits>, lit: Option<String>) -> Bits {
+    fn path_bits(
+        &self,
+        segs: &[String],
+        want: Want<'_>,
+        cand: Option<&Bits>,
+        lit: Option<String>,
+    ) -> Bits {
         let store = self.store;
-        let key = segs.last().map(|k| format!("\"{}\"", super::parse::json_escape_lower(k))).unwrap_or_default();
+        let key = segs
+            .last()
+            .map(|k| format!("\"{}\"", super::parse::json_escape_lower(k)))
+            .unwrap_or_default();
         let mut needles: Vec<&[u8]> = vec![key.as_bytes()];
         if let Some(l) = &lit {
             needles.push(l.as_bytes());
@@ -224,8 +240,12 @@ pub(crate) fn id_mask(store: &Store, col: Column, m: &ColMatch) -> Vec<bool> {
         .map(|v| match m {
             ColMatch::Exists => !v.is_empty(),
             ColMatch::Glob(g) => g.matches(v),
-            ColMatch::Service(g) => g.matches(v) || v.strip_suffix(".amazonaws.com").is_some_and(|s| g.matches(s)),
-            ColMatch::Ip(ip) => parse_ip(v).is_some_and(|a| a == *ip) || v.eq_ignore_ascii_case(&ip.to_string()),
+            ColMatch::Service(g) => {
+                g.matches(v) || v.strip_suffix(".amazonaws.com").is_some_and(|s| g.matches(s))
+            }
+            ColMatch::Ip(ip) => {
+                parse_ip(v).is_some_and(|a| a == *ip) || v.eq_ignore_ascii_case(&ip.to_string())
+            }
             ColMatch::Cidr(c) => parse_ip(v).is_some_and(|a| c.contains(a)),
         })
         .collect()

@@ -69,7 +69,10 @@ impl CsvColumn {
         match self {
             CsvColumn::Time => store.time_ms(row).map(format_ms).unwrap_or_default(),
             CsvColumn::Column(c) => store.get(row, *c).to_owned(),
-            CsvColumn::Path(p) => field_text(store, row, &format!("$.{}", p.strip_prefix("$.").unwrap_or(p))).unwrap_or_default(),
+            CsvColumn::Path(p) => {
+                field_text(store, row, &format!("$.{}", p.strip_prefix("$.").unwrap_or(p)))
+                    .unwrap_or_default()
+            }
         }
     }
 }
@@ -93,7 +96,12 @@ pub(crate) fn write_field(w: &mut impl Write, v: &str) -> io::Result<()> {
 }
 
 /// Writes a header line and one line per row.
-pub fn export_csv(store: &Store, rows: &[u32], columns: &[CsvColumn], w: &mut impl Write) -> io::Result<()> {
+pub fn export_csv(
+    store: &Store,
+    rows: &[u32],
+    columns: &[CsvColumn],
+    w: &mut impl Write,
+) -> io::Result<()> {
     let mut line = Vec::new();
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
@@ -145,6 +153,9 @@ mod tests {
         assert_eq!(CsvColumn::parse("user"), CsvColumn::Column(Column::User));
         assert_eq!(CsvColumn::parse("source_ip"), CsvColumn::Column(Column::SourceIp));
         assert_eq!(CsvColumn::parse("time"), CsvColumn::Time);
-        assert_eq!(CsvColumn::parse("requestParameters.bucketName"), CsvColumn::Path("requestParameters.bucketName".into()));
+        assert_eq!(
+            CsvColumn::parse("requestParameters.bucketName"),
+            CsvColumn::Path("requestParameters.bucketName".into())
+        );
     }
 }

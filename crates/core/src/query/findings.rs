@@ -142,26 +142,51 @@ mod tests {
     }
 
     fn ev(extra: &str) -> String {
-        format!(r#"{{"eventVersion":"1.08","eventTime":"2024-03-01T10:00:00Z","awsRegion":"us-east-1","eventID":"{}",{extra}}}"#, extra.len())
+        format!(
+            r#"{{"eventVersion":"1.08","eventTime":"2024-03-01T10:00:00Z","awsRegion":"us-east-1","eventID":"{}",{extra}}}"#,
+            extra.len()
+        )
     }
 
     #[test]
     fn each_finding_matches_its_events_only() {
         let rows = [
-            ev(r#""eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","userIdentity":{"type":"IAMUser","userName":"a"}"#),
-            ev(r#""eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","userIdentity":{"type":"Root"},"additionalEventData":{"MFAUsed":"No"},"responseElements":{"ConsoleLogin":"Success"}"#),
-            ev(r#""eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","userIdentity":{"type":"IAMUser","userName":"b"},"additionalEventData":{"MFAUsed":"Yes"},"responseElements":{"ConsoleLogin":"Failure"}"#),
-            ev(r#""eventSource":"iam.amazonaws.com","eventName":"AttachUserPolicy","userIdentity":{"type":"IAMUser","userName":"a"}"#),
-            ev(r#""eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy","userIdentity":{"type":"IAMUser","userName":"a"}"#),
-            ev(r#""eventSource":"s3.amazonaws.com","eventName":"GetObject","userIdentity":{"type":"IAMUser","userName":"a"},"errorCode":"AccessDenied""#),
-            ev(r#""eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":{"type":"IAMUser","userName":"a"}"#),
+            ev(
+                r#""eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","userIdentity":{"type":"IAMUser","userName":"a"}"#,
+            ),
+            ev(
+                r#""eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","userIdentity":{"type":"Root"},"additionalEventData":{"MFAUsed":"No"},"responseElements":{"ConsoleLogin":"Success"}"#,
+            ),
+            ev(
+                r#""eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","userIdentity":{"type":"IAMUser","userName":"b"},"additionalEventData":{"MFAUsed":"Yes"},"responseElements":{"ConsoleLogin":"Failure"}"#,
+            ),
+            ev(
+                r#""eventSource":"iam.amazonaws.com","eventName":"AttachUserPolicy","userIdentity":{"type":"IAMUser","userName":"a"}"#,
+            ),
+            ev(
+                r#""eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy","userIdentity":{"type":"IAMUser","userName":"a"}"#,
+            ),
+            ev(
+                r#""eventSource":"s3.amazonaws.com","eventName":"GetObject","userIdentity":{"type":"IAMUser","userName":"a"},"errorCode":"AccessDenied""#,
+            ),
+            ev(
+                r#""eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":{"type":"IAMUser","userName":"a"}"#,
+            ),
         ];
         let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
         let s = store_of(&refs);
         assert_eq!(s.len(), 7, "{:?}", s.files());
         let got: Vec<(String, usize)> = findings(&s).into_iter().map(|f| (f.id, f.count)).collect();
         assert!(got.iter().all(|(id, _)| Finding::by_id(id).is_some()));
-        let want = [("logging", 1), ("root", 1), ("console-no-mfa", 1), ("console-failed", 1), ("permissions", 1), ("public-data", 1), ("denied", 1)];
+        let want = [
+            ("logging", 1),
+            ("root", 1),
+            ("console-no-mfa", 1),
+            ("console-failed", 1),
+            ("permissions", 1),
+            ("public-data", 1),
+            ("denied", 1),
+        ];
         assert_eq!(got, want.iter().map(|(i, n)| (i.to_string(), *n)).collect::<Vec<_>>());
     }
 

@@ -83,8 +83,8 @@ use std::fmt;
 use crate::store::{Column, Store};
 
 pub use agg::{
-    facet, field_text, histogram, page, service_summary, sort_rows, sorted_page, Facet, Histogram, ServiceSummary,
-    SortKey, BUCKET_SIZES_MS, MIN_BUCKETS,
+    facet, field_text, histogram, page, service_summary, sort_rows, sorted_page, Facet, Histogram,
+    ServiceSummary, SortKey, BUCKET_SIZES_MS, MIN_BUCKETS,
 };
 pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
 pub use findings::{findings, Finding, FindingCount, FINDINGS};

@@ -174,7 +174,12 @@ pub(crate) fn parse(src: &str) -> Result<Option<Node>, QueryError> {
     p.skip_ws();
     if !p.at_end() {
         // parse_or only stops early at a ')' that closes nothing.
-        return Err(p.err(p.pos, p.pos + 1, "unmatched ')'", Some("remove it, or add the '(' it closes")));
+        return Err(p.err(
+            p.pos,
+            p.pos + 1,
+            "unmatched ')'",
+            Some("remove it, or add the '(' it closes"),
+        ));
     }
     Ok(Some(node))
 }
@@ -194,7 +199,13 @@ fn is_boundary(c: Option<char>) -> bool {
 }
 
 impl<'a> Parser<'a> {
-    fn err(&self, start: usize, end: usize, message: impl Into<String>, hint: Option<&str>) -> QueryError {
+    fn err(
+        &self,
+        start: usize,
+        end: usize,
+        message: impl Into<String>,
+        hint: Option<&str>,
+    ) -> QueryError {
         err(start, end.min(self.src.len()), message, hint.map(str::to_owned))
     }
     fn rest(&self) -> &'a str {
@@ -231,11 +242,20 @@ impl<'a> Parser<'a> {
             self.pos += 2;
             self.skip_ws();
             if self.at_stop() || self.keyword("AND") {
-                return Err(self.err(at, at + 2, "OR needs a term on its right", Some("write a OR b")));
+                return Err(self.err(
+                    at,
+                    at + 2,
+                    "OR needs a term on its right",
+                    Some("write a OR b"),
+                ));
             }
             items.push(self.parse_and()?);
         }
-        Ok(if items.len() == 1 { items.pop().unwrap_or(Node::And(Vec::new())) } else { Node::Or(items) })
+        Ok(if items.len() == 1 {
+            items.pop().unwrap_or(Node::And(Vec::new()))
+        } else {
+            Node::Or(items)
+        })
     }
 
     fn parse_and(&mut self) -> Result<Node, QueryError> {
@@ -248,12 +268,22 @@ impl<'a> Parser<'a> {
             if self.keyword("AND") {
                 let at = self.pos;
                 if items.is_empty() {
-                    return Err(self.err(at, at + 3, "AND needs a term on its left", Some("write a AND b (or just a b)")));
+                    return Err(self.err(
+                        at,
+                        at + 3,
+                        "AND needs a term on its left",
+                        Some("write a AND b (or just a b)"),
+                    ));
                 }
                 self.pos += 3;
                 self.skip_ws();
                 if self.at_stop() || self.keyword("AND") {
-                    return Err(self.err(at, at + 3, "AND needs a term on its right", Some("write a AND b (or just a b)")));
+                    return Err(self.err(
+                        at,
+                        at + 3,
+                        "AND needs a term on its right",
+                        Some("write a AND b (or just a b)"),
+                    ));
                 }
                 continue;
             }
@@ -271,7 +301,11 @@ impl<'a> Parser<'a> {
                 self.err(at, at, "expected a term here", Some("the query ends too early"))
             });
         }
-        Ok(if items.len() == 1 { items.pop().unwrap_or(Node::And(Vec::new())) } else { Node::And(items) })
+        Ok(if items.len() == 1 {
+            items.pop().unwrap_or(Node::And(Vec::new()))
+        } else {
+            Node::And(items)
+        })
     }
 
     fn parse_unary(&mut self) -> Result<Node, QueryError> {
@@ -281,7 +315,12 @@ impl<'a> Parser<'a> {
             self.pos += 3;
             self.skip_ws();
             if self.at_stop() || self.keyword("AND") {
-                return Err(self.err(at, at + 3, "NOT needs a term after it", Some("write NOT error:*")));
+                return Err(self.err(
+                    at,
+                    at + 3,
+                    "NOT needs a term after it",
+                    Some("write NOT error:*"),
+                ));
             }
             return Ok(Node::Not(Box::new(self.parse_unary()?)));
         }
@@ -309,7 +348,12 @@ impl<'a> Parser<'a> {
                 self.depth += 1;
                 self.skip_ws();
                 if self.peek() == Some(')') {
-                    return Err(self.err(at, self.pos + 1, "empty parentheses", Some("put a term inside, or remove them")));
+                    return Err(self.err(
+                        at,
+                        self.pos + 1,
+                        "empty parentheses",
+                        Some("put a term inside, or remove them"),
+                    ));
                 }
                 if self.at_end() {
                     return Err(self.err(at, at + 1, "unclosed '('", Some("add ')' to close it")));
@@ -438,8 +482,14 @@ impl<'a> Parser<'a> {
         self.pos += op_len;
         let vstart = self.pos;
         if is_boundary(self.peek()) {
-            let hint = format!("write {name}:value; {name}:* means has a value, -{name}:* means missing");
-            return Err(self.err(start, self.pos, format!("missing value after '{name}{op}'"), Some(&hint)));
+            let hint =
+                format!("write {name}:value; {name}:* means has a value, -{name}:* means missing");
+            return Err(self.err(
+                start,
+                self.pos,
+                format!("missing value after '{name}{op}'"),
+                Some(&hint),
+            ));
         }
         if op != ":" && target != Target::Time {
             return Err(self.err(
@@ -465,7 +515,8 @@ impl<'a> Parser<'a> {
             }
             Target::Column(col) => {
                 let (chars, quoted) = self.value(name)?;
-                column_term(col, &chars, quoted).map_err(|(m, h)| self.err(vstart, self.pos, m, Some(&h)))
+                column_term(col, &chars, quoted)
+                    .map_err(|(m, h)| self.err(vstart, self.pos, m, Some(&h)))
             }
             Target::Path(segs) => {
                 let (chars, quoted) = self.value(name)?;
@@ -511,7 +562,12 @@ impl<'a> Parser<'a> {
         };
         let segs: Vec<String> = body.split('.').map(str::to_ascii_lowercase).collect();
         if segs.iter().any(String::is_empty) {
-            return Err(self.err(start, end, format!("'{name}' is not a field path"), Some("write keys separated by single dots, e.g. requestParameters.bucketName")));
+            return Err(self.err(
+                start,
+                end,
+                format!("'{name}' is not a field path"),
+                Some("write keys separated by single dots, e.g. requestParameters.bucketName"),
+            ));
         }
         let first = segs.first().map_or("", String::as_str);
         if free || TOP_KEYS.iter().any(|k| k.eq_ignore_ascii_case(first)) {
@@ -538,8 +594,9 @@ impl<'a> Parser<'a> {
         if op == ":" && v == "*" {
             return Ok(Node::Leaf(Leaf::HasTime));
         }
-        let (s, e) = parse_time_period(&v)
-            .ok_or_else(|| self.err(vstart, self.pos, format!("'{v}' is not a time"), Some(TIME_HINT)))?;
+        let (s, e) = parse_time_period(&v).ok_or_else(|| {
+            self.err(vstart, self.pos, format!("'{v}' is not a time"), Some(TIME_HINT))
+        })?;
         let (lo, hi) = match op {
             ">" => (e, i64::MAX),
             ">=" => (s, i64::MAX),
@@ -554,7 +611,12 @@ impl<'a> Parser<'a> {
         let open = self.peek();
         let rest = self.rest();
         let close = rest.find([']', '}']).ok_or_else(|| {
-            self.err(at, self.src.len(), "unclosed time range", Some("write time:[2024-03-01 TO 2024-03-02]"))
+            self.err(
+                at,
+                self.src.len(),
+                "unclosed time range",
+                Some("write time:[2024-03-01 TO 2024-03-02]"),
+            )
         })?;
         let inner = rest.get(1..close).unwrap_or("");
         let close_c = rest.get(close..).and_then(|s| s.chars().next());
@@ -571,9 +633,9 @@ impl<'a> Parser<'a> {
                 return Ok(None);
             }
             let off = inner.find(s).map_or(at, |o| at + 1 + o);
-            parse_time_period(s)
-                .map(Some)
-                .ok_or_else(|| this.err(off, off + s.len(), format!("'{s}' is not a time"), Some(TIME_HINT)))
+            parse_time_period(s).map(Some).ok_or_else(|| {
+                this.err(off, off + s.len(), format!("'{s}' is not a time"), Some(TIME_HINT))
+            })
         };
         let lo = match (bound(a, self)?, open) {
             (None, _) => i64::MIN,
@@ -587,7 +649,12 @@ impl<'a> Parser<'a> {
         };
         self.pos = end;
         if !is_boundary(self.peek()) {
-            return Err(self.err(end, end + 1, "unexpected text after the time range", Some("leave a space after ']'")));
+            return Err(self.err(
+                end,
+                end + 1,
+                "unexpected text after the time range",
+                Some("leave a space after ']'"),
+            ));
         }
         Ok(Node::Leaf(Leaf::Time(lo, hi)))
     }
@@ -615,7 +682,11 @@ pub(crate) fn json_escape_lower(s: &str) -> String {
     inner.to_ascii_lowercase()
 }
 
-fn column_term(col: Column, chars: &[(char, bool)], quoted: bool) -> Result<Node, (String, String)> {
+fn column_term(
+    col: Column,
+    chars: &[(char, bool)],
+    quoted: bool,
+) -> Result<Node, (String, String)> {
     if !quoted && !chars.is_empty() && chars.iter().all(|&c| c == ('*', false)) {
         return Ok(Node::Leaf(Leaf::Col(col, ColMatch::Exists)));
     }
@@ -626,7 +697,10 @@ fn column_term(col: Column, chars: &[(char, bool)], quoted: bool) -> Result<Node
             if lit.contains('/') {
                 return match Cidr::parse(&text) {
                     Ok(c) => Ok(Node::Leaf(Leaf::Col(col, ColMatch::Cidr(c)))),
-                    Err(m) => Err((format!("bad CIDR '{text}': {m}"), "write e.g. ip:10.0.0.0/8 or ip:2001:db8::/32".into())),
+                    Err(m) => Err((
+                        format!("bad CIDR '{text}': {m}"),
+                        "write e.g. ip:10.0.0.0/8 or ip:2001:db8::/32".into(),
+                    )),
                 };
             }
             if let Some(ip) = parse_ip(&text) {
@@ -643,7 +717,11 @@ fn column_term(col: Column, chars: &[(char, bool)], quoted: bool) -> Result<Node
 /// The closest known field name to `name`, if one is close.
 fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    let cands = ALIASES.iter().map(|(a, _)| *a).filter(|a| !a.contains('.')).chain(TOP_KEYS.iter().copied());
+    let cands = ALIASES
+        .iter()
+        .map(|(a, _)| *a)
+        .filter(|a| !a.contains('.'))
+        .chain(TOP_KEYS.iter().copied());
     let mut best: Option<(usize, &'static str)> = None;
     for c in cands {
         let d = levenshtein(&lower, &c.to_ascii_lowercase());

@@ -103,7 +103,9 @@ fn glob_match(pieces: &[Piece], v: &[u8]) -> bool {
                 pi += 1;
                 continue;
             }
-            Some(Piece::Lit(s)) if v.get(vi..).is_some_and(|rest| starts_with_ci(rest, s.as_bytes())) => {
+            Some(Piece::Lit(s))
+                if v.get(vi..).is_some_and(|rest| starts_with_ci(rest, s.as_bytes())) =>
+            {
                 vi += s.len();
                 pi += 1;
                 continue;
@@ -134,9 +136,11 @@ impl Cidr {
     /// Parses `addr/prefix`; the error is a message for the user.
     pub(crate) fn parse(s: &str) -> Result<Cidr, String> {
         let (a, p) = s.split_once('/').ok_or_else(|| format!("'{s}' is not a CIDR block"))?;
-        let addr: IpAddr = a.parse().map_err(|_| format!("'{a}' is not an IPv4 or IPv6 address"))?;
+        let addr: IpAddr =
+            a.parse().map_err(|_| format!("'{a}' is not an IPv4 or IPv6 address"))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix: u8 = p.parse().map_err(|_| format!("'{p}' is not a prefix length (0 to {max})"))?;
+        let prefix: u8 =
+            p.parse().map_err(|_| format!("'{p}' is not a prefix length (0 to {max})"))?;
         if prefix > max {
             return Err(format!("prefix length {prefix} is more than {max}"));
         }
@@ -153,11 +157,13 @@ impl Cidr {
         };
         match (self.addr, ip) {
             (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix)) };
+                let mask =
+                    if self.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix)) };
                 u32::from(n) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+                let mask =
+                    if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
                 u128::from(n) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -178,7 +184,8 @@ pub(crate) fn parse_ip(s: &str) -> Option<IpAddr> {
 pub(crate) fn parse_time_period(s: &str) -> Option<(i64, i64)> {
     const DAY: i64 = 86_400_000;
     let b = s.as_bytes();
-    let all_digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let all_digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     // YYYY
     if b.len() == 4 && all_digits(0..4) {
         let y: i64 = s.parse().ok()?;
@@ -223,7 +230,9 @@ pub(crate) fn parse_time_period(s: &str) -> Option<(i64, i64)> {
         }
         5 => (s.to_owned(), 60_000),
         8 => (s.to_owned(), 1000),
-        n if n > 9 && clock.as_bytes().get(8).is_some_and(|c| *c == b'.' || *c == b',') => (s.to_owned(), 1),
+        n if n > 9 && clock.as_bytes().get(8).is_some_and(|c| *c == b'.' || *c == b',') => {
+            (s.to_owned(), 1)
+        }
         _ => return None,
     };
     let t = parse_time_ms(&text)?;
@@ -281,12 +290,15 @@ mod tests {
 
     #[test]
     fn cidrs() {
-        let c = Cidr::parse("10.0.0.0/8").unwrap_or(Cidr { addr: IpAddr::from([0, 0, 0, 0]), prefix: 32 });
+        let c = Cidr::parse("10.0.0.0/8")
+            .unwrap_or(Cidr { addr: IpAddr::from([0, 0, 0, 0]), prefix: 32 });
         assert!(c.contains("10.1.2.3".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))));
         assert!(!c.contains("11.1.2.3".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))));
         assert!(c.contains(parse_ip("::ffff:10.9.9.9").unwrap_or(IpAddr::from([0, 0, 0, 0]))));
         let v6 = Cidr::parse("2001:db8::/32");
-        assert!(v6.is_ok_and(|c| c.contains(parse_ip("2001:db8:1::5").unwrap_or(IpAddr::from([0, 0, 0, 0])))));
+        assert!(v6.is_ok_and(
+            |c| c.contains(parse_ip("2001:db8:1::5").unwrap_or(IpAddr::from([0, 0, 0, 0])))
+        ));
         assert!(Cidr::parse("0.0.0.0/0").is_ok_and(|c| c.contains(IpAddr::from([1, 2, 3, 4]))));
         assert_eq!(Cidr::parse("10.0.0.0/33"), Err("prefix length 33 is more than 32".into()));
         assert!(Cidr::parse("10.0.0/8").is_err_and(|e| e.contains("not an IPv4")));

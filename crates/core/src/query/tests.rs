@@ -25,7 +25,11 @@ fn ids(store: &Store, q: &str) -> String {
     let plain = query.run(store);
     let ix = TextIndex::build(store);
     assert_eq!(plain, query.run_indexed(store, &ix), "indexed run differs for {q}");
-    plain.iter().map(|&r| field_text(store, r as usize, "eventID").unwrap_or_default()).collect::<Vec<_>>().join(" ")
+    plain
+        .iter()
+        .map(|&r| field_text(store, r as usize, "eventID").unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -117,7 +121,10 @@ fn nested_paths() {
     assert_eq!(ids(&s, "$.eventVersion:1.08"), "e0 e1 e2 e3 e4");
     assert_eq!(ids(&s, "$.nothing:*"), "");
     assert_eq!(field_text(&s, 2, "requestParameters.tags.key"), Some("team, env".into()));
-    assert_eq!(field_text(&s, 0, "requestParameters"), Some(r#"{"bucketName":"logs-prod"}"#.into()));
+    assert_eq!(
+        field_text(&s, 0, "requestParameters"),
+        Some(r#"{"bucketName":"logs-prod"}"#.into())
+    );
     assert_eq!(field_text(&s, 0, "user"), Some("alice".into()));
     assert_eq!(field_text(&s, 0, "time"), Some("2024-03-01T10:00:00.000Z".into()));
     assert_eq!(field_text(&s, 4, "time"), None);
@@ -213,15 +220,30 @@ fn errors() {
     check_err("requestParameters..x:1", "is not a field path", (0, 20), "separated by single dots");
     check_err("usr:bob", "unknown field 'usr'", (0, 3), "did you mean 'user'?");
     check_err("servce:s3", "unknown field 'servce'", (0, 6), "did you mean 'service'?");
-    check_err("requestParamters.bucketName:x", "unknown field", (0, 27), "did you mean 'requestParameters.…'?");
+    check_err(
+        "requestParamters.bucketName:x",
+        "unknown field",
+        (0, 27),
+        "did you mean 'requestParameters.…'?",
+    );
     check_err("10:00", "unknown field '10'", (0, 2), "put it in quotes");
     check_err("time>yesterday", "'yesterday' is not a time", (5, 14), "2024-03-01");
     check_err("time:2024-13-01", "is not a time", (5, 15), "2024-03-01T10:00");
     check_err("time:[2024-03-01 TO 2024-03-02", "unclosed time range", (5, 30), "TO");
-    check_err("time:[2024-03-01 2024-03-02]", "a time range is [start TO end]", (5, 28), "TO in capitals");
+    check_err(
+        "time:[2024-03-01 2024-03-02]",
+        "a time range is [start TO end]",
+        (5, 28),
+        "TO in capitals",
+    );
     check_err("time:[2024-03-01 TO nope]", "'nope' is not a time", (20, 24), "2024-03-01");
     check_err("time:[* TO *]x", "unexpected text after the time range", (13, 14), "space");
-    check_err("ip:10.0.0.0/33", "bad CIDR '10.0.0.0/33': prefix length 33 is more than 32", (3, 14), "ip:10.0.0.0/8");
+    check_err(
+        "ip:10.0.0.0/33",
+        "bad CIDR '10.0.0.0/33': prefix length 33 is more than 32",
+        (3, 14),
+        "ip:10.0.0.0/8",
+    );
     check_err("ip:10.0.0/8", "is not an IPv4 or IPv6 address", (3, 11), "2001:db8::/32");
     check_err("ip:::1/200", "more than 128", (3, 10), "2001:db8");
     check_err("a (b", "unclosed '('", (2, 3), "add ')'");
@@ -231,9 +253,36 @@ fn errors() {
 fn never_panics_on_odd_input() {
     let s = store();
     let inputs = [
-        "\\", "\"\\", "((((", "))))", "-", "--a", "-(", "NOT(", "a:b:c", ":", "::", ">", "time:[", "time:[]", "time:{ TO }",
-        "é:ü", "日本", "time:\"2024-03-01\"", "last:", "$.:x", "$.", "a\\ b", "user:\\", "ip:/", "ip:1.2.3.4/", "🦀*🦀",
-        "user:*a*b*c*d*e*f*g*", "(a OR (b AND NOT (c OR -d)))", "time>=\u{0}", "x\u{200b}:y",
+        "\\",
+        "\"\\",
+        "((((",
+        "))))",
+        "-",
+        "--a",
+        "-(",
+        "NOT(",
+        "a:b:c",
+        ":",
+        "::",
+        ">",
+        "time:[",
+        "time:[]",
+        "time:{ TO }",
+        "é:ü",
+        "日本",
+        "time:\"2024-03-01\"",
+        "last:",
+        "$.:x",
+        "$.",
+        "a\\ b",
+        "user:\\",
+        "ip:/",
+        "ip:1.2.3.4/",
+        "🦀*🦀",
+        "user:*a*b*c*d*e*f*g*",
+        "(a OR (b AND NOT (c OR -d)))",
+        "time>=\u{0}",
+        "x\u{200b}:y",
     ];
     for q in inputs {
         if let Ok(query) = parse(q) {
@@ -254,7 +303,10 @@ fn facets_and_histogram() {
     let s = store();
     let all: Vec<u32> = (0..s.len() as u32).collect();
     let f = facet(&s, &all, Column::Service, 2);
-    assert_eq!(f.values, vec![("s3.amazonaws.com".to_string(), 2), ("iam.amazonaws.com".to_string(), 1)]);
+    assert_eq!(
+        f.values,
+        vec![("s3.amazonaws.com".to_string(), 2), ("iam.amazonaws.com".to_string(), 1)]
+    );
     assert_eq!((f.other, f.distinct), (2, 4));
     let f = facet(&s, &[0, 1], Column::ErrorCode, 10);
     assert_eq!(f.values, vec![(String::new(), 1), ("AccessDenied".to_string(), 1)]);
@@ -279,7 +331,10 @@ fn facets_and_histogram() {
     assert_eq!(Some(h.start_ms + (MIN_BUCKETS / 2) as i64 * 1_000), s.time_ms(0));
     assert_eq!(histogram(&s, &[0], 3, None).counts.len(), 3);
     let sum = service_summary(&s, &all);
-    assert_eq!(sum.first().map(|x| (x.service.as_str(), x.events, x.errors, x.distinct_actions)), Some(("s3.amazonaws.com", 2, 1, 2)));
+    assert_eq!(
+        sum.first().map(|x| (x.service.as_str(), x.events, x.errors, x.distinct_actions)),
+        Some(("s3.amazonaws.com", 2, 1, 2))
+    );
     assert_eq!(sum.first().map(|x| x.error_rate), Some(0.5));
     assert_eq!(sum.len(), 4);
 }
@@ -297,7 +352,10 @@ fn sorting_and_paging() {
             let full = sort_rows(&s, &all, key, desc);
             for off in 0..6 {
                 for lim in 0..6 {
-                    assert_eq!(sorted_page(&s, &all, key, desc, off, lim), page(&full, off, lim).to_vec());
+                    assert_eq!(
+                        sorted_page(&s, &all, key, desc, off, lim),
+                        page(&full, off, lim).to_vec()
+                    );
                 }
             }
         }
@@ -313,12 +371,20 @@ fn exports() {
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
     let recs = v.get("Records").and_then(|r| r.as_array());
     assert_eq!(recs.map(Vec::len), Some(2));
-    assert_eq!(recs.and_then(|r| r.get(1)).and_then(|r| r.get("eventID")).and_then(|v| v.as_str()), Some("e2"));
+    assert_eq!(
+        recs.and_then(|r| r.get(1)).and_then(|r| r.get("eventID")).and_then(|v| v.as_str()),
+        Some("e2")
+    );
     let mut out = Vec::new();
     assert!(export_ndjson(&s, &[1, 3], &mut out).is_ok());
     assert_eq!(String::from_utf8_lossy(&out).lines().count(), 2);
     let mut out = Vec::new();
-    let cols = [CsvColumn::Time, CsvColumn::Column(Column::UserAgent), CsvColumn::parse("requestParameters.tags.value"), CsvColumn::parse("eventID")];
+    let cols = [
+        CsvColumn::Time,
+        CsvColumn::Column(Column::UserAgent),
+        CsvColumn::parse("requestParameters.tags.value"),
+        CsvColumn::parse("eventID"),
+    ];
     assert!(export_csv(&s, &[0, 2, 4], &cols, &mut out).is_ok());
     assert_eq!(
         String::from_utf8_lossy(&out),

@@ -59,7 +59,8 @@ impl TextIndex {
 
     /// Bytes held by the index.
     pub fn memory_bytes(&self) -> u64 {
-        (self.starts.capacity() * 4 + self.bloom.capacity() * 8 + self.escaped.capacity() * 8) as u64
+        (self.starts.capacity() * 4 + self.bloom.capacity() * 8 + self.escaped.capacity() * 8)
+            as u64
     }
 
     /// Indexes the rows added to the store since the last build/extend.
@@ -112,17 +113,29 @@ impl TextIndex {
 
     /// The blocks, as row ranges, that may contain all the needles (all rows covered by the index
     /// when no needle has 3 bytes).
-    pub(crate) fn candidate_blocks<'a>(&'a self, needles: &[&[u8]]) -> impl Iterator<Item = (usize, usize)> + 'a {
+    pub(crate) fn candidate_blocks<'a>(
+        &'a self,
+        needles: &[&[u8]],
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
         let mut hashes: Vec<usize> = needles
             .iter()
-            .flat_map(|n| n.windows(3).map(|w| tri_hash(w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0), w.get(2).copied().unwrap_or(0))))
+            .flat_map(|n| {
+                n.windows(3).map(|w| {
+                    tri_hash(
+                        w.first().copied().unwrap_or(0),
+                        w.get(1).copied().unwrap_or(0),
+                        w.get(2).copied().unwrap_or(0),
+                    )
+                })
+            })
             .collect();
         hashes.sort_unstable();
         hashes.dedup();
         let blocks = self.starts.len().saturating_sub(1);
         (0..blocks).filter_map(move |b| {
             let words = self.bloom.get(b * WORDS..(b + 1) * WORDS)?;
-            let all = hashes.iter().all(|&h| words.get(h / 64).is_some_and(|w| w >> (h % 64) & 1 == 1));
+            let all =
+                hashes.iter().all(|&h| words.get(h / 64).is_some_and(|w| w >> (h % 64) & 1 == 1));
             if !all {
                 return None;
             }
@@ -154,7 +167,10 @@ pub(crate) struct Matcher {
 impl Matcher {
     /// `needles` must already be ASCII-lower-cased; all must occur.
     pub(crate) fn new(needles: &[&[u8]]) -> Self {
-        Matcher { finders: needles.iter().map(|n| Finder::new(n).into_owned()).collect(), buf: Vec::new() }
+        Matcher {
+            finders: needles.iter().map(|n| Finder::new(n).into_owned()).collect(),
+            buf: Vec::new(),
+        }
     }
 
     pub(crate) fn matches(&mut self, hay: &[u8]) -> bool {
@@ -167,7 +183,13 @@ impl Matcher {
 
 /// Rows among `cand` (all rows when `None`) whose raw text contains every needle (lower-cased),
 /// plus, when `keep_escaped`, rows with an escape (see the module docs).
-pub(crate) fn filter_rows(store: &Store, index: Option<&TextIndex>, cand: Option<&Bits>, needles: &[&[u8]], keep_escaped: bool) -> Bits {
+pub(crate) fn filter_rows(
+    store: &Store,
+    index: Option<&TextIndex>,
+    cand: Option<&Bits>,
+    needles: &[&[u8]],
+    keep_escaped: bool,
+) -> Bits {
     let n = store.len();
     let mut out = Bits::empty(n);
     let mut m = Matcher::new(needles);

@@ -362,7 +362,11 @@ impl<'a> P<'a> {
 
     /// The members named `keys` of an object, read as scalars (each at most once: a repeated key
     /// goes to serde), the others skipped.
-    fn scalars<const N: usize>(&mut self, depth: u32, keys: [&[u8]; N]) -> Option<[Option<S<'a>>; N]> {
+    fn scalars<const N: usize>(
+        &mut self,
+        depth: u32,
+        keys: [&[u8]; N],
+    ) -> Option<[Option<S<'a>>; N]> {
         let mut out: [Option<S<'a>>; N] = std::array::from_fn(|_| None);
         let mut seen = Seen::default();
         self.members(|p, key| match keys.iter().position(|k| *k == key) {
@@ -618,12 +622,7 @@ fn escape_end(b: &[u8], i: usize) -> Option<usize> {
 /// record is already compact). `None`: use serde (`ev` is then partly filled; drop it).
 #[inline]
 pub fn parse_into<'a>(text: &'a str, start: usize, ev: &mut Ev<'a>) -> Option<(usize, bool)> {
-    let mut p = P {
-        text,
-        b: text.as_bytes(),
-        i: start,
-        ws: false,
-    };
+    let mut p = P { text, b: text.as_bytes(), i: start, ws: false };
     if p.peek()? != b'{' {
         return None;
     }

@@ -7,11 +7,7 @@ use trailglass_core::{Column, Store};
 /// exactly what [`Store::ingest`] reads.
 pub fn first_difference(a: &Store, b: &Store) -> Option<String> {
     if a.files() != b.files() {
-        return Some(format!(
-            "file reports differ:\n{:?}\n{:?}",
-            a.files(),
-            b.files()
-        ));
+        return Some(format!("file reports differ:\n{:?}\n{:?}", a.files(), b.files()));
     }
     if a.len() != b.len() {
         return Some(format!("{} rows against {}", a.len(), b.len()));
@@ -31,11 +27,7 @@ pub fn first_difference(a: &Store, b: &Store) -> Option<String> {
             }
         }
         if a.raw(row) != b.raw(row) {
-            return Some(format!(
-                "row {row} raw: {:?} against {:?}",
-                a.raw(row),
-                b.raw(row)
-            ));
+            return Some(format!("row {row} raw: {:?} against {:?}", a.raw(row), b.raw(row)));
         }
     }
     None

@@ -63,7 +63,9 @@ fn parse_args() -> Args {
             "--events" => a.events = num("--events", &value("--events")),
             "--seed" => a.seed = Some(num("--seed", &value("--seed"))),
             "--repeat" => a.repeat = num::<usize>("--repeat", &value("--repeat")).max(1),
-            "--events-per-file" => a.events_per_file = Some(num("--events-per-file", &value("--events-per-file"))),
+            "--events-per-file" => {
+                a.events_per_file = Some(num("--events-per-file", &value("--events-per-file")))
+            }
             "--write" => a.write = Some(value("--write")),
             "--help" | "-h" => {
                 eprintln!("usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] [--events-per-file M (2000)] [--write DIR]");
@@ -137,7 +139,8 @@ fn main() {
     let files = generate(&opts);
     let generate_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let gz: Vec<(String, Vec<u8>)> = files.iter().map(|f| (format!("{}.gz", f.path), gzip(&f.bytes))).collect();
+    let gz: Vec<(String, Vec<u8>)> =
+        files.iter().map(|f| (format!("{}.gz", f.path), gzip(&f.bytes))).collect();
     let gzip_s = t.elapsed().as_secs_f64();
     if let Some(dir) = &args.write {
         for f in &files {
@@ -176,25 +179,37 @@ fn main() {
     let mem = store.memory_bytes();
     drop(store);
 
-    let (borrowed_s, _) = time_store(args.repeat, || (), |store, ()| {
-        for f in &files {
-            store.ingest(&f.path, &f.bytes);
-        }
-    });
+    let (borrowed_s, _) = time_store(
+        args.repeat,
+        || (),
+        |store, ()| {
+            for f in &files {
+                store.ingest(&f.path, &f.bytes);
+            }
+        },
+    );
     println!("ingest_plain_borrowed_mb_per_s={}", mbps(plain_bytes, borrowed_s));
 
-    let (copy_s, _) = time_store(args.repeat, || (), |store, ()| {
-        for f in &files {
-            store.ingest_owned(&f.path, f.bytes.clone());
-        }
-    });
+    let (copy_s, _) = time_store(
+        args.repeat,
+        || (),
+        |store, ()| {
+            for f in &files {
+                store.ingest_owned(&f.path, f.bytes.clone());
+            }
+        },
+    );
     println!("ingest_plain_with_copy_mb_per_s={}", mbps(plain_bytes, copy_s));
 
-    let (gz_s, _) = time_store(args.repeat, || (), |store, ()| {
-        for (path, bytes) in &gz {
-            store.ingest(path, bytes);
-        }
-    });
+    let (gz_s, _) = time_store(
+        args.repeat,
+        || (),
+        |store, ()| {
+            for (path, bytes) in &gz {
+                store.ingest(path, bytes);
+            }
+        },
+    );
     println!("ingest_gz_mb_per_s={}", mbps(plain_bytes, gz_s));
 
     let value_s = time_median(args.repeat, || {

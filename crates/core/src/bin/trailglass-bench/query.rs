@@ -4,13 +4,17 @@
 
 use std::time::Instant;
 
-use trailglass_core::query::{facet, findings, histogram, parse, sort_rows, sorted_page, Query, SortKey, TextIndex};
+use trailglass_core::query::{
+    facet, findings, histogram, parse, sort_rows, sorted_page, Query, SortKey, TextIndex,
+};
 use trailglass_core::{Column, Store};
 
 fn stats(mut ms: Vec<f64>) -> (f64, f64) {
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| {
-        let i = ((ms.len() as f64 * q).ceil() as usize).saturating_sub(1).min(ms.len().saturating_sub(1));
+        let i = ((ms.len() as f64 * q).ceil() as usize)
+            .saturating_sub(1)
+            .min(ms.len().saturating_sub(1));
         ms.get(i).copied().unwrap_or(0.0)
     };
     (at(0.5), at(0.95))
@@ -59,7 +63,12 @@ pub fn run(store: &Store, repeat: usize) {
         let query = q(text);
         measure(name, repeat, || query.run_indexed(store, &ix).len());
     }
-    let texts = [("text_rare", "AKIA3RBACKDOORK3Y9WQ"), ("text_word", "backup-admin"), ("text_common", "AccessDenied"), ("text_phrase", "\"Access Denied\"")];
+    let texts = [
+        ("text_rare", "AKIA3RBACKDOORK3Y9WQ"),
+        ("text_word", "backup-admin"),
+        ("text_common", "AccessDenied"),
+        ("text_phrase", "\"Access Denied\""),
+    ];
     for (name, text) in texts {
         let query = q(text);
         measure(name, repeat, || query.run_indexed(store, &ix).len());
@@ -73,16 +82,26 @@ pub fn run(store: &Store, repeat: usize) {
 
     let all: Vec<u32> = (0..store.len() as u32).collect();
     let five = [Column::Service, Column::Action, Column::User, Column::Region, Column::ErrorCode];
-    measure("facets5_top10", repeat, || five.iter().map(|&c| facet(store, &all, c, 10).values.len()).sum());
+    measure("facets5_top10", repeat, || {
+        five.iter().map(|&c| facet(store, &all, c, 10).values.len()).sum()
+    });
     measure("histogram", repeat, || histogram(store, &all, 100, None).counts.len());
-    measure("histogram_by_service", repeat, || histogram(store, &all, 100, Some(Column::Service)).counts.len());
+    measure("histogram_by_service", repeat, || {
+        histogram(store, &all, 100, Some(Column::Service)).counts.len()
+    });
     measure("facets5_plus_histogram", repeat, || {
         five.iter().map(|&c| facet(store, &all, c, 10).values.len()).sum::<usize>()
             + histogram(store, &all, 100, Some(Column::Service)).counts.len()
     });
-    measure("page_time_desc", repeat, || sorted_page(store, &all, SortKey::Time, true, 0, 100).len());
-    measure("page_user", repeat, || sorted_page(store, &all, SortKey::Column(Column::User), false, 0, 100).len());
-    measure("page_time_deep", repeat, || sorted_page(store, &all, SortKey::Time, false, 500_000, 100).len());
+    measure("page_time_desc", repeat, || {
+        sorted_page(store, &all, SortKey::Time, true, 0, 100).len()
+    });
+    measure("page_user", repeat, || {
+        sorted_page(store, &all, SortKey::Column(Column::User), false, 0, 100).len()
+    });
+    measure("page_time_deep", repeat, || {
+        sorted_page(store, &all, SortKey::Time, false, 500_000, 100).len()
+    });
     measure("sort_time_full", repeat.min(5), || sort_rows(store, &all, SortKey::Time, true).len());
     // Every "worth a look" finding counted over the whole store (once per change of the data).
     measure("findings_all", repeat.min(5), || findings(store).len());
