@@ -119,24 +119,7 @@ pub fn count_ticks(max: u64, target: usize) -> Vec<u64> {
     (0..=top / step).map(|i| i * step).collect()
 }
 
-/// A count in a few characters for axis labels: `999`, `1.2k`, `12k`, `3.4M`, `1.1G`.
-pub fn short_count(n: u64) -> String {
-    if n < 1000 {
-        return n.to_string();
-    }
-    let mut v = n as f64;
-    for unit in ["k", "M", "G", "T", "P"] {
-        v /= 1000.0;
-        if v < 9.95 {
-            let s = format!("{v:.1}");
-            return format!("{}{unit}", s.strip_suffix(".0").unwrap_or(&s));
-        }
-        if v < 999.5 {
-            return format!("{v:.0}{unit}");
-        }
-    }
-    format!("{v:.0}P")
-}
+pub use crate::format::short_count;
 
 /// A tick on the time axis: where (ms since the epoch, UTC) and what it says (in the zone shown).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -558,18 +541,6 @@ mod tests {
         assert_eq!(count_ticks(100, 4), vec![0, 50, 100]);
         assert_eq!(count_ticks(1234, 3), vec![0, 500, 1000, 1500]);
         assert_eq!(nice_step(u64::MAX, 1), u64::MAX);
-    }
-
-    #[test]
-    fn short_counts() {
-        assert_eq!(short_count(0), "0");
-        assert_eq!(short_count(999), "999");
-        assert_eq!(short_count(1000), "1k");
-        assert_eq!(short_count(1234), "1.2k");
-        assert_eq!(short_count(12_345), "12k");
-        assert_eq!(short_count(999_999), "1M");
-        assert_eq!(short_count(3_400_000), "3.4M");
-        assert_eq!(short_count(1_100_000_000), "1.1G");
     }
 
     #[test]

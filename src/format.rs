@@ -40,35 +40,11 @@ pub fn format_offset(offset_minutes: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
-/// A byte size for people: `512 B`, `1.5 KB`, `231.0 MB`, `1.10 GB` (powers of 1000, as disks
-/// and network rates are quoted).
+pub use trailglass_core::units::{plural, short_count, thousands as format_count};
+
+/// A byte size for people: `512 B`, `1.5 KB`, `231.0 MB`, `1.10 GB`.
 pub fn format_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    let mut v = n as f64 / 1000.0;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    if unit >= 2 {
-        format!("{v:.2} {}", UNITS[unit])
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
-
-/// A count with thousands separators: `1,234,567`.
-pub fn format_count(n: u64) -> String {
-    // One rule for the page and the worker's messages.
-    trailglass_core::engine::thousands(n)
-}
-
-/// `1 event`, `2 events`.
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", format_count(n), if n == 1 { one } else { many })
+    trailglass_core::units::bytes(n)
 }
 
 #[cfg(test)]
@@ -95,20 +71,5 @@ mod tests {
         assert_eq!(format_offset(60), "UTC+01:00");
         assert_eq!(format_offset(-330), "UTC−05:30");
         assert_eq!(format_offset(345), "UTC+05:45");
-    }
-
-    #[test]
-    fn bytes_and_counts() {
-        assert_eq!(format_bytes(0), "0 B");
-        assert_eq!(format_bytes(999), "999 B");
-        assert_eq!(format_bytes(1_500), "1.5 KB");
-        assert_eq!(format_bytes(231_000_000), "231.0 MB");
-        assert_eq!(format_bytes(1_100_000_000), "1.10 GB");
-        assert_eq!(format_count(0), "0");
-        assert_eq!(format_count(999), "999");
-        assert_eq!(format_count(1000), "1,000");
-        assert_eq!(format_count(1_234_567), "1,234,567");
-        assert_eq!(plural(1, "event", "events"), "1 event");
-        assert_eq!(plural(1200, "event", "events"), "1,200 events");
     }
 }

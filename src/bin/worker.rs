@@ -25,7 +25,8 @@ mod worker {
     use std::collections::VecDeque;
 
     use js_sys::{Array, Object, Reflect, Uint8Array};
-    use trailglass_core::engine::{gzip_declared_size, thousands, Engine, Reply, Request};
+    use trailglass_core::engine::{gzip_declared_size, Engine, Reply, Request};
+    use trailglass_core::units::thousands;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::{spawn_local, JsFuture};

@@ -20,6 +20,7 @@ use crate::query::{
 use crate::report::FileStatus;
 use crate::store::{Column, Limits, Store, Totals};
 use crate::synth::{generate, SynthOptions};
+use crate::units::{mib, thousands};
 
 /// The facet columns the answer counts, in the sidebar's order.
 pub const FACET_COLUMNS: [Column; 9] = [
@@ -639,27 +640,6 @@ pub fn budget_message(store: &Store) -> String {
         thousands(t.files),
         mib(t.bytes)
     )
-}
-
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn mib(bytes: u64) -> String {
-    if bytes >= 1 << 30 {
-        format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
-    } else {
-        format!("{:.0} MiB", bytes as f64 / (1u64 << 20) as f64)
-    }
 }
 
 /// The file list's lines.

@@ -88,6 +88,7 @@ pub mod scan;
 pub mod store;
 pub mod synth;
 pub mod time;
+pub mod units;
 
 pub use report::{AwsKey, FileReport, FileStatus, Position, ReadError, Rejection};
 pub use store::{Column, Limits, MemoryUse, Store, Totals};

@@ -251,14 +251,6 @@ fn messages_round_trip_as_json() {
 }
 
 #[test]
-fn counts_in_messages_have_separators() {
-    assert_eq!(thousands(0), "0");
-    assert_eq!(thousands(999), "999");
-    assert_eq!(thousands(60_000), "60,000");
-    assert_eq!(thousands(1_234_567), "1,234,567");
-}
-
-#[test]
 fn gzip_trailer_size() {
     let gz = crate::synth::gzip(RECORDS.as_bytes());
     assert_eq!(gzip_declared_size(&gz), Some(RECORDS.len() as u64));
