@@ -95,7 +95,7 @@ function generate() {
     rmSync(tmp, { recursive: true, force: true });
     log(`generating ${N} events into ${plain} (trailglass-bench --write; it runs its native benchmarks too, see ${base}/native-bench.txt)`);
     const fd = openSync(join(base, 'native-bench.txt'), 'w');
-    const r = spawnSync('cargo', ['run', '--release', '--locked', '-p', 'trailglass-core', '--bin', 'trailglass-bench', '--',
+    const r = spawnSync('cargo', ['run', '--release', '--locked', '-p', 'trailglass-cli', '--bin', 'trailglass-bench', '--',
       '--events', String(N), '--write', tmp, '--repeat', '1'], { cwd: ROOT, stdio: ['ignore', fd, 'inherit'] });
     closeSync(fd);
     if (r.status !== 0) throw new Error(`trailglass-bench failed (exit ${r.status ?? r.signal})`);

@@ -89,7 +89,7 @@ pub fn clear() {
 pub const SAMPLE_EVENTS: usize = 4000;
 
 /// The built-in sample: a few thousand generated events of a small organisation's accounts,
-/// with an incident hidden in them (see `trailglass_core::synth`), generated in the worker.
+/// with an incident hidden in them (see the `trailglass-sample` crate), generated in the worker.
 pub fn load_sample() {
     send(&Request::Sample { events: SAMPLE_EVENTS });
 }

@@ -191,14 +191,16 @@ mod worker {
                 });
                 post_all(replies);
             }
-            other => {
-                let changes = matches!(other, Request::Sample { .. });
-                let replies = with(|s| s.engine.handle(other));
+            Request::Sample { events } => {
+                let files = trailglass_sample::builtin(events);
+                let replies = with(|s| {
+                    s.engine.load_owned(files.into_iter().map(|f| (f.path, f.bytes)));
+                    s.engine.changed()
+                });
                 post_all(replies);
-                if changes {
-                    start_indexing();
-                }
+                start_indexing();
             }
+            other => post_all(with(|s| s.engine.handle(other))),
         }
     }
 

@@ -19,7 +19,6 @@ use crate::query::{
 };
 use crate::report::FileStatus;
 use crate::store::{Column, Limits, Store, Totals};
-use crate::synth::{generate, SynthOptions};
 use crate::units::{mib, thousands};
 
 /// The facet columns the answer counts, in the sidebar's order.
@@ -581,21 +580,17 @@ impl Engine {
         self.notice = None;
     }
 
-    /// Reads the built-in sample: `events` generated events with the incident story in them, in
-    /// about one file per hour of the generated week (named, like CloudTrail's, after the end of
-    /// the time they cover: with 500 a file, a file of events from 09:00 was named 05:10 the next day).
-    pub fn load_sample(&mut self, events: usize) {
-        let defaults = SynthOptions::default();
-        let hours = (defaults.span_ms / 3_600_000).max(1) as usize;
-        let events_per_file = events.div_ceil(hours).max(1);
-        let opts = SynthOptions { events, events_per_file, attack_story: true, ..defaults };
-        for file in generate(&opts) {
-            self.store.ingest_owned(&format!("sample/{}", file.path), file.bytes);
+    /// Reads files the caller holds (the built-in sample, which the worker generates), as a load
+    /// of `File`s would: each file's text becomes the home of its records.
+    pub fn load_owned(&mut self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
+        for (path, bytes) in files {
+            self.store.ingest_owned(&path, bytes);
         }
     }
 
-    /// Answers a request that needs no browser API. `Load`, `Cancel` and `Export` are the
-    /// worker's (they involve `File`s, the event loop and transferables) and give nothing here.
+    /// Answers a request that needs no browser API. `Load`, `Sample`, `Cancel` and `Export` are
+    /// the worker's (they involve `File`s, the sample generator, the event loop and
+    /// transferables) and give nothing here.
     pub fn handle(&mut self, req: Request) -> Vec<Reply> {
         match req {
             Request::View { seq, view } => {
@@ -608,15 +603,14 @@ impl Engine {
             Request::Detail { row } => vec![Reply::Detail(self.detail(row))],
             Request::Step { from, by } => vec![self.step(from, by)],
             Request::Find { event_id } => vec![self.find(&event_id)],
-            Request::Sample { events } => {
-                self.load_sample(events);
-                self.changed()
-            }
             Request::Clear => {
                 self.clear();
                 self.changed()
             }
-            Request::Load { .. } | Request::Cancel | Request::Export { .. } => Vec::new(),
+            Request::Load { .. }
+            | Request::Sample { .. }
+            | Request::Cancel
+            | Request::Export { .. } => Vec::new(),
         }
     }
 

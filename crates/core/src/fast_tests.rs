@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::record::{fast, Ev};
 use crate::scan::compact_into;
 use crate::store::{Column, Store};
-use crate::synth::{generate, Rng, SynthOptions};
+use trailglass_sample::{generate, Rng, SynthOptions};
 
 /// Checks the fast path at `start`; returns whether it accepted the object.
 fn agrees(text: &str, start: usize) -> bool {

@@ -86,7 +86,6 @@ pub mod record;
 pub mod report;
 pub mod scan;
 pub mod store;
-pub mod synth;
 pub mod time;
 pub mod units;
 

@@ -28,8 +28,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use trailglass_core::synth::{generate, gzip, Rng, SynthOptions};
 use trailglass_core::Store;
+use trailglass_sample::{generate, gzip, Rng, SynthOptions};
 
 mod common;
 

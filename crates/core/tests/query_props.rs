@@ -7,8 +7,8 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 use trailglass_core::query::{self, TextIndex};
-use trailglass_core::synth::{generate, SynthOptions};
 use trailglass_core::{Column, Store};
+use trailglass_sample::{generate, SynthOptions};
 
 struct Rng(u64);
 impl Rng {

@@ -198,7 +198,7 @@ fn speed() {
 #[test]
 #[ignore]
 fn synth_ingest() {
-    let files = trailglass_core::synth::generate(&trailglass_core::synth::SynthOptions {
+    let files = trailglass_sample::generate(&trailglass_sample::SynthOptions {
         events: 100_000,
         ..Default::default()
     });

@@ -1,5 +1,16 @@
 use super::*;
 
+/// What the worker does for `Request::Sample`: generate the built-in sample, hand it over.
+fn load_sample(e: &mut Engine, events: usize) {
+    e.load_owned(trailglass_sample::builtin(events).into_iter().map(|f| (f.path, f.bytes)));
+}
+
+/// `Request::Sample` answered as the worker answers it: the load, then the changed data's replies.
+fn sample(e: &mut Engine, events: usize) -> Vec<Reply> {
+    load_sample(e, events);
+    e.changed()
+}
+
 const RECORDS: &str = r#"{"Records":[
   {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:05Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.5","userIdentity":{"type":"IAMUser","userName":"alice","accessKeyId":"AKIAALICE"},"requestParameters":{"bucketName":"logs-bucket"},"eventID":"a1"},
   {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:01Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","errorCode":"AccessDenied","userIdentity":{"type":"IAMUser","userName":"bob"},"eventID":"b2"},
@@ -168,7 +179,7 @@ fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
 #[test]
 fn the_index_is_built_in_slices_and_text_queries_answer_before_it_is_complete() {
     let mut e = Engine::default();
-    e.load_sample(3000);
+    load_sample(&mut e, 3000);
     e.refresh();
     let expected =
         answer(e.handle(Request::View { seq: 1, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count;
@@ -214,7 +225,7 @@ fn clear_sample_and_export() {
     assert!(matches!(&replies[0], Reply::Status(s) if s.totals.kept == 0));
     assert_eq!(answer(replies).count, 0);
     // The view stays: the sample is answered through it.
-    let a = answer(e.handle(Request::Sample { events: 600 }));
+    let a = answer(sample(&mut e, 600));
     assert!(a.count < 600 && a.count > 0, "{}", a.count);
     assert_eq!(answer(e.handle(Request::View { seq: 2, view: view("") })).count, 600);
 }
@@ -252,7 +263,7 @@ fn messages_round_trip_as_json() {
 
 #[test]
 fn gzip_trailer_size() {
-    let gz = crate::synth::gzip(RECORDS.as_bytes());
+    let gz = trailglass_sample::gzip(RECORDS.as_bytes());
     assert_eq!(gzip_declared_size(&gz), Some(RECORDS.len() as u64));
     assert_eq!(gzip_declared_size(RECORDS.as_bytes()), None);
 }
@@ -262,7 +273,7 @@ fn gzip_trailer_size() {
 #[test]
 fn sample_files_are_named_after_their_events() {
     let mut e = Engine::default();
-    e.load_sample(4000);
+    load_sample(&mut e, 4000);
     let s = &e.store;
     let mut last = vec![i64::MIN; s.files().len()];
     let mut first = vec![i64::MAX; s.files().len()];
@@ -306,7 +317,7 @@ fn answers_carry_the_findings() {
     let mut e = Engine::default();
     let a = answer(e.handle(Request::View { seq: 1, view: view("service:s3") }));
     assert!(a.findings.is_empty());
-    let a = answer(e.handle(Request::Sample { events: 2000 }));
+    let a = answer(sample(&mut e, 2000));
     let logging = a.findings.iter().find(|f| f.id == "logging").expect("logging finding");
     assert!(logging.count >= 2, "{logging:?}");
     // The view does not narrow them.

@@ -122,7 +122,7 @@ pub fn findings(store: &Store) -> Vec<FindingCount> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::synth::{generate, SynthOptions};
+    use trailglass_sample::{generate, SynthOptions};
 
     #[test]
     fn every_query_parses_and_ids_are_unique() {

@@ -1,6 +1,7 @@
 //! `trailglass-scan PATH...`: reads files or folders (recursively) with the Trailglass reader and
 //! prints one JSON object with per-file and total counts. For people and for checks against data
-//! nobody here wrote. Flags start with `--`.
+//! nobody here wrote. Arguments are parsed by `lexopt`: an unknown flag or a missing value is an
+//! error with the usage (exit 2); `--help` lists every option.
 //!
 //! `--query 'QUERY'` (or `--query=QUERY`) filters the events with the query language of
 //! `trailglass_core::query` (the same engine as the app) and adds `"matches": N` to the JSON;
@@ -32,34 +33,58 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() || args.iter().any(|a| a == "--help" || a == "-h") {
-        eprintln!("usage: trailglass-scan [--query 'QUERY' [--ids]] PATH...   (files or folders, recursively)");
-        std::process::exit(if args.is_empty() { 2 } else { 0 });
-    }
-    // --query/--ids (the query engine's flags).
-    let mut query_text: Option<String> = None;
-    let mut print_ids = false;
-    let mut rest = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "--query" {
-            match it.next() {
-                Some(q) => query_text = Some(q.clone()),
-                None => {
-                    eprintln!("--query needs a value");
-                    std::process::exit(2);
-                }
+const USAGE: &str = "\
+usage: trailglass-scan [OPTIONS] PATH...
+
+Reads CloudTrail files or folders (recursively) and prints one JSON object with per-file and
+total counts.
+
+options:
+  --query QUERY   filter the events with Trailglass's query language; adds \"matches\": N
+  --ids           with --query: after the JSON line, print each match's eventID, one per line
+                  (- for an event without one)
+  -h, --help      print this help";
+
+/// What the command line asked for.
+struct Args {
+    query: Option<String>,
+    ids: bool,
+    paths: Vec<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut args = Args { query: None, ids: false, paths: Vec::new() };
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("query") => args.query = Some(parser.value()?.string()?),
+            Long("ids") => args.ids = true,
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                std::process::exit(0);
             }
-        } else if let Some(q) = a.strip_prefix("--query=") {
-            query_text = Some(q.to_owned());
-        } else if a == "--ids" {
-            print_ids = true;
-        } else {
-            rest.push(a.clone());
+            Value(path) => args.paths.push(PathBuf::from(path)),
+            _ => return Err(arg.unexpected()),
         }
     }
+    Ok(args)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) if !a.paths.is_empty() => a,
+        Ok(_) => {
+            eprintln!("trailglass-scan: no PATH given\n\n{USAGE}");
+            std::process::exit(2);
+        }
+        Err(e) => {
+            eprintln!("trailglass-scan: {e}\n\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let query_text = args.query;
+    let print_ids = args.ids;
     let query = match query_text.as_deref().map(trailglass_core::query::parse) {
         None => None,
         Some(Ok(q)) => Some(q),
@@ -81,8 +106,8 @@ fn main() {
         std::process::exit(2);
     }
     let mut paths = Vec::new();
-    for a in rest.iter().filter(|a| !a.starts_with("--")) {
-        collect(Path::new(a), &mut paths);
+    for a in &args.paths {
+        collect(a, &mut paths);
     }
     let mut store = Store::new();
     let t0 = Instant::now();

@@ -4,8 +4,8 @@
 use std::process::Command;
 
 use trailglass_core::query;
-use trailglass_core::synth::{generate, SynthOptions};
 use trailglass_core::Store;
+use trailglass_sample::{generate, SynthOptions};
 
 fn fixture() -> (std::path::PathBuf, Store) {
     let dir = std::env::temp_dir().join(format!("tg-query-cli-{}", std::process::id()));

@@ -1,5 +1,5 @@
 //! `trailglass-bench [--events N] [--seed S] [--repeat K] [--events-per-file M] [--write DIR]`:
-//! native benchmark of the reader and store on synthetic CloudTrail ([`trailglass_core::synth`]).
+//! native benchmark of the reader and store on synthetic CloudTrail (the `trailglass-sample` crate).
 //!
 //! Generates N events (default 200000) in memory as AWS-layout `{"Records":[…]}` files, gzips
 //! them, then prints `key=value` lines, one figure per line (MB = 1e6 bytes of uncompressed JSON;
@@ -29,8 +29,8 @@
 use std::io::Read;
 use std::time::Instant;
 
-use trailglass_core::synth::{generate, gzip, SynthOptions};
 use trailglass_core::Store;
+use trailglass_sample::{generate, gzip, SynthOptions};
 
 // The query benchmarks; a module of this binary, not of the library (it needs a clock).
 mod query;
@@ -43,41 +43,33 @@ struct Args {
     write: Option<String>,
 }
 
-fn parse_args() -> Args {
+const USAGE: &str = "usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] \
+                     [--events-per-file M (2000)] [--write DIR]";
+
+fn parse_args() -> Result<Args, lexopt::Error> {
+    use lexopt::prelude::*;
+    /// A count, `_` separators allowed (`1_000_000`).
+    fn num<T: std::str::FromStr>(v: std::ffi::OsString) -> Result<T, lexopt::Error> {
+        let v = v.string()?;
+        v.replace('_', "").parse().map_err(|_| format!("not a number: {v}").into())
+    }
     let mut a = Args { events: 200_000, seed: None, repeat: 3, events_per_file: None, write: None };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = |name: &str| -> String {
-            it.next().unwrap_or_else(|| {
-                eprintln!("{name} needs a value");
-                std::process::exit(2)
-            })
-        };
-        fn num<T: std::str::FromStr>(name: &str, v: &str) -> T {
-            v.replace('_', "").parse().unwrap_or_else(|_| {
-                eprintln!("{name}: not a number: {v}");
-                std::process::exit(2)
-            })
-        }
-        match flag.as_str() {
-            "--events" => a.events = num("--events", &value("--events")),
-            "--seed" => a.seed = Some(num("--seed", &value("--seed"))),
-            "--repeat" => a.repeat = num::<usize>("--repeat", &value("--repeat")).max(1),
-            "--events-per-file" => {
-                a.events_per_file = Some(num("--events-per-file", &value("--events-per-file")))
-            }
-            "--write" => a.write = Some(value("--write")),
-            "--help" | "-h" => {
-                eprintln!("usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] [--events-per-file M (2000)] [--write DIR]");
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("events") => a.events = num(parser.value()?)?,
+            Long("seed") => a.seed = Some(num(parser.value()?)?),
+            Long("repeat") => a.repeat = num::<usize>(parser.value()?)?.max(1),
+            Long("events-per-file") => a.events_per_file = Some(num(parser.value()?)?),
+            Long("write") => a.write = Some(parser.value()?.string()?),
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
                 std::process::exit(0)
             }
-            other => {
-                eprintln!("unknown argument {other} (try --help)");
-                std::process::exit(2)
-            }
+            _ => return Err(arg.unexpected()),
         }
     }
-    a
+    Ok(a)
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -126,7 +118,10 @@ fn mbps(bytes: u64, secs: f64) -> String {
 }
 
 fn main() {
-    let args = parse_args();
+    let args = parse_args().unwrap_or_else(|e| {
+        eprintln!("trailglass-bench: {e}\n{USAGE}");
+        std::process::exit(2)
+    });
     let mut opts = SynthOptions { events: args.events, ..SynthOptions::default() };
     if let Some(s) = args.seed {
         opts.seed = s;
