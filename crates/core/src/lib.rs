@@ -94,4 +94,4 @@ pub use report::{AwsKey, FileReport, FileStatus, Position, ReadError, Rejection}
 pub use store::{Column, Limits, MemoryUse, Store, Totals};
 
 #[cfg(test)]
-mod fast_tests;
+mod test_data;

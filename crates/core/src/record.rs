@@ -22,6 +22,8 @@ use crate::store::{Column, NCOLS};
 use crate::time::{epoch_from_f64, parse_time_ms};
 
 pub(crate) mod fast;
+#[cfg(test)]
+mod fast_tests;
 
 /// A tolerant scalar: string, bool ("true"/"false"), number (its text) or null ("").
 /// Objects and arrays are skipped and read as "".
