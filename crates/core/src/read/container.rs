@@ -10,7 +10,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::shape::read_text;
+use super::text::read_text;
 use crate::report::{parse_aws_key, Budget, ErrorKind, FileReport, Format, Oversized, ReadError};
 use crate::store::Store;
 

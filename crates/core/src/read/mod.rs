@@ -6,6 +6,7 @@
 //! * [`container`]: gzip and zip (by magic bytes, nested up to [`container::MAX_ARCHIVE_DEPTH`]) expanded
 //!   within [`crate::Limits`] through `take(limit + 1)`, so a bomb costs at most the limit and
 //!   reports a clear error;
+//! * [`text`]: a plain text: kept by the store or copied from, BOM, empty, not JSON;
 //! * [`shape`]: the walk over a text's shapes (Records, JSON arrays, NDJSON / concatenated JSON,
 //!   single events, wrappers searched to [`reader::MAX_WALK_DEPTH`] levels, JSON inside strings);
 //! * [`record`]: one found record, parsed and stored with its normalized text;
@@ -56,6 +57,7 @@ mod reader;
 mod record;
 mod shape;
 mod tally;
+mod text;
 
 #[cfg(test)]
 mod tests;
