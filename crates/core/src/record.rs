@@ -9,8 +9,8 @@
 //! newtype. When the typed parse fails on valid JSON (duplicate keys, …) the reader parses that
 //! one record as a `serde_json::Value` and runs the same `Ev` deserializer over it.
 //!
-//! The modules: [`tolerant`] field types, the [`event`] struct and its classification, and the
-//! [`fields`] it yields; `fast` is the hand-written parser that fills the same struct.
+//! The modules: `tolerant` field types, the `event` struct and its classification, and the
+//! `fields` it yields; `fast` is the hand-written parser that fills the same struct.
 
 mod event;
 pub(crate) mod fast;

@@ -10,28 +10,13 @@
 
 use std::io::{Cursor, Read};
 
+use super::reader::Input;
 use super::text::read_text;
 use crate::report::{parse_aws_key, Budget, ErrorKind, FileReport, Format, Oversized, ReadError};
 use crate::store::Store;
 
 /// gzip-in-zip-in-gzip… deeper than this is refused.
 pub(super) const MAX_ARCHIVE_DEPTH: u32 = 4;
-
-/// The bytes of one input: borrowed from the caller, or owned and given to the store to keep
-/// (see [`Store::ingest_owned`]).
-pub(super) enum Input<'a> {
-    Borrowed(&'a [u8]),
-    Owned(Vec<u8>),
-}
-
-impl Input<'_> {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Input::Borrowed(b) => b,
-            Input::Owned(v) => v,
-        }
-    }
-}
 
 /// Where an input sits: the file it came in as, its name inside archives, and how it came.
 struct Member<'p> {

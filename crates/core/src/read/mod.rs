@@ -62,7 +62,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-use container::Input;
+use reader::Input;
 
 impl Store {
     /// Reads one input (any supported format; gzip and zip expanded). Appends one

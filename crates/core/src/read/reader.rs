@@ -4,6 +4,8 @@
 //! the file's text, scratch buffers and the [`Tally`]. What changes from value to value travels
 //! as one [`At`] (the document, how its offsets map to the file, the depth, the [`Role`] of a
 //! value there) instead of a row of arguments, so each walking method takes `at` and a span.
+//! [`Input`] (the bytes of one input, borrowed or owned) lives here too: containers and texts
+//! both take it, and this module depends on neither.
 
 use crate::report::{ErrorKind, FileReport, Format, Position};
 use crate::scan::ScanError;
@@ -82,6 +84,22 @@ pub(super) enum Layout {
     Compact,
     /// Not known: looked at, and compacted if it looks spaced.
     Unchecked,
+}
+
+/// The bytes of one input: borrowed from the caller, or owned and given to the store to keep
+/// (see [`Store::ingest_owned`]).
+pub(super) enum Input<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Input<'_> {
+    pub(super) fn bytes(&self) -> &[u8] {
+        match self {
+            Input::Borrowed(b) => b,
+            Input::Owned(v) => v,
+        }
+    }
 }
 
 /// The text of the file being read.
@@ -186,7 +204,7 @@ impl<'s, 't> Reader<'s, 't> {
     /// The report, with what the tally counted written into it.
     pub(super) fn finish(self) -> FileReport {
         let mut rep = self.rep;
-        self.tally.finish(&mut rep);
+        self.tally.finish(&mut rep, MAX_WALK_DEPTH);
         rep
     }
 

@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 use crate::record::TimeFrom;
 use crate::report::{FileReport, Format, Position, Rejection};
 
-use super::reader::MAX_WALK_DEPTH;
-
 /// Distinct rejection reasons kept per file (the rest are counted under "other reasons").
 const MAX_REASONS: usize = 20;
 
@@ -61,7 +59,7 @@ pub(super) struct Tally {
     pub(super) missing_commas: Counted,
     /// Events stored with invalid UTF-8 replaced.
     pub(super) bad_utf8: u64,
-    /// JSON deeper than [`MAX_WALK_DEPTH`] was not searched.
+    /// JSON deeper than the walk's depth limit was not searched.
     pub(super) too_deep: bool,
     /// Objects in arrays / NDJSON lines that held no CloudTrail event.
     pub(super) other_objects: Counted,
@@ -96,8 +94,8 @@ impl Tally {
     }
 
     /// Writes the rejections and notes (before any the reader added) into `rep`, and settles its
-    /// format and skip reason.
-    pub(super) fn finish(self, rep: &mut FileReport) {
+    /// format and skip reason. `walk_depth`: the depth limit, named in the note when it was hit.
+    pub(super) fn finish(self, rep: &mut FileReport, walk_depth: u32) {
         let mut reasons: Vec<_> = self.reasons.into_iter().collect();
         reasons.sort_by_key(|(_, r)| r.order);
         rep.rejections = reasons
@@ -136,7 +134,7 @@ impl Tally {
         }
         if self.too_deep {
             notes.push(format!(
-                "JSON nested deeper than {MAX_WALK_DEPTH} levels was not searched for events"
+                "JSON nested deeper than {walk_depth} levels was not searched for events"
             ));
         }
         rep.notes.splice(0..0, notes);

@@ -6,8 +6,7 @@ use crate::report::{FileReport, Format};
 use crate::scan;
 use crate::store::Store;
 
-use super::container::Input;
-use super::reader::{At, FileText, Origin, Reader, Role};
+use super::reader::{At, FileText, Input, Origin, Reader, Role};
 
 /// Reads one plain text (within the limits) into the store and adds its report.
 ///

@@ -1,12 +1,12 @@
 //! The in-memory store of events: columnar, interned, with raw records in a chunked arena.
 //!
 //! Shaped for millions of events in a browser tab whose memory only grows:
-//! * one `Vec<u32>` per [`Column`] ([`column`]) holding ids into a per-column dictionary
-//!   ([`dict`]: `Vec<Box<str>>` + `FxHashMap`, low-cardinality strings stored once, looked up
+//! * one `Vec<u32>` per [`Column`] (`column`) holding ids into a per-column dictionary
+//!   (`dict`: `Vec<Box<str>>` + `FxHashMap`, low-cardinality strings stored once, looked up
 //!   through a 512-slot direct-mapped cache first), `Vec<i64>` for time (ms since the epoch,
 //!   `i64::MIN` = none), `Vec<u32>` for the file index, and the raw record referenced by
 //!   chunk/offset/length;
-//! * raw records ([`texts`]): a record that looks spaced (line breaks, tabs, or `": "`
+//! * raw records (`texts`): a record that looks spaced (line breaks, tabs, or `": "`
 //!   separators; see [`crate::scan::looks_spaced`]) is stored with insignificant whitespace
 //!   removed (strings untouched), others as they came. Where the text lives: when the store owns
 //!   the file's text ([`Store::ingest_owned`], and every decompressed gzip/zip member) and the
@@ -24,9 +24,9 @@
 //! * row vectors grow by a quarter at a time (bounded slack), not 2x.
 //!
 //! The store knows nothing of file formats: the reader (`crate::read`, which also defines
-//! [`Store::ingest`] and [`Store::ingest_owned`]) writes it through a narrow crate-private API —
-//! [`Store::push_event`], [`Store::begin_owned`]/[`Store::end_owned`], [`Store::push_file`],
-//! byte accounting — and never touches its fields. Memory per event is measured in
+//! [`Store::ingest`] and [`Store::ingest_owned`]) writes it through the narrow crate-private API
+//! of `write` — `push_event`, `begin_owned`/`end_owned`, `push_file`, byte accounting — and never
+//! touches its fields. Memory per event is measured in
 //! BENCHMARKS.md ("Design measurements").
 //!
 //! Everything is plain owned data, so the store is `Send + Sync`.
