@@ -126,6 +126,7 @@ pub struct FileReport {
     pub path: String,
     /// Member name inside an archive (nested archives joined with `!`).
     pub member: Option<String>,
+    /// The shape it was read as; [`Format::as_str`] gives the name users see.
     pub format: Format,
     /// Came through gzip (or a zip member that was compressed).
     pub compressed: bool,
@@ -223,6 +224,34 @@ fn plural(n: u64, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names are output (`trailglass-scan`'s JSON, the page): each must keep its spelling.
+    #[test]
+    fn format_names_and_json() {
+        let names = [
+            (Format::Unknown, ""),
+            (Format::Records, "Records"),
+            (Format::Ndjson, "NDJSON"),
+            (Format::JsonArray, "JSON array"),
+            (Format::Event, "event"),
+            (Format::LookupEvents, "lookup-events"),
+            (Format::EventBridge, "EventBridge"),
+            (Format::CloudWatchLogs, "CloudWatch Logs"),
+            (Format::Cribl, "cribl"),
+            (Format::Digest, "digest"),
+            (Format::Zip, "zip"),
+            (Format::Gzip, "gzip"),
+            (Format::Archive, "archive"),
+            (Format::NotJson, "not JSON"),
+            (Format::Empty, "empty"),
+            (Format::Json, "JSON"),
+        ];
+        for (format, name) in names {
+            assert_eq!((format.as_str(), format.to_string()), (name, name.to_string()));
+            assert_eq!(format, name);
+            assert_eq!(serde_json::to_string(&format).ok(), serde_json::to_string(name).ok());
+        }
+    }
 
     #[test]
     fn details_explain_rejections_then_notes() {

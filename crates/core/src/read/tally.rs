@@ -82,6 +82,7 @@ impl Tally {
     }
 
     /// Where an event's time came from.
+    #[inline]
     pub(super) fn time(&mut self, from: TimeFrom, bad_event_time: bool) {
         match from {
             TimeFrom::EventTime => {}

@@ -185,3 +185,69 @@ impl fmt::Display for ReadError {
 }
 
 impl std::error::Error for ReadError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages are output (the page, `trailglass-scan`): each kind must keep its words.
+    #[test]
+    fn messages_keep_their_words() {
+        let position = Position { line: 2, column: 3, byte: 9 };
+        let cases = [
+            (
+                ErrorKind::ArchiveTooDeep { max: 4 },
+                "archives nested deeper than 4 levels; not read",
+            ),
+            (
+                ErrorKind::TooLarge { what: Oversized::File, budget: Budget::PerFile, limit: 10 },
+                "file is larger than the per-file limit of 10 bytes (decompressed); not read",
+            ),
+            (
+                ErrorKind::TooLarge {
+                    what: Oversized::GzipContent,
+                    budget: Budget::Total,
+                    limit: 5,
+                },
+                "gzip-compressed content is larger than the total limit of 5 bytes \
+                 (decompressed); not read (possible decompression bomb)",
+            ),
+            (
+                ErrorKind::TooLarge {
+                    what: Oversized::ZipMember,
+                    budget: Budget::PerFile,
+                    limit: 7,
+                },
+                "zip member (decompressed) is larger than the per-file limit of 7 bytes \
+                 (decompressed); not read (possible decompression bomb)",
+            ),
+            (ErrorKind::Gzip { message: "bad".into(), after: None }, "gzip: bad"),
+            (
+                ErrorKind::Gzip { message: "bad".into(), after: Some(12) },
+                "gzip: bad (after 12 decompressed bytes)",
+            ),
+            (ErrorKind::Zip { message: "eof".into() }, "not a readable zip archive: eof"),
+            (
+                ErrorKind::TooManyMembers { members: 4, limit: 3 },
+                "zip archive has 4 members, more than the limit of 3",
+            ),
+            (ErrorKind::ZipMember { message: "x".into() }, "zip member cannot be read: x"),
+            (
+                ErrorKind::ZipMemberDamaged { message: "x".into(), after: 8 },
+                "zip member damaged: x (after 8 bytes)",
+            ),
+            (
+                ErrorKind::Json { message: "unterminated".into(), in_string: false, position },
+                "unterminated at line 2 column 3 (byte 9)",
+            ),
+            (
+                ErrorKind::Json { message: "unterminated".into(), in_string: true, position },
+                "unterminated (inside a JSON string) at line 2 column 3 (byte 9)",
+            ),
+            (ErrorKind::Unreadable { reason: "a folder".into() }, "a folder"),
+        ];
+        for (kind, text) in cases {
+            assert_eq!(ReadError::new(kind).to_string(), text);
+        }
+    }
+}

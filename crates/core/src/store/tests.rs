@@ -1,6 +1,6 @@
 //! What the store keeps: owned file texts kept or dropped, duplicates against rows that point
-//! into a text still being read, memory per event. Read through [`Store::ingest`] and
-//! [`Store::ingest_owned`], the way every caller writes a store.
+//! into a text still being read, memory per event, mostly read through [`Store::ingest`] and
+//! [`Store::ingest_owned`] (the way every caller writes a store); and the write API alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
@@ -83,4 +83,21 @@ fn owned_gzip_and_invalid_utf8() {
     assert_eq!(s.len(), 3, "{:?}", s.files());
     assert_eq!(s.raw(1), EV2);
     assert!(s.raw(2).contains("alert\u{fffd}1)"));
+}
+
+/// The write API alone, without the reader: equal texts dedupe, values are interned per column.
+#[test]
+fn push_event_dedupes_by_text_and_interns() {
+    use std::borrow::Cow;
+    let mut s = Store::new();
+    let mut values: [Cow<str>; NCOLS] = Default::default();
+    values[Column::Service.index()] = Cow::Borrowed("s3.amazonaws.com");
+    let a = s.push_event(0, RawText::Copy("{\"a\":1}"), Some(5), &values);
+    let again = s.push_event(0, RawText::Copy("{\"a\":1}"), Some(5), &values);
+    let b = s.push_event(0, RawText::Copy("{\"a\":2}"), None, &values);
+    assert_eq!((a, again, b), (Pushed::Kept, Pushed::Duplicate, Pushed::Kept));
+    assert_eq!((s.len(), s.raw(1), s.time_ms(0), s.time_ms(1)), (2, "{\"a\":2}", Some(5), None));
+    assert_eq!(s.get(1, Column::Service), "s3.amazonaws.com");
+    assert_eq!(s.dictionary(Column::Service).len(), 2, "\"\" and one value");
+    assert_eq!(s.id(0, Column::Region), 0);
 }
