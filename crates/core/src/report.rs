@@ -5,62 +5,100 @@
 //! be a CloudTrail event (or a record slot of a Records array / NDJSON line / JSON array that it
 //! could not read). Digest records are counted apart in `digests`. Errors carry a [`Position`] so
 //! the user can open the file at the right place; the numbers before the error are kept.
+//!
+//! Kinds are types ([`Format`], [`ErrorKind`]); the strings users see come from their `as_str` /
+//! `Display` and are what `trailglass-scan` prints, so they are part of its output format.
 
 use std::fmt;
 
-/// A place in a file. `line` and `column` are 1-based (column counts bytes), `byte` is the 0-based
-/// offset. For events found inside a JSON string (a CloudWatch `message`, a cribl `_raw`,
-/// lookup-events' `CloudTrailEvent`) it is the position of that string in the file.
+mod aws_key;
+mod error;
+
+pub use aws_key::{parse_aws_key, AwsKey};
+pub use error::{Budget, ErrorKind, Oversized, Position, ReadError};
+
+/// The shape a file was read as (of its top-level document; wrappers by their tell-tale key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Position {
-    pub line: u64,
-    pub column: u64,
-    pub byte: u64,
+pub enum Format {
+    /// Not determined: the file was stopped before reading (a limit, an unreadable member).
+    #[default]
+    Unknown,
+    /// `{"Records": [...]}`, CloudTrail's own.
+    Records,
+    /// One JSON value per line, or JSON values one after another.
+    Ndjson,
+    JsonArray,
+    /// A single event.
+    Event,
+    /// `aws cloudtrail lookup-events` output.
+    LookupEvents,
+    EventBridge,
+    /// A CloudWatch Logs subscription message.
+    CloudWatchLogs,
+    Cribl,
+    Digest,
+    /// A zip archive that failed (or was empty) as a whole.
+    Zip,
+    /// A gzip file that failed as a whole.
+    Gzip,
+    /// An archive nested too deep.
+    Archive,
+    NotJson,
+    Empty,
+    /// JSON holding no recognized shape (other wrappers).
+    Json,
 }
 
-impl Position {
-    /// Position of byte offset `byte` in `text` (counts newlines up to it; only used on errors).
-    pub fn of(text: &[u8], byte: usize) -> Position {
-        let byte = byte.min(text.len());
-        let before = text.get(..byte).unwrap_or_default();
-        let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
-        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        Position { line, column: (byte - line_start) as u64 + 1, byte: byte as u64 }
-    }
-}
-
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {} column {} (byte {})", self.line, self.column, self.byte)
-    }
-}
-
-/// Why a file (or an archive as a whole) could not be read, or where reading stopped.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadError {
-    pub message: String,
-    pub position: Option<Position>,
-}
-
-impl ReadError {
-    pub fn new(message: impl Into<String>) -> Self {
-        ReadError { message: message.into(), position: None }
-    }
-    pub fn at(message: impl Into<String>, position: Position) -> Self {
-        ReadError { message: message.into(), position: Some(position) }
-    }
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.position {
-            Some(p) => write!(f, "{} at {}", self.message, p),
-            None => f.write_str(&self.message),
+impl Format {
+    /// The name users see: "Records", "NDJSON", "JSON array", "event", "lookup-events",
+    /// "EventBridge", "CloudWatch Logs", "cribl", "digest", "zip", "gzip", "archive",
+    /// "not JSON", "empty", "JSON", and "" when unknown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Unknown => "",
+            Format::Records => "Records",
+            Format::Ndjson => "NDJSON",
+            Format::JsonArray => "JSON array",
+            Format::Event => "event",
+            Format::LookupEvents => "lookup-events",
+            Format::EventBridge => "EventBridge",
+            Format::CloudWatchLogs => "CloudWatch Logs",
+            Format::Cribl => "cribl",
+            Format::Digest => "digest",
+            Format::Zip => "zip",
+            Format::Gzip => "gzip",
+            Format::Archive => "archive",
+            Format::NotJson => "not JSON",
+            Format::Empty => "empty",
+            Format::Json => "JSON",
         }
     }
 }
 
-impl std::error::Error for ReadError {}
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Serialized as its name ([`Format::as_str`]).
+impl serde::Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Format {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Format {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// Records that were counted but not stored, grouped by reason, with the first place seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,21 +106,6 @@ pub struct Rejection {
     pub reason: String,
     pub count: u64,
     pub first: Option<Position>,
-}
-
-/// Metadata taken from an AWS S3 key layout
-/// (`AWSLogs/[o-org/]<account>/CloudTrail[-Digest]/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<id>.json.gz`),
-/// from the folders or from the file name alone.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct AwsKey {
-    pub account: String,
-    pub region: String,
-    /// `YYYY-MM-DD`, empty when unknown.
-    pub date: String,
-    /// Organization id for organization trails (`o-…`).
-    pub org: Option<String>,
-    /// The key names a digest file (`CloudTrail-Digest`).
-    pub digest: bool,
 }
 
 /// Overall state of one file.
@@ -103,9 +126,8 @@ pub struct FileReport {
     pub path: String,
     /// Member name inside an archive (nested archives joined with `!`).
     pub member: Option<String>,
-    /// "Records", "NDJSON", "JSON array", "event", "lookup-events", "EventBridge",
-    /// "CloudWatch Logs", "cribl", "digest", "zip", "not JSON", "JSON" (other wrappers).
-    pub format: String,
+    /// The shape it was read as; [`Format::as_str`] gives the name users see.
+    pub format: Format,
     /// Came through gzip (or a zip member that was compressed).
     pub compressed: bool,
     /// Decompressed size in bytes.
@@ -199,69 +221,37 @@ fn plural(n: u64, word: &str) -> String {
     }
 }
 
-/// Parses AWS key metadata from a path (folders or file name). None when nothing matches.
-pub fn parse_aws_key(path: &str) -> Option<AwsKey> {
-    let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-    // Folder layout: AWSLogs/[o-xxx/]<account>/CloudTrail[-Digest|-Insight]/<region>/YYYY/MM/DD/...
-    if let Some(i) = parts.iter().position(|p| *p == "AWSLogs") {
-        let mut j = i + 1;
-        let mut org = None;
-        if let Some(p) = parts.get(j) {
-            if p.starts_with("o-") {
-                org = Some((*p).to_string());
-                j += 1;
-            }
-        }
-        if let (Some(account), Some(kind)) = (parts.get(j), parts.get(j + 1)) {
-            if kind.starts_with("CloudTrail") {
-                let region = parts.get(j + 2).map(|s| s.to_string()).unwrap_or_default();
-                let date = match (parts.get(j + 3), parts.get(j + 4), parts.get(j + 5)) {
-                    (Some(y), Some(m), Some(d))
-                        if y.len() == 4
-                            && m.len() == 2
-                            && d.len() == 2
-                            && [y, m, d].iter().all(|s| s.bytes().all(|b| b.is_ascii_digit())) =>
-                    {
-                        format!("{y}-{m}-{d}")
-                    }
-                    _ => String::new(),
-                };
-                return Some(AwsKey {
-                    account: account.to_string(),
-                    region,
-                    date,
-                    org,
-                    digest: kind.contains("Digest"),
-                });
-            }
-        }
-    }
-    // File name alone: <account>_CloudTrail[-Digest]_<region>_<YYYYMMDDTHHMMZ>_...
-    let name = parts.last()?;
-    let fields: Vec<&str> = name.split('_').collect();
-    let account = fields.first()?;
-    let kind = fields.get(1)?;
-    if !kind.starts_with("CloudTrail") || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let region = fields.get(2).map(|s| s.to_string()).unwrap_or_default();
-    let date = fields
-        .get(3)
-        .filter(|s| s.len() >= 8 && s.as_bytes().iter().take(8).all(|b| b.is_ascii_digit()))
-        .and_then(|s| Some(format!("{}-{}-{}", s.get(0..4)?, s.get(4..6)?, s.get(6..8)?)))
-        .unwrap_or_default();
-    Some(AwsKey {
-        account: account.to_string(),
-        region,
-        date,
-        org: None,
-        digest: kind.contains("Digest"),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names are output (`trailglass-scan`'s JSON, the page): each must keep its spelling.
+    #[test]
+    fn format_names_and_json() {
+        let names = [
+            (Format::Unknown, ""),
+            (Format::Records, "Records"),
+            (Format::Ndjson, "NDJSON"),
+            (Format::JsonArray, "JSON array"),
+            (Format::Event, "event"),
+            (Format::LookupEvents, "lookup-events"),
+            (Format::EventBridge, "EventBridge"),
+            (Format::CloudWatchLogs, "CloudWatch Logs"),
+            (Format::Cribl, "cribl"),
+            (Format::Digest, "digest"),
+            (Format::Zip, "zip"),
+            (Format::Gzip, "gzip"),
+            (Format::Archive, "archive"),
+            (Format::NotJson, "not JSON"),
+            (Format::Empty, "empty"),
+            (Format::Json, "JSON"),
+        ];
+        for (format, name) in names {
+            assert_eq!((format.as_str(), format.to_string()), (name, name.to_string()));
+            assert_eq!(format, name);
+            assert_eq!(serde_json::to_string(&format).ok(), serde_json::to_string(name).ok());
+        }
+    }
 
     #[test]
     fn details_explain_rejections_then_notes() {

@@ -103,7 +103,7 @@ fn every_expected_file() {
                 s.files()
             );
         } else if !e.error.is_empty() {
-            if errors.is_empty() || errors.iter().any(|er| er.position.is_none()) {
+            if errors.is_empty() || errors.iter().any(|er| er.position().is_none()) {
                 failures
                     .push(format!("{}: expected an error with a position, got {errors:?}", e.file));
             }
@@ -120,7 +120,7 @@ fn truncated_file_position() {
     let f = &s.files()[0];
     assert_eq!(f.status(), FileStatus::Error);
     let e = f.error.as_ref().unwrap();
-    let p = e.position.unwrap();
+    let p = e.position().unwrap();
     assert_eq!((p.line, p.column, p.byte), (26, 26, 965), "{e}");
     assert!(f.summary().contains("line 26 column 26 (byte 965)"), "{}", f.summary());
 }

@@ -4,7 +4,7 @@
 //!
 //! The contract is one-sided: when [`parse_into`] returns `Some(end)`, serde_json's typed
 //! stream parse of the same text succeeds, ends at the same byte and yields an equal `Ev`
-//! (`src/fast_tests.rs` checks this at every `{` of the shared corpus, of synthetic data, of
+//! (`src/record/fast_tests.rs` checks this at every `{` of the shared corpus, of synthetic data, of
 //! hand-made edge cases and of thousands of mutated records, and that stores read with and
 //! without the fast path are identical; rerun it when serde_json is upgraded). Anything
 //! this code does not handle the way serde does returns `None` and the caller takes the serde

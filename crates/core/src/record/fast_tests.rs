@@ -371,7 +371,7 @@ fn fast_path_mutations_agree_with_serde() {
 
 fn store_of(inputs: &[(String, Vec<u8>)], fast_path: bool) -> Store {
     let mut s = Store::new();
-    s.fast_path = fast_path;
+    s.set_fast_path(fast_path);
     for (name, bytes) in inputs {
         s.ingest(name, bytes);
     }

@@ -1,0 +1,106 @@
+//! One record, once the walk found it: the serde fallbacks of the typed parse (and what their
+//! errors say), and storing an event with its normalized text.
+//!
+//! Classification and field extraction are [`crate::record`]'s (shared by the fast path and
+//! serde); this module is the reader's side of it: it decides how a record's text is kept
+//! (compacted when it looks spaced, borrowed from the owned file text when taken as it is,
+//! copied otherwise) and counts what it saw into the [`super::tally::Tally`].
+
+use std::borrow::Cow;
+
+use crate::record::{Ev, Fields};
+use crate::scan::{self, compact_into};
+use crate::store::{Pushed, RawText};
+
+use super::reader::{At, Layout, Reader};
+
+/// The first event a serde deserializer reads (from a `&str` or bytes alike) and the byte
+/// offset where it ends; `None` when it does not parse as one.
+pub(super) fn first_event<'de, R: serde_json::de::Read<'de>>(
+    de: serde_json::Deserializer<R>,
+) -> Option<(Ev<'de>, usize)> {
+    let mut sd = de.into_iter::<Ev>();
+    sd.next().and_then(|r| r.ok()).map(|ev| (ev, sd.byte_offset()))
+}
+
+/// Strips serde_json's " at line L column C" suffix.
+pub(super) fn serde_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
+        None => s,
+    }
+}
+
+/// Byte offset inside `slice` of serde_json's (1-based) line/column.
+pub(super) fn serde_offset(slice: &[u8], e: &serde_json::Error) -> usize {
+    let mut off = 0;
+    for _ in 1..e.line() {
+        match memchr::memchr(b'\n', slice.get(off..).unwrap_or_default()) {
+            Some(i) => off += i + 1,
+            None => break,
+        }
+    }
+    (off + e.column().saturating_sub(1)).min(slice.len())
+}
+
+impl Reader<'_, '_> {
+    /// Stores the event `at.doc[s..e]` with its `fields` (or rejects it when it is larger than
+    /// the record limit). `layout`: see [`Layout`].
+    pub(super) fn add_event(
+        &mut self,
+        at: At<'_>,
+        (s, e): (usize, usize),
+        layout: Layout,
+        fields: Fields<'_>,
+    ) {
+        let slice = at.bytes(s, e);
+        if slice.len() > self.max_record {
+            let limit = self.max_record;
+            self.reject(format!("record larger than the limit of {limit} bytes"), at.origin, s);
+            return;
+        }
+        // The same record as an already validated `str`, when it is in the file's own text.
+        let slice_str = self.doc_str(at.doc).and_then(|d| d.get(s..e));
+        self.tally.time(fields.time_from, fields.bad_event_time);
+        // Same rule on every path (fast path, stream or scanner), so copies read through
+        // different shapes normalize identically. A record known to hold no whitespace between
+        // tokens skips the check: compacting it would give back the same bytes anyway.
+        let spaced = layout == Layout::Unchecked && scan::looks_spaced(slice);
+        let compact: &[u8] = if spaced {
+            compact_into(slice, &mut self.buf);
+            &self.buf
+        } else {
+            slice
+        };
+        let text: Cow<str> = match slice_str {
+            // Compaction only drops ASCII whitespace, so validated text stays valid; the
+            // common (compact) case borrows the validated record as is.
+            Some(t) if !spaced => Cow::Borrowed(t),
+            _ => match std::str::from_utf8(compact) {
+                Ok(t) => Cow::Borrowed(t),
+                Err(_) => {
+                    self.tally.bad_utf8 += 1;
+                    Cow::Owned(String::from_utf8_lossy(compact).into_owned())
+                }
+            },
+        };
+        // A record taken as it is from a text the store will own is stored as a reference to it.
+        let raw = match (&text, self.text.own, self.text.str) {
+            (Cow::Borrowed(t), Some(slot), Some(doc)) if !spaced => {
+                match (t.as_ptr() as usize).checked_sub(doc.as_ptr() as usize) {
+                    Some(off) if off + t.len() <= doc.len() => {
+                        RawText::InDoc { doc, slot, off, len: t.len() }
+                    }
+                    _ => RawText::Copy(t),
+                }
+            }
+            _ => RawText::Copy(&text),
+        };
+        self.rep.events += 1;
+        match self.store.push_event(self.file, raw, fields.time_ms, &fields.values) {
+            Pushed::Kept => self.rep.kept += 1,
+            Pushed::Duplicate => self.rep.duplicates += 1,
+        }
+    }
+}

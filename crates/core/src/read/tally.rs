@@ -1,0 +1,158 @@
+//! Counting into the [`FileReport`]: what the reader noticed while reading a file (rejections by
+//! reason, time fallbacks, recovered commas, replaced UTF-8…), turned into the report's
+//! rejections, notes and final format/skip reason when the file is done.
+//!
+//! The counts are named fields rather than a bag of strings so the reader's hot path only adds
+//! to integers; the prose is written once per file, in [`Tally::finish`]. Those sentences are
+//! what the page and `trailglass-scan` show.
+
+use std::collections::BTreeMap;
+
+use crate::record::TimeFrom;
+use crate::report::{FileReport, Format, Position, Rejection};
+
+/// Distinct rejection reasons kept per file (the rest are counted under "other reasons").
+const MAX_REASONS: usize = 20;
+
+/// How often something happened, and where the first time was.
+#[derive(Debug, Default)]
+pub(super) struct Counted {
+    count: u64,
+    first: Option<Position>,
+}
+
+impl Counted {
+    /// One more; `at` is asked only for the first.
+    pub(super) fn add(&mut self, at: impl FnOnce() -> Position) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(at());
+        }
+    }
+
+    /// " (first at …)" when known.
+    fn first_at(&self) -> String {
+        self.first.map(|p| format!(" (first at {p})")).unwrap_or_default()
+    }
+}
+
+/// One rejection reason: how many, where first, and when it was first seen (reasons are
+/// reported in that order).
+#[derive(Debug)]
+struct Reason {
+    count: u64,
+    first: Option<Position>,
+    order: usize,
+}
+
+/// See the module docs.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    reasons: BTreeMap<String, Reason>,
+    /// Events timed by a fallback field, by field name.
+    fallbacks: BTreeMap<&'static str, u64>,
+    /// Events with no usable time.
+    no_time: u64,
+    /// Events whose eventTime was present but unreadable.
+    bad_time: u64,
+    /// Records array elements that had no comma before them.
+    pub(super) missing_commas: Counted,
+    /// Events stored with invalid UTF-8 replaced.
+    pub(super) bad_utf8: u64,
+    /// JSON deeper than the walk's depth limit was not searched.
+    pub(super) too_deep: bool,
+    /// Objects in arrays / NDJSON lines that held no CloudTrail event.
+    pub(super) other_objects: Counted,
+}
+
+impl Tally {
+    /// A rejected record slot; `at` is asked only for the first of its reason.
+    pub(super) fn reject(&mut self, reason: String, at: impl FnOnce() -> Position) {
+        let n = self.reasons.len();
+        let key = if self.reasons.contains_key(&reason) || n < MAX_REASONS {
+            reason
+        } else {
+            "other reasons".to_string()
+        };
+        if let Some(r) = self.reasons.get_mut(&key) {
+            r.count += 1;
+        } else {
+            self.reasons.insert(key, Reason { count: 1, first: Some(at()), order: n });
+        }
+    }
+
+    /// Where an event's time came from.
+    #[inline]
+    pub(super) fn time(&mut self, from: TimeFrom, bad_event_time: bool) {
+        match from {
+            TimeFrom::EventTime => {}
+            TimeFrom::Fallback(name) => *self.fallbacks.entry(name).or_insert(0) += 1,
+            TimeFrom::Missing => self.no_time += 1,
+        }
+        if bad_event_time {
+            self.bad_time += 1;
+        }
+    }
+
+    /// Writes the rejections and notes (before any the reader added) into `rep`, and settles its
+    /// format and skip reason. `walk_depth`: the depth limit, named in the note when it was hit.
+    pub(super) fn finish(self, rep: &mut FileReport, walk_depth: u32) {
+        let mut reasons: Vec<_> = self.reasons.into_iter().collect();
+        reasons.sort_by_key(|(_, r)| r.order);
+        rep.rejections = reasons
+            .into_iter()
+            .map(|(reason, r)| Rejection { reason, count: r.count, first: r.first })
+            .collect();
+        let mut notes = Vec::new();
+        let commas = &self.missing_commas;
+        if commas.count > 0 {
+            notes.push(format!(
+                "recovered {} record{} that had no comma before {}{}",
+                commas.count,
+                if commas.count == 1 { "" } else { "s" },
+                if commas.count == 1 { "it" } else { "them" },
+                commas.first_at()
+            ));
+        }
+        if self.bad_time > 0 {
+            notes.push(format!("{} events had an unreadable eventTime", self.bad_time));
+        }
+        for (name, n) in &self.fallbacks {
+            notes.push(format!("{n} events had no usable eventTime; used {name}"));
+        }
+        if self.no_time > 0 {
+            notes.push(format!("{} events have no usable time", self.no_time));
+        }
+        if self.bad_utf8 > 0 {
+            notes.push(format!("{} events had invalid UTF-8, replaced with �", self.bad_utf8));
+        }
+        if self.other_objects.count > 0 {
+            notes.push(format!(
+                "skipped {} JSON objects that hold no CloudTrail event{}",
+                self.other_objects.count,
+                self.other_objects.first_at()
+            ));
+        }
+        if self.too_deep {
+            notes.push(format!(
+                "JSON nested deeper than {walk_depth} levels was not searched for events"
+            ));
+        }
+        rep.notes.splice(0..0, notes);
+        if rep.events == 0 && rep.error.is_none() && rep.skipped.is_none() {
+            if rep.digests > 0 {
+                rep.format = Format::Digest;
+                rep.skipped = Some(format!(
+                    "CloudTrail digest file ({} digest record{}, no events)",
+                    rep.digests,
+                    if rep.digests == 1 { "" } else { "s" }
+                ));
+            } else if rep.format != Format::Records {
+                rep.skipped = Some("no CloudTrail events found in this JSON".into());
+            }
+        }
+        if rep.format == Format::Unknown {
+            rep.format = Format::Json;
+        }
+    }
+}

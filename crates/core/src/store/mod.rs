@@ -1,0 +1,295 @@
+//! The in-memory store of events: columnar, interned, with raw records in a chunked arena.
+//!
+//! Shaped for millions of events in a browser tab whose memory only grows:
+//! * one `Vec<u32>` per [`Column`] (`column`) holding ids into a per-column dictionary
+//!   (`dict`: `Vec<Box<str>>` + `FxHashMap`, low-cardinality strings stored once, looked up
+//!   through a 512-slot direct-mapped cache first), `Vec<i64>` for time (ms since the epoch,
+//!   `i64::MIN` = none), `Vec<u32>` for the file index, and the raw record referenced by
+//!   chunk/offset/length;
+//! * raw records (`texts`): a record that looks spaced (line breaks, tabs, or `": "`
+//!   separators; see [`crate::scan::looks_spaced`]) is stored with insignificant whitespace
+//!   removed (strings untouched), others as they came. Where the text lives: when the store owns
+//!   the file's text ([`Store::ingest_owned`], and every decompressed gzip/zip member) and the
+//!   text is valid UTF-8, a record taken as it is stays in that text and the row refers to it (no
+//!   copy); everything else (compacted, unescaped from a JSON string, read from borrowed bytes) is
+//!   appended to 16 MiB `String` chunks allocated once at full capacity and never reallocated. A
+//!   file text is kept only when its records make up at least 3/4 of it; otherwise its few
+//!   records move to the chunks and the text is dropped (a pretty-printed file, a file of
+//!   duplicates);
+//! * duplicates: same eventID *and* same content = the same stored (normalized) text; equal
+//!   content implies equal eventID, so the key is a 64-bit hash of that text (`u64 → row`),
+//!   verified by a byte comparison on a hash match (a collision never drops an event). `.json`
+//!   beside its `.json.gz`, a file dropped twice, pretty vs compact copies of an event all
+//!   dedupe; distinct events that share an eventID are all kept;
+//! * row vectors grow by a quarter at a time (bounded slack), not 2x.
+//!
+//! The store knows nothing of file formats: the reader (`crate::read`, which also defines
+//! [`Store::ingest`] and [`Store::ingest_owned`]) writes it through the narrow crate-private API
+//! of `write` — `push_event`, `begin_owned`/`end_owned`, `push_file`, byte accounting — and never
+//! touches its fields. Memory per event is measured in
+//! BENCHMARKS.md ("Design measurements").
+//!
+//! Everything is plain owned data, so the store is `Send + Sync`.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use crate::report::{ErrorKind, FileReport, ReadError};
+
+mod column;
+mod dict;
+mod texts;
+mod write;
+
+pub use column::Column;
+pub(crate) use column::NCOLS;
+use dict::{Dict, CACHE_SLOTS};
+pub(crate) use texts::RawText;
+use texts::Texts;
+#[cfg(test)]
+pub(crate) use texts::CHUNK;
+
+/// Caps that protect the tab. Defaults: 1 GiB decompressed per file or archive member, 2 GiB
+/// decompressed in total per store (peak memory ≈ kept raw text ≤ total + one file's
+/// decompressed buffer ≤ 1 GiB + columns, under the 4 GiB wasm32 heap), 8 MiB per record
+/// (CloudTrail's own events are far smaller), 100,000 members per archive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Decompressed bytes per file or archive member.
+    pub max_file_bytes: u64,
+    /// Decompressed bytes over all ingested inputs.
+    pub max_total_bytes: u64,
+    /// Bytes of one record (one event's JSON text).
+    pub max_record_bytes: usize,
+    /// Members per zip archive.
+    pub max_archive_members: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 1 << 30,
+            max_total_bytes: 2 << 30,
+            max_record_bytes: 8 << 20,
+            max_archive_members: 100_000,
+        }
+    }
+}
+
+/// Store-wide counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Totals {
+    pub read: u64,
+    pub kept: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub digests: u64,
+    pub files: u64,
+    /// Decompressed bytes read.
+    pub bytes: u64,
+}
+
+/// Memory estimates in bytes (capacities, not lengths).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct MemoryUse {
+    /// Column vectors, time, file index, raw references and the dedupe table.
+    pub columns: u64,
+    /// Raw record arena.
+    pub raw: u64,
+    /// Dictionaries (strings and their hash maps).
+    pub interned: u64,
+}
+
+impl MemoryUse {
+    pub fn total(&self) -> u64 {
+        self.columns + self.raw + self.interned
+    }
+}
+
+/// All loaded events plus the per-file reports. See the module docs for the layout.
+#[derive(Debug)]
+pub struct Store {
+    limits: Limits,
+    files: Vec<FileReport>,
+    /// Decompressed bytes consumed so far (checked against `max_total_bytes`).
+    total_bytes: u64,
+    time: Vec<i64>,
+    file: Vec<u32>,
+    cols: [Vec<u32>; NCOLS],
+    dicts: [Dict; NCOLS],
+    raw_chunk: Vec<u32>,
+    raw_off: Vec<u32>,
+    raw_len: Vec<u32>,
+    texts: Texts,
+    dedupe: FxHashMap<u64, u32>,
+    /// Rows whose hash collided with a different record (practically never used).
+    dedupe_extra: FxHashMap<u64, Vec<u32>>,
+    /// Whether the reader may use its hand-written record parser (always, except in the tests
+    /// that compare it with the serde path).
+    fast_path: bool,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+/// Outcome of [`Store::push_event`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pushed {
+    Kept,
+    Duplicate,
+}
+
+impl Store {
+    /// A store with [`Limits::default`].
+    pub fn new() -> Self {
+        Store::with_limits(Limits::default())
+    }
+
+    pub fn with_limits(limits: Limits) -> Self {
+        Store {
+            limits,
+            files: Vec::new(),
+            total_bytes: 0,
+            time: Vec::new(),
+            file: Vec::new(),
+            cols: Default::default(),
+            dicts: std::array::from_fn(|_| Dict::new()),
+            raw_chunk: Vec::new(),
+            raw_off: Vec::new(),
+            raw_len: Vec::new(),
+            texts: Texts::default(),
+            dedupe: FxHashMap::default(),
+            dedupe_extra: FxHashMap::default(),
+            fast_path: true,
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    pub fn files(&self) -> &[FileReport] {
+        &self.files
+    }
+
+    /// Kept events (rows).
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals { files: self.files.len() as u64, ..Totals::default() };
+        for f in &self.files {
+            t.read += f.events;
+            t.kept += f.kept;
+            t.duplicates += f.duplicates;
+            t.rejected += f.rejected;
+            t.digests += f.digests;
+            t.bytes += f.bytes;
+        }
+        t
+    }
+
+    /// eventTime (or the fallback time field) in ms since the Unix epoch, UTC.
+    pub fn time_ms(&self, row: usize) -> Option<i64> {
+        self.time.get(row).copied().filter(|&t| t != i64::MIN)
+    }
+
+    /// The column's value for `row`; "" when missing (or `row` out of range).
+    pub fn get(&self, row: usize, col: Column) -> &str {
+        let i = col.index();
+        match (self.cols.get(i), self.dicts.get(i)) {
+            (Some(c), Some(d)) => c.get(row).map_or("", |&id| d.get(id)),
+            _ => "",
+        }
+    }
+
+    /// The interned id of the column's value for `row` (0 = ""), for fast grouping.
+    pub fn id(&self, row: usize, col: Column) -> u32 {
+        self.cols.get(col.index()).and_then(|c| c.get(row).copied()).unwrap_or(0)
+    }
+
+    /// The distinct values of a column, indexed by id.
+    pub fn dictionary(&self, col: Column) -> &[Box<str>] {
+        self.dicts.get(col.index()).map_or(&[], |d| &d.strings)
+    }
+
+    /// The record's own JSON text (unescaped if it came from a JSON string), with insignificant
+    /// whitespace removed.
+    pub fn raw(&self, row: usize) -> &str {
+        match (self.raw_chunk.get(row), self.raw_off.get(row), self.raw_len.get(row)) {
+            (Some(&c), Some(&o), Some(&l)) => self.texts.get(c, o, l),
+            _ => "",
+        }
+    }
+
+    /// Index into [`Store::files`] of the file this row came from.
+    pub fn file_of(&self, row: usize) -> usize {
+        self.file.get(row).map_or(0, |&f| f as usize)
+    }
+
+    pub fn memory_bytes(&self) -> MemoryUse {
+        fn cap<T>(v: &Vec<T>) -> u64 {
+            (v.capacity() * std::mem::size_of::<T>()) as u64
+        }
+        let mut columns = cap(&self.time)
+            + cap(&self.file)
+            + cap(&self.raw_chunk)
+            + cap(&self.raw_off)
+            + cap(&self.raw_len);
+        columns += self.cols.iter().map(cap).sum::<u64>();
+        // hashbrown: (key + value) per bucket plus one control byte.
+        columns += self.dedupe.capacity() as u64 * (8 + 4 + 1);
+        let interned = self
+            .dicts
+            .iter()
+            .map(|d| {
+                d.bytes
+                    + d.strings.capacity() as u64 * 16
+                    + d.map.capacity() as u64 * (16 + 4 + 1)
+                    + (CACHE_SLOTS * 4) as u64
+            })
+            .sum();
+        MemoryUse { columns, raw: self.texts.bytes(), interned }
+    }
+}
+
+// Accessors for the query engine.
+impl Store {
+    /// A column's ids, one per row (index into [`Store::dictionary`]).
+    pub fn column(&self, col: Column) -> &[u32] {
+        self.cols.get(col.index()).map_or(&[], |c| c)
+    }
+
+    /// Every row's time in ms since the epoch, `i64::MIN` when it has none.
+    pub fn times(&self) -> &[i64] {
+        &self.time
+    }
+}
+
+// For the app: files that never reached the reader.
+impl Store {
+    /// Records a file that could not be read at all (the browser refused it, it is a folder…),
+    /// so it still gets a line in the report. Returns its index range in [`Store::files`].
+    pub fn add_unreadable(&mut self, path: &str, reason: &str) -> Range<usize> {
+        let i = self.files.len();
+        self.files.push(FileReport {
+            path: path.to_string(),
+            aws_key: crate::report::parse_aws_key(path),
+            error: Some(ReadError::new(ErrorKind::Unreadable { reason: reason.to_string() })),
+            ..Default::default()
+        });
+        i..i + 1
+    }
+}
+
+#[cfg(test)]
+mod tests;
