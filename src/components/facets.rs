@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use trailglass_core::query::Facet;
 
-use crate::clauses::field_clause;
-use crate::columns::short_service;
-use crate::format::format_count;
+use crate::model::clauses::field_clause;
+use crate::model::columns::short_service;
+use crate::model::format::format_count;
 use crate::results::{Results, FACETS};
 use crate::state::ViewState;
 

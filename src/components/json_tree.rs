@@ -1,6 +1,6 @@
 //! The record as a collapsible, syntax-coloured JSON tree.
 //!
-//! All the logic is in [`crate::detail::tree_rows`], which turns the record and the set of
+//! All the logic is in [`crate::model::detail::json_tree::tree_rows`], which turns the record and the set of
 //! paths the user toggled into a flat list of visible rows; this component renders that list,
 //! keyed, one `div` per row (indented through the CSSOM with `style:padding-left`, which the
 //! CSP allows), and reports copy requests upward. Every key and value is a text node, so markup
@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::detail::{copy_text, tree_rows, Json, Kind, TreeRow};
+use crate::model::detail::json::Json;
+use crate::model::detail::json_tree::{copy_text, tree_rows, Kind, TreeRow};
 
 /// The record shown: its row id (which keys the rows and scopes the toggles) and its JSON.
 pub type TreeDoc = Option<(u32, Arc<Json>)>;

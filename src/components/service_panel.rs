@@ -1,7 +1,7 @@
 //! The per-service overview of the current result: one card per service (most events first),
 //! with its share of the events, errors and error rate, top actions and callers, first and last
 //! seen, and a sparkline of its events over time. Every name, action and caller is a button that
-//! hands a query clause (quoted by [`crate::clauses::field_clause`]) to `on_filter`.
+//! hands a query clause (quoted by [`crate::model::clauses::field_clause`]) to `on_filter`.
 //!
 //! The sparkline is the service's series in the histogram (split by service); services beyond the
 //! histogram's top series (summed there as "other") have none. Labels from the data are text nodes.
@@ -9,10 +9,11 @@
 use leptos::prelude::*;
 use trailglass_core::query::{Histogram, ServiceSummary};
 
-use crate::charts::{percent, series_class, sparkline_points};
-use crate::clauses::field_clause;
-use crate::columns::short_service;
-use crate::format::{format_count, format_time, plural};
+use crate::model::charts::series::series_class;
+use crate::model::charts::sparkline::sparkline_points;
+use crate::model::clauses::field_clause;
+use crate::model::columns::short_service;
+use crate::model::format::{format_count, format_time, percent, plural};
 
 /// Cards shown; the rest are counted in a note.
 pub const SHOWN: usize = 12;

@@ -55,7 +55,7 @@ pub fn add_clause(query: &str, clause: &str) -> String {
 
 /// `time:[A TO B]` for a half-open range of ms, in UTC with millisecond precision.
 pub fn time_clause(start_ms: i64, end_ms: i64) -> String {
-    use crate::format::format_time;
+    use crate::model::format::format_time;
     let iso = |ms: i64| format_time(ms, 0).replace(' ', "T");
     // The language's ranges are inclusive of B's whole precision; step back 1 ms to stay half-open.
     format!("time:[{} TO {}]", iso(start_ms), iso(end_ms.saturating_sub(1).max(start_ms)))
