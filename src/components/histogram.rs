@@ -5,7 +5,8 @@
 //! attributes, which our Content-Security-Policy (`style-src 'self'`) forbids. Here colours come
 //! from classes (`.series-N` in style/charts.css), the tooltip is an HTML div placed through the
 //! CSSOM (`style:left`), and all the geometry is computed by the tested functions in
-//! [`crate::model::charts`]; the tooltip and the legend are components of their own. Press-drag-release selects whole buckets; a click selects one bar's bucket.
+//! [`crate::model::charts`]. The tooltip and the legend are components of their own.
+//! Press-drag-release selects whole buckets; a click selects one bar's bucket.
 
 use leptos::html::Div;
 use leptos::prelude::*;

@@ -19,5 +19,6 @@ pub mod histogram_tooltip;
 pub mod json_tree;
 pub mod progress;
 pub mod search_bar;
+pub mod service_card;
 pub mod service_panel;
 pub mod table_header;

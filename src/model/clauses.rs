@@ -37,7 +37,8 @@ pub fn field_clause(field: &str, value: &str, exclude: bool) -> String {
 }
 
 /// Appends `clause` to `query` (an implicit AND). A query with a top-level OR is wrapped in
-/// parentheses first, so the new clause narrows all of it. A clause already present is not added twice.
+/// parentheses first, so the new clause narrows all of it. A clause already present is not added
+/// twice.
 pub fn add_clause(query: &str, clause: &str) -> String {
     let q = query.trim();
     if q.is_empty() {
