@@ -2,9 +2,10 @@
 //! on this event's user, key, session, IP, resources and IDs; Insight statistics; copy; and the
 //! record as a JSON tree.
 //!
-//! Everything shown is computed by [`crate::model::detail::event_info`] in one `Memo` per selected row
-//! (the record is parsed once there); this component only lays it out and raises callbacks. The
-//! app owns selection and keyboard handling (j/k/Esc call the same callbacks as the buttons).
+//! Everything shown is computed by [`crate::model::detail::event_info`] in one `Memo` per
+//! selected row (the record is parsed once there); this component only lays it out and raises
+//! callbacks. The app owns selection and keyboard handling (j/k/Esc call the same callbacks as
+//! the buttons).
 
 use leptos::prelude::*;
 
@@ -110,7 +111,7 @@ pub fn EventDetail(
                         <span class="ed-nav">
                             <button class="button" data-testid="detail-prev" title="Previous event (k)" on:click=move |_| on_prev.run(())>"↑ Prev"</button>
                             <button class="button" data-testid="detail-next" title="Next event (j)" on:click=move |_| on_next.run(())>"↓ Next"</button>
-                            <button class="button" data-testid="detail-close" title="Close (Esc)" on:click=move |_| on_close.run(())>"✕"</button>
+                            <button class="button" data-testid="detail-close" title="Close (Esc)" aria-label="Close the detail" on:click=move |_| on_close.run(())>"✕"</button>
                         </span>
                     </div>
                     <p class="ed-summary" data-testid="detail-summary">{field(|i| i.summary.clone())}</p>

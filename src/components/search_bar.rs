@@ -70,7 +70,7 @@ pub fn SearchBar() -> impl IntoView {
             view! {
                 <span class="chip" data-testid="time-range">
                     {format!("{} → {} UTC", format_time(a, 0), format_time(b, 0))}
-                    <button class="chip-x" title="Clear the time range" on:click=move |_| view.range.set(None)>"×"</button>
+                    <button class="chip-x" title="Clear the time range" aria-label="Clear the time range" on:click=move |_| view.range.set(None)>"×"</button>
                 </span>
             }
         })
