@@ -1,4 +1,6 @@
-//! Plain formatting functions for the views: times with their UTC offset, byte sizes, counts.
+//! The one place the app formats numbers, sizes and times for people: event times with their
+//! UTC offset, time ranges, counts and byte sizes (the engine's `units`, re-exported), rates as
+//! percentages, measured numbers and durations in minutes.
 //!
 //! Pure functions of their inputs (the browser's time-zone offset is passed in, never read here),
 //! so they are unit-tested natively.
@@ -41,12 +43,12 @@ pub fn format_offset(offset_minutes: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
-pub use trailglass_core::units::{plural, short_count, thousands as format_count};
-
-/// A byte size for people: `512 B`, `1.5 KB`, `231.0 MB`, `1.10 GB`.
-pub fn format_bytes(n: u64) -> String {
-    trailglass_core::units::bytes(n)
-}
+/// Counts (`1,234,567`), plurals (`1 file`, `2 files`), byte sizes for people (`512 B`,
+/// `1.5 KB`, `231.0 MB`) and short axis counts (`1.2k`): the engine's, so the page and
+/// `trailglass-scan` say them alike.
+pub use trailglass_core::units::{
+    bytes as format_bytes, plural, short_count, thousands as format_count,
+};
 
 /// The label of a time range `[start, end)` in the zone shown: `2024-03-01 10:00:00 – 10:05:00`,
 /// with the end's date only when it differs.

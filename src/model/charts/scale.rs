@@ -1,5 +1,5 @@
-//! Pixels: a linear scale between a domain and a range, the chart's frame (its size and margins
-//! around the plot area), and how many buckets a chart of a given width asks for.
+//! Pixels: a linear scale from a domain to a range, and the chart's frame (its size and the
+//! margins around the plot area).
 
 /// A linear map from a domain `[d0, d1]` to a range `[r0, r1]` (pixels).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,14 +21,6 @@ impl LinearScale {
             return self.r0;
         }
         self.r0 + (v - self.d0) / span * (self.r1 - self.r0)
-    }
-    /// Range → domain.
-    pub fn invert(&self, px: f64) -> f64 {
-        let span = self.r1 - self.r0;
-        if span == 0.0 {
-            return self.d0;
-        }
-        self.d0 + (px - self.r0) / span * (self.d1 - self.d0)
     }
 }
 
@@ -68,27 +60,15 @@ impl Frame {
     }
 }
 
-/// How many buckets to ask the engine for at a chart width: about one per 6 px, 20 to 240.
-pub fn target_buckets(width: f64) -> usize {
-    ((width / 6.0) as usize).clamp(20, 240)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn linear_scale_maps_and_inverts() {
+    fn linear_scale_maps() {
         let s = LinearScale::new((0.0, 100.0), (120.0, 20.0));
         assert_eq!(s.map(0.0), 120.0);
         assert_eq!(s.map(50.0), 70.0);
-        assert_eq!(s.invert(20.0), 100.0);
         assert_eq!(LinearScale::new((5.0, 5.0), (0.0, 10.0)).map(7.0), 0.0);
-    }
-
-    #[test]
-    fn buckets_for_a_width() {
-        assert_eq!(target_buckets(600.0), 100);
-        assert_eq!(target_buckets(10.0), 20);
     }
 }
