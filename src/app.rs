@@ -2,20 +2,20 @@
 
 use leptos::prelude::*;
 
-use crate::clauses::field_clause;
-use crate::client::start as start_worker;
 use crate::components::{
     drop_zone::DropZone, empty_state::EmptyState, event_detail::EventDetail,
     event_table::EventTable, facets::FacetSidebar, file_list::FileList, findings::Findings,
     header::Header, help::HelpOverlay, histogram::Histogram, progress::ProgressBar,
     search_bar::SearchBar, service_panel::ServicePanel,
 };
-use crate::history::sync_url;
-use crate::keyboard::{install_shortcuts, step_selection};
+use crate::model::clauses::field_clause;
 use crate::results::Results;
 use crate::state::{Dataset, Panel, ViewState};
-use crate::theme::apply_theme;
-use crate::tz::local_offset_now;
+use crate::web::history::sync_url;
+use crate::web::keyboard::{install_shortcuts, step_selection};
+use crate::web::theme::apply_theme;
+use crate::web::tz::local_offset_now;
+use crate::web::worker_client::start as start_worker;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -11,8 +11,8 @@ use trailglass_core::engine::{Request, ViewSpec};
 use trailglass_core::query::{Facet, FindingCount, Histogram, QueryError, ServiceSummary};
 use trailglass_core::Column;
 
-use crate::client::send;
 use crate::state::{Dataset, Panel, ViewState};
+use crate::web::worker_client::send;
 
 /// The facet fields of the sidebar, with their query-language names and labels, in the order of
 /// the worker's answer (`trailglass_core::engine::FACET_COLUMNS`).

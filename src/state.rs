@@ -12,8 +12,8 @@ use leptos::prelude::*;
 use trailglass_core::engine::{Answer, FileLine, Reply, RowDetail, RowsPage, Status};
 use trailglass_core::query::SortKey;
 
-use crate::clauses::add_clause;
-use crate::columns::{default_columns, ColumnDef};
+use crate::model::clauses::add_clause;
+use crate::model::columns::{default_columns, ColumnDef};
 
 pub use trailglass_core::engine::Progress;
 
@@ -108,7 +108,7 @@ impl Dataset {
             }
             Reply::Exported { name, mime, .. } => {
                 let result = match bytes {
-                    Some(b) => crate::download::download_array(&name, &mime, &b),
+                    Some(b) => crate::web::download::download_array(&name, &mime, &b),
                     None => Err("the export came without its bytes".to_string()),
                 };
                 self.export_error.set(result.err().map(|e| format!("Export failed: {e}")));

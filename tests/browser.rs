@@ -6,8 +6,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::{GetUntracked, Set, WithUntracked};
-use trailglass::loader::with_paths;
 use trailglass::state::Dataset;
+use trailglass::web::loader::with_paths;
 use trailglass_core::engine::{Answer, FileLine, Reply, RowLine, RowsPage, Status};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;

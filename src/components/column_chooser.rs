@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use trailglass_core::Column;
 
-use crate::columns::{default_columns, ColumnKind, SUGGESTED_PATHS};
+use crate::model::columns::{default_columns, ColumnKind, SUGGESTED_PATHS};
 use crate::state::ViewState;
 
 /// Every column offered: time, the indexed fields, then the suggested paths.
@@ -63,7 +63,7 @@ pub fn ColumnChooser() -> impl IntoView {
             <div class="popover-body">
                 <div class="chooser-list">{items}</div>
                 <div class="chooser-custom">
-                    <input type="text" placeholder="any.json.path" data-testid="column-path-input"
+                    <input type="text" placeholder="any.json.path" aria-label="Add a column by its JSON path" data-testid="column-path-input"
                         prop:value=move || custom.get() on:input=move |ev| custom.set(event_target_value(&ev))
                         on:keydown=move |ev| if ev.key() == "Enter" { add_custom() } />
                     <button class="button" data-testid="column-path-add" on:click=move |_| add_custom()>"Add"</button>

@@ -10,8 +10,8 @@ use leptos_use::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::folders::{files_under, take_drop_entries};
-use crate::loader::{load_files, with_paths};
+use crate::web::folders::{files_under, take_drop_entries};
+use crate::web::loader::{load_files, with_paths};
 
 /// `id`s of the pickers, for `<label for=…>` buttons elsewhere on the page.
 pub const FILE_INPUT_ID: &str = "file-input";

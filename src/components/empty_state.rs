@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::drop_zone::{FILE_INPUT_ID, FOLDER_INPUT_ID};
-use crate::loader::load_sample;
+use crate::web::loader::load_sample;
 
 #[component]
 pub fn EmptyState() -> impl IntoView {

@@ -2,31 +2,19 @@
 //! on this event's user, key, session, IP, resources and IDs; Insight statistics; copy; and the
 //! record as a JSON tree.
 //!
-//! Everything shown is computed by [`crate::detail::event_info`] in one `Memo` per selected row
-//! (the record is parsed once there); this component only lays it out and raises callbacks. The
-//! app owns selection and keyboard handling (j/k/Esc call the same callbacks as the buttons).
+//! Everything shown is computed by [`crate::model::detail::event_info`] in one `Memo` per
+//! selected row (the record is parsed once there); this component only lays it out and raises
+//! callbacks. The app owns selection and keyboard handling (j/k/Esc call the same callbacks as
+//! the buttons).
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
 use crate::components::json_tree::JsonTree;
-use crate::detail::{event_info, EventInfo};
-use crate::format::{format_offset, format_time};
+use crate::model::detail::{event_info, EventInfo};
+use crate::model::format::{format_offset, format_time};
 use crate::state::Dataset;
-use crate::tz::local_offset_at;
-
-/// Starts `navigator.clipboard.writeText(text)`. Looked up through `Reflect` because the API is
-/// absent outside secure contexts (and may be denied), where a typed call would throw.
-fn write_clipboard(text: &str) -> Option<js_sys::Promise> {
-    let get = |o: &JsValue, k: &str| {
-        js_sys::Reflect::get(o, &JsValue::from_str(k))
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
-    };
-    let clip = get(&get(&js_sys::global(), "navigator")?, "clipboard")?;
-    let write: js_sys::Function = get(&clip, "writeText")?.dyn_into().ok()?;
-    write.call1(&clip, &JsValue::from_str(text)).ok()?.dyn_into().ok()
-}
+use crate::web::clipboard::write_clipboard;
+use crate::web::tz::local_offset_at;
 
 #[component]
 pub fn EventDetail(
@@ -123,7 +111,7 @@ pub fn EventDetail(
                         <span class="ed-nav">
                             <button class="button" data-testid="detail-prev" title="Previous event (k)" on:click=move |_| on_prev.run(())>"↑ Prev"</button>
                             <button class="button" data-testid="detail-next" title="Next event (j)" on:click=move |_| on_next.run(())>"↓ Next"</button>
-                            <button class="button" data-testid="detail-close" title="Close (Esc)" on:click=move |_| on_close.run(())>"✕"</button>
+                            <button class="button" data-testid="detail-close" title="Close (Esc)" aria-label="Close the detail" on:click=move |_| on_close.run(())>"✕"</button>
                         </span>
                     </div>
                     <p class="ed-summary" data-testid="detail-summary">{field(|i| i.summary.clone())}</p>

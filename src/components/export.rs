@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use trailglass_core::engine::{ExportFormat as Format, Request};
 
-use crate::client::send;
 use crate::state::{Dataset, ViewState};
+use crate::web::worker_client::send;
 
 #[component]
 pub fn ExportButtons() -> impl IntoView {

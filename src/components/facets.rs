@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use trailglass_core::query::Facet;
 
-use crate::clauses::field_clause;
-use crate::columns::short_service;
-use crate::format::format_count;
+use crate::model::clauses::field_clause;
+use crate::model::columns::short_service;
+use crate::model::format::format_count;
 use crate::results::{Results, FACETS};
 use crate::state::ViewState;
 
@@ -25,6 +25,7 @@ fn FacetBlock(name: &'static str, label: &'static str, data: Facet, total: u64) 
                 (_, v) => v.to_string(),
             };
             let pct = if total > 0 { n as f64 * 100.0 / total as f64 } else { 0.0 };
+            let shown_name = shown.clone();
             let include = field_clause(name, &value, false);
             let exclude = field_clause(name, &value, true);
             view! {
@@ -36,6 +37,7 @@ fn FacetBlock(name: &'static str, label: &'static str, data: Facet, total: u64) 
                         <span class="facet-count">{format_count(n)}</span>
                     </button>
                     <button class="facet-exclude" data-testid="facet-exclude" title=format!("Exclude: {exclude}")
+                        aria-label=format!("Exclude {shown_name}")
                         on:click=move |_| view.add_clause(&exclude)>"−"</button>
                 </li>
             }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::format::plural;
+use crate::model::format::plural;
 use crate::state::Dataset;
 
 /// The list's element id (the header's "files with errors" scrolls it into view).

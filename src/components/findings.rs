@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use trailglass_core::query::Finding;
 
-use crate::format::format_count;
+use crate::model::format::format_count;
 use crate::results::Results;
 use crate::state::ViewState;
 

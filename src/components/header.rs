@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use crate::components::drop_zone::{FILE_INPUT_ID, FOLDER_INPUT_ID};
 use crate::components::file_list::FILE_LIST_ID;
-use crate::format::{format_count, format_offset, plural};
-use crate::loader::{clear, load_sample};
+use crate::model::format::{format_count, format_offset, plural};
 use crate::results::Results;
 use crate::state::{Dataset, Theme, ViewState};
-use crate::tz::local_offset_now;
+use crate::web::loader::{clear, load_sample};
+use crate::web::tz::local_offset_now;
 
 #[component]
 pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {

@@ -5,7 +5,8 @@
 //! attributes, which our Content-Security-Policy (`style-src 'self'`) forbids. Here colours come
 //! from classes (`.series-N` in style/charts.css), the tooltip is an HTML div placed through the
 //! CSSOM (`style:left`), and all the geometry is computed by the tested functions in
-//! [`crate::charts`]. Press-drag-release selects whole buckets; a click selects one bar's bucket.
+//! [`crate::model::charts`]. The tooltip and the legend are components of their own.
+//! Press-drag-release selects whole buckets; a click selects one bar's bucket.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -13,11 +14,12 @@ use leptos_use::{use_element_size, UseElementSizeReturn};
 use trailglass_core::query::Histogram as Hist;
 use wasm_bindgen::JsCast;
 
-use crate::charts::{
-    bucket_at, bucket_center, bucket_detail, bucket_range, count_ticks, legend, range_label,
-    selection, short_count, stack_bars, time_axis, Frame, LinearScale,
-};
-use crate::format::{format_count, format_offset};
+use crate::components::histogram_legend::HistogramLegend;
+use crate::components::histogram_tooltip::HistogramTooltip;
+use crate::model::charts::histogram::{bucket_at, selection, stack_bars, time_axis};
+use crate::model::charts::scale::{Frame, LinearScale};
+use crate::model::charts::ticks::count_ticks;
+use crate::model::format::{format_offset, short_count};
 
 #[component]
 pub fn Histogram(
@@ -86,48 +88,9 @@ pub fn Histogram(
             .then(|| view! { <rect class="brush" x=lo y=f.top width=hi - lo height=f.plot_h() /> })
     };
 
-    let tooltip = move || {
-        if press.get().is_some() {
-            return None;
-        }
-        let i = hover.get()?;
-        let f = frame.get();
-        let ((start, end), (rows, total), n) =
-            data.with(|h| (bucket_range(h, i), bucket_detail(h, i), h.counts.len()));
-        let center = bucket_center(&f, i, n);
-        let flip = center > f.width / 2.0;
-        let rows = rows
-            .into_iter()
-            .map(|r| view! {
-                <div class="tt-row"><span class=format!("swatch {}", r.class)></span><span class="tt-name">{r.label}</span><span class="tt-n">{format_count(r.count)}</span></div>
-            })
-            .collect_view();
-        Some(view! {
-            <div class="chart-tooltip" class:flip=flip data-testid="histogram-tooltip" role="tooltip"
-                style:left=format!("{:.0}px", if flip { center - 10.0 } else { center + 10.0 })
-                style:top=format!("{:.0}px", f.top)>
-                <div class="tt-time">{range_label(start, end, offset())}</div>
-                {rows}
-                <div class="tt-row tt-total"><span class="tt-name">"Total"</span><span class="tt-n">{format_count(total)}</span></div>
-            </div>
-        })
-    };
-
-    let legend_items = move || {
-        data.with(legend)
-            .into_iter()
-            .map(|e| {
-                let clickable = on_series.is_some() && !matches!(e.name.as_str(), "other" | "events");
-                let name = e.name.clone();
-                view! {
-                    <button class="legend-item" disabled=!clickable title=e.name
-                        on:click=move |_| if let Some(cb) = on_series { cb.run(name.clone()) }>
-                        <span class=format!("swatch {}", e.class)></span>{e.label}<span class="muted">{format_count(e.count)}</span>
-                    </button>
-                }
-            })
-            .collect_view()
-    };
+    // The bucket whose tooltip shows: the one under the pointer, unless a drag is under way.
+    let tip = Signal::derive(move || if press.get().is_some() { None } else { hover.get() });
+    let offset = Signal::derive(offset);
     let caption = move || local_offset.get().map_or_else(|| "UTC".to_owned(), format_offset);
 
     view! {
@@ -163,14 +126,11 @@ pub fn Histogram(
                         }).collect_view()}
                         {brush}
                     </svg>
-                    {tooltip}
+                    <HistogramTooltip data=data frame=frame bucket=tip offset=offset />
                 </Show>
             </div>
             <Show when=move || !empty.get()>
-                <div class="legend">
-                    {legend_items}
-                    <span class="axis-caption" data-testid="histogram-tz">{caption}</span>
-                </div>
+                <HistogramLegend data=data on_series=on_series caption=Signal::derive(caption) />
             </Show>
         </div>
     }

@@ -1,17 +1,18 @@
 //! The record as a collapsible, syntax-coloured JSON tree.
 //!
-//! All the logic is in [`crate::detail::tree_rows`], which turns the record and the set of
-//! paths the user toggled into a flat list of visible rows; this component renders that list,
-//! keyed, one `div` per row (indented through the CSSOM with `style:padding-left`, which the
-//! CSP allows), and reports copy requests upward. Every key and value is a text node, so markup
-//! in a log field shows as text and never runs.
+//! All the logic is in [`crate::model::detail::json_tree::tree_rows`], which turns the record
+//! and the set of paths the user toggled into a flat list of visible rows; this component renders
+//! that list, keyed, one `div` per row (indented through the CSSOM with `style:padding-left`,
+//! which the CSP allows, and with its `aria-level`), and reports copy requests upward. Every key
+//! and value is a text node, so markup in a log field shows as text and never runs.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::detail::{copy_text, tree_rows, Json, Kind, TreeRow};
+use crate::model::detail::json::Json;
+use crate::model::detail::json_tree::{copy_text, tree_rows, Kind, TreeRow};
 
 /// The record shown: its row id (which keys the rows and scopes the toggles) and its JSON.
 pub type TreeDoc = Option<(u32, Arc<Json>)>;
@@ -129,7 +130,7 @@ fn tree_row(
     });
     let value_class = format!("jt-val {}", r.kind.class());
     view! {
-        <div class="jt-row" role="treeitem" data-path=r.path.clone() style:padding-left=format!("{}px", 4 + r.depth * 16)>
+        <div class="jt-row" role="treeitem" attr:aria-level=r.depth + 1 data-path=r.path.clone() style:padding-left=format!("{}px", 4 + r.depth * 16)>
             {key}
             <span class="jt-colon">":"</span>
             <span class=value_class>{r.text}</span>

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::format::{format_bytes, format_count, plural};
-use crate::loader::cancel_load;
+use crate::model::format::{format_bytes, format_count, plural};
 use crate::state::Dataset;
+use crate::web::loader::cancel_load;
 
 #[component]
 pub fn ProgressBar() -> impl IntoView {

@@ -6,13 +6,13 @@ use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
 
 use crate::components::{column_chooser::ColumnChooser, export::ExportButtons};
-use crate::format::format_time;
+use crate::model::format::format_time;
 use crate::results::Results;
 use crate::state::{Panel, ViewState};
+use crate::web::keyboard::SEARCH_INPUT_ID;
 
 /// How long typing must pause before the query runs.
 const DEBOUNCE_MS: u32 = 180;
-pub const SEARCH_INPUT_ID: &str = "search-input";
 
 #[component]
 pub fn SearchBar() -> impl IntoView {
@@ -70,7 +70,7 @@ pub fn SearchBar() -> impl IntoView {
             view! {
                 <span class="chip" data-testid="time-range">
                     {format!("{} → {} UTC", format_time(a, 0), format_time(b, 0))}
-                    <button class="chip-x" title="Clear the time range" on:click=move |_| view.range.set(None)>"×"</button>
+                    <button class="chip-x" title="Clear the time range" aria-label="Clear the time range" on:click=move |_| view.range.set(None)>"×"</button>
                 </span>
             }
         })
@@ -83,6 +83,7 @@ pub fn SearchBar() -> impl IntoView {
                     id=SEARCH_INPUT_ID
                     class="search-input"
                     data-testid="search-input"
+                    aria-label="Search events"
                     type="search"
                     list="recent-queries"
                     placeholder="Search: words, field:value, AND/OR/NOT, time>2024-03-01, ip:10.0.0.0/8 …  (press / to focus, ? for help)"
@@ -96,10 +97,12 @@ pub fn SearchBar() -> impl IntoView {
                     <For each=move || view.recent.get() key=|q| q.clone() children=|q| view! { <option value=q></option> } />
                 </datalist>
                 {range_view}
-                <div class="tabs" role="tablist">
+                <div class="tabs" role="tablist" aria-label="Panel">
                     <button role="tab" class="tab" data-testid="tab-events" class:active=move || view.panel.get() == Panel::Table
+                        aria-selected=move || (view.panel.get() == Panel::Table).to_string()
                         on:click=move |_| view.panel.set(Panel::Table)>"Events"</button>
                     <button role="tab" class="tab" data-testid="tab-services" class:active=move || view.panel.get() == Panel::Services
+                        aria-selected=move || (view.panel.get() == Panel::Services).to_string()
                         on:click=move |_| view.panel.set(Panel::Services)>"Services"</button>
                 </div>
                 <ColumnChooser />

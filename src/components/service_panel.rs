@@ -1,45 +1,14 @@
-//! The per-service overview of the current result: one card per service (most events first),
-//! with its share of the events, errors and error rate, top actions and callers, first and last
-//! seen, and a sparkline of its events over time. Every name, action and caller is a button that
-//! hands a query clause (quoted by [`crate::clauses::field_clause`]) to `on_filter`.
-//!
-//! The sparkline is the service's series in the histogram (split by service); services beyond the
-//! histogram's top series (summed there as "other") have none. Labels from the data are text nodes.
+//! The per-service overview of the current result: one [`ServiceCard`] per service (most events
+//! first), the first [`SHOWN`] of them, and a note counting the rest.
 
 use leptos::prelude::*;
 use trailglass_core::query::{Histogram, ServiceSummary};
 
-use crate::charts::{percent, series_class, sparkline_points};
-use crate::clauses::field_clause;
-use crate::columns::short_service;
-use crate::format::{format_count, format_time, plural};
+use crate::components::service_card::ServiceCard;
+use crate::model::format::format_count;
 
 /// Cards shown; the rest are counted in a note.
 pub const SHOWN: usize = 12;
-const TOP: usize = 3;
-const SPARK_W: f64 = 120.0;
-const SPARK_H: f64 = 24.0;
-
-/// A `(label, count, query clause)` list as clickable lines.
-fn top_list(
-    title: &'static str,
-    items: Vec<(String, u64, String)>,
-    on_filter: Callback<String>,
-) -> impl IntoView {
-    let none = items.is_empty().then(|| view! { <li class="muted">"—"</li> });
-    let lines = items
-        .into_iter()
-        .map(|(label, n, q)| {
-            view! {
-                <li>
-                    <button class="link" title=q.clone() on:click=move |_| on_filter.run(q.clone())>{label}</button>
-                    <span class="n">{format_count(n)}</span>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <div class="svc-top"><h4>{title}</h4><ul>{lines}{none}</ul></div> }
-}
 
 #[component]
 pub fn ServicePanel(
@@ -54,75 +23,8 @@ pub fn ServicePanel(
     let more = move || summaries.with(|s| s.len().saturating_sub(SHOWN));
 
     let card = move |s: ServiceSummary| {
-        let svc = s.service.clone();
-        let share = match total.get_untracked() {
-            0 => 0.0,
-            t => s.events as f64 / t as f64 * 100.0,
-        };
-        let spark_svc = svc.clone();
-        let spark = move || {
-            histogram.with(|h| {
-                let n = h.series.len();
-                let (i, (name, v)) = h.series.iter().enumerate().find(|(_, (name, _))| *name == spark_svc)?;
-                let class = format!("sparkline {}", series_class(i, n, name));
-                let points = sparkline_points(v, SPARK_W, SPARK_H);
-                Some(view! {
-                    <svg class=class viewBox=format!("0 0 {SPARK_W} {SPARK_H}") preserveAspectRatio="none" aria-hidden="true">
-                        <polyline class="spark-line" points=points vector-effect="non-scaling-stroke" />
-                    </svg>
-                })
-            })
-        };
-        let service_q = field_clause("service", &svc, false);
-        let actions = s
-            .top_actions
-            .iter()
-            .take(TOP)
-            .map(|(a, n)| {
-                (a.clone(), *n, format!("{service_q} {}", field_clause("action", a, false)))
-            })
-            .collect();
-        let callers = s
-            .top_callers
-            .iter()
-            .take(TOP)
-            .map(|(u, n)| {
-                (
-                    if u.is_empty() { "(none)".to_owned() } else { u.clone() },
-                    *n,
-                    field_clause("user", u, false),
-                )
-            })
-            .collect();
-        let seen = move || {
-            let off = local_offset.get().unwrap_or(0);
-            match (s.first_ms, s.last_ms) {
-                (Some(a), Some(b)) => format!("{} → {}", format_time(a, off), format_time(b, off)),
-                _ => "no event times".to_owned(),
-            }
-        };
-        let has_errors = s.errors > 0;
-        let errors = format!("{} · {}", plural(s.errors, "error", "errors"), percent(s.error_rate));
-        view! {
-            <article class="service-card" data-testid="service-card" data-service=svc.clone()>
-                <header class="svc-head">
-                    <button class="link svc-name" title=svc.clone() on:click=move |_| on_filter.run(service_q.clone())>
-                        {short_service(&svc).to_owned()}
-                    </button>
-                    <span class="svc-events">{format_count(s.events)}</span>
-                </header>
-                <div class="share" title=format!("{share:.1}% of events")>
-                    <div class="share-fill" style:width=format!("{share:.2}%")></div>
-                </div>
-                <div class="svc-errors" class:has-errors=has_errors>{errors}</div>
-                {spark}
-                <div class="svc-tops">
-                    {top_list("Top actions", actions, on_filter)}
-                    {top_list("Top callers", callers, on_filter)}
-                </div>
-                <div class="svc-seen muted">{seen}</div>
-            </article>
-        }
+        let total = total.get_untracked();
+        view! { <ServiceCard s=s total=total histogram=histogram on_filter=on_filter local_offset=local_offset /> }
     };
 
     view! {

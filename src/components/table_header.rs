@@ -65,5 +65,5 @@ pub fn TableHeader(template: Memo<String>, width: Memo<String>) -> impl IntoView
                 .collect_view()
         })
     };
-    view! { <div class="thead" data-testid="table-header" role="row" style:grid-template-columns=move || template.get() style:width=move || width.get()>{headers}</div> }
+    view! { <div class="thead" data-testid="table-header" role="row" aria-rowindex="1" style:grid-template-columns=move || template.get() style:width=move || width.get()>{headers}</div> }
 }

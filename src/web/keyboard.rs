@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use trailglass_core::engine::Request;
 use wasm_bindgen::JsCast;
 
-use crate::client::send;
-use crate::components::search_bar::SEARCH_INPUT_ID;
 use crate::state::{Panel, ViewState};
+use crate::web::worker_client::send;
+
+/// The id of the search box, which `/` focuses.
+pub const SEARCH_INPUT_ID: &str = "search-input";
 
 /// Asks the worker for the row `by` positions from the selected one (the first row when nothing
 /// is selected); its `Selected` reply moves the selection.

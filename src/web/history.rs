@@ -10,10 +10,10 @@ use leptos::prelude::*;
 use trailglass_core::engine::Request;
 use trailglass_core::query::SortKey;
 
-use crate::client::send;
-use crate::columns::{default_columns, ColumnKind};
+use crate::model::columns::{default_columns, ColumnKind};
+use crate::model::url_state::UrlState;
 use crate::state::{Dataset, Panel, Sort, ViewState};
-use crate::url_state::UrlState;
+use crate::web::worker_client::send;
 
 fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()

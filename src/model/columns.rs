@@ -7,7 +7,7 @@ use std::sync::Arc;
 use trailglass_core::query::SortKey;
 use trailglass_core::Column;
 
-use crate::format::format_time;
+use crate::model::format::format_time;
 
 /// What a table column shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -1,5 +1,5 @@
 //! The browser's time zone, the one thing about time the views must ask the browser for. Every
-//! caller goes through here; formatting itself is pure (`format`).
+//! caller goes through here; formatting itself is pure ([`crate::model::format`]).
 
 /// The browser's offset from UTC at a given instant (DST-aware), in minutes east of UTC.
 pub fn local_offset_at(ms: i64) -> i32 {

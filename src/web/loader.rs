@@ -4,8 +4,8 @@
 
 use trailglass_core::engine::Request;
 
-use crate::client::{send, send_files};
-use crate::folders::PathFile;
+use crate::web::folders::PathFile;
+use crate::web::worker_client::{send, send_files};
 
 /// The path shown for a file: its path inside a picked folder when there is one, else its name.
 fn display_path(file: &web_sys::File) -> String {

@@ -1,4 +1,4 @@
-//! Building query text from clicks: a facet value, a pivot, a chart bar each become a clause of
+//! Building query text from clicks: a facet value, a pivot, a legend entry each become a clause of
 //! the query language (`trailglass_core::query`), appended to what the user typed. Plain string
 //! functions, tested against the engine's own parser.
 
@@ -37,7 +37,8 @@ pub fn field_clause(field: &str, value: &str, exclude: bool) -> String {
 }
 
 /// Appends `clause` to `query` (an implicit AND). A query with a top-level OR is wrapped in
-/// parentheses first, so the new clause narrows all of it. A clause already present is not added twice.
+/// parentheses first, so the new clause narrows all of it. A clause already present is not added
+/// twice.
 pub fn add_clause(query: &str, clause: &str) -> String {
     let q = query.trim();
     if q.is_empty() {
@@ -51,14 +52,6 @@ pub fn add_clause(query: &str, clause: &str) -> String {
     } else {
         format!("{q} {clause}")
     }
-}
-
-/// `time:[A TO B]` for a half-open range of ms, in UTC with millisecond precision.
-pub fn time_clause(start_ms: i64, end_ms: i64) -> String {
-    use crate::format::format_time;
-    let iso = |ms: i64| format_time(ms, 0).replace(' ', "T");
-    // The language's ranges are inclusive of B's whole precision; step back 1 ms to stay half-open.
-    format!("time:[{} TO {}]", iso(start_ms), iso(end_ms.saturating_sub(1).max(start_ms)))
 }
 
 #[cfg(test)]
@@ -99,7 +92,6 @@ mod tests {
             run(&field_clause("arn", "arn:aws:iam::123456789012:user/alice", false)),
             vec![0]
         );
-        assert_eq!(run(&time_clause(1_709_287_206_000, 1_709_287_207_000)), vec![1]);
     }
 
     #[test]
