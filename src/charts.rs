@@ -8,7 +8,7 @@
 //! Counts shown to people in tooltips are exact; only axis ticks use short labels (`1.2k`).
 
 use time::{Date, Month, OffsetDateTime};
-use trailglass_core::query::Histogram;
+use trailglass_core::answer::Histogram;
 
 const SEC: i64 = 1_000;
 const MIN: i64 = 60 * SEC;

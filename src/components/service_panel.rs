@@ -7,7 +7,7 @@
 //! histogram's top series (summed there as "other") have none. Labels from the data are text nodes.
 
 use leptos::prelude::*;
-use trailglass_core::query::{Histogram, ServiceSummary};
+use trailglass_core::answer::{Histogram, ServiceSummary};
 
 use crate::charts::{percent, series_class, sparkline_points};
 use crate::clauses::field_clause;

@@ -1,5 +1,7 @@
-//! The query language and the answers the UI needs: filtering, facets, histograms, per-service
-//! summaries, sorted pages and exports, all over the columnar [`Store`].
+//! The query language: parsing the search box text and evaluating it over the columnar [`Store`]
+//! into the matching rows, with the text index that speeds up free text, and the text of a field
+//! for one row. What the UI computes from the matches (facets, histogram, order, exports,
+//! findings) is in [`crate::answer`], which uses this module and is never used by it.
 //!
 //! # Shape, and why
 //!
@@ -10,7 +12,8 @@
 //!   (`user:`, `service:`, `ip:`, …) is matched once per *distinct* value (wildcards, CIDR and case
 //!   folding are paid per dictionary entry, not per event), giving a mask of ids; then one pass over
 //!   the column's `u32`s sets the row bits. Time terms are one pass over the `i64` times.
-//! * **Booleans on bitsets.** AND/OR/NOT are word-wise operations. An AND evaluates its cheap
+//! * **Booleans on bitsets** (`bits`, shared by evaluation and the text filters, which produce
+//!   them). AND/OR/NOT are word-wise operations. An AND evaluates its cheap
 //!   children (columns, time) first and hands the running intersection to its expensive children
 //!   (free text, nested paths) as *candidates*, so those only look at rows that can still match.
 //! * **Free text** is a case-insensitive (ASCII) substring test on the record's JSON text. Without
@@ -23,7 +26,6 @@
 //!   safe to) and only the surviving records are walked with a borrowed serde visitor that follows
 //!   the path and skips everything else (no `serde_json::Value`). Records that contain a `\u` or
 //!   `\/` escape are never excluded by a prefilter, so escapes cannot hide a match.
-//! * **Aggregations** count per dictionary id with `Vec<u32>` counters, never hash maps.
 //!
 //! # Grammar
 //!
@@ -68,10 +70,9 @@
 //!
 //! Fields (aliases): see [`HELP`] and [`fields`].
 
-mod agg;
+mod bits;
 mod eval;
-mod export;
-mod findings;
+mod field;
 mod help;
 mod parse;
 mod path;
@@ -82,13 +83,9 @@ use std::fmt;
 
 use crate::store::{Column, Store};
 
-pub use agg::{
-    facet, field_text, histogram, page, service_summary, sort_rows, sorted_page, Facet, Histogram,
-    ServiceSummary, SortKey, BUCKET_SIZES_MS, MIN_BUCKETS,
-};
-pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
-pub use findings::{findings, Finding, FindingCount, FINDINGS};
+pub use field::field_text;
 pub use help::HELP;
+pub(crate) use parse::{resolve_alias, Alias};
 pub use text::TextIndex;
 
 /// A parsed query. Cheap to keep; evaluate it with [`Query::run`] or [`Query::run_indexed`].
@@ -161,4 +158,4 @@ pub fn column_for(name: &str) -> Option<Column> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
