@@ -72,20 +72,19 @@
 
 mod bits;
 mod eval;
-mod field;
+mod fields;
 mod help;
 mod parse;
 mod path;
 mod pattern;
 mod text;
 
-use std::fmt;
-
 use crate::store::{Column, Store};
 
-pub use field::field_text;
+pub use fields::field_text;
+pub(crate) use fields::{resolve_alias, Alias};
 pub use help::HELP;
-pub(crate) use parse::{resolve_alias, Alias};
+pub use parse::QueryError;
 pub use text::TextIndex;
 
 /// A parsed query. Cheap to keep; evaluate it with [`Query::run`] or [`Query::run_indexed`].
@@ -93,28 +92,6 @@ pub use text::TextIndex;
 pub struct Query {
     root: Option<parse::Node>,
 }
-
-/// A query that could not be parsed: what is wrong, where (byte offsets into the query text,
-/// `start..end`), and how to fix it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct QueryError {
-    pub message: String,
-    pub start: usize,
-    pub end: usize,
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at {}..{})", self.message, self.start, self.end)?;
-        if let Some(h) = &self.hint {
-            write!(f, "; {h}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for QueryError {}
 
 /// Parses the search box text. The empty (or all-blank) query matches every event.
 pub fn parse(text: &str) -> Result<Query, QueryError> {
@@ -146,13 +123,13 @@ impl Query {
 
 /// The field names the language knows, as (name, meaning) pairs, for completion in the UI.
 pub fn fields() -> &'static [(&'static str, &'static str)] {
-    parse::FIELD_DOCS
+    fields::FIELD_DOCS
 }
 
 /// The column a field name (alias) reads, if it is one of the indexed ones.
 pub fn column_for(name: &str) -> Option<Column> {
-    match parse::resolve_alias(name) {
-        Some(parse::Alias::Column(c)) => Some(c),
+    match resolve_alias(name) {
+        Some(Alias::Column(c)) => Some(c),
         _ => None,
     }
 }
