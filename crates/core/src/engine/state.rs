@@ -110,10 +110,6 @@ impl Engine {
         &self.sorted
     }
 
-    pub fn loading(&self) -> bool {
-        self.progress.is_some()
-    }
-
     // -----------------------------------------------------------------------------------------
     // Loading
 
