@@ -93,22 +93,20 @@ mod worker {
         post(&Reply::Status(status));
     }
 
-    /// Posts the replies (a Status with the heap size, an export's bytes beside its reply).
+    /// Posts the replies: a Status with the heap size filled in, an `Exported` reply with the
+    /// export's bytes transferred beside it.
     fn post_all(replies: Vec<Reply>, mut export: Option<Vec<u8>>) {
         for mut r in replies {
             if let Reply::Status(s) = &mut r {
                 s.heap_bytes = heap_bytes();
             }
-            let bytes = match (&r, export.take()) {
-                (Reply::Exported { .. }, Some(out)) => {
+            let bytes = match r {
+                Reply::Exported { .. } => export.take().map(|out| {
                     let bytes = Uint8Array::new_with_length(out.len() as u32);
                     bytes.copy_from(&out);
-                    Some(bytes)
-                }
-                (_, out) => {
-                    export = out;
-                    None
-                }
+                    bytes
+                }),
+                _ => None,
             };
             post_with(&r, bytes);
         }

@@ -167,3 +167,20 @@ fn unreadable_files_are_listed_and_indexing_waits_for_the_load() {
     while s.index_step() {}
     assert!(s.start_indexing(400.0), "ended, may start again");
 }
+
+#[test]
+fn the_budget_stops_a_load_with_a_clear_message() {
+    let limits = Limits { max_total_bytes: 2000, ..Limits::default() };
+    let mut e = crate::engine::Engine::new(limits);
+    assert!(fits(e.store(), 1500).is_ok());
+    e.ingest("t.json", RECORDS.as_bytes().to_vec());
+    let err = fits(e.store(), 1500).expect_err("full");
+    assert!(err.contains("memory budget") && err.contains("Loaded 3 events from 1 files"), "{err}");
+}
+
+#[test]
+fn gzip_trailer_size() {
+    let gz = trailglass_sample::gzip(RECORDS.as_bytes());
+    assert_eq!(gzip_declared_size(&gz), Some(RECORDS.len() as u64));
+    assert_eq!(gzip_declared_size(RECORDS.as_bytes()), None);
+}
