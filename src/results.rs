@@ -7,8 +7,9 @@
 //! part changed.
 
 use leptos::prelude::*;
+use trailglass_core::answer::{Facet, FindingCount, Histogram, ServiceSummary};
 use trailglass_core::engine::{Request, ViewSpec};
-use trailglass_core::query::{Facet, FindingCount, Histogram, QueryError, ServiceSummary};
+use trailglass_core::query::QueryError;
 use trailglass_core::Column;
 
 use crate::state::{Dataset, Panel, ViewState};

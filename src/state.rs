@@ -9,8 +9,8 @@
 //! requests. Both are `Copy` and go to children through context.
 
 use leptos::prelude::*;
-use trailglass_core::engine::{Answer, FileLine, Reply, RowDetail, RowsPage, Status};
-use trailglass_core::query::SortKey;
+use trailglass_core::answer::SortKey;
+use trailglass_core::engine::{Answer, FileLine, FileState, Reply, RowDetail, RowsPage, Status};
 
 use crate::model::clauses::add_clause;
 use crate::model::columns::{default_columns, ColumnDef};
@@ -75,7 +75,7 @@ impl Dataset {
     pub fn file_errors(&self) -> Signal<u64> {
         let files = self.files;
         Signal::derive(move || {
-            files.with(|l| l.iter().filter(|f| f.status == "error").count() as u64)
+            files.with(|l| l.iter().filter(|f| f.status == FileState::Error).count() as u64)
         })
     }
 

@@ -8,7 +8,7 @@
 use leptos::prelude::{GetUntracked, Set, WithUntracked};
 use trailglass::state::Dataset;
 use trailglass::web::loader::with_paths;
-use trailglass_core::engine::{Answer, FileLine, Reply, RowLine, RowsPage, Status};
+use trailglass_core::engine::{Answer, FileLine, FileState, Reply, RowLine, RowsPage, Status};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -29,7 +29,7 @@ fn status_replies_set_counts_files_and_the_heap_attribute() {
     let ds = Dataset::new();
     let files = vec![FileLine {
         path: "a.json".into(),
-        status: "ok".into(),
+        status: FileState::Ok,
         summary: "2 events".into(),
         details: vec![],
     }];

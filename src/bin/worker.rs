@@ -5,8 +5,10 @@
 //! renders. Built by Trunk as a `data-type="worker"` binary (index.html) and started by
 //! `src/client.rs` through `static/worker_loader.js`.
 //!
-//! Only browser glue lives here: the event loop, `File` reading, timers and transferables. What
-//! the engine does with the bytes and the requests is in `trailglass_core::engine`, tested natively.
+//! Only browser glue lives here: the event loop, `File` reading, timers and transferables. Every
+//! request goes to `trailglass_core::engine::Session::handle`, and the load and indexing loops ask
+//! the session what to do between their awaits (when to post, yield or stop), so what the worker
+//! decides is tested natively in `trailglass_core::engine`.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -25,8 +27,8 @@ mod worker {
     use std::collections::VecDeque;
 
     use js_sys::{Array, Object, Reflect, Uint8Array};
-    use trailglass_core::engine::{gzip_declared_size, Engine, Reply, Request};
-    use trailglass_core::units::thousands;
+    use trailglass_core::engine::{Due, Outcome, Pending, Reply, Request, Session};
+    use trailglass_core::store::Limits;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -38,30 +40,17 @@ mod worker {
     /// Files read ahead of the one being parsed, at most, and their bytes at most.
     const AHEAD_FILES: usize = 4;
     const AHEAD_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
-    /// How often the page hears of a running load (progress, counts).
-    const STATUS_MS: f64 = 250.0;
-    /// The least time between two recomputed answers during a load (it grows with their cost).
-    const ANSWER_MS: f64 = 1000.0;
-    /// The load yields to the event loop at least this often, so requests (a query, Cancel) are
-    /// answered while it runs.
-    const YIELD_MS: f64 = 60.0;
 
-    #[derive(Default)]
-    struct State {
-        engine: Engine,
-        queue: VecDeque<(String, File)>,
-        loading: bool,
-        cancelled: bool,
-        indexing: bool,
-        /// Bumped by Clear: a file read before it is not stored after it.
-        epoch: u64,
+    /// The built-in sample, generated here so the engine does not depend on the generator.
+    fn sample(events: usize) -> Vec<(String, Vec<u8>)> {
+        trailglass_sample::builtin(events).into_iter().map(|f| (f.path, f.bytes)).collect()
     }
 
     thread_local! {
-        static STATE: RefCell<State> = RefCell::new(State::default());
+        static STATE: RefCell<Session<File>> = RefCell::new(Session::new(Limits::default(), sample));
     }
 
-    fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
+    fn with<R>(f: impl FnOnce(&mut Session<File>) -> R) -> R {
         STATE.with(|s| f(&mut s.borrow_mut()))
     }
 
@@ -99,17 +88,39 @@ mod worker {
     }
 
     fn post_status() {
-        let mut status = with(|s| s.engine.status());
+        let mut status = with(|s| s.status());
         status.heap_bytes = heap_bytes();
         post(&Reply::Status(status));
     }
 
-    fn post_all(replies: Vec<Reply>) {
+    /// Posts the replies: a Status with the heap size filled in, an `Exported` reply with the
+    /// export's bytes transferred beside it.
+    fn post_all(replies: Vec<Reply>, mut export: Option<Vec<u8>>) {
         for mut r in replies {
             if let Reply::Status(s) = &mut r {
                 s.heap_bytes = heap_bytes();
             }
-            post(&r);
+            let bytes = match r {
+                Reply::Exported { .. } => export.take().map(|out| {
+                    let bytes = Uint8Array::new_with_length(out.len() as u32);
+                    bytes.copy_from(&out);
+                    bytes
+                }),
+                _ => None,
+            };
+            post_with(&r, bytes);
+        }
+    }
+
+    /// Posts what a request or a loop's end gave and starts the loops it asks for.
+    fn carry_out(out: Outcome) {
+        let Outcome { replies, export, start_load, start_indexing } = out;
+        post_all(replies, export);
+        if start_load {
+            spawn_local(load());
+        }
+        if start_indexing {
+            spawn_local(index());
         }
     }
 
@@ -130,78 +141,24 @@ mod worker {
             Ok(r) => r,
             Err(e) => return post(&Reply::Failed { message: format!("bad request: {e}") }),
         };
-        match req {
-            Request::Load { paths, missing } => {
-                let files: Vec<File> = Reflect::get(&data, &"files".into())
-                    .ok()
-                    .map(|a| {
-                        Array::from(&a).iter().filter_map(|f| f.dyn_into::<File>().ok()).collect()
-                    })
-                    .unwrap_or_default();
-                let bytes: u64 = files.iter().map(|f| f.size().max(0.0) as u64).sum();
-                let start = with(|s| {
-                    for m in &missing {
-                        s.engine.unreadable(m, "the browser would not give this file");
-                    }
-                    s.engine.queue(files.len(), bytes);
-                    s.queue.extend(paths.into_iter().zip(files));
-                    if s.loading {
-                        false
-                    } else {
-                        s.loading = true;
-                        s.cancelled = false;
-                        true
-                    }
-                });
-                post_status();
-                if start {
-                    spawn_local(load());
-                }
-            }
-            Request::Cancel => with(|s| {
-                if s.loading {
-                    s.cancelled = true;
-                    s.queue.clear();
-                }
-            }),
-            Request::Export { format, columns } => {
-                let (name, mime) = format.file();
-                match with(|s| s.engine.export(format, &columns)) {
-                    Ok(out) => {
-                        let bytes = Uint8Array::new_with_length(out.len() as u32);
-                        bytes.copy_from(&out);
-                        post_with(
-                            &Reply::Exported {
-                                name: name.into(),
-                                mime: mime.into(),
-                                bytes: out.len() as u64,
-                            },
-                            Some(bytes),
-                        );
-                    }
-                    Err(e) => post(&Reply::Failed { message: format!("Export failed: {e}") }),
-                }
-            }
-            Request::Clear => {
-                let replies = with(|s| {
-                    s.queue.clear();
-                    s.cancelled = s.loading;
-                    s.epoch += 1;
-                    s.engine.handle(Request::Clear)
-                });
-                post_all(replies);
-            }
-            Request::Sample { events } => {
-                let files = trailglass_sample::builtin(events);
-                let replies = with(|s| {
-                    s.engine.load_owned(files.into_iter().map(|f| (f.path, f.bytes)));
-                    s.engine.changed()
-                });
-                post_all(replies);
-                start_indexing();
-            }
-            other => post_all(with(|s| s.engine.handle(other))),
-        }
+        // The `File`s of a Load travel beside it.
+        let files: Vec<(File, u64)> = match req {
+            Request::Load { .. } => Reflect::get(&data, &"files".into())
+                .ok()
+                .map(|a| {
+                    Array::from(&a)
+                        .iter()
+                        .filter_map(|f| f.dyn_into::<File>().ok())
+                        .map(|f| {
+                            let size = f.size().max(0.0) as u64;
+                            (f, size)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        carry_out(with(|s| s.handle(req, files, now())));
     }
 
     /// A promise of `blob`'s bytes `start..end` (the whole blob when it is small).
@@ -216,17 +173,17 @@ mod worker {
 
     /// A file taken from the queue whose first slice is being read.
     struct Next {
-        path: String,
-        file: File,
+        pending: Pending<File>,
         first: Result<JsFuture, String>,
     }
 
     /// Takes the next file off the queue and starts reading it, so the browser reads it while
     /// the current one is parsed.
     fn take_next() -> Option<Next> {
-        let (path, file) = with(|s| if s.cancelled { None } else { s.queue.pop_front() })?;
-        let first = read_slice(&file, 0.0, SLICE.min(file.size().max(0.0))).map_err(js_text);
-        Some(Next { path, file, first })
+        let pending = with(|s| s.next_file())?;
+        let file = &pending.file;
+        let first = read_slice(file, 0.0, SLICE.min(file.size().max(0.0))).map_err(js_text);
+        Some(Next { pending, first })
     }
 
     /// Reads a whole file into wasm memory in slices, `first` being the first slice's read;
@@ -282,129 +239,63 @@ mod worker {
         let _ = JsFuture::from(promise).await;
     }
 
-    /// Reads the queued files one by one until the queue is empty, the load is cancelled, or the
-    /// memory budget is full.
+    /// Reads the queued files one by one until the queue is empty, the load is cancelled or
+    /// cleared, or the memory budget is full; the session says when to post and to yield.
     async fn load() {
-        let mut last_status = now();
-        // The first answer comes after the first file, so the page shows events at once.
-        let mut last_answer = f64::NEG_INFINITY;
-        let mut answer_cost = 0.0;
-        let mut last_yield = now();
-        let mut notice = None;
-        let epoch = with(|s| s.epoch);
-        let cleared = move || with(|s| s.epoch != epoch);
         let mut ahead: VecDeque<Next> = VecDeque::new();
         loop {
-            if now() - last_yield >= YIELD_MS {
+            if with(|s| s.should_yield(now())) {
                 yield_now().await;
-                last_yield = now();
+                with(|s| s.yielded(now()));
             }
-            if with(|s| s.cancelled) {
+            if with(|s| s.stopping()) {
                 break;
             }
             // Keep a few files being read ahead of the parse (up to AHEAD_BYTES).
             while ahead.len() < AHEAD_FILES
-                && ahead.iter().map(|n| n.file.size()).sum::<f64>() < AHEAD_BYTES
+                && ahead.iter().map(|n| n.pending.file.size()).sum::<f64>() < AHEAD_BYTES
             {
                 match take_next() {
                     Some(n) => ahead.push_back(n),
                     None => break,
                 }
             }
-            let Some(Next { path, file, first }) = ahead.pop_front() else { break };
-            let size = file.size().max(0.0) as u64;
-            with(|s| s.engine.start_file(&path));
-            let read = read_file(&file, first).await;
-            if cleared() {
-                break;
-            }
-            match read {
-                Ok(bytes) => {
-                    let need = gzip_declared_size(&bytes).unwrap_or(size).max(size);
-                    let stop = with(|s| match s.engine.fits(need) {
-                        Ok(()) => {
-                            s.engine.ingest(&path, bytes);
-                            None
-                        }
-                        Err(message) => Some(message),
-                    });
-                    if let Some(message) = stop {
-                        let left = with(|s| {
-                            let n = s.queue.len() + 1 + ahead.len();
-                            s.queue.clear();
-                            n
-                        });
-                        notice = Some(format!("{message} {left} files were not read."));
-                        break;
+            let Some(Next { pending, first }) = ahead.pop_front() else { break };
+            with(|s| s.start_file(&pending.path));
+            let read = read_file(&pending.file, first).await;
+            match with(|s| s.file_read(&pending.path, pending.size, read, now())) {
+                Due::Stop => break,
+                Due::Nothing => {}
+                Due::Status => {
+                    post_status();
+                    with(|s| s.status_posted(now()));
+                }
+                Due::Answer => {
+                    let t = now();
+                    let answer = with(|s| s.refresh());
+                    let cost = now() - t;
+                    post_status();
+                    if let Some(a) = answer {
+                        post(&Reply::Answer(a));
                     }
+                    with(|s| s.answered(cost, now()));
                 }
-                Err(e) => with(|s| {
-                    s.engine
-                        .unreadable(&path, &format!("the browser could not read this file: {e}"))
-                }),
-            }
-            with(|s| s.engine.file_done(size));
-            if now() - last_answer >= ANSWER_MS.max(answer_cost * 4.0) {
-                let t = now();
-                let answer = with(|s| s.engine.refresh());
-                answer_cost = now() - t;
-                post_status();
-                if let Some(a) = answer {
-                    post(&Reply::Answer(a));
-                }
-                last_answer = now();
-                last_status = now();
-            } else if now() - last_status >= STATUS_MS {
-                post_status();
-                last_status = now();
             }
         }
-        let cancelled = with(|s| {
-            s.loading = false;
-            std::mem::take(&mut s.cancelled)
-        });
-        if notice.is_none() && cancelled && !cleared() {
-            let kept = with(|s| s.engine.store().totals().kept);
-            notice = Some(format!(
-                "Load cancelled; the {} events read before it are kept.",
-                thousands(kept)
-            ));
-        }
-        let replies = with(|s| {
-            s.engine.finish_load(notice);
-            s.engine.changed()
-        });
-        post_all(replies);
-        start_indexing();
+        carry_out(with(|s| s.finish_load(now())));
     }
 
     /// Builds the text index in slices while no load runs, answering requests in between.
-    fn start_indexing() {
-        let go = with(|s| {
-            !s.indexing && !s.loading && {
-                s.indexing = true;
-                true
+    async fn index() {
+        loop {
+            yield_now().await;
+            if with(|s| s.index_status_due(now())) {
+                post_status();
             }
-        });
-        if !go {
-            return;
+            if !with(|s| s.index_step()) {
+                break;
+            }
         }
-        spawn_local(async {
-            let mut last_status = now();
-            loop {
-                yield_now().await;
-                if now() - last_status >= STATUS_MS {
-                    post_status();
-                    last_status = now();
-                }
-                let (more, stop) =
-                    with(|s| if s.loading { (true, true) } else { (s.engine.index_step(), false) });
-                if stop || !more {
-                    break;
-                }
-            }
-            with(|s| s.indexing = false);
-            post_status();
-        });
+        post_status();
     }
 }

@@ -1,5 +1,5 @@
 //! Export of the current result: CloudTrail `{"Records":[…]}` JSON, NDJSON, or CSV of the shown
-//! columns (formula-injection safe; see `trailglass_core::query::export_csv`).
+//! columns (formula-injection safe; see `trailglass_core::answer::export_csv`).
 
 use leptos::prelude::*;
 use trailglass_core::engine::{ExportFormat as Format, Request};

@@ -2,7 +2,7 @@
 //! count; clicking a value narrows the search to it, the "−" beside it excludes it.
 
 use leptos::prelude::*;
-use trailglass_core::query::Facet;
+use trailglass_core::answer::Facet;
 
 use crate::model::clauses::field_clause;
 use crate::model::columns::short_service;

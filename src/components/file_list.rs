@@ -28,7 +28,7 @@ pub fn FileList() -> impl IntoView {
                     key=|(i, f)| (*i, f.clone())
                     children=|(_, f)| {
                         view! {
-                            <li class=format!("file {}", f.status) data-testid="file-status" data-status=f.status.clone() title=f.path.clone()>
+                            <li class=format!("file {}", f.status) data-testid="file-status" data-status=f.status.as_str() title=f.path.clone()>
                                 <span class="file-path">{f.path.clone()}</span>
                                 <span class="file-summary">{f.summary.clone()}</span>
                                 {f.details.iter().map(|d| view! { <span class="file-detail">{d.clone()}</span> }).collect_view()}

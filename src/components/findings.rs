@@ -2,7 +2,7 @@
 //! loaded events, with their counts; a click shows that finding's events. Hidden when none match.
 
 use leptos::prelude::*;
-use trailglass_core::query::Finding;
+use trailglass_core::answer::Finding;
 
 use crate::model::format::format_count;
 use crate::results::Results;

@@ -11,7 +11,7 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_use::{use_element_size, UseElementSizeReturn};
-use trailglass_core::query::Histogram as Hist;
+use trailglass_core::answer::Histogram as Hist;
 use wasm_bindgen::JsCast;
 
 use crate::components::histogram_legend::HistogramLegend;

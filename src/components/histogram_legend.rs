@@ -2,7 +2,7 @@
 //! it), and the time zone the axis is drawn in.
 
 use leptos::prelude::*;
-use trailglass_core::query::Histogram;
+use trailglass_core::answer::Histogram;
 
 use crate::model::charts::series::legend;
 use crate::model::format::format_count;

@@ -3,7 +3,7 @@
 //! CSP allows), flipped to the left of the bucket in the right half of the chart.
 
 use leptos::prelude::*;
-use trailglass_core::query::Histogram;
+use trailglass_core::answer::Histogram;
 
 use crate::model::charts::histogram::{bucket_center, bucket_range};
 use crate::model::charts::scale::Frame;

@@ -4,7 +4,7 @@
 //! [`crate::model::clauses::field_clause`]) to `on_filter`. Labels from the data are text nodes.
 
 use leptos::prelude::*;
-use trailglass_core::query::{Histogram, ServiceSummary};
+use trailglass_core::answer::{Histogram, ServiceSummary};
 
 use crate::model::charts::series::series_class;
 use crate::model::charts::sparkline::sparkline_points;

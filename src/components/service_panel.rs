@@ -2,7 +2,7 @@
 //! first), the first [`SHOWN`] of them, and a note counting the rest.
 
 use leptos::prelude::*;
-use trailglass_core::query::{Histogram, ServiceSummary};
+use trailglass_core::answer::{Histogram, ServiceSummary};
 
 use crate::components::service_card::ServiceCard;
 use crate::model::format::format_count;

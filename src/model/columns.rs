@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use trailglass_core::query::SortKey;
+use trailglass_core::answer::SortKey;
 use trailglass_core::Column;
 
 use crate::model::format::format_time;

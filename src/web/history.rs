@@ -7,8 +7,8 @@
 //! are loaded, that id waits (`pending`) until a load brings an event that has it.
 
 use leptos::prelude::*;
+use trailglass_core::answer::SortKey;
 use trailglass_core::engine::Request;
-use trailglass_core::query::SortKey;
 
 use crate::model::columns::{default_columns, ColumnKind};
 use crate::model::url_state::UrlState;

@@ -1,7 +1,7 @@
 //! The histogram's geometry: the time axis under the bars, the stacked bar of each bucket, which
 //! bucket is under the pointer, and the time range a click or a drag (the brush) selects.
 
-use trailglass_core::query::Histogram;
+use trailglass_core::answer::Histogram;
 
 use crate::model::charts::scale::{Frame, LinearScale};
 use crate::model::charts::series::{series_class, series_of};

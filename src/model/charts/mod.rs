@@ -4,7 +4,7 @@
 //! The chart components only wire these to SVG.
 //!
 //! Everything here is a plain function of its inputs (pixel sizes, a
-//! [`Histogram`](trailglass_core::query::Histogram), a UTC offset in minutes passed in, never read
+//! [`Histogram`](trailglass_core::answer::Histogram), a UTC offset in minutes passed in, never read
 //! from the browser), so it is unit-tested natively. Bars are laid out by *bucket index* (one band
 //! of `plot_w / n` pixels per bucket), and the time axis maps `[start_ms, start_ms + n *
 //! bucket_ms]` onto the same pixels, so ticks, bars and brush agree. Counts shown to people in
@@ -19,7 +19,7 @@ pub mod ticks;
 /// A histogram to test with: one-minute buckets from 2024-03-01T10:00:00Z.
 #[cfg(test)]
 mod fixtures {
-    use trailglass_core::query::Histogram;
+    use trailglass_core::answer::Histogram;
 
     pub const T0: i64 = 1_709_287_200_000;
 

@@ -1,7 +1,7 @@
 //! The series of a chart: their colours (CSS classes), the legend with each series' total, and
 //! the lines of a bucket's tooltip.
 
-use trailglass_core::query::Histogram;
+use trailglass_core::answer::Histogram;
 
 use crate::model::columns::short_service;
 

@@ -1,17 +1,34 @@
+//! The engine and its dispatcher driven as the worker drives them (files as bytes, time fixed);
+//! the load policy's own tests are in `load/tests.rs`.
+
+use super::state::in_range;
 use super::*;
+use crate::answer::{step_position, SortKey};
+use crate::query::parse;
+use crate::store::{Column, Limits};
 
-/// What the worker does for `Request::Sample`: generate the built-in sample, hand it over.
+/// The built-in sample as the worker hands it to the session.
+pub(super) fn sample_files(events: usize) -> Vec<(String, Vec<u8>)> {
+    trailglass_sample::builtin(events).into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
 fn load_sample(e: &mut Engine, events: usize) {
-    e.load_owned(trailglass_sample::builtin(events).into_iter().map(|f| (f.path, f.bytes)));
+    e.load_owned(sample_files(events));
 }
 
-/// `Request::Sample` answered as the worker answers it: the load, then the changed data's replies.
-fn sample(e: &mut Engine, events: usize) -> Vec<Reply> {
-    load_sample(e, events);
-    e.changed()
+/// A session whose files are bytes.
+pub(super) type Tab = Session<Vec<u8>>;
+
+pub(super) fn session() -> Tab {
+    Session::new(Limits::default(), sample_files)
 }
 
-const RECORDS: &str = r#"{"Records":[
+/// The replies to a request that carries no files.
+fn handle(s: &mut Tab, req: Request) -> Vec<Reply> {
+    s.handle(req, Vec::new(), 0.0).replies
+}
+
+pub(super) const RECORDS: &str = r#"{"Records":[
   {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:05Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.5","userIdentity":{"type":"IAMUser","userName":"alice","accessKeyId":"AKIAALICE"},"requestParameters":{"bucketName":"logs-bucket"},"eventID":"a1"},
   {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:01Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","errorCode":"AccessDenied","userIdentity":{"type":"IAMUser","userName":"bob"},"eventID":"b2"},
   {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:03Z","eventSource":"s3.amazonaws.com","eventName":"PutObject","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.5","userIdentity":{"type":"IAMUser","userName":"alice"},"eventID":"c3"}
@@ -21,15 +38,16 @@ fn view(query: &str) -> ViewSpec {
     ViewSpec { query: query.into(), ..ViewSpec::default() }
 }
 
-fn loaded() -> Engine {
-    let mut e = Engine::default();
+fn loaded() -> Tab {
+    let mut s = session();
+    let e = s.engine_mut();
     e.queue(1, RECORDS.len() as u64);
     e.start_file("t.json");
     e.ingest("t.json", RECORDS.as_bytes().to_vec());
     e.file_done(RECORDS.len() as u64);
     e.finish_load(None);
     e.refresh();
-    e
+    s
 }
 
 fn answer(replies: Vec<Reply>) -> Answer {
@@ -45,7 +63,7 @@ fn answer(replies: Vec<Reply>) -> Answer {
 #[test]
 fn a_view_is_answered_with_counts_and_aggregates_and_rows_come_by_page() {
     let mut e = loaded();
-    let a = answer(e.handle(Request::View { seq: 7, view: view("service:s3") }));
+    let a = answer(handle(&mut e, Request::View { seq: 7, view: view("service:s3") }));
     assert_eq!((a.seq, a.count, a.error.clone()), (7, 2, None));
     let (col, services) = &a.facets[0];
     assert_eq!(*col, Column::Service);
@@ -57,7 +75,7 @@ fn a_view_is_answered_with_counts_and_aggregates_and_rows_come_by_page() {
     let cols =
         vec!["time".to_string(), "user".to_string(), "requestParameters.bucketName".to_string()];
     let Reply::Rows(page) =
-        e.handle(Request::Rows { offset: 0, limit: 10, columns: cols }).remove(0)
+        handle(&mut e, Request::Rows { offset: 0, limit: 10, columns: cols }).remove(0)
     else {
         panic!()
     };
@@ -74,14 +92,14 @@ fn a_view_is_answered_with_counts_and_aggregates_and_rows_come_by_page() {
         services: true,
         ..view("")
     };
-    let a2 = answer(e.handle(Request::View { seq: 8, view: v }));
+    let a2 = answer(handle(&mut e, Request::View { seq: 8, view: v }));
     assert!(a2.id > a.id);
     assert_eq!(a2.services.as_ref().map(Vec::len), Some(2));
     // bob, then alice latest first (descending is the exact reverse order)
-    assert_eq!(e.sorted(), &[1, 0, 2]);
+    assert_eq!(e.engine().sorted(), &[1, 0, 2]);
     // A page past the end is empty, a page is capped.
     let Reply::Rows(p) =
-        e.handle(Request::Rows { offset: 5, limit: 10, columns: vec![] }).remove(0)
+        handle(&mut e, Request::Rows { offset: 5, limit: 10, columns: vec![] }).remove(0)
     else {
         panic!()
     };
@@ -91,8 +109,8 @@ fn a_view_is_answered_with_counts_and_aggregates_and_rows_come_by_page() {
 #[test]
 fn a_bad_query_keeps_the_previous_matches_and_says_why() {
     let mut e = loaded();
-    answer(e.handle(Request::View { seq: 1, view: view("error:*") }));
-    let a = answer(e.handle(Request::View { seq: 2, view: view("service:(s3") }));
+    answer(handle(&mut e, Request::View { seq: 1, view: view("error:*") }));
+    let a = answer(handle(&mut e, Request::View { seq: 2, view: view("service:(s3") }));
     assert!(a.error.is_some());
     assert_eq!(a.count, 1, "the previous answer's matches");
 }
@@ -102,37 +120,37 @@ fn time_range_is_half_open() {
     let mut e = loaded();
     let t = 1_709_287_201_000;
     let v = ViewSpec { range: Some((t, t + 2000)), ..view("") };
-    assert_eq!(answer(e.handle(Request::View { seq: 1, view: v })).count, 1);
-    assert_eq!(in_range(e.store(), &[0, 1, 2], (t, t + 2001)), vec![1, 2]);
+    assert_eq!(answer(handle(&mut e, Request::View { seq: 1, view: v })).count, 1);
+    assert_eq!(in_range(e.engine().store(), &[0, 1, 2], (t, t + 2001)), vec![1, 2]);
 }
 
 #[test]
 fn stepping_finding_and_detail() {
     let mut e = loaded();
-    answer(e.handle(Request::View { seq: 1, view: view("") }));
+    answer(handle(&mut e, Request::View { seq: 1, view: view("") }));
     // order by time: 1, 2, 0
     assert_eq!(
-        e.step(None, 1),
+        e.engine().step(None, 1),
         Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) }
     );
     assert_eq!(
-        e.step(Some(1), 1),
+        e.engine().step(Some(1), 1),
         Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) }
     );
     assert_eq!(
-        e.step(Some(0), 1),
+        e.engine().step(Some(0), 1),
         Reply::Selected { row: Some(0), pos: Some(2), event_id: Some("a1".into()) }
     );
     assert_eq!(
-        e.step(Some(1), -1),
+        e.engine().step(Some(1), -1),
         Reply::Selected { row: Some(1), pos: Some(0), event_id: Some("b2".into()) }
     );
     assert_eq!(
-        e.find("c3"),
+        e.engine().find("c3"),
         Reply::Selected { row: Some(2), pos: Some(1), event_id: Some("c3".into()) }
     );
-    assert_eq!(e.find("nope"), Reply::Selected { row: None, pos: None, event_id: None });
-    let d = e.detail(0).expect("row 0");
+    assert_eq!(e.engine().find("nope"), Reply::Selected { row: None, pos: None, event_id: None });
+    let d = e.engine().detail(0).expect("row 0");
     assert_eq!(
         (d.user.as_str(), d.access_key.as_str(), d.service.as_str(), d.pos),
         ("alice", "AKIAALICE", "s3.amazonaws.com", Some(2))
@@ -140,7 +158,7 @@ fn stepping_finding_and_detail() {
     assert!(d.raw.contains("logs-bucket"));
     assert_eq!(d.event_id, "a1");
     assert_eq!(d.file, "t.json");
-    assert_eq!(e.detail(99), None);
+    assert_eq!(e.engine().detail(99), None);
     assert_eq!(step_position(&[], Some(1), 1), None);
     assert_eq!(step_position(&[5, 3], Some(42), 1), Some(0));
 }
@@ -164,7 +182,7 @@ fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
     assert_eq!(s.totals.kept, 3);
     let files = s.files.expect("changed");
     assert_eq!(files.len(), 2);
-    assert_eq!(files[1].status, "error");
+    assert_eq!(files[1].status, FileState::Error);
     assert!(e.status().files.is_none(), "unchanged");
     e.finish_load(Some("Cancelled".into()));
     let s = e.status();
@@ -178,60 +196,78 @@ fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
 
 #[test]
 fn the_index_is_built_in_slices_and_text_queries_answer_before_it_is_complete() {
-    let mut e = Engine::default();
-    load_sample(&mut e, 3000);
-    e.refresh();
+    let mut e = session();
+    load_sample(e.engine_mut(), 3000);
+    e.engine_mut().refresh();
     let expected =
-        answer(e.handle(Request::View { seq: 1, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count;
+        answer(handle(&mut e, Request::View { seq: 1, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count;
     assert!(expected > 0);
     let mut slices = 0;
-    while e.index_step() {
+    while e.engine_mut().index_step() {
         slices += 1;
         assert!(slices < 10_000);
     }
-    assert_eq!(e.status().indexed, e.store().len());
+    assert_eq!(e.engine_mut().status().indexed, e.engine().store().len());
     assert_eq!(
-        answer(e.handle(Request::View { seq: 2, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count,
+        answer(handle(&mut e, Request::View { seq: 2, view: view("AKIA3RLEAKEDKEY7Q2ZX") })).count,
         expected
     );
     // The same as a full build.
+    let e = e.engine();
     let full = crate::query::TextIndex::build(e.store());
     let q = parse("AccessDenied").expect("parses");
-    assert_eq!(q.run_indexed(e.store(), &full), q.run_indexed(e.store(), &e.index));
-}
-
-#[test]
-fn the_budget_stops_a_load_with_a_clear_message() {
-    let limits = Limits { max_total_bytes: 2000, ..Limits::default() };
-    let mut e = Engine::new(limits);
-    assert!(e.fits(1500).is_ok());
-    e.ingest("t.json", RECORDS.as_bytes().to_vec());
-    let err = e.fits(1500).expect_err("full");
-    assert!(err.contains("memory budget") && err.contains("Loaded 3 events from 1 files"), "{err}");
+    assert_eq!(q.run_indexed(e.store(), &full), q.run_indexed(e.store(), e.index()));
 }
 
 #[test]
 fn clear_sample_and_export() {
     let mut e = loaded();
-    answer(e.handle(Request::View { seq: 1, view: view("user:alice") }));
+    answer(handle(&mut e, Request::View { seq: 1, view: view("user:alice") }));
     let csv = String::from_utf8(
-        e.export(ExportFormat::Csv, &["time".into(), "action".into()]).expect("csv"),
+        e.engine().export(ExportFormat::Csv, &["time".into(), "action".into()]).expect("csv"),
     )
     .expect("utf8");
     assert_eq!(csv.lines().count(), 3, "{csv}");
-    let nd = e.export(ExportFormat::Ndjson, &[]).expect("ndjson");
+    let nd = e.engine().export(ExportFormat::Ndjson, &[]).expect("ndjson");
     assert_eq!(nd.iter().filter(|&&b| b == b'\n').count(), 2);
-    let replies = e.handle(Request::Clear);
+    let replies = handle(&mut e, Request::Clear);
     assert!(matches!(&replies[0], Reply::Status(s) if s.totals.kept == 0));
     assert_eq!(answer(replies).count, 0);
     // The view stays: the sample is answered through it.
-    let a = answer(sample(&mut e, 600));
+    let a = answer(handle(&mut e, Request::Sample { events: 600 }));
     assert!(a.count < 600 && a.count > 0, "{}", a.count);
-    assert_eq!(answer(e.handle(Request::View { seq: 2, view: view("") })).count, 600);
+    assert_eq!(answer(handle(&mut e, Request::View { seq: 2, view: view("") })).count, 600);
 }
 
 #[test]
 fn messages_round_trip_as_json() {
+    /// Every variant, by name: a new one fails to compile here until the lists below have it.
+    fn request_kind(r: &Request) -> &'static str {
+        match r {
+            Request::View { .. } => "View",
+            Request::Rows { .. } => "Rows",
+            Request::Detail { .. } => "Detail",
+            Request::Step { .. } => "Step",
+            Request::Find { .. } => "Find",
+            Request::Export { .. } => "Export",
+            Request::Sample { .. } => "Sample",
+            Request::Load { .. } => "Load",
+            Request::Cancel => "Cancel",
+            Request::Clear => "Clear",
+        }
+    }
+    fn reply_kind(r: &Reply) -> &'static str {
+        match r {
+            Reply::Ready => "Ready",
+            Reply::Status(_) => "Status",
+            Reply::Answer(_) => "Answer",
+            Reply::Rows(_) => "Rows",
+            Reply::Detail(_) => "Detail",
+            Reply::Selected { .. } => "Selected",
+            Reply::Exported { .. } => "Exported",
+            Reply::Failed { .. } => "Failed",
+        }
+    }
     let reqs = vec![
         Request::View {
             seq: 3,
@@ -242,30 +278,42 @@ fn messages_round_trip_as_json() {
             },
         },
         Request::Rows { offset: 1, limit: 2, columns: vec!["time".into()] },
+        Request::Detail { row: 4 },
         Request::Step { from: None, by: -1 },
+        Request::Find { event_id: "a\"1".into() },
         Request::Export { format: ExportFormat::Csv, columns: vec![] },
+        Request::Sample { events: 600 },
         Request::Load { paths: vec!["a".into()], missing: vec!["b".into()] },
         Request::Cancel,
+        Request::Clear,
     ];
+    let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
+    kinds.dedup();
+    assert_eq!(kinds.len(), 10, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
     }
     let mut e = loaded();
-    let mut replies = e.handle(Request::View { seq: 1, view: view("") });
-    replies.push(Reply::Status(e.status()));
-    replies.push(Reply::Detail(e.detail(0)));
+    let mut replies = handle(&mut e, Request::View { seq: 1, view: view("") });
+    replies.push(Reply::Status(e.engine_mut().status()));
+    replies.push(Reply::Detail(e.engine().detail(0)));
     replies.push(Reply::Ready);
+    replies.extend(handle(&mut e, Request::Rows { offset: 0, limit: 2, columns: vec![] }));
+    replies.extend(handle(&mut e, Request::Find { event_id: "a1".into() }));
+    let export =
+        e.handle(Request::Export { format: ExportFormat::Ndjson, columns: vec![] }, vec![], 0.0);
+    let lines = export.export.as_ref().map(|b| b.iter().filter(|&&c| c == b'\n').count());
+    assert_eq!(lines, Some(3), "the export's bytes come beside its reply");
+    replies.extend(export.replies);
+    replies.push(Reply::Failed { message: "bad request".into() });
+    let mut kinds: Vec<&str> = replies.iter().map(reply_kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds.len(), 8, "every reply: {kinds:?}");
     for r in replies {
         assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
     }
-}
-
-#[test]
-fn gzip_trailer_size() {
-    let gz = trailglass_sample::gzip(RECORDS.as_bytes());
-    assert_eq!(gzip_declared_size(&gz), Some(RECORDS.len() as u64));
-    assert_eq!(gzip_declared_size(RECORDS.as_bytes()), None);
 }
 
 /// The sample's files are named (like CloudTrail's) a few minutes after the last event they hold,
@@ -274,7 +322,7 @@ fn gzip_trailer_size() {
 fn sample_files_are_named_after_their_events() {
     let mut e = Engine::default();
     load_sample(&mut e, 4000);
-    let s = &e.store;
+    let s = e.store();
     let mut last = vec![i64::MIN; s.files().len()];
     let mut first = vec![i64::MAX; s.files().len()];
     for row in 0..s.len() {
@@ -314,16 +362,28 @@ fn sample_files_are_named_after_their_events() {
 /// data changes and gone after Clear.
 #[test]
 fn answers_carry_the_findings() {
-    let mut e = Engine::default();
-    let a = answer(e.handle(Request::View { seq: 1, view: view("service:s3") }));
+    let mut e = session();
+    let a = answer(handle(&mut e, Request::View { seq: 1, view: view("service:s3") }));
     assert!(a.findings.is_empty());
-    let a = answer(sample(&mut e, 2000));
+    let a = answer(handle(&mut e, Request::Sample { events: 2000 }));
     let logging = a.findings.iter().find(|f| f.id == "logging").expect("logging finding");
     assert!(logging.count >= 2, "{logging:?}");
     // The view does not narrow them.
     assert!(a.count < 2000);
-    let query = crate::query::Finding::by_id("logging").expect("known").query;
-    let n = answer(e.handle(Request::View { seq: 2, view: view(query) })).count;
+    let query = crate::answer::Finding::by_id("logging").expect("known").query;
+    let n = answer(handle(&mut e, Request::View { seq: 2, view: view(query) })).count;
     assert_eq!(n, logging.count);
-    assert!(answer(e.handle(Request::Clear)).findings.is_empty());
+    assert!(answer(handle(&mut e, Request::Clear)).findings.is_empty());
+}
+
+/// A file's status crosses to the page as the strings it always had.
+#[test]
+fn file_states_serialize_as_their_names() {
+    for (state, name) in
+        [(FileState::Ok, "ok"), (FileState::Error, "error"), (FileState::Skipped, "skipped")]
+    {
+        assert_eq!(serde_json::to_string(&state).expect("ser"), format!("\"{name}\""));
+        assert_eq!(serde_json::from_str::<FileState>(&format!("\"{name}\"")).expect("de"), state);
+        assert_eq!((state.as_str(), state.to_string()), (name, name.to_string()));
+    }
 }

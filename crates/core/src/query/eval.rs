@@ -5,88 +5,12 @@
 //! expensive leaves (free text, nested paths) only visit `cand`. AND evaluates its cheap children
 //! first and narrows `cand` as it goes; NOT is `cand \ eval(child, cand)`.
 
+use super::bits::Bits;
 use super::parse::{ColMatch, Leaf, Node};
 use super::path::{path_matches, Want};
 use super::pattern::parse_ip;
 use super::text::{filter_rows, TextIndex};
 use crate::store::{Column, Store};
-
-/// A fixed-size set of rows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Bits {
-    w: Vec<u64>,
-    n: usize,
-}
-
-impl Bits {
-    pub(crate) fn empty(n: usize) -> Bits {
-        Bits { w: vec![0; n.div_ceil(64)], n }
-    }
-    pub(crate) fn full(n: usize) -> Bits {
-        let mut b = Bits { w: vec![u64::MAX; n.div_ceil(64)], n };
-        b.trim();
-        b
-    }
-    fn trim(&mut self) {
-        let tail = self.n % 64;
-        if tail != 0 {
-            if let Some(last) = self.w.last_mut() {
-                *last &= (1u64 << tail) - 1;
-            }
-        }
-    }
-    pub(crate) fn set(&mut self, i: usize) {
-        if let Some(w) = self.w.get_mut(i / 64) {
-            *w |= 1 << (i % 64);
-        }
-    }
-    pub(crate) fn get(&self, i: usize) -> bool {
-        self.w.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
-    }
-    fn and(&mut self, o: &Bits) {
-        self.w.iter_mut().zip(&o.w).for_each(|(a, b)| *a &= b);
-    }
-    fn or(&mut self, o: &Bits) {
-        self.w.iter_mut().zip(&o.w).for_each(|(a, b)| *a |= b);
-    }
-    fn and_not(&mut self, o: &Bits) {
-        self.w.iter_mut().zip(&o.w).for_each(|(a, b)| *a &= !b);
-    }
-    fn is_zero(&self) -> bool {
-        self.w.iter().all(|&w| w == 0)
-    }
-    /// Set rows at or after `from`, ascending.
-    pub(crate) fn ones_from(&self, from: usize) -> impl Iterator<Item = usize> + '_ {
-        let first = from / 64;
-        self.w.iter().enumerate().skip(first).flat_map(move |(wi, &w)| {
-            let w = if wi == first {
-                w & (u64::MAX.checked_shl((from % 64) as u32).unwrap_or(0))
-            } else {
-                w
-            };
-            BitIter(w).map(move |b| wi * 64 + b)
-        })
-    }
-    fn to_rows(&self) -> Vec<u32> {
-        let count: u32 = self.w.iter().map(|w| w.count_ones()).sum();
-        let mut out = Vec::with_capacity(count as usize);
-        out.extend(self.ones_from(0).map(|r| r as u32));
-        out
-    }
-}
-
-struct BitIter(u64);
-impl Iterator for BitIter {
-    type Item = usize;
-    fn next(&mut self) -> Option<usize> {
-        if self.0 == 0 {
-            return None;
-        }
-        let b = self.0.trailing_zeros() as usize;
-        self.0 &= self.0 - 1;
-        Some(b)
-    }
-}
 
 pub(crate) fn run(root: Option<&Node>, store: &Store, index: Option<&TextIndex>) -> Vec<u32> {
     let n = store.len();
@@ -222,7 +146,7 @@ impl Cx<'_> {
 fn time_bits(store: &Store, f: impl Fn(i64) -> bool) -> Bits {
     let times = store.times();
     let mut out = Bits::empty(times.len());
-    for (w, chunk) in out.w.iter_mut().zip(times.chunks(64)) {
+    for (w, chunk) in out.words_mut().iter_mut().zip(times.chunks(64)) {
         let mut word = 0u64;
         for (j, &t) in chunk.iter().enumerate() {
             word |= u64::from(f(t)) << j;
@@ -233,7 +157,7 @@ fn time_bits(store: &Store, f: impl Fn(i64) -> bool) -> Bits {
 }
 
 /// The dictionary ids of `col` whose value satisfies `m`.
-pub(crate) fn id_mask(store: &Store, col: Column, m: &ColMatch) -> Vec<bool> {
+fn id_mask(store: &Store, col: Column, m: &ColMatch) -> Vec<bool> {
     store
         .dictionary(col)
         .iter()
@@ -258,7 +182,7 @@ fn column_bits(store: &Store, col: Column, m: &ColMatch) -> Bits {
     if !mask.iter().any(|&b| b) {
         return out;
     }
-    for (w, chunk) in out.w.iter_mut().zip(ids.chunks(64)) {
+    for (w, chunk) in out.words_mut().iter_mut().zip(ids.chunks(64)) {
         let mut word = 0u64;
         for (j, &id) in chunk.iter().enumerate() {
             word |= u64::from(mask.get(id as usize).copied().unwrap_or(false)) << j;

@@ -1,5 +1,7 @@
-//! The query language and the answers the UI needs: filtering, facets, histograms, per-service
-//! summaries, sorted pages and exports, all over the columnar [`Store`].
+//! The query language: parsing the search box text and evaluating it over the columnar [`Store`]
+//! into the matching rows, with the text index that speeds up free text, and the text of a field
+//! for one row. What the UI computes from the matches (facets, histogram, order, exports,
+//! findings) is in [`crate::answer`], which uses this module and is never used by it.
 //!
 //! # Shape, and why
 //!
@@ -10,7 +12,8 @@
 //!   (`user:`, `service:`, `ip:`, …) is matched once per *distinct* value (wildcards, CIDR and case
 //!   folding are paid per dictionary entry, not per event), giving a mask of ids; then one pass over
 //!   the column's `u32`s sets the row bits. Time terms are one pass over the `i64` times.
-//! * **Booleans on bitsets.** AND/OR/NOT are word-wise operations. An AND evaluates its cheap
+//! * **Booleans on bitsets** (`bits`, shared by evaluation and the text filters, which produce
+//!   them). AND/OR/NOT are word-wise operations. An AND evaluates its cheap
 //!   children (columns, time) first and hands the running intersection to its expensive children
 //!   (free text, nested paths) as *candidates*, so those only look at rows that can still match.
 //! * **Free text** is a case-insensitive (ASCII) substring test on the record's JSON text. Without
@@ -23,7 +26,6 @@
 //!   safe to) and only the surviving records are walked with a borrowed serde visitor that follows
 //!   the path and skips everything else (no `serde_json::Value`). Records that contain a `\u` or
 //!   `\/` escape are never excluded by a prefilter, so escapes cannot hide a match.
-//! * **Aggregations** count per dictionary id with `Vec<u32>` counters, never hash maps.
 //!
 //! # Grammar
 //!
@@ -68,27 +70,21 @@
 //!
 //! Fields (aliases): see [`HELP`] and [`fields`].
 
-mod agg;
+mod bits;
 mod eval;
-mod export;
-mod findings;
+mod fields;
 mod help;
 mod parse;
 mod path;
 mod pattern;
 mod text;
 
-use std::fmt;
-
 use crate::store::{Column, Store};
 
-pub use agg::{
-    facet, field_text, histogram, page, service_summary, sort_rows, sorted_page, Facet, Histogram,
-    ServiceSummary, SortKey, BUCKET_SIZES_MS, MIN_BUCKETS,
-};
-pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
-pub use findings::{findings, Finding, FindingCount, FINDINGS};
+pub use fields::field_text;
+pub(crate) use fields::{resolve_alias, Alias};
 pub use help::HELP;
+pub use parse::QueryError;
 pub use text::TextIndex;
 
 /// A parsed query. Cheap to keep; evaluate it with [`Query::run`] or [`Query::run_indexed`].
@@ -96,28 +92,6 @@ pub use text::TextIndex;
 pub struct Query {
     root: Option<parse::Node>,
 }
-
-/// A query that could not be parsed: what is wrong, where (byte offsets into the query text,
-/// `start..end`), and how to fix it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct QueryError {
-    pub message: String,
-    pub start: usize,
-    pub end: usize,
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at {}..{})", self.message, self.start, self.end)?;
-        if let Some(h) = &self.hint {
-            write!(f, "; {h}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for QueryError {}
 
 /// Parses the search box text. The empty (or all-blank) query matches every event.
 pub fn parse(text: &str) -> Result<Query, QueryError> {
@@ -149,16 +123,16 @@ impl Query {
 
 /// The field names the language knows, as (name, meaning) pairs, for completion in the UI.
 pub fn fields() -> &'static [(&'static str, &'static str)] {
-    parse::FIELD_DOCS
+    fields::FIELD_DOCS
 }
 
 /// The column a field name (alias) reads, if it is one of the indexed ones.
 pub fn column_for(name: &str) -> Option<Column> {
-    match parse::resolve_alias(name) {
-        Some(parse::Alias::Column(c)) => Some(c),
+    match resolve_alias(name) {
+        Some(Alias::Column(c)) => Some(c),
         _ => None,
     }
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

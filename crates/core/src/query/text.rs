@@ -11,7 +11,7 @@
 
 use memchr::memmem::Finder;
 
-use super::eval::Bits;
+use super::bits::Bits;
 use crate::store::Store;
 
 /// Target raw bytes per block.

@@ -4,9 +4,8 @@
 
 use std::time::Instant;
 
-use trailglass_core::query::{
-    facet, findings, histogram, parse, sort_rows, sorted_page, Query, SortKey, TextIndex,
-};
+use trailglass_core::answer::{facet, findings, histogram, sort_rows, sorted_page, SortKey};
+use trailglass_core::query::{parse, Query, TextIndex};
 use trailglass_core::{Column, Store};
 
 fn stats(mut ms: Vec<f64>) -> (f64, f64) {

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::parse;
-use crate::Store;
+use crate::query::parse;
+use crate::store::Store;
 
 /// One kind of finding: what it is called, why it matters, and the query that finds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

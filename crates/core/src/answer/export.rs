@@ -8,8 +8,7 @@
 
 use std::io::{self, Write};
 
-use super::agg::field_text;
-use super::parse::{resolve_alias, Alias};
+use crate::query::{field_text, resolve_alias, Alias};
 use crate::store::{Column, Store};
 use crate::time::format_ms;
 

@@ -1,0 +1,29 @@
+//! The answers the UI needs about a set of matching rows (a slice of ascending row ids, as
+//! [`crate::query::Query::run`] returns them): the sidebar's facets, the time histogram, the
+//! per-service summary, the table's order and pages, the exports, and the "worth a look"
+//! findings over everything loaded.
+//!
+//! These sit apart from [`crate::query`] because they consume a query's result rather than
+//! define one: this module uses the query language (field names, paths, the findings' queries),
+//! the language never uses it. Every answer reads the store's columns directly and counts per
+//! dictionary id (see `count`), never with hash maps, so an answer over a million rows is a few
+//! passes of array increments.
+
+mod count;
+mod export;
+mod facets;
+mod findings;
+mod histogram;
+mod services;
+mod sort;
+
+pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
+pub use facets::{facet, Facet};
+pub use findings::{findings, Finding, FindingCount, FINDINGS};
+pub use histogram::{histogram, Histogram, BUCKET_SIZES_MS, MIN_BUCKETS};
+pub use services::{service_summary, ServiceSummary};
+pub use sort::{page, sort_rows, sorted_page, step_position, SortKey};
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests;

@@ -1,0 +1,150 @@
+//! The table's order and its pages: sorting the matches by time or a column's text, one page of
+//! that order without sorting everything, and stepping through the order from a row.
+//!
+//! A column sorts by each dictionary id's rank in the column's sorted values, so comparing two
+//! rows compares two integers; ties go by time, then row id, which makes every order total and
+//! descending its exact reverse.
+
+use crate::store::{Column, Store};
+
+/// What to sort the table by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SortKey {
+    /// Event time (rows without a time sort first).
+    Time,
+    /// A column's text (case-insensitive, then exact), ties by time.
+    Column(Column),
+}
+
+/// Rank of each dictionary id in the column's sorted order (equal strings never occur).
+fn ranks(store: &Store, col: Column) -> Vec<u32> {
+    let dict = store.dictionary(col);
+    let mut order: Vec<u32> = (0..dict.len() as u32).collect();
+    let s = |id: u32| dict.get(id as usize).map_or("", |s| s);
+    order.sort_unstable_by(|&a, &b| {
+        let (x, y) = (s(a), s(b));
+        x.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(y.bytes().map(|c| c.to_ascii_lowercase()))
+            .then_with(|| x.cmp(y))
+    });
+    let mut rank = vec![0u32; dict.len()];
+    for (i, &id) in order.iter().enumerate() {
+        if let Some(r) = rank.get_mut(id as usize) {
+            *r = i as u32;
+        }
+    }
+    rank
+}
+
+/// The sort key of every row as (primary, time, row): ascending order of these is the order.
+fn keys(store: &Store, rows: &[u32], key: SortKey) -> Vec<(u32, i64, u32)> {
+    let times = store.times();
+    let t = |r: u32| times.get(r as usize).copied().unwrap_or(i64::MIN);
+    match key {
+        SortKey::Time => rows.iter().map(|&r| (0, t(r), r)).collect(),
+        SortKey::Column(c) => {
+            let rank = ranks(store, c);
+            let ids = store.column(c);
+            rows.iter()
+                .map(|&r| {
+                    let id = ids.get(r as usize).copied().unwrap_or(0);
+                    (rank.get(id as usize).copied().unwrap_or(0), t(r), r)
+                })
+                .collect()
+        }
+    }
+}
+
+/// `rows` sorted by `key`, ties by time then row; `descending` is the exact reverse order.
+pub fn sort_rows(store: &Store, rows: &[u32], key: SortKey, descending: bool) -> Vec<u32> {
+    let mut k = keys(store, rows, key);
+    k.sort_unstable();
+    if descending {
+        k.reverse();
+    }
+    k.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// `sorted[offset..offset + limit]`, clamped.
+pub fn page(sorted: &[u32], offset: usize, limit: usize) -> &[u32] {
+    let s = offset.min(sorted.len());
+    let e = offset.saturating_add(limit).min(sorted.len());
+    sorted.get(s..e).unwrap_or(&[])
+}
+
+/// The same rows as `page(&sort_rows(store, rows, key, descending), offset, limit)`, without
+/// sorting everything. For a near page (offset + limit ≤ 4096) one pass keeps the best keys in a
+/// bounded heap, walking the rows from the end when descending (data loaded in time order then
+/// fills the heap with the winners at once and rejects the rest with one comparison each);
+/// deeper pages select the first `offset + limit` keys in linear time. Only the kept keys are
+/// sorted. Use it when the table asks for one page of a big result.
+pub fn sorted_page(
+    store: &Store,
+    rows: &[u32],
+    key: SortKey,
+    descending: bool,
+    offset: usize,
+    limit: usize,
+) -> Vec<u32> {
+    type K = (u32, i64, u32);
+    let want = offset.saturating_add(limit).min(rows.len());
+    if want == 0 {
+        return Vec::new();
+    }
+    // Descending = ascending order of the inverted key.
+    let inv = |k: K| if descending { (u32::MAX - k.0, !k.1, u32::MAX - k.2) } else { k };
+    let mut kept: Vec<K> = if want <= 4096 && want < rows.len() {
+        let times = store.times();
+        let rank = match key {
+            SortKey::Time => Vec::new(),
+            SortKey::Column(c) => ranks(store, c),
+        };
+        let ids = match key {
+            SortKey::Time => &[][..],
+            SortKey::Column(c) => store.column(c),
+        };
+        let key_of = |r: u32| -> K {
+            let t = times.get(r as usize).copied().unwrap_or(i64::MIN);
+            let p = ids.get(r as usize).and_then(|&id| rank.get(id as usize)).copied().unwrap_or(0);
+            inv((p, t, r))
+        };
+        let mut heap = std::collections::BinaryHeap::with_capacity(want + 1);
+        let mut push = |r: u32| {
+            let k = key_of(r);
+            if heap.len() < want {
+                heap.push(k);
+            } else if heap.peek().is_some_and(|top| k < *top) {
+                heap.pop();
+                heap.push(k);
+            }
+        };
+        if descending {
+            rows.iter().rev().for_each(|&r| push(r));
+        } else {
+            rows.iter().for_each(|&r| push(r));
+        }
+        heap.into_vec()
+    } else {
+        let mut k: Vec<K> = keys(store, rows, key).into_iter().map(inv).collect();
+        if want < k.len() {
+            k.select_nth_unstable(want - 1);
+            k.truncate(want);
+        }
+        k
+    };
+    kept.sort_unstable();
+    kept.into_iter().skip(offset).take(limit).map(|k| inv(k).2).collect()
+}
+
+/// The position `by` steps from `current`'s in `order` (clamped); the first position when nothing
+/// is selected or the selection is not in the list.
+pub fn step_position(order: &[u32], current: Option<u32>, by: i64) -> Option<usize> {
+    if order.is_empty() {
+        return None;
+    }
+    match current.and_then(|c| order.iter().position(|&r| r == c)) {
+        None => Some(0),
+        Some(p) => Some((p as i64 + by).clamp(0, order.len() as i64 - 1) as usize),
+    }
+}

@@ -1,0 +1,287 @@
+//! The messages between the page and the engine: what the page asks ([`Request`]), what the
+//! engine tells it ([`Reply`]), and the values they carry. They cross `postMessage` as JSON, so
+//! their serde shape (field names, tags, values) is the contract between the two threads; the
+//! round-trip test in `engine/tests.rs` covers every variant. Nothing here computes anything
+//! beyond small conversions.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::{Facet, FindingCount, Histogram, ServiceSummary, SortKey};
+use crate::query::QueryError;
+use crate::report::FileStatus;
+use crate::store::{Column, Totals};
+
+/// What the user is looking at: the search, a brushed time range `[start, end)` in ms, the sort,
+/// and whether the per-service summary is wanted (it costs a pass over the matches).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewSpec {
+    pub query: String,
+    pub range: Option<(i64, i64)>,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub services: bool,
+}
+
+impl Default for ViewSpec {
+    fn default() -> Self {
+        ViewSpec {
+            query: String::new(),
+            range: None,
+            sort: SortKey::Time,
+            descending: false,
+            services: false,
+        }
+    }
+}
+
+/// Progress of a running load.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// The file being read now.
+    pub current: String,
+}
+
+impl Progress {
+    /// Fraction done in 0..=1, by bytes (files of zero bytes count by number).
+    pub fn fraction(&self) -> f64 {
+        if self.bytes_total > 0 {
+            (self.bytes_done as f64 / self.bytes_total as f64).clamp(0.0, 1.0)
+        } else if self.files_total > 0 {
+            self.files_done as f64 / self.files_total as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+/// What became of a file, as the file list shows it (serialized as `"ok"`, `"error"` or
+/// `"skipped"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileState {
+    Ok,
+    Error,
+    Skipped,
+}
+
+impl FileState {
+    /// The serialized name, also the page's CSS class and `data-status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileState::Ok => "ok",
+            FileState::Error => "error",
+            FileState::Skipped => "skipped",
+        }
+    }
+}
+
+impl From<FileStatus> for FileState {
+    fn from(s: FileStatus) -> Self {
+        match s {
+            FileStatus::Ok => FileState::Ok,
+            FileStatus::Error => FileState::Error,
+            FileStatus::Skipped => FileState::Skipped,
+        }
+    }
+}
+
+impl fmt::Display for FileState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of the file list: a file (or archive member) and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileLine {
+    pub path: String,
+    pub status: FileState,
+    pub summary: String,
+    /// Rejection reasons and notes.
+    pub details: Vec<String>,
+}
+
+/// The state of the data, pushed to the page after every change and a few times a second while
+/// a load runs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// Bumped with every change of the stored events.
+    pub generation: u64,
+    pub totals: Totals,
+    /// Every file read so far (only sent when it changed since the last status; `None` = same).
+    pub files: Option<Vec<FileLine>>,
+    pub progress: Option<Progress>,
+    /// Why the last load stopped early (cancelled, memory budget), if it did.
+    pub notice: Option<String>,
+    /// Rows covered by the text index (free text is fastest when this equals `totals.kept`).
+    pub indexed: usize,
+    /// Bytes of the worker's WebAssembly memory (filled in by the worker).
+    pub heap_bytes: u64,
+}
+
+/// The answer to a [`ViewSpec`]: counts and aggregates, never the rows themselves.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The `seq` of the view request this answers.
+    pub seq: u64,
+    /// The engine's answer number; a page of rows names the answer it was cut from.
+    pub id: u64,
+    /// The generation of the data it was computed on.
+    pub generation: u64,
+    /// The query does not parse: the previous matches are kept (and counted here).
+    pub error: Option<QueryError>,
+    pub count: usize,
+    pub facets: Vec<(Column, Facet)>,
+    pub histogram: Histogram,
+    /// Present when the view asked for it.
+    pub services: Option<Vec<ServiceSummary>>,
+    /// The "worth a look" findings (ids and counts) over everything loaded (not only this view)
+    /// that match events.
+    pub findings: Vec<FindingCount>,
+}
+
+/// One table row: its store row id, time, whether it failed, and one text per asked column
+/// (empty for `time`, which the page formats in its time zone).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RowLine {
+    pub id: u32,
+    pub time_ms: Option<i64>,
+    pub error: bool,
+    pub cells: Vec<String>,
+}
+
+/// Rows `offset..` of an answer in table order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RowsPage {
+    pub answer: u64,
+    pub offset: usize,
+    pub rows: Vec<RowLine>,
+}
+
+/// One record for the detail panel, with the indexed values its pivots use.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowDetail {
+    pub row: u32,
+    /// Its position in the current answer's order, if it is in it.
+    pub pos: Option<usize>,
+    pub event_id: String,
+    pub raw: String,
+    /// The file (and archive member) it came from.
+    pub file: String,
+    pub time_ms: Option<i64>,
+    pub user: String,
+    pub access_key: String,
+    pub service: String,
+    pub action: String,
+    pub source_ip: String,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    Json,
+    Ndjson,
+    Csv,
+}
+
+impl ExportFormat {
+    /// (file name, MIME type).
+    pub fn file(self) -> (&'static str, &'static str) {
+        match self {
+            ExportFormat::Json => ("trailglass-export.json", "application/json"),
+            ExportFormat::Ndjson => ("trailglass-export.ndjson", "application/x-ndjson"),
+            ExportFormat::Csv => ("trailglass-export.csv", "text/csv"),
+        }
+    }
+}
+
+/// What the page asks of the engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Request {
+    /// Set the view and answer it (again after every data change, with the same `seq`).
+    View {
+        seq: u64,
+        view: ViewSpec,
+    },
+    /// A page of the current answer's rows, with the texts of `columns` (column ids: `time`, a
+    /// field name, or a JSON path).
+    Rows {
+        offset: usize,
+        limit: usize,
+        columns: Vec<String>,
+    },
+    Detail {
+        row: u32,
+    },
+    /// The row `by` positions from `from` in the current order (the first row when `from` is
+    /// `None` or no longer matches).
+    Step {
+        from: Option<u32>,
+        by: i64,
+    },
+    /// The first row with this eventID (a shared link's selection).
+    Find {
+        event_id: String,
+    },
+    /// The current answer as a file (the worker sends the bytes as a transferable buffer).
+    Export {
+        format: ExportFormat,
+        columns: Vec<String>,
+    },
+    /// Generate and read the built-in sample.
+    Sample {
+        events: usize,
+    },
+    /// Read files; the `File` objects travel beside this request, in the same order. `missing`
+    /// are files the browser would not give (listed as unreadable).
+    Load {
+        paths: Vec<String>,
+        missing: Vec<String>,
+    },
+    /// Stop the running load after the file being read, keeping what was read.
+    Cancel,
+    /// Forget everything (and stop a load).
+    Clear,
+}
+
+/// What the engine tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "body")]
+pub enum Reply {
+    /// The worker has started and takes requests.
+    Ready,
+    Status(Status),
+    Answer(Answer),
+    Rows(RowsPage),
+    Detail(Option<RowDetail>),
+    /// A row chosen by `Step` or `Find`, and its position in the current order.
+    Selected {
+        row: Option<u32>,
+        pos: Option<usize>,
+        event_id: Option<String>,
+    },
+    /// An export's file name and type; the bytes come beside this reply.
+    Exported {
+        name: String,
+        mime: String,
+        bytes: u64,
+    },
+    /// Something failed in the worker (the page shows it).
+    Failed {
+        message: String,
+    },
+}
+
+impl Reply {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| format!(r#"{{"kind":"Failed","body":{{"message":"{e}"}}}}"#))
+    }
+}

@@ -1,0 +1,375 @@
+//! The engine's data and view: the store, its text index, the current view and its answer,
+//! the loading progress. [`Engine`] computes what the page shows from these and never talks to
+//! the page itself: the dispatcher (`session.rs`) turns requests into its calls and its results
+//! into replies, and the load policy (`load.rs`) decides when a load calls it.
+
+use super::protocol::{
+    Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, Status, ViewSpec,
+};
+use crate::answer::{
+    export_csv, export_ndjson, export_records_json, facet, findings, histogram, service_summary,
+    sort_rows, step_position, CsvColumn, FindingCount,
+};
+use crate::query::{field_text, parse, TextIndex};
+use crate::store::{Column, Limits, Store};
+
+/// The facet columns the answer counts, in the sidebar's order.
+pub const FACET_COLUMNS: [Column; 9] = [
+    Column::Service,
+    Column::Action,
+    Column::User,
+    Column::IdentityType,
+    Column::Region,
+    Column::SourceIp,
+    Column::ErrorCode,
+    Column::Account,
+    Column::Category,
+];
+/// How many values each facet lists.
+pub const FACET_TOP: usize = 8;
+/// Buckets the histogram aims for.
+pub const HISTOGRAM_BUCKETS: usize = 120;
+/// Rows one page request may ask for (a screen is ~40).
+pub const MAX_PAGE: usize = 500;
+/// Rows indexed per [`Engine::index_step`]: ~10 ms natively, a few tens of ms in wasm, so a
+/// request waits at most that long behind the indexing.
+pub const INDEX_SLICE: usize = 8_000;
+
+/// Rows of `rows` whose time lies in `[start, end)`.
+pub(super) fn in_range(store: &Store, rows: &[u32], (start, end): (i64, i64)) -> Vec<u32> {
+    let times = store.times();
+    rows.iter()
+        .copied()
+        .filter(|&r| times.get(r as usize).is_some_and(|&t| t != i64::MIN && t >= start && t < end))
+        .collect()
+}
+
+/// The text of a column for one row: `time` gives "" (the page formats the time), a field name
+/// or path its value.
+fn cell(store: &Store, row: usize, column: &str) -> String {
+    match column {
+        "time" => String::new(),
+        c => match Column::from_name(c) {
+            Some(col) => store.get(row, col).to_string(),
+            None => field_text(store, row, c).unwrap_or_default(),
+        },
+    }
+}
+
+/// The engine: a store, its text index, and the current view's answer.
+pub struct Engine {
+    store: Store,
+    index: TextIndex,
+    generation: u64,
+    view: Option<(u64, ViewSpec)>,
+    answer_id: u64,
+    /// The current matches (ascending row id) and their table order.
+    matches: Vec<u32>,
+    sorted: Vec<u32>,
+    progress: Option<Progress>,
+    notice: Option<String>,
+    files_sent: Option<(usize, u64)>,
+    /// The findings and the generation they were counted on.
+    findings: Option<(u64, Vec<FindingCount>)>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(Limits::default())
+    }
+}
+
+impl Engine {
+    pub fn new(limits: Limits) -> Self {
+        Engine {
+            store: Store::with_limits(limits),
+            index: TextIndex::default(),
+            generation: 0,
+            view: None,
+            answer_id: 0,
+            matches: Vec::new(),
+            sorted: Vec::new(),
+            findings: None,
+            progress: None,
+            notice: None,
+            files_sent: None,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    #[cfg(test)]
+    pub(super) fn index(&self) -> &TextIndex {
+        &self.index
+    }
+
+    /// The current answer's rows in table order.
+    pub fn sorted(&self) -> &[u32] {
+        &self.sorted
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Loading
+
+    /// Announces `files` more files of `bytes` bytes to read (joining a running load).
+    pub fn queue(&mut self, files: usize, bytes: u64) {
+        let p = self.progress.get_or_insert_with(Progress::default);
+        if p.files_total == 0 {
+            self.notice = None;
+        }
+        p.files_total += files;
+        p.bytes_total += bytes;
+    }
+
+    /// Marks `path` as the file being read.
+    pub fn start_file(&mut self, path: &str) {
+        if let Some(p) = &mut self.progress {
+            p.current = path.to_string();
+        }
+    }
+
+    /// Reads one file's bytes (any format the reader knows); the store keeps them as the home of
+    /// their records when it can ([`Store::ingest_owned`]).
+    pub fn ingest(&mut self, path: &str, bytes: Vec<u8>) {
+        self.store.ingest_owned(path, bytes);
+    }
+
+    /// Records a file that could not be read at all.
+    pub fn unreadable(&mut self, path: &str, reason: &str) {
+        self.store.add_unreadable(path, reason);
+    }
+
+    /// Counts a file of `size` bytes as done.
+    pub fn file_done(&mut self, size: u64) {
+        if let Some(p) = &mut self.progress {
+            p.files_done += 1;
+            p.bytes_done += size;
+        }
+    }
+
+    /// Ends the load (all read, cancelled or stopped), saying why when it stopped early.
+    pub fn finish_load(&mut self, notice: Option<String>) {
+        self.progress = None;
+        self.notice = notice;
+    }
+
+    /// After new data: bumps the generation and recomputes the current answer, if any.
+    pub fn refresh(&mut self) -> Option<Answer> {
+        self.generation += 1;
+        self.answer()
+    }
+
+    /// Extends the text index by one slice; true when rows remain to index.
+    pub fn index_step(&mut self) -> bool {
+        self.index.extend_by(&self.store, INDEX_SLICE);
+        self.index.rows() < self.store.len()
+    }
+
+    /// The status to push; the file list only when it changed since the last call.
+    pub fn status(&mut self) -> Status {
+        let key = (self.store.files().len(), self.generation);
+        let files = (self.files_sent != Some(key)).then(|| {
+            self.files_sent = Some(key);
+            file_lines(&self.store)
+        });
+        Status {
+            generation: self.generation,
+            totals: self.store.totals(),
+            files,
+            progress: self.progress.clone(),
+            notice: self.notice.clone(),
+            indexed: self.index.rows(),
+            heap_bytes: 0,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Answers
+
+    /// The findings of the current data, computed once per generation.
+    fn findings_now(&mut self) -> Vec<FindingCount> {
+        match &self.findings {
+            Some((g, f)) if *g == self.generation => f.clone(),
+            _ => {
+                let f = findings(&self.store);
+                self.findings = Some((self.generation, f.clone()));
+                f
+            }
+        }
+    }
+
+    /// Sets the view and answers it.
+    pub fn set_view(&mut self, seq: u64, view: ViewSpec) -> Option<Answer> {
+        self.view = Some((seq, view));
+        self.answer()
+    }
+
+    /// Computes the current view's answer; `None` before the page has set a view.
+    pub fn answer(&mut self) -> Option<Answer> {
+        let (seq, view) = self.view.clone()?;
+        let error = match parse(&view.query) {
+            Ok(q) => {
+                let rows = if q.uses_text() {
+                    q.run_indexed(&self.store, &self.index)
+                } else {
+                    q.run(&self.store)
+                };
+                self.matches = match view.range {
+                    Some(r) => in_range(&self.store, &rows, r),
+                    None => rows,
+                };
+                None
+            }
+            // Keep the previous matches (the page says the query has an error).
+            Err(e) => Some(e),
+        };
+        self.sorted = sort_rows(&self.store, &self.matches, view.sort, view.descending);
+        self.answer_id += 1;
+        let s = &self.store;
+        let rows = &self.matches;
+        Some(Answer {
+            seq,
+            id: self.answer_id,
+            generation: self.generation,
+            error,
+            count: rows.len(),
+            facets: FACET_COLUMNS.iter().map(|&c| (c, facet(s, rows, c, FACET_TOP))).collect(),
+            histogram: histogram(s, rows, HISTOGRAM_BUCKETS, Some(Column::Service)),
+            services: view.services.then(|| service_summary(s, rows)),
+            findings: self.findings_now(),
+        })
+    }
+
+    /// Rows `offset..offset + limit` (at most [`MAX_PAGE`]) of the current order.
+    pub fn rows(&self, offset: usize, limit: usize, columns: &[String]) -> RowsPage {
+        let s = &self.store;
+        let end = offset.saturating_add(limit.min(MAX_PAGE)).min(self.sorted.len());
+        let ids = self.sorted.get(offset.min(end)..end).unwrap_or(&[]);
+        RowsPage {
+            answer: self.answer_id,
+            offset,
+            rows: ids
+                .iter()
+                .map(|&id| {
+                    let r = id as usize;
+                    RowLine {
+                        id,
+                        time_ms: s.time_ms(r),
+                        error: !s.get(r, Column::ErrorCode).is_empty(),
+                        cells: columns.iter().map(|c| cell(s, r, c)).collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn position(&self, row: u32) -> Option<usize> {
+        self.sorted.iter().position(|&r| r == row)
+    }
+
+    /// One record for the detail panel; `None` when the row does not exist.
+    pub fn detail(&self, row: u32) -> Option<RowDetail> {
+        let mut d = row_detail(&self.store, row)?;
+        d.pos = self.position(row);
+        Some(d)
+    }
+
+    /// The row `by` positions from `from` in the current order.
+    pub fn step(&self, from: Option<u32>, by: i64) -> Reply {
+        let pos = step_position(&self.sorted, from, by);
+        let row = pos.and_then(|p| self.sorted.get(p).copied());
+        let event_id = row.and_then(|r| field_text(&self.store, r as usize, "eventID"));
+        Reply::Selected { row, pos, event_id }
+    }
+
+    /// The first row whose eventID is `event_id`.
+    pub fn find(&self, event_id: &str) -> Reply {
+        let clause = format!("eventID:\"{}\"", event_id.replace('\\', "\\\\").replace('"', "\\\""));
+        let row = parse(&clause).ok().and_then(|q| q.run(&self.store).first().copied());
+        let pos = row.and_then(|r| self.position(r));
+        Reply::Selected { row, pos, event_id: row.map(|_| event_id.to_string()) }
+    }
+
+    /// The current answer, in table order, as a file.
+    pub fn export(&self, format: ExportFormat, columns: &[String]) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        match format {
+            ExportFormat::Json => export_records_json(&self.store, &self.sorted, &mut out)?,
+            ExportFormat::Ndjson => export_ndjson(&self.store, &self.sorted, &mut out)?,
+            ExportFormat::Csv => {
+                let cols: Vec<CsvColumn> = columns.iter().map(|c| CsvColumn::parse(c)).collect();
+                export_csv(&self.store, &self.sorted, &cols, &mut out)?
+            }
+        }
+        Ok(out)
+    }
+
+    /// Forgets every event and file (the view stays).
+    pub fn clear(&mut self) {
+        let limits = self.store.limits();
+        self.store = Store::with_limits(limits);
+        self.index = TextIndex::default();
+        self.matches.clear();
+        self.sorted.clear();
+        self.findings = None;
+        self.progress = None;
+        self.notice = None;
+    }
+
+    /// Reads files the caller holds (the built-in sample, which the worker generates), as a load
+    /// of `File`s would: each file's text becomes the home of its records.
+    pub fn load_owned(&mut self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
+        for (path, bytes) in files {
+            self.store.ingest_owned(&path, bytes);
+        }
+    }
+
+    /// The status and the recomputed answer after a change of the data.
+    pub fn changed(&mut self) -> Vec<Reply> {
+        let answer = self.refresh();
+        let mut out = vec![Reply::Status(self.status())];
+        out.extend(answer.map(Reply::Answer));
+        out
+    }
+}
+
+/// The file list's lines.
+fn file_lines(store: &Store) -> Vec<FileLine> {
+    store
+        .files()
+        .iter()
+        .map(|f| FileLine {
+            path: f.display_name(),
+            status: f.status().into(),
+            summary: f.summary(),
+            details: f.details(),
+        })
+        .collect()
+}
+
+/// One record with what the detail panel needs (its position left empty).
+pub fn row_detail(store: &Store, row: u32) -> Option<RowDetail> {
+    let r = row as usize;
+    if r >= store.len() {
+        return None;
+    }
+    let file = store.files().get(store.file_of(r)).map_or_else(String::new, |f| match &f.member {
+        Some(m) => format!("{}!{m}", f.path),
+        None => f.path.clone(),
+    });
+    Some(RowDetail {
+        row,
+        pos: None,
+        event_id: field_text(store, r, "eventID").unwrap_or_default(),
+        raw: store.raw(r).to_string(),
+        file,
+        time_ms: store.time_ms(r),
+        user: store.get(r, Column::User).to_string(),
+        access_key: store.get(r, Column::AccessKey).to_string(),
+        service: store.get(r, Column::Service).to_string(),
+        action: store.get(r, Column::Action).to_string(),
+        source_ip: store.get(r, Column::SourceIp).to_string(),
+    })
+}
