@@ -79,15 +79,15 @@ impl Dataset {
         })
     }
 
-    /// Routes one reply of the worker (and the bytes beside it, for an export).
-    pub fn apply(&self, reply: Reply, bytes: Option<js_sys::Uint8Array>) {
+    /// Takes one reply of the worker into the signals. What needs the browser (the heap
+    /// attribute, saving an export) is done first by `web::worker_client::route`.
+    pub fn apply(&self, reply: Reply) {
         match reply {
             Reply::Ready => {}
             Reply::Status(mut s) => {
                 if let Some(files) = s.files.take() {
                     self.files.set(files);
                 }
-                set_heap_attribute(s.heap_bytes);
                 self.status.set(s);
             }
             Reply::Answer(a) => self.answer.set(a),
@@ -106,13 +106,7 @@ impl Dataset {
                     self.selected.set(Some(r));
                 }
             }
-            Reply::Exported { name, mime, .. } => {
-                let result = match bytes {
-                    Some(b) => crate::web::download::download_array(&name, &mime, &b),
-                    None => Err("the export came without its bytes".to_string()),
-                };
-                self.export_error.set(result.err().map(|e| format!("Export failed: {e}")));
-            }
+            Reply::Exported { .. } => self.export_error.set(None),
             Reply::Failed { message } => self.export_error.set(Some(message)),
         }
     }
@@ -127,16 +121,6 @@ impl Dataset {
 impl Default for Dataset {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// Writes the worker's WebAssembly memory size on the root element (`data-wasm-heap-bytes`), for
-/// the browser benchmark and anyone curious.
-fn set_heap_attribute(bytes: u64) {
-    if let Some(root) =
-        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute("data-wasm-heap-bytes", &bytes.to_string());
     }
 }
 

@@ -7,6 +7,7 @@
 
 use leptos::prelude::{GetUntracked, Set, WithUntracked};
 use trailglass::state::Dataset;
+use trailglass::web::worker_client::route;
 use trailglass::web::loader::with_paths;
 use trailglass_core::engine::{Answer, FileLine, FileState, Reply, RowLine, RowsPage, Status};
 use wasm_bindgen::JsValue;
@@ -40,14 +41,14 @@ fn status_replies_set_counts_files_and_the_heap_attribute() {
         ..Status::default()
     };
     status.totals.kept = 2;
-    ds.apply(Reply::Status(status), None);
+    route(&ds, Reply::Status(status), None);
     assert_eq!(ds.files.get_untracked(), files);
     assert_eq!(
         ds.status.with_untracked(|s| (s.generation, s.totals.kept, s.files.is_none())),
         (3, 2, true)
     );
     // A later status without a file list keeps the list.
-    ds.apply(Reply::Status(Status { generation: 4, ..Status::default() }), None);
+    route(&ds, Reply::Status(Status { generation: 4, ..Status::default() }), None);
     assert_eq!(ds.files.get_untracked().len(), 1);
     let root = web_sys::window()
         .and_then(|w| w.document())
@@ -59,10 +60,10 @@ fn status_replies_set_counts_files_and_the_heap_attribute() {
 #[wasm_bindgen_test]
 fn rows_of_an_old_answer_are_dropped() {
     let ds = Dataset::new();
-    ds.apply(Reply::Answer(Answer { id: 2, count: 5, ..Answer::default() }), None);
-    ds.apply(Reply::Rows(RowsPage { answer: 1, offset: 0, rows: vec![line(9)] }), None);
+    route(&ds, Reply::Answer(Answer { id: 2, count: 5, ..Answer::default() }), None);
+    route(&ds, Reply::Rows(RowsPage { answer: 1, offset: 0, rows: vec![line(9)] }), None);
     assert!(ds.page.with_untracked(|p| p.rows.is_empty()), "rows of answer 1 after answer 2");
-    ds.apply(Reply::Rows(RowsPage { answer: 2, offset: 3, rows: vec![line(7)] }), None);
+    route(&ds, Reply::Rows(RowsPage { answer: 2, offset: 3, rows: vec![line(7)] }), None);
     assert_eq!(ds.page.with_untracked(|p| (p.offset, p.rows[0].id)), (3, 7));
 }
 
@@ -70,14 +71,14 @@ fn rows_of_an_old_answer_are_dropped() {
 fn a_found_event_selects_its_row_and_ends_the_wait() {
     let ds = Dataset::new();
     ds.pending_event.set(Some("ev-1".into()));
-    ds.apply(Reply::Selected { row: None, pos: None, event_id: None }, None);
+    route(&ds, Reply::Selected { row: None, pos: None, event_id: None }, None);
     assert_eq!(ds.selected.get_untracked(), None);
     assert_eq!(
         ds.pending_event.get_untracked().as_deref(),
         Some("ev-1"),
         "not found yet: still waiting"
     );
-    ds.apply(Reply::Selected { row: Some(4), pos: Some(10), event_id: Some("ev-1".into()) }, None);
+    route(&ds, Reply::Selected { row: Some(4), pos: Some(10), event_id: Some("ev-1".into()) }, None);
     assert_eq!((ds.selected.get_untracked(), ds.selected_pos.get_untracked()), (Some(4), Some(10)));
     assert_eq!(ds.pending_event.get_untracked(), None);
 }
@@ -86,7 +87,7 @@ fn a_found_event_selects_its_row_and_ends_the_wait() {
 fn a_failed_worker_ends_the_progress_and_says_so() {
     let ds = Dataset::new();
     let status = Status { progress: Some(Default::default()), ..Status::default() };
-    ds.apply(Reply::Status(status), None);
+    route(&ds, Reply::Status(status), None);
     assert!(ds.loading().get_untracked());
     ds.fail("gone".into());
     assert!(!ds.loading().get_untracked());

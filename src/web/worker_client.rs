@@ -84,7 +84,7 @@ pub fn start(ds: Dataset) {
                 .and_then(|b| b.dyn_into::<Uint8Array>().ok());
             match serde_json::from_str::<Reply>(&json) {
                 Ok(Reply::Ready) => flush(),
-                Ok(reply) => ds.apply(reply, bytes),
+                Ok(reply) => route(&ds, reply, bytes),
                 Err(e) => ds.fail(format!("The data worker sent something unreadable: {e}")),
             }
         });
@@ -116,5 +116,36 @@ fn flush() {
         for m in waiting {
             let _ = w.post_message(&m);
         }
+    }
+}
+
+/// Routes one reply of the worker (and the bytes beside it, for an export): the browser's part
+/// here (the heap attribute, saving the export as a download), the signals' part in
+/// [`Dataset::apply`].
+pub fn route(ds: &Dataset, reply: Reply, bytes: Option<Uint8Array>) {
+    match &reply {
+        Reply::Status(s) => set_heap_attribute(s.heap_bytes),
+        Reply::Exported { name, mime, .. } => {
+            let saved = match bytes {
+                Some(b) => crate::web::download::download_array(name, mime, &b),
+                None => Err("the export came without its bytes".to_string()),
+            };
+            if let Err(e) = saved {
+                ds.apply(Reply::Failed { message: format!("Export failed: {e}") });
+                return;
+            }
+        }
+        _ => {}
+    }
+    ds.apply(reply);
+}
+
+/// Writes the worker's WebAssembly memory size on the root element (`data-wasm-heap-bytes`), for
+/// the browser benchmark and anyone curious.
+fn set_heap_attribute(bytes: u64) {
+    if let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-wasm-heap-bytes", &bytes.to_string());
     }
 }
