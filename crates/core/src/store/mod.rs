@@ -16,11 +16,8 @@
 //!   file text is kept only when its records make up at least 3/4 of it; otherwise its few
 //!   records move to the chunks and the text is dropped (a pretty-printed file, a file of
 //!   duplicates);
-//! * duplicates: same eventID *and* same content = the same stored (normalized) text; equal
-//!   content implies equal eventID, so the key is a 64-bit hash of that text (`u64 → row`),
-//!   verified by a byte comparison on a hash match (a collision never drops an event). `.json`
-//!   beside its `.json.gz`, a file dropped twice, pretty vs compact copies of an event all
-//!   dedupe; distinct events that share an eventID are all kept;
+//! * duplicates (`dedupe.rs`): same eventID *and* same content = the same stored (normalized)
+//!   text, found by a 64-bit hash and confirmed byte for byte;
 //! * row vectors grow by a quarter at a time (bounded slack), not 2x.
 //!
 //! The store knows nothing of file formats: the reader (`crate::read`, which also defines
@@ -33,17 +30,17 @@
 
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
-
 use crate::report::{ErrorKind, FileReport, ReadError};
 
 mod column;
+mod dedupe;
 mod dict;
 mod texts;
 mod write;
 
 pub use column::Column;
 pub(crate) use column::NCOLS;
+use dedupe::Dedupe;
 use dict::{Dict, CACHE_SLOTS};
 pub(crate) use texts::RawText;
 use texts::Texts;
@@ -122,9 +119,7 @@ pub struct Store {
     raw_off: Vec<u32>,
     raw_len: Vec<u32>,
     texts: Texts,
-    dedupe: FxHashMap<u64, u32>,
-    /// Rows whose hash collided with a different record (practically never used).
-    dedupe_extra: FxHashMap<u64, Vec<u32>>,
+    dedupe: Dedupe,
     /// Whether the reader may use its hand-written record parser (always, except in the tests
     /// that compare it with the serde path).
     fast_path: bool,
@@ -162,8 +157,7 @@ impl Store {
             raw_off: Vec::new(),
             raw_len: Vec::new(),
             texts: Texts::default(),
-            dedupe: FxHashMap::default(),
-            dedupe_extra: FxHashMap::default(),
+            dedupe: Dedupe::default(),
             fast_path: true,
         }
     }
@@ -246,8 +240,7 @@ impl Store {
             + cap(&self.raw_off)
             + cap(&self.raw_len);
         columns += self.cols.iter().map(cap).sum::<u64>();
-        // hashbrown: (key + value) per bucket plus one control byte.
-        columns += self.dedupe.capacity() as u64 * (8 + 4 + 1);
+        columns += self.dedupe.memory_bytes();
         let interned = self
             .dicts
             .iter()

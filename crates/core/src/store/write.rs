@@ -4,11 +4,8 @@
 //! these and nothing else of the store, so the store's layout can change behind them.
 
 use std::borrow::Cow;
-use std::hash::Hasher;
 
-use rustc_hash::FxHasher;
-
-use super::{Pushed, RawText, Store, NCOLS};
+use super::{Dedupe, Pushed, RawText, Store, NCOLS};
 use crate::report::FileReport;
 
 impl Store {
@@ -51,26 +48,11 @@ impl Store {
         values: &[Cow<'_, str>; NCOLS],
     ) -> Pushed {
         let compact = raw.text();
-        let mut h = FxHasher::default();
-        h.write(compact.as_bytes());
-        let hash = h.finish();
-        match self.dedupe.get(&hash) {
-            Some(&row) => {
-                if self.raw_reading(row as usize, raw) == compact {
-                    return Pushed::Duplicate;
-                }
-                if let Some(rows) = self.dedupe_extra.get(&hash) {
-                    if rows.iter().any(|&r| self.raw_reading(r as usize, raw) == compact) {
-                        return Pushed::Duplicate;
-                    }
-                }
-                let row = self.time.len() as u32;
-                self.dedupe_extra.entry(hash).or_default().push(row);
-            }
-            None => {
-                self.dedupe.insert(hash, self.time.len() as u32);
-            }
+        let hash = Dedupe::hash(compact);
+        if self.dedupe.rows(hash).any(|r| self.raw_reading(r as usize, raw) == compact) {
+            return Pushed::Duplicate;
         }
+        self.dedupe.insert(hash, self.time.len() as u32);
         if self.time.len() == self.time.capacity() {
             self.grow();
         }
