@@ -239,8 +239,14 @@ pub(crate) fn documents(text: &str) -> Vec<Result<Node, RuleError>> {
             Ok(pair) => pair,
             Err(e) => {
                 let m = e.marker();
+                // The parser's own guard against deep flow nesting is our depth limit too.
+                let construct = if e.info().contains("recursion limit") {
+                    "nesting depth"
+                } else {
+                    "YAML syntax"
+                };
                 let msg = format!("malformed YAML: {}", e.info());
-                out.push(Err(RuleError::new(m.line(), m.col() + 1, "YAML syntax", msg)));
+                out.push(Err(RuleError::new(m.line(), m.col() + 1, construct, msg)));
                 return out;
             }
         };
