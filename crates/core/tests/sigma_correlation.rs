@@ -9,7 +9,9 @@ use std::path::Path;
 use serde_json::{json, Value};
 use trailglass_core::detect::correlation::parse_timespan;
 use trailglass_core::detect::naive_correlation::{eval_correlation, rule_hits, CorrelationHit};
-use trailglass_core::detect::{parse_rules, Cmp, CorrelationType, Rule, RuleBody};
+use trailglass_core::detect::{
+    check_references, parse_rules, Cmp, CorrelationType, Rule, RuleBody,
+};
 
 fn rules(text: &str) -> Vec<Rule> {
     parse_rules(text).into_iter().map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect()
@@ -70,6 +72,9 @@ fn reads_a_correlation_with_its_rules() {
     assert_eq!(c.timespan_ms, 10 * MIN);
     assert_eq!(c.condition, vec![(Cmp::Gte, 3.0)]);
     assert!(!c.generate);
+    let with_generate = format!("{LOGIN_BURST}    generate: true\n");
+    let RuleBody::Correlation(c) = &rules(&with_generate)[1].body else { panic!() };
+    assert!(c.generate);
     assert_eq!(parse_timespan("30s"), Some(30_000));
     assert_eq!(parse_timespan("1h"), Some(3_600_000));
     assert_eq!(parse_timespan("2d"), Some(2 * 86_400_000));
@@ -201,6 +206,9 @@ correlation:
     let RuleBody::Correlation(c) = &all[0].body else { panic!() };
     let e = eval_correlation(c, &[], &rule_hits(&all, &[])).unwrap_err();
     assert_eq!((e.line, e.column, e.construct.as_str()), (5, 11, "rule `no_such_rule`"), "{e}");
+    // Found before any event is seen, per correlation; rules it does know are fine.
+    assert_eq!(check_references(&all), vec![(0, e)]);
+    assert!(check_references(&rules(LOGIN_BURST)).is_empty());
 }
 
 #[test]

@@ -29,6 +29,6 @@ pub use compiled::{Cidr, Cmp, Match, Op, RefKind};
 pub use correlation::{Correlation, CorrelationType, RuleRef};
 pub use error::RuleError;
 pub use meta::{Level, Tag, TagKind};
-pub use rule::{parse_rule, parse_rules, Logsource, Rule, RuleBody};
+pub use rule::{check_references, parse_rule, parse_rules, Logsource, Rule, RuleBody};
 pub use selection::MAX_VALUES;
 pub use yaml::{MAX_BYTES, MAX_DEPTH, MAX_NODES};

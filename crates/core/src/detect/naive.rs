@@ -5,7 +5,8 @@
 //!   an array stands for its elements: the field matches when any of them does.
 //! * A leaf holding an object is matched as its compact JSON text; booleans and numbers as their
 //!   JSON text (`true`, `42`); a JSON null matches only `null` (and `exists: false`).
-//! * Text matching is case-insensitive (Unicode lowercase of both sides) unless `cased`.
+//! * Text matching is case-insensitive (Unicode lowercase of both sides) unless `cased`; a `?`
+//!   stands for one character of the lowercased text. Regexes are case-sensitive unless `re|i`.
 //! * `field: null` matches a JSON null or a missing field; `exists: true` a present, non-null one.
 //! * Keywords match anywhere in the event's compact JSON text.
 //! * `fieldref` holds when some value of one field equals (or contains, …) some value of the other.

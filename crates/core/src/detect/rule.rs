@@ -3,7 +3,8 @@
 //!
 //! Unknown top-level keys (`fields`, `related`, `license`, …) are ignored as Sigma allows; known
 //! ones of the wrong shape are errors. Text fields are capped (a title at Sigma's 256 characters,
-//! other text at [`MAX_TEXT`]) so a hostile rule cannot make the page carry megabytes of it.
+//! other text at [`MAX_TEXT`]) so a hostile rule cannot make the page carry megabytes of it. A
+//! list of conditions means their `or`.
 
 use super::compiled::Match;
 use super::condition;
@@ -102,6 +103,23 @@ pub fn parse_rule(text: &str) -> Result<Rule, RuleError> {
             Err(RuleError::new(1, 1, "several documents", format!("the text holds {n} documents")))
         }
     }
+}
+
+/// The correlation rules of `rules` that refer to a rule not in `rules` (by id or name): the index
+/// of each such correlation and the error at its first unknown reference.
+pub fn check_references(rules: &[Rule]) -> Vec<(usize, RuleError)> {
+    let known = |name: &str| {
+        rules.iter().any(|r| r.id.as_deref() == Some(name) || r.name.as_deref() == Some(name))
+    };
+    let mut out = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let RuleBody::Correlation(c) = &r.body else { continue };
+        if let Some(bad) = c.rules.iter().find(|x| !known(&x.name)) {
+            let m = format!("the correlation refers to `{}`, which is not a known rule", bad.name);
+            out.push((i, RuleError::new(bad.line, bad.column, format!("rule `{}`", bad.name), m)));
+        }
+    }
+    out
 }
 
 fn text(node: &Node, key: &str, max: usize) -> Result<String, RuleError> {
