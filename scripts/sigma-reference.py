@@ -237,10 +237,21 @@ def main() -> int:
         ap.error("usage: sigma-reference.py [--spec] [--sql] RULES... -- LOGS...")
     cut = argv.index("--")
     opts = ap.parse_args(argv[:cut])
-    rule_paths, log_paths = opts.args, argv[cut + 1 :]
-    started = time.monotonic()
+    result = run(opts.args, argv[cut + 1 :], spec=opts.spec, sql=opts.sql)
+    json.dump({"rules": result["rules"], "errors": result["errors"]}, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    print(
+        f"sigma-reference: {len(result['rules'])} rules, {result['events']} events, "
+        f"{len(result['errors'])} errors, {result['seconds']:.2f}s",
+        file=sys.stderr,
+    )
+    return 0
 
-    backend = SpecDuckDBBackend() if opts.spec else DuckDBBackend()
+
+def run(rule_paths: list[str], log_paths: list[str], spec: bool = False, sql: bool = False) -> dict:
+    """The reference over these rules and logs: {"rules", "errors", "events", "seconds"}."""
+    started = time.monotonic()
+    backend = SpecDuckDBBackend() if spec else DuckDBBackend()
     errors: list[dict] = []
     rules: list[tuple[str, SigmaRule | SigmaCorrelationRule]] = []
     for path in rule_files(rule_paths):
@@ -342,10 +353,11 @@ def main() -> int:
                 queries = backend.convert_correlation_rule(r)
             else:
                 queries = backend.convert_rule(r)
-            sql = "\n".join(str(q) for q in queries)
-            if opts.sql:
-                entry["sql"] = sql
-            if isinstance(r, SigmaCorrelationRule):
+            if sql:
+                entry["sql"] = "\n".join(str(q) for q in queries)
+            if isinstance(r, SigmaCorrelationRule) and spec and r.type.name in WINDOWED:
+                rows = windowed_rows(con, backend, r)
+            elif isinstance(r, SigmaCorrelationRule):
                 rows = correlation_rows(con, backend, r, queries)
             else:
                 rows = [x for q in queries for (x,) in con.execute(f"SELECT {ROW} FROM ({q})").fetchall()]
@@ -355,14 +367,7 @@ def main() -> int:
             continue
         out.append(entry)
 
-    json.dump({"rules": out, "errors": errors}, sys.stdout, indent=1)
-    sys.stdout.write("\n")
-    print(
-        f"sigma-reference: {len(out)} rules, {n} events, {len(errors)} errors, "
-        f"{time.monotonic() - started:.2f}s",
-        file=sys.stderr,
-    )
-    return 0
+    return {"rules": out, "errors": errors, "events": n, "seconds": time.monotonic() - started}
 
 
 def correlation_rows(con: Any, backend: Any, r: SigmaCorrelationRule, queries: list) -> list[int]:
@@ -387,6 +392,54 @@ def correlation_rows(con: Any, backend: Any, r: SigmaCorrelationRule, queries: l
                 if tuple(rec[1:]) in fired:
                     rows.append(rec[0])
     return rows
+
+
+WINDOWED = {"EVENT_COUNT", "VALUE_COUNT", "TEMPORAL"}
+OPS = {
+    "LT": lambda a, b: a < b,
+    "LTE": lambda a, b: a <= b,
+    "GT": lambda a, b: a > b,
+    "GTE": lambda a, b: a >= b,
+    "EQ": lambda a, b: a == b,
+    "NEQ": lambda a, b: a != b,
+}
+
+
+def windowed_rows(con: Any, backend: Any, r: SigmaCorrelationRule) -> list[int]:
+    """--spec's correlation: the events of every window of `timespan` (starting at an event of
+    the group) whose count satisfies the condition, per group-by value. event_count counts the
+    events, value_count the distinct non-null values of the condition's field, temporal the
+    distinct referenced rules. Events without a readable eventTime take no part."""
+    group = list(r.group_by or [])
+    cols = "".join(", " + backend.escape_and_quote_field(g) for g in group)
+    value_field = r.condition.fieldref if r.type.name == "VALUE_COUNT" else None
+    if isinstance(value_field, list):
+        value_field = value_field[0] if value_field else None
+    vcol = ", " + backend.escape_and_quote_field(value_field) if value_field else ", NULL"
+    groups: dict[tuple, list[tuple[float, int, Any]]] = {}
+    for k, ref in enumerate(r.rules):
+        for expr in ref.rule.get_conversion_result():
+            sel = (
+                f'SELECT {ROW}, epoch("timestamp"){vcol}{cols} FROM logs '
+                f'WHERE ({expr}) AND "timestamp" IS NOT NULL'
+            )
+            for row, ts, value, *key in con.execute(sel).fetchall():
+                tag = k if r.type.name == "TEMPORAL" else value
+                groups.setdefault(tuple(key), []).append((ts, row, tag))
+    span = r.timespan.seconds
+    test = OPS[r.condition.op.name]
+    hits: set[int] = set()
+    for events in groups.values():
+        events.sort()
+        for i, (t0, _, _) in enumerate(events):
+            window = [e for e in events[i:] if e[0] - t0 <= span]
+            if r.type.name == "EVENT_COUNT":
+                n = len({row for _, row, _ in window})
+            else:
+                n = len({tag for _, _, tag in window if tag is not None})
+            if test(n, r.condition.count):
+                hits.update(row for _, row, _ in window)
+    return sorted(hits)
 
 
 if __name__ == "__main__":
