@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import sys
@@ -131,10 +132,10 @@ class SpecDuckDBBackend(DuckDBBackend):
         b = f"lower({self.escape_and_quote_field(ref.field)})"
         if ref.starts_with and ref.ends_with:
             return f"contains({a}, {b})"
-        if ref.starts_with:
-            return f"suffix({a}, {b})"
-        if ref.ends_with:
+        if ref.starts_with:  # set by the startswith modifier: field starts with the other's value
             return f"starts_with({a}, {b})"
+        if ref.ends_with:
+            return f"suffix({a}, {b})"
         return f"{a} = {b}"
 
 
@@ -299,7 +300,7 @@ def run(rule_paths: list[str], log_paths: list[str], spec: bool = False, sql: bo
     for fixed in ("eventID", "timestamp", ROW):
         fields.pop(fixed.lower(), None)
 
-    seen: set[tuple[Any, str]] = set()
+    seen: set[tuple[Any, bytes]] = set()  # (eventID, digest of the content): duplicates
     con = duckdb.connect()
     with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False, encoding="utf-8") as tmp:
         n = 0
@@ -310,7 +311,7 @@ def run(rule_paths: list[str], log_paths: list[str], spec: bool = False, sql: bo
                 print(f"sigma-reference: skipping {lf}: {type(e).__name__}: {e}", file=sys.stderr)
                 continue
             for ev in events:
-                key = (ev.get("eventID"), compact(ev))
+                key = (ev.get("eventID"), hashlib.blake2b(compact(ev).encode()).digest())
                 if key in seen:
                     continue
                 seen.add(key)
@@ -335,8 +336,6 @@ def run(rule_paths: list[str], log_paths: list[str], spec: bool = False, sql: bo
             f"TRY_CAST(\"timestamp\" AS TIMESTAMP) AS \"timestamp\", {ROW} FROM raw"
         )
         con.unregister("raw")
-        if os.environ.get("TG_SIGMA_DEBUG"):
-            print(con.sql("SELECT * FROM logs LIMIT 5"), file=sys.stderr)
     finally:
         os.unlink(tmp_path)
 

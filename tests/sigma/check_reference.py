@@ -19,6 +19,8 @@ import os
 import sys
 import time
 
+sys.dont_write_bytecode = True  # importing the reference must not leave __pycache__ in scripts/
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "sigma")
 RULES = os.path.join(ROOT, "crates", "core", "rules")
