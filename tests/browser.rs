@@ -7,8 +7,8 @@
 
 use leptos::prelude::{GetUntracked, Set, WithUntracked};
 use trailglass::state::Dataset;
-use trailglass::web::worker_client::route;
 use trailglass::web::loader::with_paths;
+use trailglass::web::worker_client::route;
 use trailglass_core::engine::{Answer, FileLine, FileState, Reply, RowLine, RowsPage, Status};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -78,7 +78,11 @@ fn a_found_event_selects_its_row_and_ends_the_wait() {
         Some("ev-1"),
         "not found yet: still waiting"
     );
-    route(&ds, Reply::Selected { row: Some(4), pos: Some(10), event_id: Some("ev-1".into()) }, None);
+    route(
+        &ds,
+        Reply::Selected { row: Some(4), pos: Some(10), event_id: Some("ev-1".into()) },
+        None,
+    );
     assert_eq!((ds.selected.get_untracked(), ds.selected_pos.get_untracked()), (Some(4), Some(10)));
     assert_eq!(ds.pending_event.get_untracked(), None);
 }
