@@ -31,8 +31,8 @@ pub use load::{
     YIELD_MS,
 };
 pub use protocol::{
-    Answer, ExportFormat, FileLine, FileState, Progress, Reply, Request, RowDetail, RowLine,
-    RowsPage, Status, ViewSpec,
+    Answer, Detection, ExportFormat, FileLine, FileState, Level, Progress, Reply, Request,
+    RowDetail, RowLine, RowsPage, RuleFile, RuleOrigin, RuleProblem, Status, ViewSpec,
 };
 pub use session::{Outcome, SampleFn, Session};
 pub use state::{

@@ -3,12 +3,16 @@
 //! their serde shape (field names, tags, values) is the contract between the two threads; the
 //! round-trip test in `engine/tests.rs` covers every variant. Nothing here computes anything
 //! beyond small conversions.
+//!
+//! Fields added after the first version of a message carry `#[serde(default)]`, so JSON written
+//! without them (a page or a test fixture of the earlier shape) still reads.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{Facet, FindingCount, Histogram, ServiceSummary, SortKey};
+pub use crate::detect::Level;
 use crate::query::QueryError;
 use crate::report::FileStatus;
 use crate::store::{Column, Totals};
@@ -142,8 +146,103 @@ pub struct Answer {
     /// Present when the view asked for it.
     pub services: Option<Vec<ServiceSummary>>,
     /// The "worth a look" findings (ids and counts) over everything loaded (not only this view)
-    /// that match events.
+    /// that match events: the counts of the detections of the Trailglass findings rules, kept
+    /// for the page's "Worth a look" list until it reads `detections`.
     pub findings: Vec<FindingCount>,
+    /// Every rule that matched events, over everything loaded (like the findings, not only this
+    /// view): most severe first, then count descending.
+    #[serde(default)]
+    pub detections: Vec<Detection>,
+    /// The rules that could not be compiled (built-in and the user's).
+    #[serde(default)]
+    pub rule_problems: Vec<RuleProblem>,
+    /// The user's rule files, for the "your rules" list.
+    #[serde(default)]
+    pub rule_files: Vec<RuleFile>,
+}
+
+/// Where a rule comes from (serialized `"sigmahq"`, `"trailglass"`, `"user"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleOrigin {
+    /// The vendored SigmaHQ rules (DRL 1.1: their author is shown with every detection).
+    Sigmahq,
+    /// Trailglass's own rules: the findings and the rewritten correlation rules.
+    Trailglass,
+    /// A rule file the user added.
+    User,
+}
+
+/// One rule that matched events, over everything loaded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detection {
+    /// The rule's id (a uuid); the same id the Trailglass findings rules carry next to their
+    /// `name`. A rule without an id is named by its title.
+    pub rule: String,
+    pub title: String,
+    /// Serialized lowercase (`"high"`).
+    #[serde(with = "level_name")]
+    pub level: Level,
+    /// Shown with every detection (DRL 1.1 requires it).
+    pub author: String,
+    pub origin: RuleOrigin,
+    /// The rule's URL (SigmaHQ: the GitHub path at the vendored commit).
+    pub link: Option<String>,
+    /// ATT&CK technique ids (`T1562.008`), sorted.
+    pub techniques: Vec<String>,
+    /// ATT&CK tactic shortnames (`defense-evasion`), sorted.
+    pub tactics: Vec<String>,
+    /// Matching events (a correlation: the events of the groups that fired).
+    pub count: u64,
+    pub first_ms: Option<i64>,
+    pub last_ms: Option<i64>,
+    /// Up to 3 users (the `user` column) with their counts, most first.
+    pub top_users: Vec<(String, u64)>,
+    /// Up to 3 source IP addresses with their counts, most first.
+    pub top_ips: Vec<(String, u64)>,
+    /// Matches per bucket of the answer's histogram (same buckets as `Answer.histogram`), for
+    /// the swimlane under the histogram; empty when the histogram is empty.
+    pub buckets: Vec<u32>,
+}
+
+/// A rule that could not be compiled (it never stops the other rules).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleProblem {
+    /// The rule file's name.
+    pub file: String,
+    /// Its title or id when the YAML got that far.
+    pub rule: Option<String>,
+    /// 1-based.
+    pub line: u32,
+    /// 1-based.
+    pub column: u32,
+    /// What is wrong, naming the unsupported construct.
+    pub message: String,
+}
+
+/// A loaded user rule file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleFile {
+    pub name: String,
+    /// Rules read from it (compiled or not).
+    pub rules: u32,
+    /// Rules of it that could not be compiled.
+    pub problems: u32,
+}
+
+/// [`Level`] as its lowercase name (`"high"`), the protocol's spelling of it.
+mod level_name {
+    use super::Level;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(level: &Level, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(level.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Level, D::Error> {
+        let name = String::deserialize(d)?;
+        Level::parse(&name).ok_or_else(|| D::Error::custom(format!("unknown level `{name}`")))
+    }
 }
 
 /// One table row: its store row id, time, whether it failed, and one text per asked column
@@ -180,14 +279,22 @@ pub struct RowDetail {
     pub service: String,
     pub action: String,
     pub source_ip: String,
+    /// The ids of the rules this event matched ([`Detection::rule`]).
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
-/// Export formats.
+/// Export formats: the current answer's events (`Json`, `Ndjson`, `Csv`), or the detections
+/// over everything loaded (`DetectionsCsv`, `DetectionsJson`, and `AttackNavigator`, an ATT&CK
+/// Navigator layer of the techniques hit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportFormat {
     Json,
     Ndjson,
     Csv,
+    DetectionsCsv,
+    DetectionsJson,
+    AttackNavigator,
 }
 
 impl ExportFormat {
@@ -197,6 +304,9 @@ impl ExportFormat {
             ExportFormat::Json => ("trailglass-export.json", "application/json"),
             ExportFormat::Ndjson => ("trailglass-export.ndjson", "application/x-ndjson"),
             ExportFormat::Csv => ("trailglass-export.csv", "text/csv"),
+            ExportFormat::DetectionsCsv => ("trailglass-detections.csv", "text/csv"),
+            ExportFormat::DetectionsJson => ("trailglass-detections.json", "application/json"),
+            ExportFormat::AttackNavigator => ("trailglass-attack-layer.json", "application/json"),
         }
     }
 }
@@ -249,6 +359,16 @@ pub enum Request {
     Cancel,
     /// Forget everything (and stop a load).
     Clear,
+    /// A user's rule file (`.yml`/`.yaml`): compiled and run at once, replacing a file of the
+    /// same name; the engine then re-answers the current view (Status and Answer).
+    AddRules {
+        name: String,
+        text: String,
+    },
+    /// Forget a user's rule file; the engine re-answers the current view.
+    RemoveRules {
+        name: String,
+    },
 }
 
 /// What the engine tells the page.

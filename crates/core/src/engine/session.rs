@@ -124,6 +124,7 @@ impl<F> Session<F> {
                 e.clear();
                 Outcome::replies(e.changed())
             }
+            Request::AddRules { .. } | Request::RemoveRules { .. } => Outcome::replies(e.changed()),
         }
     }
 

@@ -239,6 +239,9 @@ impl Engine {
             histogram: histogram(s, rows, HISTOGRAM_BUCKETS, Some(Column::Service)),
             services: view.services.then(|| service_summary(s, rows)),
             findings: self.findings_now(),
+            detections: Vec::new(),
+            rule_problems: Vec::new(),
+            rule_files: Vec::new(),
         })
     }
 
@@ -301,6 +304,11 @@ impl Engine {
             ExportFormat::Csv => {
                 let cols: Vec<CsvColumn> = columns.iter().map(|c| CsvColumn::parse(c)).collect();
                 export_csv(&self.store, &self.sorted, &cols, &mut out)?
+            }
+            ExportFormat::DetectionsCsv
+            | ExportFormat::DetectionsJson
+            | ExportFormat::AttackNavigator => {
+                return Err(std::io::Error::other("detection exports are not written yet"))
             }
         }
         Ok(out)
@@ -371,5 +379,6 @@ pub fn row_detail(store: &Store, row: u32) -> Option<RowDetail> {
         service: store.get(r, Column::Service).to_string(),
         action: store.get(r, Column::Action).to_string(),
         source_ip: store.get(r, Column::SourceIp).to_string(),
+        rules: Vec::new(),
     })
 }
