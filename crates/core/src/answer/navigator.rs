@@ -1,6 +1,7 @@
 //! The detections as an ATT&CK Navigator layer (layer format 4.5), so the techniques hit open in
 //! the tool analysts already use: each technique scored by the events of the detections that
-//! name it, coloured by the most severe of their levels, with their titles as its comment.
+//! name it (each event once, however many of them matched it), coloured by the most severe of
+//! their levels, with their titles as its comment.
 //!
 //! A sub-technique is only drawn when its parent is expanded, so the parent of every
 //! sub-technique hit is listed with `showSubtechniques` (scored only if it is hit itself).
@@ -35,7 +36,8 @@ const LEVELS: [Level; 5] =
 /// What the detections say about one technique.
 #[derive(Default)]
 struct Hit<'a> {
-    score: u64,
+    /// The rows of its detections (sorted and deduplicated before scoring).
+    rows: Vec<u32>,
     level: Option<Level>,
     titles: Vec<&'a str>,
 }
@@ -43,15 +45,19 @@ struct Hit<'a> {
 /// The layer as JSON.
 pub fn navigator_layer(items: &[DetectionRows<'_>]) -> Value {
     let mut hits: BTreeMap<&str, Hit<'_>> = BTreeMap::new();
-    for (d, _) in items {
+    for (d, rows) in items {
         for t in &d.techniques {
             let h = hits.entry(t).or_default();
-            h.score += d.count;
+            h.rows.extend_from_slice(rows);
             h.level = h.level.max(Some(d.level));
             if !h.titles.contains(&d.title.as_str()) {
                 h.titles.push(&d.title);
             }
         }
+    }
+    for h in hits.values_mut() {
+        h.rows.sort_unstable();
+        h.rows.dedup();
     }
     let parents: Vec<&str> =
         hits.keys().filter_map(|t| t.split_once('.').map(|(p, _)| p)).collect();
@@ -59,13 +65,13 @@ pub fn navigator_layer(items: &[DetectionRows<'_>]) -> Value {
     for (id, h) in &hits {
         let mut t = json!({
             "techniqueID": id,
-            "score": h.score,
+            "score": h.rows.len(),
             "color": h.level.map_or("", level_color),
             "comment": h.titles.join("; "),
             "enabled": true,
         });
-        if parents.contains(id) {
-            t["showSubtechniques"] = json!(true);
+        if let (true, Some(map)) = (parents.contains(id), t.as_object_mut()) {
+            map.insert("showSubtechniques".into(), json!(true));
         }
         techniques.push(t);
     }
@@ -77,7 +83,7 @@ pub fn navigator_layer(items: &[DetectionRows<'_>]) -> Value {
                 .push(json!({ "techniqueID": p, "showSubtechniques": true, "enabled": true }));
         }
     }
-    let max = hits.values().map(|h| h.score).max().unwrap_or(0);
+    let max = hits.values().map(|h| h.rows.len()).max().unwrap_or(0);
     let (layer, navigator, attack) = NAVIGATOR_VERSIONS;
     json!({
         "name": "Trailglass detections",
