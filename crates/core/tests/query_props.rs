@@ -605,7 +605,10 @@ fn detection_terms_agree_with_reference() {
             id: m.id.clone(),
             name: m.name.clone(),
             title: m.title.clone(),
-            level: LEVELS.iter().position(|l| *l == m.level.as_str()).unwrap(),
+            level: LEVELS
+                .iter()
+                .position(|l| *l == m.level.as_str())
+                .unwrap_or_else(|| panic!("{}", m.level)),
             tactics: m.tactics.clone(),
             techniques: m.techniques.clone(),
             rows: hits.rows(i).to_vec(),
