@@ -41,6 +41,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 pub mod answer;
+pub mod detect;
 pub mod engine;
 pub mod query;
 mod read;

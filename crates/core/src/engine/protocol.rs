@@ -3,12 +3,18 @@
 //! their serde shape (field names, tags, values) is the contract between the two threads; the
 //! round-trip test in `engine/tests.rs` covers every variant. Nothing here computes anything
 //! beyond small conversions.
+//!
+//! Fields added after the first version of a message carry `#[serde(default)]`, so JSON written
+//! without them (a page or a test fixture of the earlier shape) still reads.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::answer::Detection;
 use crate::answer::{Facet, FindingCount, Histogram, ServiceSummary, SortKey};
+use crate::detect;
+pub use crate::detect::{Level, RuleOrigin};
 use crate::query::QueryError;
 use crate::report::FileStatus;
 use crate::store::{Column, Totals};
@@ -142,8 +148,62 @@ pub struct Answer {
     /// Present when the view asked for it.
     pub services: Option<Vec<ServiceSummary>>,
     /// The "worth a look" findings (ids and counts) over everything loaded (not only this view)
-    /// that match events.
+    /// that match events: the counts of the detections of the Trailglass findings rules, kept
+    /// for the page's "Worth a look" list until it reads `detections`.
     pub findings: Vec<FindingCount>,
+    /// Every rule that matched events, over everything loaded (like the findings, not only this
+    /// view): most severe first, then count descending.
+    #[serde(default)]
+    pub detections: Vec<Detection>,
+    /// The rules that could not be compiled (built-in and the user's).
+    #[serde(default)]
+    pub rule_problems: Vec<RuleProblem>,
+    /// The user's rule files, for the "your rules" list.
+    #[serde(default)]
+    pub rule_files: Vec<RuleFile>,
+}
+
+/// A rule that could not be compiled (it never stops the other rules).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleProblem {
+    /// The rule file's name.
+    pub file: String,
+    /// Its title or id when the YAML got that far.
+    pub rule: Option<String>,
+    /// 1-based.
+    pub line: u32,
+    /// 1-based.
+    pub column: u32,
+    /// What is wrong, naming the unsupported construct.
+    pub message: String,
+}
+
+impl From<&detect::RuleProblem> for RuleProblem {
+    /// The rule engine keeps the construct apart; the page shows one sentence naming it.
+    fn from(p: &detect::RuleProblem) -> Self {
+        let message = if p.construct.is_empty() || p.message.contains(&p.construct) {
+            p.message.clone()
+        } else {
+            format!("{} ({})", p.message, p.construct)
+        };
+        RuleProblem {
+            file: p.file.clone(),
+            rule: p.rule.clone(),
+            line: p.line,
+            column: p.column,
+            message,
+        }
+    }
+}
+
+/// A loaded user rule file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleFile {
+    pub name: String,
+    /// Rules read from it (compiled or not).
+    pub rules: u32,
+    /// Rules of it that could not be compiled.
+    pub problems: u32,
 }
 
 /// One table row: its store row id, time, whether it failed, and one text per asked column
@@ -180,14 +240,22 @@ pub struct RowDetail {
     pub service: String,
     pub action: String,
     pub source_ip: String,
+    /// The ids of the rules this event matched ([`Detection::rule`]).
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
-/// Export formats.
+/// Export formats: the current answer's events (`Json`, `Ndjson`, `Csv`), or the detections
+/// over everything loaded (`DetectionsCsv`, `DetectionsJson`, and `AttackNavigator`, an ATT&CK
+/// Navigator layer of the techniques hit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportFormat {
     Json,
     Ndjson,
     Csv,
+    DetectionsCsv,
+    DetectionsJson,
+    AttackNavigator,
 }
 
 impl ExportFormat {
@@ -197,6 +265,9 @@ impl ExportFormat {
             ExportFormat::Json => ("trailglass-export.json", "application/json"),
             ExportFormat::Ndjson => ("trailglass-export.ndjson", "application/x-ndjson"),
             ExportFormat::Csv => ("trailglass-export.csv", "text/csv"),
+            ExportFormat::DetectionsCsv => ("trailglass-detections.csv", "text/csv"),
+            ExportFormat::DetectionsJson => ("trailglass-detections.json", "application/json"),
+            ExportFormat::AttackNavigator => ("trailglass-attack-layer.json", "application/json"),
         }
     }
 }
@@ -249,6 +320,16 @@ pub enum Request {
     Cancel,
     /// Forget everything (and stop a load).
     Clear,
+    /// A user's rule file (`.yml`/`.yaml`): compiled and run at once, replacing a file of the
+    /// same name; the engine then re-answers the current view (Status and Answer).
+    AddRules {
+        name: String,
+        text: String,
+    },
+    /// Forget a user's rule file; the engine re-answers the current view.
+    RemoveRules {
+        name: String,
+    },
 }
 
 /// What the engine tells the page.

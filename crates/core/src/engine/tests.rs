@@ -24,7 +24,7 @@ pub(super) fn session() -> Tab {
 }
 
 /// The replies to a request that carries no files.
-fn handle(s: &mut Tab, req: Request) -> Vec<Reply> {
+pub(super) fn handle(s: &mut Tab, req: Request) -> Vec<Reply> {
     s.handle(req, Vec::new(), 0.0).replies
 }
 
@@ -34,11 +34,11 @@ pub(super) const RECORDS: &str = r#"{"Records":[
   {"eventVersion":"1.08","eventTime":"2024-03-01T10:00:03Z","eventSource":"s3.amazonaws.com","eventName":"PutObject","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.5","userIdentity":{"type":"IAMUser","userName":"alice"},"eventID":"c3"}
 ]}"#;
 
-fn view(query: &str) -> ViewSpec {
+pub(super) fn view(query: &str) -> ViewSpec {
     ViewSpec { query: query.into(), ..ViewSpec::default() }
 }
 
-fn loaded() -> Tab {
+pub(super) fn loaded() -> Tab {
     let mut s = session();
     let e = s.engine_mut();
     e.queue(1, RECORDS.len() as u64);
@@ -50,7 +50,7 @@ fn loaded() -> Tab {
     s
 }
 
-fn answer(replies: Vec<Reply>) -> Answer {
+pub(super) fn answer(replies: Vec<Reply>) -> Answer {
     replies
         .into_iter()
         .find_map(|r| match r {
@@ -254,6 +254,8 @@ fn messages_round_trip_as_json() {
             Request::Load { .. } => "Load",
             Request::Cancel => "Cancel",
             Request::Clear => "Clear",
+            Request::AddRules { .. } => "AddRules",
+            Request::RemoveRules { .. } => "RemoveRules",
         }
     }
     fn reply_kind(r: &Reply) -> &'static str {
@@ -286,10 +288,12 @@ fn messages_round_trip_as_json() {
         Request::Load { paths: vec!["a".into()], missing: vec!["b".into()] },
         Request::Cancel,
         Request::Clear,
+        Request::AddRules { name: "mine.yml".into(), text: "title: t\n".into() },
+        Request::RemoveRules { name: "mine.yml".into() },
     ];
     let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
     kinds.dedup();
-    assert_eq!(kinds.len(), 10, "every request: {kinds:?}");
+    assert_eq!(kinds.len(), 12, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
