@@ -312,3 +312,56 @@ fn stratus_matches_the_independent_reference() {
     }
     assert_eq!(extra_seen.len(), STRATUS_DIVERGENCES.len());
 }
+
+/// Records where a store column is not a faithful copy of the field, and other odd shapes.
+const ODD: &[&str] = &[
+    r#"{"eventType":"AwsCloudTrailInsight","eventTime":"2024-01-01T00:00:00Z","insightDetails":{"eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","state":"Start"}}"#,
+    r#"{"eventType":"AwsCloudTrailInsight","eventName":"","insightDetails":"{\"eventName\":\"DeleteTrail\"}"}"#,
+    r#"{"eventName":"GetObject","eventSource":"s3.amazonaws.com","userIdentity":"{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/aws:x/y\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\"}}}"}"#,
+    r#"{"eventName":5.50,"eventSource":"cloudtrail.amazonaws.com","awsRegion":7}"#,
+    r#"{"eventName":null,"eventSource":"cloudtrail.amazonaws.com","userIdentity":{"type":"Root"}}"#,
+    r#"{"eventName":"","eventSource":"cloudtrail.amazonaws.com","errorCode":""}"#,
+    r#"{"eventName":{"a":"DeleteTrail"},"eventSource":"cloudtrail.amazonaws.com","errorCode":null}"#,
+    r#"{"eventName":["DeleteTrail","x"],"eventSource":"cloudtrail.amazonaws.com","errorCode":{"c":"AccessDenied"}}"#,
+    r#"{"eventName":"A","eventName":"DeleteTrail","eventSource":"cloudtrail.amazonaws.com"}"#,
+    r#"{"eventSource":"cloudtrail.amazonaws.com","event\u004eame":"StopLogging","user\u0049dentity":{"type":"AssumedRole"}}"#,
+    r#"{"eventSource":"sts.amazonaws.com","eventName":"GetCallerIdentity","userIdentity.type":"AssumedRole","userIdentity":{"sessionContext.sessionIssuer":{"type":"Role"},"type":"AssumedRole"}}"#,
+    r#"{"eventSource":"sts.amazonaws.com","eventName":"GetSessionToken","userIdentity":{"type":"AssumedRole","type":"IAMUser"},"userAgent":"TruffleHog"}"#,
+    r#"{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","additionalEventData":{"MFAUsed":"No"},"responseElements":{"ConsoleLogin":"Success"},"readOnly":"false","eventType":"AwsConsoleSignIn"}"#,
+    r#"{"eventSource":"x","eventName":"ListBuckets","errorCode":"AccessDenied","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Admin/x","sessionContext":{"sessionIssuer":{"type":"Role"}}}}"#,
+];
+
+#[test]
+fn plan_equals_reference_where_columns_are_not_faithful() {
+    let set = rules();
+    let text = format!("{}\n", ODD.join("\n"));
+    let store = store_of(&[("odd.ndjson".to_string(), text.into_bytes())]);
+    assert_eq!(store.len(), ODD.len(), "every odd record is an event");
+    assert!(compare(&set, &store, "odd records") > 10);
+}
+
+#[test]
+fn a_cache_follows_a_growing_store_and_notices_another() {
+    let set = rules();
+    let files: Vec<(String, Vec<u8>)> =
+        trailglass_sample::builtin(3_000).into_iter().map(|f| (f.path, f.bytes)).collect();
+    let mut store = Store::new();
+    let mut cache = DetectCache::new();
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        store.ingest(name, bytes);
+        if i % 40 == 0 || i + 1 == files.len() {
+            let grown = set.run_cached(&store, &mut cache);
+            assert_eq!(grown, set.run(&store), "after file {i}");
+        }
+    }
+    let want = naive_rows(&set, &store);
+    let got = set.run_cached(&store, &mut cache);
+    for (i, w) in want.iter().enumerate() {
+        assert_eq!(got.rows(i), w.as_slice());
+    }
+    // Another store of the same size: the cache notices and starts again.
+    let other = store_of(&files.iter().rev().cloned().collect::<Vec<_>>());
+    assert_eq!(set.run_cached(&other, &mut cache), set.run(&other));
+    cache.reset();
+    assert_eq!(set.run_cached(&store, &mut cache), set.run(&store));
+}

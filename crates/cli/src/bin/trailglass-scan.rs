@@ -8,11 +8,19 @@
 //! `--ids` then prints, after the JSON line, the eventID of each match one per line in row order
 //! (`-` for an event without an eventID). A query that does not parse exits with code 2 and the
 //! error, its byte position and a hint on stderr.
+//!
+//! `--detections` runs the built-in Sigma rules (`trailglass_core::detect`) and adds
+//! `"detections"` (per reported rule with at least one match: id, title, level, author, ATT&CK
+//! techniques, the number of matching events and their eventIDs sorted, one per event: the store
+//! keeps one copy of a duplicate event and every distinct event sharing an eventID) and
+//! `"unsupported"` (every rule that could not be used, with the reason, file, line and column).
+//! `--rules PATH` (repeatable) adds a rule file, or every `.yml`/`.yaml` under a folder.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde_json::{json, Value};
+use trailglass_core::detect::RuleSet;
 use trailglass_core::Store;
 
 fn collect(p: &Path, out: &mut Vec<PathBuf>) {
@@ -43,23 +51,31 @@ options:
   --query QUERY   filter the events with Trailglass's query language; adds \"matches\": N
   --ids           with --query: after the JSON line, print each match's eventID, one per line
                   (- for an event without one)
+  --detections    run the built-in Sigma rules; adds \"detections\" and \"unsupported\"
+  --rules PATH    with --detections: add a rule file, or the .yml/.yaml files under a folder
+                  (repeatable)
   -h, --help      print this help";
 
 /// What the command line asked for.
 struct Args {
     query: Option<String>,
     ids: bool,
+    detections: bool,
+    rules: Vec<PathBuf>,
     paths: Vec<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
-    let mut args = Args { query: None, ids: false, paths: Vec::new() };
+    let mut args =
+        Args { query: None, ids: false, detections: false, rules: Vec::new(), paths: Vec::new() };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
         match arg {
             Long("query") => args.query = Some(parser.value()?.string()?),
             Long("ids") => args.ids = true,
+            Long("detections") => args.detections = true,
+            Long("rules") => args.rules.push(PathBuf::from(parser.value()?)),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -69,6 +85,78 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         }
     }
     Ok(args)
+}
+
+/// The rule files under `--rules` paths: a file as given, a folder's `.yml`/`.yaml` files.
+fn rule_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            collect(p, &mut found);
+            out.extend(found.into_iter().filter(|f| {
+                f.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "yml" || e == "yaml")
+            }));
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// `"detections"` and `"unsupported"` for the built-in rules plus the files under `rules`.
+fn detections(store: &Store, rules: &[PathBuf]) -> (Value, Value) {
+    let mut set = RuleSet::builtin();
+    let mut unreadable = Vec::new();
+    for f in rule_files(rules) {
+        let name = f.to_string_lossy().to_string();
+        match std::fs::read(&f) {
+            Ok(bytes) => {
+                set.add_file(&name, &String::from_utf8_lossy(&bytes));
+            }
+            Err(e) => unreadable.push(json!({"rule": name, "reason": e.to_string(), "file": name})),
+        }
+    }
+    let hits = set.run(store);
+    let mut found = Vec::new();
+    for (i, m) in set.rules().iter().enumerate() {
+        let rows = hits.rows(i);
+        if !m.reported || rows.is_empty() {
+            continue;
+        }
+        let mut ids: Vec<String> = rows
+            .iter()
+            .map(|&r| {
+                trailglass_core::query::field_text(store, r as usize, "eventID")
+                    .unwrap_or_else(|| "-".into())
+            })
+            .collect();
+        ids.sort();
+        found.push(json!({
+            "rule": m.id,
+            "title": m.title,
+            "level": m.level,
+            "author": m.author,
+            "attack": m.techniques,
+            "matches": rows.len(),
+            "ids": ids,
+        }));
+    }
+    let unsupported: Vec<Value> = set
+        .problems()
+        .into_iter()
+        .map(|p| {
+            json!({
+                "rule": p.rule.clone().unwrap_or_else(|| p.file.clone()),
+                "reason": format!("{}:{}:{}: {}", p.file, p.line, p.column, p.message),
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+            })
+        })
+        .chain(unreadable)
+        .collect();
+    (Value::Array(found), Value::Array(unsupported))
 }
 
 fn main() {
@@ -103,6 +191,10 @@ fn main() {
     };
     if print_ids && query.is_none() {
         eprintln!("--ids needs --query");
+        std::process::exit(2);
+    }
+    if !args.rules.is_empty() && !args.detections {
+        eprintln!("--rules needs --detections");
         std::process::exit(2);
     }
     let mut paths = Vec::new();
@@ -163,6 +255,11 @@ fn main() {
     let matches = query.as_ref().map(|q| q.run(&store));
     if let (Some(m), Some(obj)) = (&matches, out.as_object_mut()) {
         obj.insert("matches".into(), json!(m.len()));
+    }
+    if let (true, Some(obj)) = (args.detections, out.as_object_mut()) {
+        let (detections, unsupported) = detections(&store, &args.rules);
+        obj.insert("detections".into(), detections);
+        obj.insert("unsupported".into(), unsupported);
     }
     println!("{out}");
     if let (true, Some(m)) = (print_ids, &matches) {

@@ -6,7 +6,8 @@
 //! store is answered for every row in one tight pass over the ids (a table of the verdict per
 //! distinct value) and kept for the run, since many rules test the same field the same way
 //! (`eventSource: iam.amazonaws.com`); on a small domain it tests just those rows, reading their
-//! records into the path index only then. Keywords and `fieldref` are tested row by row.
+//! records into the path index only then (a leaf on a nested path is answered for every row only
+//! when every row is a candidate). Keywords and `fieldref` are tested row by row.
 
 use rustc_hash::FxHashMap;
 use serde_json::Value;
@@ -158,7 +159,11 @@ impl<'a> Eval<'a> {
             return out;
         }
         let mut t = Tables { col: Vec::new(), path: Vec::new() };
-        if domain.count() * 4 < self.n {
+        // A column-backed leaf on a good share of the rows is cheapest for every row at once; a
+        // path leaf only on a full domain (elsewhere, rows outside it would be read for nothing).
+        let count = domain.count();
+        let dense = if leaf.column { count * 4 >= self.n } else { count == self.n };
+        if !dense {
             let mut out = Rows::empty(self.n);
             for row in domain.ones() {
                 if self.row(leaf, &mut t, row) {

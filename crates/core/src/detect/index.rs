@@ -102,8 +102,8 @@ pub(crate) struct ColSource {
     identity: bool,
     /// Per dictionary id: whether the value is a faithful copy (non-empty, not a number).
     pub(crate) trusted: Vec<bool>,
-    /// The key as it appears in a raw record, to prove a field missing.
-    key: String,
+    /// Finds the key as it appears in a raw record, to prove a field missing.
+    key: memmem::Finder<'static>,
 }
 
 /// What one row holds for a path: a faithful column value, or the path column's id.
@@ -128,9 +128,27 @@ pub struct DetectCache {
     /// Rows whose `userIdentity` may be a JSON string, ascending; rows scanned (only while a
     /// `userIdentity` column is in use).
     identity_string: (Vec<u32>, usize),
+    /// Finds `\u`: a key written with an escape may be any key.
+    escape: Escape,
     /// Rows indexed and a fingerprint of the store they came from.
     rows: usize,
     first: u64,
+}
+
+/// A `memmem` finder for `\u`, built once.
+#[derive(Debug, Clone)]
+struct Escape(memmem::Finder<'static>);
+
+impl Default for Escape {
+    fn default() -> Escape {
+        Escape(memmem::Finder::new(b"\\u").into_owned())
+    }
+}
+
+impl Escape {
+    fn find(&self, raw: &[u8]) -> Option<usize> {
+        self.0.find(raw)
+    }
 }
 
 fn fingerprint(store: &Store) -> u64 {
@@ -218,7 +236,8 @@ impl DetectCache {
             self.cols.push(col);
             self.source.push(COLUMNS.iter().find(|(n, ..)| n == p).map(|&(n, col, identity)| {
                 let last = n.rsplit('.').next().unwrap_or(n);
-                ColSource { col, identity, trusted: Vec::new(), key: format!("\"{last}\"") }
+                let key = memmem::Finder::new(format!("\"{last}\"").as_bytes()).into_owned();
+                ColSource { col, identity, trusted: Vec::new(), key }
             }));
             members.push(i);
         }
@@ -261,8 +280,7 @@ impl DetectCache {
             }
             if id == 0 && self.cols.get(p).and_then(|c| c.ids.get(row)) == Some(&NOT_DONE) {
                 let raw = store.raw(row).as_bytes();
-                let key = src.key.as_bytes();
-                if memmem::find(raw, key).is_none() && memmem::find(raw, b"\\u").is_none() {
+                if src.key.find(raw).is_none() && self.escape.find(raw).is_none() {
                     if let Some(slot) = self.cols.get_mut(p).and_then(|c| c.ids.get_mut(row)) {
                         *slot = MISSING;
                     }

@@ -6,10 +6,10 @@ use rustc_hash::FxHashMap;
 
 use super::correlate::correlate;
 use super::eval::Eval;
+use super::hits::Hits;
 use super::index::DetectCache;
 use super::plan::compile;
 use super::rule::{Rule, RuleBody};
-use super::set::Hits;
 use crate::store::Store;
 
 /// Every path the rules read.

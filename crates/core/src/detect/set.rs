@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::builtin::{FILES, SIGMAHQ_COMMIT};
 use super::error::RuleError;
+use super::hits::Hits;
 use super::index::DetectCache;
 use super::meta::Level;
 use super::rule::{check_references, parse_rules, Rule, RuleBody};
@@ -90,37 +91,6 @@ pub struct RuleSet {
     meta: Vec<RuleMeta>,
     /// Correlations whose references do not resolve.
     unresolved: Vec<RuleProblem>,
-}
-
-/// Which rows each rule of a [`RuleSet`] matched, indexed like [`RuleSet::rules`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Hits {
-    rows: Vec<Vec<u32>>,
-}
-
-impl Hits {
-    pub(crate) fn new(rows: Vec<Vec<u32>>) -> Hits {
-        Hits { rows }
-    }
-
-    /// Ascending row ids matching `rules()[rule]` (empty for an unknown index).
-    pub fn rows(&self, rule: usize) -> &[u32] {
-        self.rows.get(rule).map_or(&[], |r| r)
-    }
-
-    /// The rules `row` matched, ascending.
-    pub fn rules_of(&self, row: u32) -> Vec<usize> {
-        (0..self.rows.len()).filter(|&i| self.rows(i).binary_search(&row).is_ok()).collect()
-    }
-
-    /// How many rules there are hits for (every rule of the set, matched or not).
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
 }
 
 fn problem(file: &str, rule: Option<String>, e: &RuleError) -> RuleProblem {

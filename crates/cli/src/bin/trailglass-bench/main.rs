@@ -23,6 +23,9 @@
 //!   bytes) and `raw_bytes_per_event`, from `store.memory_bytes()`;
 //! * `kept`, `duplicates`, `rejected` of the plain store.
 //!
+//! Then the query benchmarks (`query.rs`) and the detection benchmarks (`rules.rs`:
+//! `rules_all_*`, `rule_nested_*`) over one store of the generated files.
+//!
 //! Figures only: nothing here asserts on time. `--write DIR` also writes the generated `.json`
 //! files under DIR (for looking at them or feeding other tools).
 
@@ -34,6 +37,8 @@ use trailglass_sample::{generate, gzip, SynthOptions};
 
 // The query benchmarks; a module of this binary, not of the library (it needs a clock).
 mod query;
+// The detection benchmarks (built-in Sigma rules, a nested-path rule).
+mod rules;
 
 struct Args {
     events: usize,
@@ -248,4 +253,5 @@ fn main() {
         store.ingest_owned(&f.path, f.bytes.clone());
     }
     query::run(&store, 20);
+    rules::run(&store, 20);
 }
