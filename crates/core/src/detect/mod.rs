@@ -8,10 +8,14 @@
 //!   [`pattern`]: Sigma wildcards; [`re`]: the one module naming the regex crate.
 //! * [`naive`] and [`naive_correlation`]: the reference semantics, one JSON event (or a slice of
 //!   them) at a time, against which faster evaluators are checked.
+//! * [`set`]: the loaded rules ([`RuleSet`]: built-in and the user's files, their metadata and
+//!   problems) and running them over a store into [`Hits`]; `builtin` (private) embeds the
+//!   shipped rule files, `run` (private) evaluates them.
 //!
 //! Every problem with a rule is a [`RuleError`] with line and column; nothing here panics on a
 //! hostile rule, and each limit (values, nesting, sizes) is a named constant in its module.
 
+mod builtin;
 pub mod compiled;
 pub mod condition;
 pub mod correlation;
@@ -22,7 +26,9 @@ pub mod naive_correlation;
 pub mod pattern;
 pub mod re;
 pub mod rule;
+mod run;
 mod selection;
+pub mod set;
 mod yaml;
 
 pub use compiled::{Cidr, Cmp, Match, Op, RefKind};
@@ -31,4 +37,5 @@ pub use error::RuleError;
 pub use meta::{Level, Tag, TagKind};
 pub use rule::{check_references, parse_rule, parse_rules, Logsource, Rule, RuleBody};
 pub use selection::MAX_VALUES;
+pub use set::{Hits, RuleMeta, RuleOrigin, RuleProblem, RuleSet};
 pub use yaml::{MAX_BYTES, MAX_DEPTH, MAX_NODES};

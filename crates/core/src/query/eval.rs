@@ -3,27 +3,36 @@
 //! `eval(node, cand)` returns a set `S ⊆ cand` (all rows when `cand` is `None`) equal to the rows
 //! of `cand` that match `node`. Cheap leaves (columns, time) compute over every row and intersect;
 //! expensive leaves (free text, nested paths) only visit `cand`. AND evaluates its cheap children
-//! first and narrows `cand` as it goes; NOT is `cand \ eval(child, cand)`.
+//! first and narrows `cand` as it goes; NOT is `cand \ eval(child, cand)`. Detection terms are
+//! cheap leaves too: the union of rows the engine already has per rule.
 
 use super::bits::Bits;
 use super::parse::{ColMatch, Leaf, Node};
 use super::path::{path_matches, Want};
 use super::pattern::parse_ip;
+use super::rules::RuleRows;
 use super::text::{filter_rows, TextIndex};
 use crate::store::{Column, Store};
 
-pub(crate) fn run(root: Option<&Node>, store: &Store, index: Option<&TextIndex>) -> Vec<u32> {
+pub(crate) fn run(
+    root: Option<&Node>,
+    store: &Store,
+    index: Option<&TextIndex>,
+    rules: &[RuleRows<'_>],
+) -> Vec<u32> {
     let n = store.len();
     let Some(root) = root else {
         return (0..n as u32).collect();
     };
-    let mut cx = Cx { store, index, max_time: None };
+    let mut cx = Cx { store, index, rules, max_time: None };
     cx.eval(root, None).to_rows()
 }
 
 struct Cx<'s> {
     store: &'s Store,
     index: Option<&'s TextIndex>,
+    /// The loaded rules' matches, for the detection terms (none: they select nothing).
+    rules: &'s [RuleRows<'s>],
     max_time: Option<Option<i64>>,
 }
 
@@ -99,6 +108,7 @@ impl Cx<'_> {
                     None => Bits::empty(n),
                 }
             }
+            Leaf::Rule(term) => term.bits(self.rules, n),
             Leaf::Text(needle) => filter_rows(store, self.index, cand, &[needle.as_bytes()], false),
             Leaf::PathExists(segs) => self.path_bits(segs, Want::Exists, cand, None),
             Leaf::Path(segs, glob) => {

@@ -5,6 +5,7 @@
 //! names here, so a name means the same in a query and in a column.
 
 use super::path::path_values;
+use super::rules::RuleField;
 use crate::store::{Column, Store};
 use crate::time::format_ms;
 
@@ -14,6 +15,8 @@ pub(crate) enum Alias {
     Column(Column),
     Time,
     Last,
+    /// A detection term (`rule:`, `level:`, `tactic:`, `technique:`).
+    Rule(RuleField),
 }
 
 const ALIASES: &[(&str, Alias)] = &[
@@ -50,6 +53,10 @@ const ALIASES: &[(&str, Alias)] = &[
     ("time", Alias::Time),
     ("eventtime", Alias::Time),
     ("last", Alias::Last),
+    ("rule", Alias::Rule(RuleField::Rule)),
+    ("level", Alias::Rule(RuleField::Level)),
+    ("tactic", Alias::Rule(RuleField::Tactic)),
+    ("technique", Alias::Rule(RuleField::Technique)),
 ];
 
 /// Field names and what they mean, for the help text and completion.
@@ -70,6 +77,10 @@ pub(crate) const FIELD_DOCS: &[(&str, &str)] = &[
     ("eventtype", "eventType, e.g. AwsApiCall, AwsConsoleSignIn"),
     ("time", "eventTime: time:2024-03-01, time>=…, time:[A TO B]"),
     ("last", "the last period of the data: last:1h, last:7d"),
+    ("rule", "events a detection rule matched, by id, name or title: rule:*CloudTrail*"),
+    ("level", "events of detections of a level: level:high, level>=medium"),
+    ("tactic", "events of detections of an ATT&CK tactic: tactic:persistence"),
+    ("technique", "events of detections of an ATT&CK technique: technique:T1562*"),
 ];
 
 /// CloudTrail's top-level keys: the first segment of a nested path must be one of them (or the
@@ -172,7 +183,8 @@ pub fn field_text(store: &Store, row: usize, path: &str) -> Option<String> {
         }
         Some(Alias::Time) => return store.time_ms(row).map(format_ms),
         Some(Alias::Last) => return None,
-        None => {}
+        // Not a value of the event: a key of that name is read from the record.
+        Some(Alias::Rule(_)) | None => {}
     }
     let body = path.strip_prefix("$.").unwrap_or(path);
     let segs: Vec<String> = body.split('.').map(str::to_ascii_lowercase).collect();

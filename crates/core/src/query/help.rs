@@ -20,6 +20,13 @@ Time (UTC unless a zone is given)
   time:[2024-03-01T10:00 TO 2024-03-01T12:00]   from the start of one to the end of the other
   last:1h                 the last hour of the data (s, m, h, d, w)
 
+Detections (the events the rules matched)
+  rule:*CloudTrail*       a rule by id, name or title (* and ? as above)
+  level:high              a level: informational, low, medium, high, critical
+  level>=medium           that level or more severe (>, <, <= too)
+  tactic:persistence      an ATT&CK tactic
+  technique:T1562*        an ATT&CK technique
+
 Combine
   a b   a AND b           both (AND is implied)
   a OR b                  either
@@ -29,6 +36,6 @@ Combine
 Fields
   user (username)  service (source)  action (name)  region  ip  error  key (access key id)
   account  type (identity type)  category  agent (user agent)  readonly  arn  eventtype
-  time  last  and CloudTrail's own names: eventName, sourceIPAddress, userIdentity.arn, …
+  time  last  rule  level  tactic  technique  and CloudTrail's own names: eventName, sourceIPAddress, userIdentity.arn, …
   Any other key: $.key:value
 ";

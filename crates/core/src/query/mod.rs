@@ -39,6 +39,8 @@
 //!             | field ( ">" | ">=" | "<" | "<=" ) time  (time only; ":>" etc. also accepted)
 //!             | "time:" ( time | "[" bound "TO" bound "]" | "*" )
 //!             | "last:" N ( "s" | "m" | "h" | "d" | "w" )
+//!             | ( "rule" | "tactic" | "technique" ) ":" value
+//!             | "level" ( ":" | ">" | ">=" | "<" | "<=" ) level
 //!             | "\"" phrase "\"" | word                free text
 //! field      := alias | path                           (case-insensitive)
 //! path       := key ( "." key )*                       first key a CloudTrail top-level key,
@@ -65,6 +67,12 @@
 //!   it, `time<=2024-03-01` ends with it, `time:[A TO B]` is from the start of A to the end of B
 //!   (`{A TO B}` excludes both, `*` is open). Events without a time never match a time term.
 //! * `last:1h` = events at or after (latest event time in the store − 1 hour).
+//! * Detection terms select the events of the loaded rules' detections (the union of the rows of
+//!   every rule they name): `rule:` a glob on the rule's id, `name` or title; `level:` one of
+//!   informational, low, medium, high, critical, or a comparison (`level>=medium`); `tactic:` a
+//!   glob on its ATT&CK tactic shortnames (`defense-evasion`); `technique:` a glob on its
+//!   technique ids (`T1562*`). The rules' matches are handed in by the engine
+//!   ([`Query::run_with`]); without them these terms select nothing.
 //! * Nested paths read the record's JSON: arrays are transparent (any element may match), keys
 //!   compare case-insensitively, numbers and booleans compare as their text, objects only match `*`.
 //!
@@ -77,6 +85,7 @@ mod help;
 mod parse;
 mod path;
 mod pattern;
+mod rules;
 mod text;
 
 use crate::store::{Column, Store};
@@ -85,6 +94,7 @@ pub use fields::field_text;
 pub(crate) use fields::{resolve_alias, Alias};
 pub use help::HELP;
 pub use parse::QueryError;
+pub use rules::{RuleRows, LEVELS};
 pub use text::TextIndex;
 
 /// A parsed query. Cheap to keep; evaluate it with [`Query::run`] or [`Query::run_indexed`].
@@ -110,14 +120,26 @@ impl Query {
     }
 
     /// The matching rows, ascending, scanning raw text for free-text terms.
+    /// Detection terms select nothing (see [`Query::run_with`]).
     pub fn run(&self, store: &Store) -> Vec<u32> {
-        eval::run(self.root.as_ref(), store, None)
+        eval::run(self.root.as_ref(), store, None, &[])
     }
 
     /// The same answer as [`Query::run`], using `index` to skip blocks for free-text and path
     /// prefilters. Rows added to the store after the index was built are scanned.
     pub fn run_indexed(&self, store: &Store, index: &TextIndex) -> Vec<u32> {
-        eval::run(self.root.as_ref(), store, Some(index))
+        eval::run(self.root.as_ref(), store, Some(index), &[])
+    }
+
+    /// The matching rows with the loaded rules' matches for the detection terms (`rule:`,
+    /// `level:`, `tactic:`, `technique:`), and the text index if given.
+    pub fn run_with(
+        &self,
+        store: &Store,
+        index: Option<&TextIndex>,
+        rules: &[RuleRows<'_>],
+    ) -> Vec<u32> {
+        eval::run(self.root.as_ref(), store, index, rules)
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::fields::{is_top_key, resolve_alias, suggest, Alias};
 use super::pattern::{parse_duration, parse_ip, parse_time_period, Cidr, Glob};
+use super::rules::{rule_term, RuleField, RuleTerm};
 use crate::store::Column;
 
 /// A query that could not be parsed: what is wrong, where (byte offsets into the query text,
@@ -56,6 +57,8 @@ pub(crate) enum Leaf {
     HasTime,
     /// Time at or after (latest time in the store - ms).
     Last(i64),
+    /// The rows of the detections a detection term selects.
+    Rule(RuleTerm),
 }
 
 #[derive(Clone, Debug)]
@@ -410,12 +413,12 @@ impl<'a> Parser<'a> {
                 Some(&hint),
             ));
         }
-        if op != ":" && target != Target::Time {
+        if op != ":" && !matches!(target, Target::Time | Target::Rule(RuleField::Level)) {
             return Err(self.err(
                 name_end,
                 vstart,
-                format!("'{op}' compares times only, not '{name}'"),
-                Some("write time>2024-03-01; for other fields use field:value"),
+                format!("'{op}' compares times only (and detection levels), not '{name}'"),
+                Some("write time>2024-03-01 or level>=medium; for other fields use field:value"),
             ));
         }
         match target {
@@ -431,6 +434,12 @@ impl<'a> Parser<'a> {
                         Some("write a whole number and s, m, h, d or w, e.g. last:1h or last:7d"),
                     )),
                 }
+            }
+            Target::Rule(field) => {
+                let (chars, quoted) = self.value(name)?;
+                rule_term(field, op, &chars, quoted)
+                    .map(|t| Node::Leaf(Leaf::Rule(t)))
+                    .map_err(|(m, h)| self.err(vstart, self.pos, m, Some(&h)))
             }
             Target::Column(col) => {
                 let (chars, quoted) = self.value(name)?;
@@ -473,6 +482,7 @@ impl<'a> Parser<'a> {
             Some(Alias::Column(c)) => return Ok(Target::Column(c)),
             Some(Alias::Time) => return Ok(Target::Time),
             Some(Alias::Last) => return Ok(Target::Last),
+            Some(Alias::Rule(f)) => return Ok(Target::Rule(f)),
             None => {}
         }
         let (body, free) = match name.strip_prefix("$.") {
@@ -498,7 +508,7 @@ impl<'a> Parser<'a> {
             Some(s) => format!("did you mean '{s}.…'? "),
             None => String::new(),
         };
-        hint.push_str("fields are user, service, action, region, ip, error, key, account, type, category, agent, readonly, arn, eventtype, time, last, or a CloudTrail path like requestParameters.bucketName ($.key for any other key); to search text containing ':', put it in quotes");
+        hint.push_str("fields are user, service, action, region, ip, error, key, account, type, category, agent, readonly, arn, eventtype, time, last, rule, level, tactic, technique, or a CloudTrail path like requestParameters.bucketName ($.key for any other key); to search text containing ':', put it in quotes");
         Err(self.err(start, end, format!("unknown field '{name}'"), Some(&hint)))
     }
 
@@ -585,6 +595,7 @@ enum Target {
     Path(Vec<String>),
     Time,
     Last,
+    Rule(RuleField),
 }
 
 fn text_node(s: &str) -> Node {

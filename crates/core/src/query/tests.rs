@@ -308,3 +308,93 @@ fn help_and_fields() {
     assert!(parse("foo").is_ok_and(|q| q.uses_text()));
     assert!(parse("user:x").is_ok_and(|q| !q.uses_text()));
 }
+
+/// Detection terms select the rows of the rules they name, from the context the engine hands in.
+#[test]
+fn detection_terms() {
+    let s = store();
+    let t = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let (ta, tb, tc) =
+        (t(&["defense-evasion"]), t(&["persistence", "privilege-escalation"]), t(&[]));
+    let (qa, qb) = (t(&["T1562.008"]), t(&["T1078.004"]));
+    let rules = [
+        RuleRows {
+            id: "aaaa-1",
+            name: Some("logging"),
+            title: "CloudTrail stopped",
+            level: 3,
+            tactics: &ta,
+            techniques: &qa,
+            rows: &[0, 1],
+        },
+        RuleRows {
+            id: "bbbb-2",
+            name: None,
+            title: "Root user activity",
+            level: 2,
+            tactics: &tb,
+            techniques: &qb,
+            rows: &[2],
+        },
+        RuleRows {
+            id: "cccc-3",
+            name: None,
+            title: "Low thing",
+            level: 1,
+            tactics: &tc,
+            techniques: &tc,
+            rows: &[1, 3],
+        },
+    ];
+    let ix = TextIndex::build(&s);
+    let with = |q: &str| {
+        let query = parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let rows = query.run_with(&s, None, &rules);
+        assert_eq!(rows, query.run_with(&s, Some(&ix), &rules), "indexed run differs for {q}");
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|&r| field_text(&s, r as usize, "eventID").unwrap_or_default())
+            .collect();
+        ids.join(" ")
+    };
+    assert_eq!(with("rule:aaaa-1"), "e0 e1");
+    assert_eq!(with("rule:logging"), "e0 e1");
+    assert_eq!(with("rule:*ROOT*"), "e2");
+    assert_eq!(with("rule:\"Root user activity\""), "e2");
+    assert_eq!(with("rule:\"Root*\""), "");
+    assert_eq!(with("rule:nope"), "");
+    assert_eq!(with("level:high"), "e0 e1");
+    assert_eq!(with("level:HIGH"), "e0 e1");
+    assert_eq!(with("level>=medium"), "e0 e1 e2");
+    assert_eq!(with("level:>=medium"), "e0 e1 e2");
+    assert_eq!(with("level>medium"), "e0 e1");
+    assert_eq!(with("level<medium"), "e1 e3");
+    assert_eq!(with("level<=low"), "e1 e3");
+    assert_eq!(with("level>critical"), "");
+    assert_eq!(with("level<informational"), "");
+    assert_eq!(with("level:*"), "e0 e1 e2 e3");
+    assert_eq!(with("tactic:persistence"), "e2");
+    assert_eq!(with("tactic:*evasion"), "e0 e1");
+    assert_eq!(with("technique:T1562*"), "e0 e1");
+    assert_eq!(with("technique:t1078.004"), "e2");
+    assert_eq!(with("technique:T1078"), "", "a whole value: T1078* for sub-techniques");
+    // Combined with everything else.
+    assert_eq!(with("level>=medium service:s3"), "e0 e1");
+    assert_eq!(with("-rule:*"), "e4");
+    assert_eq!(with("rule:logging OR user:Admin OR type:Root"), "e0 e1 e2");
+    assert_eq!(with("NOT level:high AND (tactic:* OR error:*)"), "e2");
+    assert_eq!(with("technique:T1562* bucketName"), "e0 e1");
+    // Without the rules' matches the terms select nothing.
+    assert_eq!(ids(&s, "rule:*"), "");
+    assert_eq!(ids(&s, "-level:*"), "e0 e1 e2 e3 e4");
+    assert!(parse("level:high").is_ok_and(|q| !q.uses_text()));
+    // Errors say what the values can be.
+    check_err("level:severe", "unknown level 'severe'", (6, 12), "informational, low, medium");
+    check_err("level>=bad", "unknown level 'bad'", (7, 10), "level>=medium");
+    check_err("level:", "missing value after 'level:'", (0, 6), "level:*");
+    check_err("rule>x", "'>' compares times only", (4, 5), "level>=medium");
+    check_err("tactic:[a TO b]", "ranges work on time only", (7, 8), "time:[");
+    check_err("levle:high", "unknown field 'levle'", (0, 5), "did you mean 'level'?");
+    assert!(HELP.contains("technique:T1562*") && fields().iter().any(|(n, _)| *n == "level"));
+    assert_eq!(LEVELS[3], "high");
+}
