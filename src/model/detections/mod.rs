@@ -18,7 +18,7 @@ pub mod swimlane;
 use trailglass_core::engine::{Detection, Level, RuleOrigin};
 
 use crate::model::clauses::{field_clause, quote_value};
-use crate::model::format::{format_count, plural};
+use crate::model::format::{format_count, format_offset, format_time, plural, range_label};
 
 /// The levels, most severe first.
 pub const LEVELS: [Level; 5] =
@@ -113,6 +113,22 @@ pub fn empty_message(rules: Option<u64>, events: u64) -> String {
     }
 }
 
+/// When a detection's events happened, in the zone `offset_minutes` east of UTC (the offset at
+/// its first event): `2024-03-01 10:00:00 – 10:05:00 UTC`, one time when first and last are the
+/// same, `None` when its events have no time.
+pub fn seen_label(first: Option<i64>, last: Option<i64>, offset_minutes: i32) -> Option<String> {
+    let zone = format_offset(offset_minutes);
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => {
+            Some(format!("{} {zone}", range_label(a, b, offset_minutes)))
+        }
+        (Some(t), _) | (None, Some(t)) => {
+            Some(format!("{} {zone}", format_time(t, offset_minutes)))
+        }
+        (None, None) => None,
+    }
+}
+
 /// `"3 critical · 5 high"`: the tally as one line.
 pub fn tally_line(detections: &[Detection]) -> String {
     tally(detections)
@@ -151,6 +167,7 @@ pub(crate) mod fixtures {
 mod tests {
     use super::fixtures::detection;
     use super::*;
+    use trailglass_core::query::parse;
 
     #[test]
     fn levels_have_a_class_and_a_word() {
@@ -167,6 +184,9 @@ mod tests {
         assert_eq!(rule_clause("My own rule"), "rule:\"My own rule\"");
         assert_eq!(technique_clause("T1685.002"), "technique:T1685.002");
         assert_eq!(rule_and_clause(id, "ip", "10.0.0.1"), format!("rule:{id} ip:10.0.0.1"));
+        for q in [rule_clause(id), rule_clause("a \"b\""), technique_clause("T1078.004")] {
+            assert!(parse(&q).is_ok(), "{q}");
+        }
     }
 
     #[test]
@@ -207,6 +227,20 @@ mod tests {
         assert_eq!(find(&ds, "c").map(|d| d.count), Some(9));
         assert!(find(&ds, "zz").is_none());
         assert_eq!(tally_line(&[]), "");
+    }
+
+    #[test]
+    fn first_and_last_seen() {
+        let t0 = 1_709_287_200_000; // 2024-03-01T10:00:00Z
+        assert_eq!(
+            seen_label(Some(t0), Some(t0 + 300_000), 0).as_deref(),
+            Some("2024-03-01 10:00:00 – 10:05:00 UTC")
+        );
+        assert_eq!(
+            seen_label(Some(t0), Some(t0), 120).as_deref(),
+            Some("2024-03-01 12:00:00 UTC+02:00")
+        );
+        assert_eq!(seen_label(None, None, 0), None);
     }
 
     #[test]

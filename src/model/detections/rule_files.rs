@@ -82,7 +82,7 @@ mod tests {
     fn the_cap() {
         assert!(check_size("r.yml", 0).is_ok());
         assert!(check_size("r.yml", MAX_RULE_FILE_BYTES).is_ok());
-        let e = check_size("big.yml", MAX_RULE_FILE_BYTES + 1).unwrap_err();
+        let e = check_size("big.yml", MAX_RULE_FILE_BYTES + 1).err().unwrap_or_default();
         assert!(e.starts_with("big.yml was not read"), "{e}");
         assert!(e.contains("1,048,577 bytes") && e.contains("1 MiB (1,048,576 bytes)"), "{e}");
     }
