@@ -15,12 +15,16 @@
 //!   still answers (the engine scans the rows not yet indexed).
 //! * `load`: the load policy, a state machine with the clock passed in: the queue, the cadence of
 //!   Status and Answer replies during a load, the yields, the memory budget, Cancel and Clear.
+//! * `detections`: the loaded rules and their hits on the current data, computed once per
+//!   generation; the detections, findings and detection-term rows of every answer come from it.
 //! * `session`: [`Session`], the one dispatcher: every [`Request`] goes through
 //!   [`Session::handle`], and the worker's load and indexing loops call it between their awaits.
 //!
-//! The modules depend one way: `session` on `state` and `load`, those on `protocol` (and the
-//! store, the query language and the answers); this file only declares and re-exports them.
+//! The modules depend one way: `session` on `state` and `load`, `state` on `detections`, those on
+//! `protocol` (and the store, the query language, the rules and the answers); this file only
+//! declares and re-exports them.
 
+mod detections;
 mod load;
 mod protocol;
 mod session;
@@ -42,3 +46,7 @@ pub use state::{
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod detection_tests;

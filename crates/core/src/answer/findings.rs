@@ -1,11 +1,21 @@
 //! "Worth a look": well-known signs of trouble in CloudTrail, each a query of the ordinary language
 //! (so a click shows its events and the user can refine it), counted over everything loaded.
 //! These are leads for a responder, not verdicts: a CreateUser is routine in most accounts.
+//!
+//! Each finding is also a Sigma rule of the rule engine (`crates/core/rules/trailglass/findings/`,
+//! its `name:` the finding's id), so the counts the engine sends ([`finding_counts`]) come from
+//! the same hits as the detections: one mechanism. The queries stay because a click on a finding
+//! puts its query in the search box; [`findings`] counts them with the query language, the
+//! reference the rules are tested against (they select the same events).
 
 use serde::{Deserialize, Serialize};
 
+use crate::detect::{Hits, RuleOrigin, RuleSet};
 use crate::query::parse;
 use crate::store::Store;
+
+/// Where the findings rules are, under `crates/core/rules/`.
+pub const FINDINGS_RULES: &str = "trailglass/findings/";
 
 /// One kind of finding: what it is called, why it matters, and the query that finds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +117,25 @@ pub struct FindingCount {
     pub count: usize,
 }
 
-/// The findings that match at least one event of `store`, in [`FINDINGS`] order.
+/// The findings whose rule matched at least one event of `hits`, in [`FINDINGS`] order, counted
+/// from the rows of the Trailglass findings rules (by their `name`).
+pub fn finding_counts(rules: &RuleSet, hits: &Hits) -> Vec<FindingCount> {
+    FINDINGS
+        .iter()
+        .filter_map(|f| {
+            let i = rules.rules().iter().position(|m| {
+                m.origin == RuleOrigin::Trailglass
+                    && m.file.starts_with(FINDINGS_RULES)
+                    && m.name.as_deref() == Some(f.id)
+            })?;
+            let count = hits.rows(i).len();
+            (count > 0).then(|| FindingCount { id: f.id.to_string(), count })
+        })
+        .collect()
+}
+
+/// The findings that match at least one event of `store`, in [`FINDINGS`] order, counted with
+/// their queries.
 pub fn findings(store: &Store) -> Vec<FindingCount> {
     FINDINGS
         .iter()

@@ -1,26 +1,32 @@
 //! The answers the UI needs about a set of matching rows (a slice of ascending row ids, as
 //! [`crate::query::Query::run`] returns them): the sidebar's facets, the time histogram, the
-//! per-service summary, the table's order and pages, the exports, and the "worth a look"
-//! findings over everything loaded.
+//! per-service summary, the table's order and pages, the exports, and over everything loaded the
+//! detections (the rules' hits summarised) and the "worth a look" findings.
 //!
 //! These sit apart from [`crate::query`] because they consume a query's result rather than
-//! define one: this module uses the query language (field names, paths, the findings' queries),
-//! the language never uses it. Every answer reads the store's columns directly and counts per
+//! define one: this module uses the query language (field names, paths, the findings' queries)
+//! and the rule engine's results ([`crate::detect`]), neither of which uses it. Every answer reads the store's columns directly and counts per
 //! dictionary id (see `count`), never with hash maps, so an answer over a million rows is a few
 //! passes of array increments.
 
 mod count;
+mod detection_export;
+mod detections;
 mod export;
 mod facets;
 mod findings;
 mod histogram;
+mod navigator;
 mod services;
 mod sort;
 
+pub use detection_export::{export_detections_csv, export_detections_json, DetectionRows};
+pub use detections::{buckets, detection, detections, Detection, TOP_VALUES};
 pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
 pub use facets::{facet, Facet};
-pub use findings::{findings, Finding, FindingCount, FINDINGS};
+pub use findings::{finding_counts, findings, Finding, FindingCount, FINDINGS, FINDINGS_RULES};
 pub use histogram::{histogram, Histogram, BUCKET_SIZES_MS, MIN_BUCKETS};
+pub use navigator::{export_navigator_layer, level_color, navigator_layer, NAVIGATOR_VERSIONS};
 pub use services::{service_summary, ServiceSummary};
 pub use sort::{page, sort_rows, sorted_page, step_position, SortKey};
 

@@ -11,8 +11,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::answer::Detection;
 use crate::answer::{Facet, FindingCount, Histogram, ServiceSummary, SortKey};
-pub use crate::detect::Level;
+use crate::detect;
+pub use crate::detect::{Level, RuleOrigin};
 use crate::query::QueryError;
 use crate::report::FileStatus;
 use crate::store::{Column, Totals};
@@ -161,50 +163,6 @@ pub struct Answer {
     pub rule_files: Vec<RuleFile>,
 }
 
-/// Where a rule comes from (serialized `"sigmahq"`, `"trailglass"`, `"user"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleOrigin {
-    /// The vendored SigmaHQ rules (DRL 1.1: their author is shown with every detection).
-    Sigmahq,
-    /// Trailglass's own rules: the findings and the rewritten correlation rules.
-    Trailglass,
-    /// A rule file the user added.
-    User,
-}
-
-/// One rule that matched events, over everything loaded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Detection {
-    /// The rule's id (a uuid); the same id the Trailglass findings rules carry next to their
-    /// `name`. A rule without an id is named by its title.
-    pub rule: String,
-    pub title: String,
-    /// Serialized lowercase (`"high"`).
-    #[serde(with = "level_name")]
-    pub level: Level,
-    /// Shown with every detection (DRL 1.1 requires it).
-    pub author: String,
-    pub origin: RuleOrigin,
-    /// The rule's URL (SigmaHQ: the GitHub path at the vendored commit).
-    pub link: Option<String>,
-    /// ATT&CK technique ids (`T1562.008`), sorted.
-    pub techniques: Vec<String>,
-    /// ATT&CK tactic shortnames (`defense-evasion`), sorted.
-    pub tactics: Vec<String>,
-    /// Matching events (a correlation: the events of the groups that fired).
-    pub count: u64,
-    pub first_ms: Option<i64>,
-    pub last_ms: Option<i64>,
-    /// Up to 3 users (the `user` column) with their counts, most first.
-    pub top_users: Vec<(String, u64)>,
-    /// Up to 3 source IP addresses with their counts, most first.
-    pub top_ips: Vec<(String, u64)>,
-    /// Matches per bucket of the answer's histogram (same buckets as `Answer.histogram`), for
-    /// the swimlane under the histogram; empty when the histogram is empty.
-    pub buckets: Vec<u32>,
-}
-
 /// A rule that could not be compiled (it never stops the other rules).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleProblem {
@@ -220,6 +178,24 @@ pub struct RuleProblem {
     pub message: String,
 }
 
+impl From<&detect::RuleProblem> for RuleProblem {
+    /// The rule engine keeps the construct apart; the page shows one sentence naming it.
+    fn from(p: &detect::RuleProblem) -> Self {
+        let message = if p.construct.is_empty() || p.message.contains(&p.construct) {
+            p.message.clone()
+        } else {
+            format!("{} ({})", p.message, p.construct)
+        };
+        RuleProblem {
+            file: p.file.clone(),
+            rule: p.rule.clone(),
+            line: p.line,
+            column: p.column,
+            message,
+        }
+    }
+}
+
 /// A loaded user rule file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleFile {
@@ -228,21 +204,6 @@ pub struct RuleFile {
     pub rules: u32,
     /// Rules of it that could not be compiled.
     pub problems: u32,
-}
-
-/// [`Level`] as its lowercase name (`"high"`), the protocol's spelling of it.
-mod level_name {
-    use super::Level;
-    use serde::{de::Error, Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(level: &Level, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(level.as_str())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Level, D::Error> {
-        let name = String::deserialize(d)?;
-        Level::parse(&name).ok_or_else(|| D::Error::custom(format!("unknown level `{name}`")))
-    }
 }
 
 /// One table row: its store row id, time, whether it failed, and one text per asked column

@@ -124,7 +124,14 @@ impl<F> Session<F> {
                 e.clear();
                 Outcome::replies(e.changed())
             }
-            Request::AddRules { .. } | Request::RemoveRules { .. } => Outcome::replies(e.changed()),
+            Request::AddRules { name, text } => {
+                e.add_rules(&name, &text);
+                Outcome::replies(e.rules_changed())
+            }
+            Request::RemoveRules { name } => {
+                e.remove_rules(&name);
+                Outcome::replies(e.rules_changed())
+            }
         }
     }
 

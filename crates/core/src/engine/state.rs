@@ -1,14 +1,17 @@
 //! The engine's data and view: the store, its text index, the current view and its answer,
 //! the loading progress. [`Engine`] computes what the page shows from these and never talks to
 //! the page itself: the dispatcher (`session.rs`) turns requests into its calls and its results
-//! into replies, and the load policy (`load.rs`) decides when a load calls it.
+//! into replies, and the load policy (`load.rs`) decides when a load calls it. The rules and
+//! their hits are kept by `detections.rs`; this file asks it for them when it answers.
 
+use super::detections::Detector;
 use super::protocol::{
     Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, Status, ViewSpec,
 };
 use crate::answer::{
-    export_csv, export_ndjson, export_records_json, facet, findings, histogram, service_summary,
-    sort_rows, step_position, CsvColumn, FindingCount,
+    export_csv, export_detections_csv, export_detections_json, export_navigator_layer,
+    export_ndjson, export_records_json, facet, histogram, service_summary, sort_rows,
+    step_position, CsvColumn,
 };
 use crate::query::{field_text, parse, TextIndex};
 use crate::store::{Column, Limits, Store};
@@ -69,8 +72,8 @@ pub struct Engine {
     progress: Option<Progress>,
     notice: Option<String>,
     files_sent: Option<(usize, u64)>,
-    /// The findings and the generation they were counted on.
-    findings: Option<(u64, Vec<FindingCount>)>,
+    /// The rules, and their hits on the current generation.
+    detector: Detector,
 }
 
 impl Default for Engine {
@@ -89,7 +92,7 @@ impl Engine {
             answer_id: 0,
             matches: Vec::new(),
             sorted: Vec::new(),
-            findings: None,
+            detector: Detector::default(),
             progress: None,
             notice: None,
             files_sent: None,
@@ -188,16 +191,14 @@ impl Engine {
     // -----------------------------------------------------------------------------------------
     // Answers
 
-    /// The findings of the current data, computed once per generation.
-    fn findings_now(&mut self) -> Vec<FindingCount> {
-        match &self.findings {
-            Some((g, f)) if *g == self.generation => f.clone(),
-            _ => {
-                let f = findings(&self.store);
-                self.findings = Some((self.generation, f.clone()));
-                f
-            }
-        }
+    /// Adds (or replaces, by name) a user's rule file: its rules run at once.
+    pub fn add_rules(&mut self, name: &str, text: &str) {
+        self.detector.add_file(name, text);
+    }
+
+    /// Forgets a user's rule file.
+    pub fn remove_rules(&mut self, name: &str) {
+        self.detector.remove_file(name);
     }
 
     /// Sets the view and answers it.
@@ -209,13 +210,12 @@ impl Engine {
     /// Computes the current view's answer; `None` before the page has set a view.
     pub fn answer(&mut self) -> Option<Answer> {
         let (seq, view) = self.view.clone()?;
+        let detected = self.detector.update(&self.store, self.generation);
         let error = match parse(&view.query) {
             Ok(q) => {
-                let rows = if q.uses_text() {
-                    q.run_indexed(&self.store, &self.index)
-                } else {
-                    q.run(&self.store)
-                };
+                let index = q.uses_text().then_some(&self.index);
+                let rules = detected.rule_rows();
+                let rows = q.run_with(&self.store, index, &rules);
                 self.matches = match view.range {
                     Some(r) => in_range(&self.store, &rows, r),
                     None => rows,
@@ -229,6 +229,7 @@ impl Engine {
         self.answer_id += 1;
         let s = &self.store;
         let rows = &self.matches;
+        let histogram = histogram(s, rows, HISTOGRAM_BUCKETS, Some(Column::Service));
         Some(Answer {
             seq,
             id: self.answer_id,
@@ -236,12 +237,12 @@ impl Engine {
             error,
             count: rows.len(),
             facets: FACET_COLUMNS.iter().map(|&c| (c, facet(s, rows, c, FACET_TOP))).collect(),
-            histogram: histogram(s, rows, HISTOGRAM_BUCKETS, Some(Column::Service)),
             services: view.services.then(|| service_summary(s, rows)),
-            findings: self.findings_now(),
-            detections: Vec::new(),
-            rule_problems: Vec::new(),
-            rule_files: Vec::new(),
+            findings: detected.findings(),
+            detections: detected.detections(s, &histogram),
+            histogram,
+            rule_problems: detected.problems(),
+            rule_files: detected.files(),
         })
     }
 
@@ -276,6 +277,7 @@ impl Engine {
     pub fn detail(&self, row: u32) -> Option<RowDetail> {
         let mut d = row_detail(&self.store, row)?;
         d.pos = self.position(row);
+        d.rules = self.detector.with(&self.store, self.generation, |c| c.rules_of(row));
         Some(d)
     }
 
@@ -308,7 +310,15 @@ impl Engine {
             ExportFormat::DetectionsCsv
             | ExportFormat::DetectionsJson
             | ExportFormat::AttackNavigator => {
-                return Err(std::io::Error::other("detection exports are not written yet"))
+                let s = &self.store;
+                self.detector.with(s, self.generation, |h| {
+                    let items = h.with_rows();
+                    match format {
+                        ExportFormat::DetectionsCsv => export_detections_csv(s, &items, &mut out),
+                        ExportFormat::DetectionsJson => export_detections_json(s, &items, &mut out),
+                        _ => export_navigator_layer(&items, &mut out),
+                    }
+                })?
             }
         }
         Ok(out)
@@ -321,7 +331,7 @@ impl Engine {
         self.index = TextIndex::default();
         self.matches.clear();
         self.sorted.clear();
-        self.findings = None;
+        self.detector.clear();
         self.progress = None;
         self.notice = None;
     }
@@ -332,6 +342,15 @@ impl Engine {
         for (path, bytes) in files {
             self.store.ingest_owned(&path, bytes);
         }
+    }
+
+    /// The status and the recomputed answer after a change of the rules (the data is the same
+    /// generation).
+    pub fn rules_changed(&mut self) -> Vec<Reply> {
+        let answer = self.answer();
+        let mut out = vec![Reply::Status(self.status())];
+        out.extend(answer.map(Reply::Answer));
+        out
     }
 
     /// The status and the recomputed answer after a change of the data.

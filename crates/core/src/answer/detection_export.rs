@@ -1,0 +1,145 @@
+//! Exports of the detections over everything loaded: CSV and JSON (one entry per detection:
+//! rule id, title, level, author, ATT&CK tags, first and last seen, and the eventIDs of its
+//! events), and an ATT&CK Navigator layer of the techniques hit (`navigator.rs`).
+//!
+//! The CSV uses the event export's field writer, so it is RFC 4180 and formula-safe in the same
+//! way (a rule title or an eventID starting with `=` cannot run in a spreadsheet). Times are UTC
+//! ISO 8601, as in the event CSV.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::detections::Detection;
+use super::export::write_field;
+use crate::detect::{Level, RuleOrigin};
+use crate::query::field_text;
+use crate::store::Store;
+use crate::time::format_ms;
+
+/// A detection and its rows (ascending row ids), as the exports take them.
+pub type DetectionRows<'a> = (&'a Detection, &'a [u32]);
+
+/// The eventIDs of `rows`, sorted (events without one are left out).
+fn event_ids(store: &Store, rows: &[u32]) -> Vec<String> {
+    let mut ids: Vec<String> =
+        rows.iter().filter_map(|&r| field_text(store, r as usize, "eventID")).collect();
+    ids.sort_unstable();
+    ids
+}
+
+const CSV_HEADER: [&str; 11] = [
+    "rule",
+    "title",
+    "level",
+    "author",
+    "origin",
+    "techniques",
+    "tactics",
+    "count",
+    "first_seen",
+    "last_seen",
+    "event_ids",
+];
+
+/// Writes a header line and one line per detection; lists (techniques, tactics, event ids) are
+/// joined with spaces.
+pub fn export_detections_csv(
+    store: &Store,
+    items: &[DetectionRows<'_>],
+    w: &mut impl Write,
+) -> io::Result<()> {
+    let mut line = Vec::new();
+    put(&mut line, &CSV_HEADER)?;
+    w.write_all(&line)?;
+    for (d, rows) in items {
+        line.clear();
+        let time = |t: Option<i64>| t.map(format_ms).unwrap_or_default();
+        put(
+            &mut line,
+            &[
+                &d.rule,
+                &d.title,
+                d.level.as_str(),
+                &d.author,
+                origin_name(d.origin),
+                &d.techniques.join(" "),
+                &d.tactics.join(" "),
+                &d.count.to_string(),
+                &time(d.first_ms),
+                &time(d.last_ms),
+                &event_ids(store, rows).join(" "),
+            ],
+        )?;
+        w.write_all(&line)?;
+    }
+    Ok(())
+}
+
+/// One CSV record.
+fn put(line: &mut Vec<u8>, fields: &[&str]) -> io::Result<()> {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        write_field(line, f)?;
+    }
+    line.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+fn origin_name(o: RuleOrigin) -> &'static str {
+    match o {
+        RuleOrigin::Sigmahq => "sigmahq",
+        RuleOrigin::Trailglass => "trailglass",
+        RuleOrigin::User => "user",
+    }
+}
+
+/// One detection in the JSON export.
+#[derive(Serialize)]
+struct Entry<'a> {
+    rule: &'a str,
+    title: &'a str,
+    level: Level,
+    author: &'a str,
+    origin: RuleOrigin,
+    link: Option<&'a str>,
+    techniques: &'a [String],
+    tactics: &'a [String],
+    count: u64,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    top_users: &'a [(String, u64)],
+    top_ips: &'a [(String, u64)],
+    event_ids: Vec<String>,
+}
+
+/// Writes a JSON array with one object per detection.
+pub fn export_detections_json(
+    store: &Store,
+    items: &[DetectionRows<'_>],
+    w: &mut impl Write,
+) -> io::Result<()> {
+    let entries: Vec<Entry<'_>> = items
+        .iter()
+        .map(|(d, rows)| Entry {
+            rule: &d.rule,
+            title: &d.title,
+            level: d.level,
+            author: &d.author,
+            origin: d.origin,
+            link: d.link.as_deref(),
+            techniques: &d.techniques,
+            tactics: &d.tactics,
+            count: d.count,
+            first_seen: d.first_ms.map(format_ms),
+            last_seen: d.last_ms.map(format_ms),
+            top_users: &d.top_users,
+            top_ips: &d.top_ips,
+            event_ids: event_ids(store, rows),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &entries)?;
+    w.write_all(b"\n")
+}

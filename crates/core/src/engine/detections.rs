@@ -1,0 +1,176 @@
+//! The engine's rules and their hits: the loaded [`RuleSet`] (the built-in rules from the start,
+//! then the user's files as the page adds them) and, for the current data generation, which rows
+//! each rule matched, with the detections and findings summarised from them.
+//!
+//! The hits are computed once per generation of the data and rules (like the findings before
+//! them), the first time an answer needs them: during a load that is once per answer, which the
+//! load policy's cadence already spaces out by cost. Everything an answer carries about rules
+//! comes from here, and so do the rows the query language's detection terms select
+//! ([`Detector::rule_rows`]), so the list, the counts and a click on them always agree.
+
+use super::protocol::{Detection, RuleFile, RuleProblem};
+use crate::answer::{buckets, detections, finding_counts, FindingCount, Histogram};
+use crate::detect::{self, Hits, RuleSet};
+use crate::query::{RuleRows, LEVELS};
+use crate::store::Store;
+
+/// The hits of one generation of the data and one version of the rules.
+struct Detected {
+    generation: u64,
+    version: u64,
+    hits: Hits,
+    /// The reported rules that matched, with their rule index, in the page's order.
+    detections: Vec<(usize, Detection)>,
+    findings: Vec<FindingCount>,
+}
+
+impl Detected {
+    fn compute(store: &Store, rules: &RuleSet, generation: u64, version: u64) -> Detected {
+        let hits = rules.run(store);
+        let detections = detections(store, rules, &hits);
+        let findings = finding_counts(rules, &hits);
+        Detected { generation, version, hits, detections, findings }
+    }
+}
+
+/// The rules and the hits of the current data.
+pub(super) struct Detector {
+    rules: RuleSet,
+    /// Bumped with every change of the rules.
+    version: u64,
+    current: Option<Detected>,
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Detector { rules: RuleSet::builtin(), version: 0, current: None }
+    }
+}
+
+impl Detector {
+    /// Adds (or replaces, by name) a user's rule file.
+    pub(super) fn add_file(&mut self, name: &str, text: &str) {
+        self.rules.add_file(name, text);
+        self.version += 1;
+    }
+
+    /// Removes a user's rule file (nothing when there is none of that name).
+    pub(super) fn remove_file(&mut self, name: &str) {
+        if self.rules.remove_file(name) {
+            self.version += 1;
+        }
+    }
+
+    /// Forgets the hits (the data is gone); the rules stay.
+    pub(super) fn clear(&mut self) {
+        self.current = None;
+    }
+
+    fn fresh(&self, generation: u64) -> Option<&Detected> {
+        self.current.as_ref().filter(|d| d.generation == generation && d.version == self.version)
+    }
+
+    /// The rules with their hits on `generation`, computed if they are not yet.
+    pub(super) fn update(&mut self, store: &Store, generation: u64) -> Current<'_> {
+        if self.fresh(generation).is_none() {
+            self.current = None;
+        }
+        let (rules, version) = (&self.rules, self.version);
+        let d = self
+            .current
+            .get_or_insert_with(|| Detected::compute(store, rules, generation, version));
+        Current { rules, d }
+    }
+
+    /// The rules with their hits on `generation`, computed on the side when they are not kept
+    /// (for a caller that cannot keep them, such as an export before any answer).
+    pub(super) fn with<T>(
+        &self,
+        store: &Store,
+        generation: u64,
+        f: impl FnOnce(Current<'_>) -> T,
+    ) -> T {
+        match self.fresh(generation) {
+            Some(d) => f(Current { rules: &self.rules, d }),
+            None => {
+                let d = Detected::compute(store, &self.rules, generation, self.version);
+                f(Current { rules: &self.rules, d: &d })
+            }
+        }
+    }
+}
+
+/// The rules and their hits on the current data, as an answer reads them.
+#[derive(Clone, Copy)]
+pub(super) struct Current<'a> {
+    rules: &'a RuleSet,
+    d: &'a Detected,
+}
+
+impl<'a> Current<'a> {
+    /// The detections with their matches per bucket of `hist`.
+    pub(super) fn detections(self, store: &Store, hist: &Histogram) -> Vec<Detection> {
+        let hits = &self.d.hits;
+        self.d
+            .detections
+            .iter()
+            .map(|(i, d)| Detection { buckets: buckets(store, hits.rows(*i), hist), ..d.clone() })
+            .collect()
+    }
+
+    /// The detections, each with its rows, in the page's order (for the exports).
+    pub(super) fn with_rows(self) -> Vec<(&'a Detection, &'a [u32])> {
+        self.d.detections.iter().map(|(i, d)| (d, self.d.hits.rows(*i))).collect()
+    }
+
+    pub(super) fn findings(self) -> Vec<FindingCount> {
+        self.d.findings.clone()
+    }
+
+    /// Every rule with its rows, for the query language's detection terms.
+    pub(super) fn rule_rows(self) -> Vec<RuleRows<'a>> {
+        self.rules
+            .rules()
+            .iter()
+            .enumerate()
+            .map(|(i, m)| RuleRows {
+                id: &m.id,
+                name: m.name.as_deref(),
+                title: &m.title,
+                level: LEVELS.iter().position(|l| *l == m.level.as_str()).unwrap_or(0),
+                tactics: &m.tactics,
+                techniques: &m.techniques,
+                rows: self.d.hits.rows(i),
+            })
+            .collect()
+    }
+
+    /// The ids of the reported rules `row` matched, most severe first.
+    pub(super) fn rules_of(self, row: u32) -> Vec<String> {
+        let metas = self.rules.rules();
+        let mut hit: Vec<&detect::RuleMeta> = self
+            .d
+            .hits
+            .rules_of(row)
+            .into_iter()
+            .filter_map(|i| metas.get(i))
+            .filter(|m| m.reported)
+            .collect();
+        hit.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.title.cmp(&b.title)));
+        hit.into_iter().map(|m| m.id.clone()).collect()
+    }
+
+    /// The rules that could not be used.
+    pub(super) fn problems(self) -> Vec<RuleProblem> {
+        self.rules.problems().iter().map(RuleProblem::from).collect()
+    }
+
+    /// The user's rule files.
+    pub(super) fn files(self) -> Vec<RuleFile> {
+        self.rules
+            .files()
+            .into_iter()
+            .map(|(name, rules, problems)| RuleFile { name, rules, problems })
+            .collect()
+    }
+}
