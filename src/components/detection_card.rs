@@ -92,7 +92,7 @@ pub fn DetectionCard(
             </div>
             <div class="det-meta">
                 <span data-testid="detection-author">"by " {d.author.clone()}</span>
-                <span class="det-origin">{origin_label(d.origin)}</span>
+                {(origin_label(d.origin) != d.author).then(|| view! { <span class="det-origin">{origin_label(d.origin)}</span> })}
                 {link}
                 <span class="det-seen" data-testid="detection-seen">{seen}</span>
             </div>

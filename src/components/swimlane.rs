@@ -13,7 +13,7 @@ use trailglass_core::engine::Detection;
 
 use crate::model::charts::histogram::{bucket_center, bucket_range};
 use crate::model::charts::scale::Frame;
-use crate::model::detections::swimlane::{lane_at, swimlane, MARK_H};
+use crate::model::detections::swimlane::{lane_at, swimlane, LANE_H, MARK_H};
 use crate::model::detections::{level_class, level_label, rule_clause};
 use crate::model::format::{format_count, plural, range_label};
 
@@ -97,7 +97,7 @@ pub fn Swimlane(
         Some(view! {
             <div class="chart-tooltip" class:flip=flip data-testid="swimlane-tooltip" role="tooltip"
                 style:left=format!("{:.0}px", if flip { center - 10.0 } else { center + 10.0 })
-                style:top=format!("{:.0}px", l.top + 20.0)>
+                style:top=format!("{:.0}px", l.top + LANE_H)>
                 <div class="tt-time">{l.title.clone()}</div>
                 <div class="tt-row"><span class=format!("lvl-badge {}", level_class(l.level))>{level_label(l.level)}</span>
                     <span class="tt-name">{range_label(start, end, off)}</span><span class="tt-n">{format_count(u64::from(n))}</span></div>
@@ -123,7 +123,10 @@ pub fn Swimlane(
             </div>
             <Show when=move || { more() > 0 }>
                 <button class="link swimlane-more" data-testid="swimlane-more" on:click=move |_| on_more.run(())>
-                    {move || format!("+{} more →", plural(more() as u64, "detection", "detections"))}
+                    {move || {
+                        let n = more();
+                        format!("+{} more {} →", format_count(n as u64), if n == 1 { "detection" } else { "detections" })
+                    }}
                 </button>
             </Show>
         </div>

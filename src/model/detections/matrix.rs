@@ -118,7 +118,7 @@ fn cells(techniques: &BTreeMap<&str, Vec<&Detection>>) -> Vec<TechniqueCell> {
 pub fn grid_template(columns: &[TacticColumn]) -> String {
     columns
         .iter()
-        .map(|c| if c.techniques.is_empty() { "1.9rem" } else { "minmax(7rem, 1fr)" })
+        .map(|c| if c.techniques.is_empty() { "1.6rem" } else { "minmax(5.75rem, 1fr)" })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -192,7 +192,7 @@ mod tests {
         assert_eq!(techniques_hit(&m), 4);
         let template = grid_template(&m);
         assert_eq!(template.matches("minmax").count(), 4, "{template}");
-        assert_eq!(template.split(' ').filter(|c| *c == "1.9rem").count(), m.len() - 4);
+        assert_eq!(template.split(' ').filter(|c| *c == "1.6rem").count(), m.len() - 4);
     }
 
     #[test]

@@ -15,13 +15,13 @@ use crate::model::charts::scale::Frame;
 use crate::model::detections::by_severity;
 
 /// Lanes drawn at most.
-pub const MAX_LANES: usize = 4;
+pub const MAX_LANES: usize = 3;
 /// A lane's height: its title line, then its marks.
-pub const LANE_H: f64 = 24.0;
+pub const LANE_H: f64 = 20.0;
 /// The height of a lane's title line (the baseline sits 3 px above its end).
-pub const LABEL_H: f64 = 13.0;
+pub const LABEL_H: f64 = 12.0;
 /// The height of a mark.
-pub const MARK_H: f64 = 8.0;
+pub const MARK_H: f64 = 6.0;
 /// Marks are at least this wide, so a one-event bucket of a long range is still seen.
 pub const MIN_MARK_W: f64 = 2.0;
 
@@ -182,8 +182,8 @@ mod tests {
         ];
         let s = swimlane(&ds, 2, &frame());
         let rules: Vec<_> = s.lanes.iter().map(|l| l.rule.as_str()).collect();
-        assert_eq!(rules, ["crit", "high-big", "high", "med"]);
-        assert_eq!(s.more, 3);
+        assert_eq!(rules, ["crit", "high-big", "high"]);
+        assert_eq!(s.more, 4);
         assert_eq!(s.lanes[2].top, 2.0 * LANE_H);
         // buckets of another histogram (an answer in between) draw nothing
         assert!(swimlane(&ds, 3, &frame()).lanes.is_empty());
