@@ -2,11 +2,14 @@
 //! the text index) and by a slow, obviously-correct reference written here (each record parsed
 //! into a `serde_json::Value`, the query's own AST walked directly, no prefilters, no bitsets).
 //! They must agree exactly. A hand-rolled PRNG keeps it deterministic and dependency-free.
+//! The detection terms (`rule:`, `level:`, `tactic:`, `technique:`) are checked the same way over
+//! the built-in rules' hits on the generated store, combined with every other term.
 
 use std::net::IpAddr;
 
 use serde_json::Value;
-use trailglass_core::query::{self, TextIndex};
+use trailglass_core::detect::RuleSet;
+use trailglass_core::query::{self, RuleRows, TextIndex, LEVELS};
 use trailglass_core::{Column, Store};
 use trailglass_sample::{generate, SynthOptions};
 
@@ -43,6 +46,10 @@ enum R {
     And(Vec<R>),
     Or(Vec<R>),
     Not(Box<R>),
+    /// A detection term: `rule`, `tactic` or `technique`, pattern, wild.
+    Rule(&'static str, String, bool),
+    /// `level` with an operator (`:`, `>`, `>=`, `<`, `<=`) and a level name as written.
+    Level(&'static str, String),
 }
 
 const ALIASES: &[(Column, &[&str])] = &[
@@ -168,6 +175,19 @@ struct Data {
     values: Vec<Value>,
     raws_lower: Vec<String>,
     max_time: Option<i64>,
+    /// The rules and their hits, for the detection terms (empty unless asked for).
+    rules: Vec<Rule>,
+}
+
+/// One rule as the query language sees it, owned.
+struct Rule {
+    id: String,
+    name: Option<String>,
+    title: String,
+    level: usize,
+    tactics: Vec<String>,
+    techniques: Vec<String>,
+    rows: Vec<u32>,
 }
 
 fn json_escape_lower(s: &str) -> String {
@@ -213,6 +233,30 @@ fn eval(d: &Data, r: &R, row: usize) -> bool {
         R::And(v) => v.iter().all(|x| eval(d, x, row)),
         R::Or(v) => v.iter().any(|x| eval(d, x, row)),
         R::Not(x) => !eval(d, x, row),
+        R::Rule(field, pat, wild) => d.rules.iter().any(|r| {
+            let hit = |v: &str| glob_ok(pat, *wild, v);
+            r.rows.binary_search(&(row as u32)).is_ok()
+                && match *field {
+                    "rule" => hit(&r.id) || r.name.as_deref().is_some_and(hit) || hit(&r.title),
+                    "tactic" => r.tactics.iter().any(|t| hit(t)),
+                    _ => r.techniques.iter().any(|t| hit(t)),
+                }
+        }),
+        R::Level(op, name) => {
+            let Some(want) = LEVELS.iter().position(|l| l.eq_ignore_ascii_case(name)) else {
+                return false;
+            };
+            d.rules.iter().any(|r| {
+                let at = match *op {
+                    ">" => r.level > want,
+                    ">=" => r.level >= want,
+                    "<" => r.level < want,
+                    "<=" => r.level <= want,
+                    _ => r.level == want,
+                };
+                at && r.rows.binary_search(&(row as u32)).is_ok()
+            })
+        }
     }
 }
 
@@ -261,6 +305,10 @@ fn render(r: &R) -> String {
             R::And(_) | R::Or(_) => format!("-({})", render(x)),
             _ => format!("NOT {}", render(x)),
         },
+        R::Rule(field, pat, wild) => {
+            format!("{field}:{}", if *wild { pat.clone() } else { quote(pat) })
+        }
+        R::Level(op, name) => format!("level{op}{name}"),
     }
 }
 
@@ -430,7 +478,7 @@ fn data(events: usize, seed: u64) -> Data {
         .collect();
     let raws_lower = (0..store.len()).map(|r| store.raw(r).to_ascii_lowercase()).collect();
     let max_time = (0..store.len()).filter_map(|r| store.time_ms(r)).max();
-    Data { store, values, raws_lower, max_time }
+    Data { store, values, raws_lower, max_time, rules: Vec::new() }
 }
 
 fn check(d: &Data, ix: &TextIndex, rng: &mut Rng, cases: usize) -> usize {
@@ -494,4 +542,109 @@ fn engine_agrees_with_reference_partial_index() {
     assert!(ix.rows() < d.store.len());
     let mut rng = Rng(4242);
     check(&d, &ix, &mut rng, cases(100));
+}
+
+/// A detection term naming one of the rules (or, sometimes, none).
+fn rule_leaf(rng: &mut Rng, d: &Data) -> R {
+    let r = &d.rules[rng.below(d.rules.len())];
+    let pick = |rng: &mut Rng, v: &[String]| v.get(rng.below(v.len().max(1))).cloned();
+    match rng.below(4) {
+        0 => {
+            let v = match rng.below(4) {
+                0 => r.title.clone(),
+                1 => r.name.clone().unwrap_or_else(|| r.id.clone()),
+                2 if rng.chance(20) => "no-such-rule".to_string(),
+                _ => r.id.clone(),
+            };
+            let (pat, wild) = mutate(rng, &v);
+            R::Rule("rule", pat, wild)
+        }
+        1 => {
+            let op = [":", ">", ">=", "<", "<="][rng.below(5)];
+            let name = LEVELS[rng.below(LEVELS.len())];
+            R::Level(op, if rng.chance(20) { name.to_ascii_uppercase() } else { name.to_string() })
+        }
+        2 => {
+            let v = pick(rng, &r.tactics).unwrap_or_else(|| "persistence".into());
+            let (pat, wild) = mutate(rng, &v);
+            R::Rule("tactic", pat, wild)
+        }
+        _ => {
+            let v = pick(rng, &r.techniques).unwrap_or_else(|| "T1078".into());
+            let (pat, wild) = if rng.chance(30) {
+                (format!("{}*", v.split('.').next().unwrap_or("")), true)
+            } else {
+                mutate(rng, &v)
+            };
+            R::Rule("technique", pat, wild)
+        }
+    }
+}
+
+fn rule_tree(rng: &mut Rng, d: &Data, depth: usize) -> R {
+    if depth == 0 || rng.chance(35) {
+        return if rng.chance(50) { rule_leaf(rng, d) } else { leaf(rng, d) };
+    }
+    match rng.below(3) {
+        0 => R::And((0..2 + rng.below(2)).map(|_| rule_tree(rng, d, depth - 1)).collect()),
+        1 => R::Or((0..2 + rng.below(2)).map(|_| rule_tree(rng, d, depth - 1)).collect()),
+        _ => R::Not(Box::new(rule_tree(rng, d, depth - 1))),
+    }
+}
+
+#[test]
+fn detection_terms_agree_with_reference() {
+    let mut d = data(1500, 11);
+    let set = RuleSet::builtin();
+    let hits = set.run(&d.store);
+    d.rules = set
+        .rules()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Rule {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            title: m.title.clone(),
+            level: LEVELS
+                .iter()
+                .position(|l| *l == m.level.as_str())
+                .unwrap_or_else(|| panic!("{}", m.level)),
+            tactics: m.tactics.clone(),
+            techniques: m.techniques.clone(),
+            rows: hits.rows(i).to_vec(),
+        })
+        .collect();
+    assert!(d.rules.iter().filter(|r| !r.rows.is_empty()).count() >= 5, "the sample trips rules");
+    let context: Vec<RuleRows<'_>> = d
+        .rules
+        .iter()
+        .map(|r| RuleRows {
+            id: &r.id,
+            name: r.name.as_deref(),
+            title: &r.title,
+            level: r.level,
+            tactics: &r.tactics,
+            techniques: &r.techniques,
+            rows: &r.rows,
+        })
+        .collect();
+    let ix = TextIndex::build(&d.store);
+    let mut rng = Rng(1212);
+    let n = cases(300);
+    let mut informative = 0;
+    for case in 0..n {
+        let r = rule_tree(&mut rng, &d, 3);
+        let text = render(&r);
+        let q = match query::parse(&text) {
+            Ok(q) => q,
+            Err(e) => panic!("case {case}: generated query did not parse: {text}\n{e}"),
+        };
+        let got = q.run_with(&d.store, None, &context);
+        let want: Vec<u32> =
+            (0..d.store.len()).filter(|&row| eval(&d, &r, row)).map(|r| r as u32).collect();
+        assert_eq!(got, want, "case {case}: {text}\n{r:?}");
+        assert_eq!(q.run_with(&d.store, Some(&ix), &context), got, "indexed run differs: {text}");
+        informative += usize::from(!got.is_empty() && got.len() < d.store.len());
+    }
+    assert!(informative > n / 4, "only {informative} informative queries of {n}");
 }
