@@ -20,16 +20,10 @@ fn cell(t: TechniqueCell, on_filter: Callback<String>) -> impl IntoView {
         .collect::<Vec<_>>()
         .join("\n");
     let title = format!("{} — {}\n{rules}\n\nShow: {q}", t.id, plural(t.count, "match", "matches"));
-    let label = format!(
-        "{}, {}, highest level {}",
-        t.id,
-        plural(t.count, "match", "matches"),
-        t.level.as_str()
-    );
     view! {
         <li>
             <button class=format!("technique {}", level_class(t.level)) data-testid="technique" data-technique=t.id.clone()
-                data-count=t.count title=title aria-label=label on:click=move |_| on_filter.run(q.clone())>
+                data-count=t.count title=title on:click=move |_| on_filter.run(q.clone())>
                 <span class="tech-id">{t.id.clone()}</span>
                 <span class="tech-n">{format!("{} · {}", format_count(t.count), t.level.as_str())}</span>
             </button>

@@ -36,6 +36,16 @@ fn go_to(key: &str) -> Option<Panel> {
     }
 }
 
+/// Whether the key goes to a control that acts on it itself (Enter or Space on a button or a
+/// link), so a shortcut must not take it.
+fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
+    let control = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY" | "LABEL"));
+    control && matches!(ev.key().as_str(), "Enter" | " ")
+}
+
 pub fn install_shortcuts(view: ViewState, help_open: RwSignal<bool>) {
     // `g` was the last key: the next one names a panel.
     let after_g = StoredValue::new(false);
@@ -44,7 +54,7 @@ pub fn install_shortcuts(view: ViewState, help_open: RwSignal<bool>) {
             return;
         }
         let key = ev.key();
-        if typing_in_field(&ev) && key != "Escape" {
+        if (typing_in_field(&ev) && key != "Escape") || pressing_a_control(&ev) {
             return;
         }
         if after_g.get_value() {
