@@ -109,7 +109,8 @@ pub fn empty_message(rules: Option<u64>, events: u64) -> String {
     let over = plural(events, "event", "events");
     match rules {
         Some(n) => format!("No detections: {} ran over {over}.", plural(n, "rule", "rules")),
-        None => format!("No detections: no rule matched any of the {over}."),
+        None if events == 1 => "No detections: no rule matched the 1 event loaded.".to_owned(),
+        None => format!("No detections: no rule matched any of the {over} loaded."),
     }
 }
 
@@ -247,6 +248,10 @@ mod tests {
     fn the_empty_sentence() {
         assert_eq!(empty_message(Some(69), 1234), "No detections: 69 rules ran over 1,234 events.");
         assert_eq!(empty_message(Some(1), 1), "No detections: 1 rule ran over 1 event.");
-        assert_eq!(empty_message(None, 2), "No detections: no rule matched any of the 2 events.");
+        assert_eq!(
+            empty_message(None, 2000),
+            "No detections: no rule matched any of the 2,000 events loaded."
+        );
+        assert_eq!(empty_message(None, 1), "No detections: no rule matched the 1 event loaded.");
     }
 }
