@@ -1,58 +1,60 @@
-//! Running a rule list over a store: each detection rule's rows, then each correlation rule's
-//! rows from the rows of the rules it refers to.
-//!
-//! This version evaluates the naive reference on each row's raw JSON parsed into a
-//! `serde_json::Value` (a row whose text does not parse is an empty object), so it is correct by
-//! construction and slow; the columnar plan replaces it.
+//! Running a rule list over a store: the paths every rule names are registered in the path index,
+//! each detection compiles to a [`Plan`](super::plan::Plan) evaluated over all rows, then each
+//! correlation is built from the rows of the rules it refers to.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
-use serde_json::Value;
-
-use super::naive::{self, Event};
-use super::naive_correlation::eval_correlation;
+use super::correlate::correlate;
+use super::eval::Eval;
+use super::index::DetectCache;
+use super::plan::compile;
 use super::rule::{Rule, RuleBody};
 use super::set::Hits;
 use crate::store::Store;
 
-/// A row's event as the reference sees it.
-pub(crate) fn row_value(store: &Store, row: usize) -> Value {
-    serde_json::from_str(store.raw(row)).unwrap_or_else(|_| Value::Object(Default::default()))
-}
-
-pub(crate) fn run(rules: &[Rule], store: &Store) -> Hits {
-    let events: Vec<(i64, Value)> = (0..store.len())
-        .map(|r| (store.times().get(r).copied().unwrap_or(i64::MIN), row_value(store, r)))
-        .collect();
-    let mut rows: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
-    for (row, (_, v)) in events.iter().enumerate() {
-        let ev = Event::new(v);
-        for (slot, rule) in rows.iter_mut().zip(rules) {
-            if let RuleBody::Detection(m) = &rule.body {
-                if naive::eval(m, &ev) {
-                    slot.push(row as u32);
-                }
+/// Every path the rules read.
+fn paths(rules: &[Rule]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in rules {
+        match &r.body {
+            RuleBody::Detection(m) => out.extend(m.fields().into_iter().map(str::to_string)),
+            RuleBody::Correlation(c) => {
+                out.extend(c.group_by.iter().cloned());
+                out.extend(c.field.iter().cloned());
             }
         }
     }
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    out
+}
+
+pub(crate) fn run(rules: &[Rule], store: &Store, cache: &mut DetectCache) -> Hits {
+    cache.prepare(store, &paths(rules));
+    let plans: Vec<_> = rules.iter().map(|r| r.detection().map(|m| compile(m, cache))).collect();
+    let mut ev = Eval::new(store, cache);
+    let all = ev.all();
+    let mut rows: Vec<Vec<u32>> = plans
+        .iter()
+        .map(|p| p.as_ref().map(|p| ev.eval(p, &all).to_vec()).unwrap_or_default())
+        .collect();
+    let mut by_name: FxHashMap<&str, &[u32]> = FxHashMap::default();
     for (rule, hit) in rules.iter().zip(&rows) {
         if rule.detection().is_some() {
             for key in [&rule.id, &rule.name].into_iter().flatten() {
-                by_name.insert(key.clone(), hit.iter().map(|&r| r as usize).collect());
+                by_name.insert(key, hit);
             }
         }
     }
-    for (slot, rule) in rows.iter_mut().zip(rules) {
-        if let RuleBody::Correlation(c) = &rule.body {
-            let mut all: Vec<u32> = eval_correlation(c, &events, &by_name)
-                .unwrap_or_default()
-                .iter()
-                .flat_map(|h| h.events.iter().map(|&e| e as u32))
-                .collect();
-            all.sort_unstable();
-            all.dedup();
-            *slot = all;
+    let corr: Vec<(usize, Vec<u32>)> = rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.body {
+            RuleBody::Correlation(c) => Some((i, correlate(c, &by_name, &mut ev))),
+            RuleBody::Detection(_) => None,
+        })
+        .collect();
+    for (i, r) in corr {
+        if let Some(slot) = rows.get_mut(i) {
+            *slot = r;
         }
     }
     Hits::new(rows)

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::builtin::{FILES, SIGMAHQ_COMMIT};
 use super::error::RuleError;
+use super::index::DetectCache;
 use super::meta::Level;
 use super::rule::{check_references, parse_rules, Rule, RuleBody};
 use crate::store::Store;
@@ -248,9 +249,16 @@ impl RuleSet {
             .collect()
     }
 
-    /// Every rule over every row of `store`.
+    /// Every rule over every row of `store`, with a path index of its own (read afresh).
     pub fn run(&self, store: &Store) -> Hits {
-        super::run::run(&self.rules, store)
+        self.run_cached(store, &mut DetectCache::new())
+    }
+
+    /// [`RuleSet::run`] with a path index kept by the caller between runs over a store that only
+    /// grows; give it a new [`DetectCache`] (or [`DetectCache::reset`] it) when the store is
+    /// replaced. Any rule set may use the same cache: paths new to it are added.
+    pub fn run_cached(&self, store: &Store, cache: &mut DetectCache) -> Hits {
+        super::run::run(&self.rules, store, cache)
     }
 
     fn rebuild(&mut self) {

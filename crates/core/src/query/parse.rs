@@ -1,11 +1,18 @@
 //! The query parser: a hand-written recursive descent over the text (no separate lexer), so
 //! every error knows its byte range. See the grammar in the module docs of [`crate::query`].
+//!
+//! This file holds the AST, the boolean structure (OR, AND, NOT, parentheses) and the reading of
+//! words and quoted text; a field term (`name:value`, its name resolved and its value read for a
+//! column, a path, a detection term or `last:`) is in `field`, and time values and ranges in
+//! `time`, each an `impl Parser` block of its own.
+
+mod field;
+mod time;
 
 use std::fmt;
 
-use super::fields::{is_top_key, resolve_alias, suggest, Alias};
-use super::pattern::{parse_duration, parse_ip, parse_time_period, Cidr, Glob};
-use super::rules::{rule_term, RuleField, RuleTerm};
+use super::pattern::{Cidr, Glob};
+use super::rules::RuleTerm;
 use crate::store::Column;
 
 /// A query that could not be parsed: what is wrong, where (byte offsets into the query text,
@@ -83,8 +90,6 @@ impl Node {
         }
     }
 }
-
-const TIME_HINT: &str = "write a time like 2024-03-01, 2024-03-01T10:00 or 2024-03-01T10:00:00Z";
 
 pub(crate) fn parse(src: &str) -> Result<Option<Node>, QueryError> {
     let mut p = Parser { src, pos: 0, depth: 0 };
@@ -378,224 +383,6 @@ impl<'a> Parser<'a> {
         let s: String = chars.iter().map(|&(c, _)| c).collect();
         Ok(text_node(&s))
     }
-
-    fn field_term(&mut self, start: usize, name: &str) -> Result<Node, QueryError> {
-        let name_end = self.pos;
-        // Operator.
-        let rest = self.rest();
-        let (op, op_len) = if let Some(r) = rest.strip_prefix(':') {
-            match r.as_bytes() {
-                [b'>', b'=', ..] => (">=", 3),
-                [b'<', b'=', ..] => ("<=", 3),
-                [b'>', ..] => (">", 2),
-                [b'<', ..] => ("<", 2),
-                _ => (":", 1),
-            }
-        } else if rest.starts_with(">=") {
-            (">=", 2)
-        } else if rest.starts_with("<=") {
-            ("<=", 2)
-        } else if rest.starts_with('>') {
-            (">", 1)
-        } else {
-            ("<", 1)
-        };
-        let target = self.resolve_field(start, name_end, name)?;
-        self.pos += op_len;
-        let vstart = self.pos;
-        if is_boundary(self.peek()) {
-            let hint =
-                format!("write {name}:value; {name}:* means has a value, -{name}:* means missing");
-            return Err(self.err(
-                start,
-                self.pos,
-                format!("missing value after '{name}{op}'"),
-                Some(&hint),
-            ));
-        }
-        if op != ":" && !matches!(target, Target::Time | Target::Rule(RuleField::Level)) {
-            return Err(self.err(
-                name_end,
-                vstart,
-                format!("'{op}' compares times only (and detection levels), not '{name}'"),
-                Some("write time>2024-03-01 or level>=medium; for other fields use field:value"),
-            ));
-        }
-        match target {
-            Target::Time => self.time_term(op, vstart),
-            Target::Last => {
-                let v: String = self.unquoted().into_iter().map(|(c, _)| c).collect();
-                match parse_duration(&v) {
-                    Some(ms) => Ok(Node::Leaf(Leaf::Last(ms))),
-                    None => Err(self.err(
-                        vstart,
-                        self.pos,
-                        format!("'{v}' is not a duration"),
-                        Some("write a whole number and s, m, h, d or w, e.g. last:1h or last:7d"),
-                    )),
-                }
-            }
-            Target::Rule(field) => {
-                let (chars, quoted) = self.value(name)?;
-                rule_term(field, op, &chars, quoted)
-                    .map(|t| Node::Leaf(Leaf::Rule(t)))
-                    .map_err(|(m, h)| self.err(vstart, self.pos, m, Some(&h)))
-            }
-            Target::Column(col) => {
-                let (chars, quoted) = self.value(name)?;
-                column_term(col, &chars, quoted)
-                    .map_err(|(m, h)| self.err(vstart, self.pos, m, Some(&h)))
-            }
-            Target::Path(segs) => {
-                let (chars, quoted) = self.value(name)?;
-                if !quoted && !chars.is_empty() && chars.iter().all(|&c| c == ('*', false)) {
-                    return Ok(Node::Leaf(Leaf::PathExists(segs)));
-                }
-                let glob = Glob::new(&chars, !quoted);
-                if glob.as_literal() == Some("") {
-                    return Ok(Node::Not(Box::new(Node::Leaf(Leaf::PathExists(segs)))));
-                }
-                Ok(Node::Leaf(Leaf::Path(segs, glob)))
-            }
-        }
-    }
-
-    /// A field value: quoted (literal) or unquoted (glob). Ranges are for time only.
-    fn value(&mut self, name: &str) -> Result<(Vec<(char, bool)>, bool), QueryError> {
-        match self.peek() {
-            Some('"') => Ok((self.quoted()?, true)),
-            Some('[') | Some('{') => {
-                let at = self.pos;
-                Err(self.err(
-                    at,
-                    at + 1,
-                    format!("ranges work on time only, not '{name}'"),
-                    Some("write time:[2024-03-01 TO 2024-03-02]; for other fields use wildcards, e.g. name:Get*"),
-                ))
-            }
-            _ => Ok((self.unquoted(), false)),
-        }
-    }
-
-    fn resolve_field(&self, start: usize, end: usize, name: &str) -> Result<Target, QueryError> {
-        match resolve_alias(name) {
-            Some(Alias::Column(c)) => return Ok(Target::Column(c)),
-            Some(Alias::Time) => return Ok(Target::Time),
-            Some(Alias::Last) => return Ok(Target::Last),
-            Some(Alias::Rule(f)) => return Ok(Target::Rule(f)),
-            None => {}
-        }
-        let (body, free) = match name.strip_prefix("$.") {
-            Some(b) => (b, true),
-            None => (name, false),
-        };
-        let segs: Vec<String> = body.split('.').map(str::to_ascii_lowercase).collect();
-        if segs.iter().any(String::is_empty) {
-            return Err(self.err(
-                start,
-                end,
-                format!("'{name}' is not a field path"),
-                Some("write keys separated by single dots, e.g. requestParameters.bucketName"),
-            ));
-        }
-        let first = segs.first().map_or("", String::as_str);
-        if free || is_top_key(first) {
-            return Ok(Target::Path(segs));
-        }
-        let first_orig = body.split('.').next().unwrap_or("");
-        let mut hint = match suggest(first_orig) {
-            Some(s) if segs.len() == 1 => format!("did you mean '{s}'? "),
-            Some(s) => format!("did you mean '{s}.…'? "),
-            None => String::new(),
-        };
-        hint.push_str("fields are user, service, action, region, ip, error, key, account, type, category, agent, readonly, arn, eventtype, time, last, rule, level, tactic, technique, or a CloudTrail path like requestParameters.bucketName ($.key for any other key); to search text containing ':', put it in quotes");
-        Err(self.err(start, end, format!("unknown field '{name}'"), Some(&hint)))
-    }
-
-    fn time_term(&mut self, op: &str, vstart: usize) -> Result<Node, QueryError> {
-        if op == ":" && matches!(self.peek(), Some('[') | Some('{')) {
-            return self.time_range(vstart);
-        }
-        let v: String = match self.peek() {
-            Some('"') => self.quoted()?.into_iter().map(|(c, _)| c).collect(),
-            _ => self.unquoted().into_iter().map(|(c, _)| c).collect(),
-        };
-        if op == ":" && v == "*" {
-            return Ok(Node::Leaf(Leaf::HasTime));
-        }
-        let (s, e) = parse_time_period(&v).ok_or_else(|| {
-            self.err(vstart, self.pos, format!("'{v}' is not a time"), Some(TIME_HINT))
-        })?;
-        let (lo, hi) = match op {
-            ">" => (e, i64::MAX),
-            ">=" => (s, i64::MAX),
-            "<" => (i64::MIN, s),
-            "<=" => (i64::MIN, e),
-            _ => (s, e),
-        };
-        Ok(Node::Leaf(Leaf::Time(lo, hi)))
-    }
-
-    fn time_range(&mut self, at: usize) -> Result<Node, QueryError> {
-        let open = self.peek();
-        let rest = self.rest();
-        let close = rest.find([']', '}']).ok_or_else(|| {
-            self.err(
-                at,
-                self.src.len(),
-                "unclosed time range",
-                Some("write time:[2024-03-01 TO 2024-03-02]"),
-            )
-        })?;
-        let inner = rest.get(1..close).unwrap_or("");
-        let close_c = rest.get(close..).and_then(|s| s.chars().next());
-        let end = at + close + 1;
-        let parts: Vec<&str> = inner.split_whitespace().collect();
-        let (a, b) = match parts.as_slice() {
-            [a, "TO", b] => (*a, *b),
-            _ => {
-                return Err(self.err(at, end, "a time range is [start TO end]", Some("write time:[2024-03-01T10:00 TO 2024-03-01T12:00] (TO in capitals; * for open)")));
-            }
-        };
-        let bound = |s: &str, this: &Self| -> Result<Option<(i64, i64)>, QueryError> {
-            if s == "*" {
-                return Ok(None);
-            }
-            let off = inner.find(s).map_or(at, |o| at + 1 + o);
-            parse_time_period(s).map(Some).ok_or_else(|| {
-                this.err(off, off + s.len(), format!("'{s}' is not a time"), Some(TIME_HINT))
-            })
-        };
-        let lo = match (bound(a, self)?, open) {
-            (None, _) => i64::MIN,
-            (Some((s, _)), Some('[')) => s,
-            (Some((_, e)), _) => e,
-        };
-        let hi = match (bound(b, self)?, close_c) {
-            (None, _) => i64::MAX,
-            (Some((_, e)), Some(']')) => e,
-            (Some((s, _)), _) => s,
-        };
-        self.pos = end;
-        if !is_boundary(self.peek()) {
-            return Err(self.err(
-                end,
-                end + 1,
-                "unexpected text after the time range",
-                Some("leave a space after ']'"),
-            ));
-        }
-        Ok(Node::Leaf(Leaf::Time(lo, hi)))
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Target {
-    Column(Column),
-    Path(Vec<String>),
-    Time,
-    Last,
-    Rule(RuleField),
 }
 
 fn text_node(s: &str) -> Node {
@@ -610,36 +397,4 @@ pub(crate) fn json_escape_lower(s: &str) -> String {
     let q = serde_json::to_string(s).unwrap_or_default();
     let inner = q.get(1..q.len().saturating_sub(1)).unwrap_or("");
     inner.to_ascii_lowercase()
-}
-
-fn column_term(
-    col: Column,
-    chars: &[(char, bool)],
-    quoted: bool,
-) -> Result<Node, (String, String)> {
-    if !quoted && !chars.is_empty() && chars.iter().all(|&c| c == ('*', false)) {
-        return Ok(Node::Leaf(Leaf::Col(col, ColMatch::Exists)));
-    }
-    let glob = Glob::new(chars, !quoted);
-    if col == Column::SourceIp {
-        if let Some(lit) = glob.as_literal() {
-            let text: String = chars.iter().map(|&(c, _)| c).collect();
-            if lit.contains('/') {
-                return match Cidr::parse(&text) {
-                    Ok(c) => Ok(Node::Leaf(Leaf::Col(col, ColMatch::Cidr(c)))),
-                    Err(m) => Err((
-                        format!("bad CIDR '{text}': {m}"),
-                        "write e.g. ip:10.0.0.0/8 or ip:2001:db8::/32".into(),
-                    )),
-                };
-            }
-            if let Some(ip) = parse_ip(&text) {
-                return Ok(Node::Leaf(Leaf::Col(col, ColMatch::Ip(ip))));
-            }
-        }
-    }
-    if col == Column::Service {
-        return Ok(Node::Leaf(Leaf::Col(col, ColMatch::Service(glob))));
-    }
-    Ok(Node::Leaf(Leaf::Col(col, ColMatch::Glob(glob))))
 }
