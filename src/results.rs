@@ -7,8 +7,8 @@
 //! part changed.
 
 use leptos::prelude::*;
-use trailglass_core::answer::{Facet, FindingCount, Histogram, ServiceSummary};
-use trailglass_core::engine::{Request, ViewSpec};
+use trailglass_core::answer::{Facet, Histogram, ServiceSummary};
+use trailglass_core::engine::{Detection, Request, RuleFile, RuleProblem, ViewSpec};
 use trailglass_core::query::QueryError;
 use trailglass_core::Column;
 
@@ -51,8 +51,12 @@ pub struct Results {
     pub facets: Memo<Vec<(Column, Facet)>>,
     pub histogram: Memo<Histogram>,
     pub services: Memo<Vec<ServiceSummary>>,
-    /// The "worth a look" findings over all loaded events.
-    pub findings: Memo<Vec<FindingCount>>,
+    /// The rules that matched, over everything loaded, most severe first.
+    pub detections: Memo<Vec<Detection>>,
+    /// Rules that could not be compiled.
+    pub rule_problems: Memo<Vec<RuleProblem>>,
+    /// The user's rule files as the engine read them.
+    pub rule_files: Memo<Vec<RuleFile>>,
 }
 
 impl Results {
@@ -80,7 +84,9 @@ impl Results {
             facets: Memo::new(move |_| answer.with(|a| a.facets.clone())),
             histogram: Memo::new(move |_| answer.with(|a| a.histogram.clone())),
             services: Memo::new(move |_| answer.with(|a| a.services.clone().unwrap_or_default())),
-            findings: Memo::new(move |_| answer.with(|a| a.findings.clone())),
+            detections: Memo::new(move |_| answer.with(|a| a.detections.clone())),
+            rule_problems: Memo::new(move |_| answer.with(|a| a.rule_problems.clone())),
+            rule_files: Memo::new(move |_| answer.with(|a| a.rule_files.clone())),
         }
     }
 }

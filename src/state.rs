@@ -42,6 +42,9 @@ pub struct Dataset {
     /// The selected row: the same signal as `ViewState::selected` (a `Step` or `Find` reply
     /// moves it).
     pub selected: RwSignal<Option<u32>>,
+    /// What the page itself says about the user's rule files (too big to read, unreadable, not
+    /// remembered); what the engine made of them is in the answer.
+    pub rule_notes: RwSignal<Vec<String>>,
 }
 
 impl Dataset {
@@ -62,6 +65,7 @@ impl Dataset {
             pending_event: RwSignal::new(None),
             failure: RwSignal::new(None),
             export_error: RwSignal::new(None),
+            rule_notes: RwSignal::new(Vec::new()),
         }
     }
 
@@ -143,6 +147,28 @@ pub enum Panel {
     #[default]
     Table,
     Services,
+    /// The rules that matched, the ATT&CK matrix, the user's rules.
+    Detections,
+}
+
+impl Panel {
+    /// The panel's name in the URL (`view=`); the table has none.
+    pub fn url_name(self) -> Option<&'static str> {
+        match self {
+            Panel::Table => None,
+            Panel::Services => Some("services"),
+            Panel::Detections => Some("detections"),
+        }
+    }
+
+    /// The panel a URL's `view=` names (the table for anything else).
+    pub fn from_url_name(name: Option<&str>) -> Panel {
+        match name {
+            Some("services") => Panel::Services,
+            Some("detections") => Panel::Detections,
+            _ => Panel::Table,
+        }
+    }
 }
 
 /// Colour theme: follow the system, or forced.
@@ -234,5 +260,14 @@ mod tests {
         }
         assert_eq!(r.len(), 12);
         assert_eq!(r[0], "q19");
+    }
+
+    #[test]
+    fn panels_in_the_url() {
+        for p in [Panel::Table, Panel::Services, Panel::Detections] {
+            assert_eq!(Panel::from_url_name(p.url_name()), p);
+        }
+        assert_eq!(Panel::Services.url_name(), Some("services"));
+        assert_eq!(Panel::from_url_name(Some("nonsense")), Panel::Table);
     }
 }

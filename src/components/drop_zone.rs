@@ -1,6 +1,7 @@
 //! The drop zone: the whole page accepts dropped files and folders (leptos-use `use_drop_zone`;
-//! folders are walked by `folders`), and holds
-//! the hidden file and folder pickers that the "Open" buttons (labels) trigger.
+//! folders are walked by `folders`), and holds the hidden file and folder pickers that the
+//! "Open" buttons (labels) trigger. Rule files (`.yml`, `.yaml`) among them go to the rules
+//! (`web::user_rules`), the rest to the log loader.
 
 use leptos::html::{Div, Input};
 use leptos::prelude::*;
@@ -10,20 +11,37 @@ use leptos_use::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::web::folders::{files_under, take_drop_entries};
+use crate::model::detections::rule_files::split_rule_files;
+use crate::state::Dataset;
+use crate::web::folders::{files_under, take_drop_entries, PathFile};
 use crate::web::loader::{load_files, with_paths};
+use crate::web::user_rules;
 
 /// `id`s of the pickers, for `<label for=…>` buttons elsewhere on the page.
 pub const FILE_INPUT_ID: &str = "file-input";
 pub const FOLDER_INPUT_ID: &str = "folder-input";
+/// The picker of rule files (`.yml`, `.yaml`).
+pub const RULES_INPUT_ID: &str = "rules-input";
 
 fn files_of(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
     let Some(list) = input.files() else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
+/// Sends rule files to the rules and the rest to the loader.
+fn take(ds: Dataset, files: Vec<PathFile>) {
+    let (rules, logs) = split_rule_files(files, |f| f.path.as_str());
+    if !rules.is_empty() {
+        user_rules::add_files(ds, rules.into_iter().filter_map(|f| f.file).collect());
+    }
+    if !logs.is_empty() {
+        load_files(logs);
+    }
+}
+
 #[component]
 pub fn DropZone(children: Children) -> impl IntoView {
+    let ds = expect_context::<Dataset>();
     let zone = NodeRef::<Div>::new();
     let UseDropZoneReturn { is_over_drop_zone, .. } = use_drop_zone_with_options(
         zone,
@@ -32,11 +50,11 @@ pub fn DropZone(children: Children) -> impl IntoView {
             match take_drop_entries(&ev.event) {
                 Some(entries) => spawn_local(async move {
                     match files_under(entries).await {
-                        Ok(files) => load_files(files),
-                        Err(_) => load_files(with_paths(ev.files)),
+                        Ok(files) => take(ds, files),
+                        Err(_) => take(ds, with_paths(ev.files)),
                     }
                 }),
-                None if !ev.files.is_empty() => load_files(with_paths(ev.files)),
+                None if !ev.files.is_empty() => take(ds, with_paths(ev.files)),
                 None => {}
             }
         }),
@@ -51,7 +69,7 @@ pub fn DropZone(children: Children) -> impl IntoView {
         // Clear it, so choosing the same file again is a change too.
         input.set_value("");
         if !files.is_empty() {
-            load_files(with_paths(files));
+            take(ds, with_paths(files));
         }
     };
     let file_input = NodeRef::<Input>::new();
@@ -82,6 +100,17 @@ pub fn DropZone(children: Children) -> impl IntoView {
                 id=FOLDER_INPUT_ID
                 class="visually-hidden"
                 data-testid="folder-input"
+                on:change=on_pick
+            />
+            <input
+                type="file"
+                multiple
+                accept=".yml,.yaml"
+                id=RULES_INPUT_ID
+                class="visually-hidden"
+                data-testid="rules-input"
+                tabindex="-1"
+                aria-hidden="true"
                 on:change=on_pick
             />
             {children()}

@@ -1,6 +1,6 @@
 //! The event detail panel: time, one-line summary, eventID and source file; pivots that filter
-//! on this event's user, key, session, IP, resources and IDs; Insight statistics; copy; and the
-//! record as a JSON tree.
+//! on this event's user, key, session, IP, resources and IDs; the rules it matched; Insight
+//! statistics; copy; and the record as a JSON tree.
 //!
 //! Everything shown is computed by [`crate::model::detail::event_info`] in one `Memo` per
 //! selected row (the record is parsed once there); this component only lays it out and raises
@@ -10,6 +10,7 @@
 use leptos::prelude::*;
 
 use crate::components::json_tree::JsonTree;
+use crate::components::matched_rules::MatchedRules;
 use crate::model::detail::{event_info, EventInfo};
 use crate::model::format::{format_offset, format_time};
 use crate::state::Dataset;
@@ -23,6 +24,8 @@ pub fn EventDetail(
     row: Signal<Option<u32>>,
     /// A query clause to apply (the app adds it to the search).
     on_pivot: Callback<String>,
+    /// A query to show instead of the current one (a matched rule's events).
+    on_rule: Callback<String>,
     on_prev: Callback<()>,
     on_next: Callback<()>,
     on_close: Callback<()>,
@@ -91,6 +94,12 @@ pub fn EventDetail(
             None => "(no time)".to_string(),
         })
     };
+    let rules = Signal::derive(move || {
+        let r = row.get();
+        ds.detail.with(|d| {
+            d.as_ref().filter(|d| Some(d.row) == r).map(|d| d.rules.clone()).unwrap_or_default()
+        })
+    });
     let pivots = move || info.with(|i| i.as_ref().map(|i| i.pivots.clone()).unwrap_or_default());
     let insight = move || info.with(|i| i.as_ref().and_then(|i| i.insight.clone()));
     let doc = Signal::derive(move || {
@@ -133,6 +142,7 @@ pub fn EventDetail(
                         }
                     } />
                 </div>
+                <MatchedRules rules=rules on_filter=on_rule />
                 {move || insight().map(|st| view! {
                     <table class="insight-stats" data-testid="insight-stats">
                         <caption>"Insight statistics"</caption>

@@ -4,13 +4,15 @@
 use leptos::prelude::*;
 use trailglass_core::query::HELP;
 
-const SHORTCUTS: [(&str, &str); 8] = [
+const SHORTCUTS: [(&str, &str); 10] = [
     ("/", "focus the search box"),
     ("j / ↓", "next event"),
     ("k / ↑", "previous event"),
     ("Enter", "open the selected event"),
     ("Esc", "close the detail, leave the search box, close this help"),
     ("s", "switch between events and services"),
+    ("g d", "go to the detections (Tab to a rule, Enter shows its events)"),
+    ("g e / g s", "go to the events / the services"),
     ("t", "toggle UTC / local time"),
     ("?", "this help"),
 ];

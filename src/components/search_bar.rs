@@ -6,7 +6,7 @@ use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
 
 use crate::components::{column_chooser::ColumnChooser, export::ExportButtons};
-use crate::model::format::format_time;
+use crate::model::format::{format_count, format_time};
 use crate::results::Results;
 use crate::state::{Panel, ViewState};
 use crate::web::keyboard::SEARCH_INPUT_ID;
@@ -65,6 +65,11 @@ pub fn SearchBar() -> impl IntoView {
             }
         })
     };
+    // The tab says how many rules matched, so detections are noticed from any panel.
+    let detections_tab = move || match results.detections.with(Vec::len) {
+        0 => "Detections".to_owned(),
+        n => format!("Detections ({})", format_count(n as u64)),
+    };
     let range_view = move || {
         view.range.get().map(|(a, b)| {
             view! {
@@ -104,6 +109,10 @@ pub fn SearchBar() -> impl IntoView {
                     <button role="tab" class="tab" data-testid="tab-services" class:active=move || view.panel.get() == Panel::Services
                         aria-selected=move || (view.panel.get() == Panel::Services).to_string()
                         on:click=move |_| view.panel.set(Panel::Services)>"Services"</button>
+                    <button role="tab" class="tab" data-testid="tab-detections" class:active=move || view.panel.get() == Panel::Detections
+                        aria-selected=move || (view.panel.get() == Panel::Detections).to_string()
+                        title="The rules that matched, the ATT&CK matrix, your rules (g d)"
+                        on:click=move |_| view.panel.set(Panel::Detections)>{detections_tab}</button>
                 </div>
                 <ColumnChooser />
                 <ExportButtons />

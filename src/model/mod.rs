@@ -6,6 +6,7 @@ pub mod charts;
 pub mod clauses;
 pub mod columns;
 pub mod detail;
+pub mod detections;
 pub mod format;
 pub mod url_state;
 pub mod virtual_table;

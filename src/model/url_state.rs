@@ -2,7 +2,7 @@
 //! files, and back/forward step through searches. Only view settings go in — the query, time
 //! range, sort, columns, time zone, panel and the selected eventID — never event data.
 //!
-//! Format: `#q=<query>&from=<ms>&to=<ms>&sort=<column>.<asc|desc>&cols=<id>,<id>&tz=local&view=services&ev=<eventID>`,
+//! Format: `#q=<query>&from=<ms>&to=<ms>&sort=<column>.<asc|desc>&cols=<id>,<id>&tz=local&view=<services|detections>&ev=<eventID>`,
 //! each value percent-encoded. Unknown keys are ignored; missing keys take their defaults.
 
 /// What the fragment holds.
@@ -15,7 +15,8 @@ pub struct UrlState {
     /// Column ids, in order; None = the default columns.
     pub columns: Option<Vec<String>>,
     pub local_time: bool,
-    /// `Some("services")` for the per-service panel; None for the table.
+    /// `Some("services")` for the per-service panel, `Some("detections")` for the detections;
+    /// None for the table.
     pub view: Option<String>,
     /// The selected event's eventID.
     pub event: Option<String>,

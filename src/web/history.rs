@@ -61,11 +61,7 @@ fn apply(view: ViewState, st: &UrlState) {
         .unwrap_or_else(default_columns);
     view.columns.set(columns);
     view.local_time.set(st.local_time);
-    view.panel.set(if st.view.as_deref() == Some("services") {
-        Panel::Services
-    } else {
-        Panel::Table
-    });
+    view.panel.set(Panel::from_url_name(st.view.as_deref()));
 }
 
 fn sort_id(sort: Sort) -> Option<(String, bool)> {
@@ -106,7 +102,7 @@ pub fn sync_url(ds: Dataset, view: ViewState) {
             sort: sort_id(view.sort.get()),
             columns: (ids != default_ids).then_some(ids),
             local_time: view.local_time.get(),
-            view: (view.panel.get() == Panel::Services).then(|| "services".to_string()),
+            view: view.panel.get().url_name().map(str::to_string),
             event: match view.selected.get() {
                 Some(row) => ds
                     .detail

@@ -1,6 +1,8 @@
 //! Keyboard shortcuts for the whole page: `/` search, `j`/`k` (and arrows) move through the
-//! events, `Enter` opens one, `Esc` closes, `?` help, `s` services, `t` time zone. Keys typed in
-//! a text field are left alone (except `Esc`).
+//! events, `Enter` opens one, `Esc` closes, `?` help, `s` services, `t` time zone, and the
+//! two-key `g d` / `g e` / `g s` go to the detections, the events, the services. Keys typed in
+//! a text field are left alone (except `Esc`). The help overlay lists them
+//! (`components::help`).
 
 use leptos::prelude::*;
 use trailglass_core::engine::Request;
@@ -24,17 +26,48 @@ fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
+/// The panel `g` followed by `key` goes to.
+fn go_to(key: &str) -> Option<Panel> {
+    match key {
+        "d" => Some(Panel::Detections),
+        "e" => Some(Panel::Table),
+        "s" => Some(Panel::Services),
+        _ => None,
+    }
+}
+
+/// Whether the key goes to a control that acts on it itself (Enter or Space on a button or a
+/// link), so a shortcut must not take it.
+fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
+    let control = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY" | "LABEL"));
+    control && matches!(ev.key().as_str(), "Enter" | " ")
+}
+
 pub fn install_shortcuts(view: ViewState, help_open: RwSignal<bool>) {
+    // `g` was the last key: the next one names a panel.
+    let after_g = StoredValue::new(false);
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
         let key = ev.key();
-        if typing_in_field(&ev) && key != "Escape" {
+        if (typing_in_field(&ev) && key != "Escape") || pressing_a_control(&ev) {
             return;
+        }
+        if after_g.get_value() {
+            after_g.set_value(false);
+            if let Some(panel) = go_to(&key) {
+                view.panel.set(panel);
+                ev.prevent_default();
+                return;
+            }
         }
         let step = |by: i64| step_selection(view, by);
         match key.as_str() {
+            "g" => after_g.set_value(true),
             "/" => {
                 if let Some(el) = document().get_element_by_id(SEARCH_INPUT_ID) {
                     if let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>() {
@@ -57,9 +90,9 @@ pub fn install_shortcuts(view: ViewState, help_open: RwSignal<bool>) {
                 }
             }
             "?" => help_open.update(|o| *o = !*o),
-            "s" => view
-                .panel
-                .update(|p| *p = if *p == Panel::Table { Panel::Services } else { Panel::Table }),
+            "s" => view.panel.update(|p| {
+                *p = if *p == Panel::Services { Panel::Table } else { Panel::Services }
+            }),
             "t" => view.local_time.update(|l| *l = !*l),
             _ => return,
         }

@@ -1,7 +1,7 @@
 //! Browser glue: the parts of the app that talk to the browser (the data worker, files and
-//! folders, downloads, the clipboard, the URL and history, keyboard, theme and time zone). Each
-//! is a thin layer over `web-sys`; what can be computed without the browser lives in
-//! [`crate::model`].
+//! folders, the user's rule files, downloads, the clipboard, the URL and history, keyboard,
+//! theme and time zone). Each is a thin layer over `web-sys`; what can be computed without the
+//! browser lives in [`crate::model`].
 
 pub mod clipboard;
 pub mod download;
@@ -11,4 +11,5 @@ pub mod keyboard;
 pub mod loader;
 pub mod theme;
 pub mod tz;
+pub mod user_rules;
 pub mod worker_client;

@@ -55,6 +55,12 @@ async function openDetail(page) {
   await page.locator(tid('json-tree')).waitFor();
 }
 
+async function openDetections(page) {
+  await page.click(tid('tab-detections'));
+  await page.locator(tid('detection')).first().waitFor();
+  await page.locator(tid('attack-matrix')).waitFor();
+}
+
 async function openServices(page) {
   await page.click(tid('tab-services'));
   await page.locator(tid('service-card')).first().waitFor();
@@ -78,6 +84,21 @@ for (const colorScheme of ['light', 'dark']) {
       await assertAccessible(page, `detail open, ${colorScheme}`);
       await openServices(page);
       await assertAccessible(page, `services panel, ${colorScheme}`);
+      await assertClean(t, app, assert);
+    } finally { await app.close(); }
+  });
+
+  test(`the detections view, its matrix, the swimlane and the matched rules are accessible (${colorScheme})`, async (t) => {
+    const app = await loaded({ colorScheme });
+    const { page } = app;
+    try {
+      await page.locator(tid('swimlane-lane')).first().waitFor();
+      await openDetections(page);
+      await assertAccessible(page, `detections view, ${colorScheme}`);
+      await page.locator(tid('detection-open')).first().click();
+      await page.locator(tid('event-row')).first().click();
+      await page.locator(tid('matched-rules')).waitFor();
+      await assertAccessible(page, `a detection's events with the detail, ${colorScheme}`);
       await assertClean(t, app, assert);
     } finally { await app.close(); }
   });
