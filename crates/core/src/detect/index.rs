@@ -14,8 +14,8 @@
 //!   event's service and action (taken from `insightDetails`), and the `userIdentity` fields of a
 //!   row whose `userIdentity` is a JSON string (the reader parses it; the reference does not).
 //! * The store only grows, so the cache extends with it; [`DetectCache::reset`] (or a new cache)
-//!   is for a store that was cleared. A store that does not continue the one indexed (fewer rows,
-//!   another first record) resets the cache by itself.
+//!   is for a store that was cleared or replaced. A store that visibly does not continue the one
+//!   indexed (fewer rows, another first or last indexed record) resets the cache by itself.
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
@@ -132,7 +132,7 @@ pub struct DetectCache {
     escape: Escape,
     /// Rows indexed and a fingerprint of the store they came from.
     rows: usize,
-    first: u64,
+    fingerprint: u64,
 }
 
 /// A `memmem` finder for `\u`, built once.
@@ -151,15 +151,16 @@ impl Escape {
     }
 }
 
-fn fingerprint(store: &Store) -> u64 {
-    if store.is_empty() {
-        return 0;
-    }
-    let raw = store.raw(0);
+/// A hash of the first and the last indexed row's records (and of the row count).
+fn fingerprint(store: &Store, rows: usize) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in raw.bytes().take(256).chain((raw.len() as u64).to_le_bytes()) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    let mut add = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    for row in [0, rows.saturating_sub(1)] {
+        let raw = store.raw(row);
+        raw.bytes().take(256).for_each(&mut add);
+        raw.len().to_le_bytes().into_iter().for_each(&mut add);
     }
+    rows.to_le_bytes().into_iter().for_each(&mut add);
     h
 }
 
@@ -177,11 +178,13 @@ impl DetectCache {
 
     /// Makes sure `paths` are known and the cache covers `store`'s rows.
     pub(crate) fn prepare(&mut self, store: &Store, paths: &[String]) {
-        if store.len() < self.rows || (self.rows > 0 && fingerprint(store) != self.first) {
+        let continues = store.len() >= self.rows
+            && (self.rows == 0 || fingerprint(store, self.rows) == self.fingerprint);
+        if !continues {
             self.reset();
         }
         self.register(paths);
-        self.first = fingerprint(store);
+        self.fingerprint = fingerprint(store, store.len());
         self.rows = store.len();
         for c in &mut self.cols {
             c.ids.resize(store.len(), NOT_DONE);
