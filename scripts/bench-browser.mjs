@@ -23,8 +23,10 @@
 // script measures the same thing whether files are read on the main thread or in a worker. The
 // app reads, stores and queries in a Web Worker: its heap is the worker's wasm memory, which the
 // app writes into data-wasm-heap-bytes; a query ends when the count shows and the table's rows
-// belong to that answer; free-text figures are taken after the text index (built by the worker
-// after the load) is complete, and how long that took is printed as index_ready_seconds_after_load.
+// belong to that answer; detections_ready_seconds_after_load is how long after the load the shown
+// answer (which carries the detections) caught up with the data; free-text figures are taken after
+// the text index (built by the worker after the load) is complete, and how long that took is
+// printed as index_ready_seconds_after_load.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -395,6 +397,20 @@ try {
   const mem = rendererMemory(browserPid);
   if (mem) { put('renderer_rss_bytes', mem.rss); put('renderer_peak_rss_bytes', mem.hwm); }
   if (load.loaded !== N) throw new Error(`the app finished with ${load.loaded} of ${N} events loaded`);
+
+  // ---- detections: every answer carries the detections of the data it was computed on (all
+  // rules over everything loaded), and the page writes the generation of the data and that of
+  // the shown answer on the root element. They are complete when the two agree after the load.
+  {
+    const t = Date.now();
+    await page.waitForFunction(() => {
+      const r = document.documentElement;
+      const g = r.getAttribute('data-generation');
+      return g !== null && g === r.getAttribute('data-answer-generation');
+    }, null, { timeout: LOAD_TIMEOUT_MS, polling: 20 });
+    put('detections_ready_seconds_after_load', f3((Date.now() - t) / 1000));
+    put('detections_shown', await page.evaluate(() => document.querySelectorAll('[data-testid="finding"]').length));
+  }
 
   // ---- the text index: the app builds it after the load, in the worker, between requests
   // (until it is complete a word search scans the rows not yet indexed). Wait for it, so the

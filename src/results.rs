@@ -53,6 +53,10 @@ pub struct Results {
     pub services: Memo<Vec<ServiceSummary>>,
     /// The rules that matched, over everything loaded, most severe first.
     pub detections: Memo<Vec<Detection>>,
+    /// Each ATT&CK technique hit with its distinct events.
+    pub techniques: Memo<Vec<(String, u64)>>,
+    /// How many rules ran over the data.
+    pub rules_run: Memo<usize>,
     /// Rules that could not be compiled.
     pub rule_problems: Memo<Vec<RuleProblem>>,
     /// The user's rule files as the engine read them.
@@ -85,6 +89,8 @@ impl Results {
             histogram: Memo::new(move |_| answer.with(|a| a.histogram.clone())),
             services: Memo::new(move |_| answer.with(|a| a.services.clone().unwrap_or_default())),
             detections: Memo::new(move |_| answer.with(|a| a.detections.clone())),
+            techniques: Memo::new(move |_| answer.with(|a| a.techniques.clone())),
+            rules_run: Memo::new(move |_| answer.with(|a| a.rules_run)),
             rule_problems: Memo::new(move |_| answer.with(|a| a.rule_problems.clone())),
             rule_files: Memo::new(move |_| answer.with(|a| a.rule_files.clone())),
         }

@@ -34,10 +34,13 @@ fn cell(t: TechniqueCell, on_filter: Callback<String>) -> impl IntoView {
 #[component]
 pub fn AttackMatrix(
     #[prop(into)] detections: Signal<Vec<Detection>>,
+    /// Each technique's distinct events.
+    #[prop(into)]
+    techniques: Signal<Vec<(String, u64)>>,
     /// Called with the query to show.
     on_filter: Callback<String>,
 ) -> impl IntoView {
-    let columns = Memo::new(move |_| detections.with(|d| matrix(d)));
+    let columns = Memo::new(move |_| detections.with(|d| techniques.with(|t| matrix(d, t))));
     let template = move || columns.with(|c| grid_template(c));
     let summary = move || {
         columns.with(|c| {

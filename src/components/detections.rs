@@ -38,7 +38,8 @@ pub fn DetectionsView(
     };
     let empty = move || {
         let events = ds.status.with(|s| s.totals.kept);
-        empty_message(None, events)
+        let rules = results.rules_run.get();
+        empty_message((rules > 0).then_some(rules as u64), events)
     };
     let cards = move || {
         detections
@@ -62,7 +63,7 @@ pub fn DetectionsView(
                 <p class="muted det-loading">"Reading files… detections update as events are read."</p>
             </Show>
             <Show when=any fallback=move || view! { <p class="det-empty" data-testid="detections-empty">{empty}</p> }>
-                <AttackMatrix detections=detections on_filter=on_filter />
+                <AttackMatrix detections=detections techniques=results.techniques on_filter=on_filter />
                 <ol class="det-list" aria-label="Detections, most severe first">{cards}</ol>
             </Show>
             <YourRules />

@@ -124,7 +124,11 @@ fn flush() {
 /// [`Dataset::apply`].
 pub fn route(ds: &Dataset, reply: Reply, bytes: Option<Uint8Array>) {
     match &reply {
-        Reply::Status(s) => set_heap_attribute(s.heap_bytes),
+        Reply::Status(s) => {
+            set_root_attribute("data-wasm-heap-bytes", s.heap_bytes);
+            set_root_attribute("data-generation", s.generation);
+        }
+        Reply::Answer(a) => set_root_attribute("data-answer-generation", a.generation),
         Reply::Exported { name, mime, .. } => {
             let saved = match bytes {
                 Some(b) => crate::web::download::download_array(name, mime, &b),
@@ -140,12 +144,14 @@ pub fn route(ds: &Dataset, reply: Reply, bytes: Option<Uint8Array>) {
     ds.apply(reply);
 }
 
-/// Writes the worker's WebAssembly memory size on the root element (`data-wasm-heap-bytes`), for
-/// the browser benchmark and anyone curious.
-fn set_heap_attribute(bytes: u64) {
+/// Writes a figure of the worker on the root element, for the browser benchmark and anyone
+/// curious: its WebAssembly memory size (`data-wasm-heap-bytes`), the generation of the data
+/// (`data-generation`) and the generation the shown answer, detections included, was computed
+/// on (`data-answer-generation`; equal to the data's once the answer is up to date).
+fn set_root_attribute(name: &str, value: u64) {
     if let Some(root) =
         web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
     {
-        let _ = root.set_attribute("data-wasm-heap-bytes", &bytes.to_string());
+        let _ = root.set_attribute(name, &value.to_string());
     }
 }

@@ -129,3 +129,32 @@ fn rules_flag_needs_detections_and_help_lists_both() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("--detections") && help.contains("--rules PATH"), "{help}");
 }
+
+#[test]
+fn a_query_selects_the_events_of_detections() {
+    let fixture = root().join("tests/sigma/aws_cloudtrail_disable_logging.json");
+    let f = fixture.to_str().unwrap();
+    let (code, out, stderr) = scan(&["--query", "rule:4db60cc0-36fb-42b7-9b58-a5b53019fb74", f]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["matches"], 3, "the detection's three events");
+    assert!(out.get("detections").is_none(), "a query alone does not list detections");
+    let (_, out, _) = scan(&["--query", "-rule:4db60cc0-36fb-42b7-9b58-a5b53019fb74", f]);
+    let all = out["kept"].as_u64().unwrap();
+    assert_eq!(out["matches"].as_u64(), Some(all - 3));
+    let (_, out, _) = scan(&["--query", "technique:T1685* level>=medium", "--detections", f]);
+    let d = detection(&out, "AWS CloudTrail Important Change");
+    assert!(out["matches"].as_u64().unwrap() >= d["matches"].as_u64().unwrap());
+    // A user's rule named in the query, from --rules without --detections.
+    let dir = tmp("query-rules");
+    std::fs::write(dir.join("mine.yml"), MINE).unwrap();
+    std::fs::write(dir.join("events.json"), EVENTS).unwrap();
+    let (code, out, stderr) = scan(&[
+        "--rules",
+        dir.join("mine.yml").to_str().unwrap(),
+        "--query",
+        "rule:user-rule-1",
+        dir.join("events.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["matches"], 3);
+}

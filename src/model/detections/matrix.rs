@@ -6,8 +6,9 @@
 //! A Sigma rule tags tactics and techniques separately, without saying which technique belongs
 //! to which tactic, so a technique is placed under every tactic its rules name (as Sigma's own
 //! ATT&CK heatmaps do); techniques of rules that name no tactic gather in a last "Other" column.
-//! A technique's count adds up its rules' counts: an event matched by two of its rules counts
-//! twice (the tooltip lists the rules). Every tactic is a column, hit or not, so the kill chain
+//! A technique's count is its distinct events, as the engine counts them (`Answer.techniques`:
+//! an event two of its rules matched counts once, as in the Navigator layer); the tooltip lists
+//! its rules with their own counts. Without the engine's count it adds up its rules' counts. Every tactic is a column, hit or not, so the kill chain
 //! reads left to right; columns without hits are drawn narrow.
 
 use std::collections::BTreeMap;
@@ -23,7 +24,7 @@ pub const OTHER: &str = "other";
 pub struct TechniqueCell {
     /// `T1685.002`.
     pub id: String,
-    /// The matches of its rules, added up.
+    /// The distinct events its rules matched.
     pub count: u64,
     /// The highest level among its rules.
     pub level: Level,
@@ -63,8 +64,8 @@ pub fn tactic_name(shortname: &str) -> String {
 
 /// The matrix of `detections`: every ATT&CK tactic in order, then [`OTHER`] when some rule with
 /// techniques names no tactic. A tactic the engine does not know (it passes only known ones) is
-/// put before [`OTHER`] rather than lost.
-pub fn matrix(detections: &[Detection]) -> Vec<TacticColumn> {
+/// put before [`OTHER`] rather than lost. `events` is each technique's distinct events.
+pub fn matrix(detections: &[Detection], events: &[(String, u64)]) -> Vec<TacticColumn> {
     // tactic -> technique -> rules
     let mut hits: BTreeMap<&str, BTreeMap<&str, Vec<&Detection>>> = BTreeMap::new();
     for d in detections {
@@ -89,12 +90,15 @@ pub fn matrix(detections: &[Detection]) -> Vec<TacticColumn> {
         .map(|t| TacticColumn {
             id: t.to_owned(),
             name: tactic_name(t),
-            techniques: hits.get(t).map(cells).unwrap_or_default(),
+            techniques: hits.get(t).map(|h| cells(h, events)).unwrap_or_default(),
         })
         .collect()
 }
 
-fn cells(techniques: &BTreeMap<&str, Vec<&Detection>>) -> Vec<TechniqueCell> {
+fn cells(
+    techniques: &BTreeMap<&str, Vec<&Detection>>,
+    events: &[(String, u64)],
+) -> Vec<TechniqueCell> {
     let mut out: Vec<TechniqueCell> = techniques
         .iter()
         .map(|(id, rules)| {
@@ -103,7 +107,10 @@ fn cells(techniques: &BTreeMap<&str, Vec<&Detection>>) -> Vec<TechniqueCell> {
             rules.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.cmp(&a.2)));
             TechniqueCell {
                 id: (*id).to_owned(),
-                count: rules.iter().map(|r| r.2).sum(),
+                count: events
+                    .iter()
+                    .find(|(t, _)| t == id)
+                    .map_or_else(|| rules.iter().map(|r| r.2).sum(), |&(_, n)| n),
                 level: rules.iter().map(|r| r.0).max().unwrap_or(Level::Informational),
                 rules,
             }
@@ -154,7 +161,7 @@ mod tests {
 
     #[test]
     fn every_tactic_in_attack_order() {
-        let m = matrix(&[]);
+        let m = matrix(&[], &[]);
         let ids: Vec<&str> = m.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids.first(), Some(&"reconnaissance"));
         assert_eq!(ids.last(), Some(&"impact"));
@@ -176,7 +183,7 @@ mod tests {
             tagged("mine", Level::Low, 1, &[], &["T1110"]),
             tagged("untagged", Level::Critical, 50, &["impact"], &[]),
         ];
-        let m = matrix(&ds);
+        let m = matrix(&ds, &[]);
         let col = |t: &str| m.iter().find(|c| c.id == t).map(|c| &c.techniques);
         let di = col("defense-impairment").map(Vec::as_slice).unwrap_or_default();
         assert_eq!(di.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["T1685.002", "T1685"]);
@@ -202,9 +209,21 @@ mod tests {
             tagged("b", Level::High, 1, &["discovery"], &["T1580"]),
             tagged("c", Level::Low, 100, &["discovery"], &["T1016"]),
         ];
-        let m = matrix(&ds);
+        let m = matrix(&ds, &[]);
         let disc = m.iter().find(|c| c.id == "discovery").map(|c| &c.techniques);
         let ids: Vec<_> = disc.into_iter().flatten().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["T1580", "T1016", "T1087"]);
+    }
+
+    #[test]
+    fn a_technique_counts_its_distinct_events() {
+        let ds = vec![
+            tagged("trail", Level::Medium, 4, &["defense-impairment"], &["T1685.002"]),
+            tagged("logging", Level::High, 2, &["defense-impairment"], &["T1685.002"]),
+        ];
+        let m = matrix(&ds, &[("T1685.002".into(), 5)]);
+        let cell = m.iter().find(|c| c.id == "defense-impairment").map(|c| &c.techniques[0]);
+        assert_eq!(cell.map(|c| c.count), Some(5), "4 + 2 matches, one event matched by both");
+        assert_eq!(cell.map(|c| c.rules.len()), Some(2));
     }
 }

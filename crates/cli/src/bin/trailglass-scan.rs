@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use trailglass_core::detect::RuleSet;
+use trailglass_core::detect::{Hits, RuleSet};
+use trailglass_core::engine::rule_rows;
 use trailglass_core::Store;
 
 fn collect(p: &Path, out: &mut Vec<PathBuf>) {
@@ -49,11 +50,12 @@ total counts.
 
 options:
   --query QUERY   filter the events with Trailglass's query language; adds \"matches\": N
+                  (rule:, level:, tactic:, technique: select the events of the rules' matches)
   --ids           with --query: after the JSON line, print each match's eventID, one per line
                   (- for an event without one)
   --detections    run the built-in Sigma rules; adds \"detections\" and \"unsupported\"
-  --rules PATH    with --detections: add a rule file, or the .yml/.yaml files under a folder
-                  (repeatable)
+  --rules PATH    add a rule file, or the .yml/.yaml files under a folder, to the built-in
+                  rules (repeatable; with --detections or a query's detection terms)
   -h, --help      print this help";
 
 /// What the command line asked for.
@@ -104,8 +106,9 @@ fn rule_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// `"detections"` and `"unsupported"` for the built-in rules plus the files under `rules`.
-fn detections(store: &Store, rules: &[PathBuf]) -> (Value, Value) {
+/// The built-in rules plus the files under `rules`, and the rule files that could not be read
+/// (as `"unsupported"` entries).
+fn rule_set(rules: &[PathBuf]) -> (RuleSet, Vec<Value>) {
     let mut set = RuleSet::builtin();
     let mut unreadable = Vec::new();
     for f in rule_files(rules) {
@@ -117,7 +120,11 @@ fn detections(store: &Store, rules: &[PathBuf]) -> (Value, Value) {
             Err(e) => unreadable.push(json!({"rule": name, "reason": e.to_string(), "file": name})),
         }
     }
-    let hits = set.run(store);
+    (set, unreadable)
+}
+
+/// `"detections"` and `"unsupported"` of `set`'s `hits`.
+fn detections(store: &Store, set: &RuleSet, hits: &Hits, unreadable: Vec<Value>) -> (Value, Value) {
     let mut found = Vec::new();
     for (i, m) in set.rules().iter().enumerate() {
         let rows = hits.rows(i);
@@ -193,8 +200,11 @@ fn main() {
         eprintln!("--ids needs --query");
         std::process::exit(2);
     }
-    if !args.rules.is_empty() && !args.detections {
-        eprintln!("--rules needs --detections");
+    let needs_rules = query.as_ref().is_some_and(|q| q.uses_rules());
+    if !args.rules.is_empty() && !args.detections && !needs_rules {
+        eprintln!(
+            "--rules needs --detections (or a query with rule:, level:, tactic:, technique:)"
+        );
         std::process::exit(2);
     }
     let mut paths = Vec::new();
@@ -252,12 +262,23 @@ fn main() {
         "memory_bytes": {"columns": mem.columns, "raw": mem.raw, "interned": mem.interned},
     });
     let mut out = out;
-    let matches = query.as_ref().map(|q| q.run(&store));
+    // The rules run once, for the detections and for the query's detection terms.
+    let ruled = (args.detections || needs_rules).then(|| {
+        let (set, unreadable) = rule_set(&args.rules);
+        let hits = set.run(&store);
+        (set, hits, unreadable)
+    });
+    let matches = query.as_ref().map(|q| match &ruled {
+        Some((set, hits, _)) => q.run_with(&store, None, &rule_rows(set, hits)),
+        None => q.run(&store),
+    });
     if let (Some(m), Some(obj)) = (&matches, out.as_object_mut()) {
         obj.insert("matches".into(), json!(m.len()));
     }
-    if let (true, Some(obj)) = (args.detections, out.as_object_mut()) {
-        let (detections, unsupported) = detections(&store, &args.rules);
+    if let (true, Some(obj), Some((set, hits, unreadable))) =
+        (args.detections, out.as_object_mut(), ruled)
+    {
+        let (detections, unsupported) = detections(&store, &set, &hits, unreadable);
         obj.insert("detections".into(), detections);
         obj.insert("unsupported".into(), unsupported);
     }

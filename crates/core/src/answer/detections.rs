@@ -70,6 +70,25 @@ pub fn detections(store: &Store, rules: &RuleSet, hits: &Hits) -> Vec<(usize, De
     out
 }
 
+/// Each ATT&CK technique of `detections` with the number of distinct events its detections
+/// matched (an event two of its rules matched counts once, as in the Navigator layer), sorted by
+/// technique id.
+pub fn technique_events(detections: &[(usize, Detection)], hits: &Hits) -> Vec<(String, u64)> {
+    let mut rows: std::collections::BTreeMap<&str, Vec<u32>> = Default::default();
+    for (i, d) in detections {
+        for t in &d.techniques {
+            rows.entry(t).or_default().extend_from_slice(hits.rows(*i));
+        }
+    }
+    rows.into_iter()
+        .map(|(t, mut r)| {
+            r.sort_unstable();
+            r.dedup();
+            (t.to_owned(), r.len() as u64)
+        })
+        .collect()
+}
+
 /// The detection of one rule from its rows (ascending row ids).
 pub fn detection(store: &Store, meta: &RuleMeta, rows: &[u32]) -> Detection {
     let times = store.times();

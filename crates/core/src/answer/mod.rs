@@ -21,7 +21,7 @@ mod services;
 mod sort;
 
 pub use detection_export::{export_detections_csv, export_detections_json, DetectionRows};
-pub use detections::{buckets, detection, detections, Detection, TOP_VALUES};
+pub use detections::{buckets, detection, detections, technique_events, Detection, TOP_VALUES};
 pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
 pub use facets::{facet, Facet};
 pub use findings::{finding_counts, findings, Finding, FindingCount, FINDINGS, FINDINGS_RULES};

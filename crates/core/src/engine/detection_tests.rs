@@ -268,3 +268,57 @@ fn detections_serialize_in_the_agreed_shape() {
         assert_eq!(serde_json::from_str::<ExportFormat>(&text).expect("de"), f);
     }
 }
+
+/// The path index is kept across answers and extended as a load adds files: the detections of
+/// a load answered file by file are those of the same files read at once, and after Clear and
+/// other files, those of a fresh engine over them.
+#[test]
+fn detections_follow_a_growing_load() {
+    let files = super::tests::sample_files(4000);
+    assert!(files.len() >= 3, "the sample comes in several files");
+    let run = |files: &[(String, Vec<u8>)], answer_each: bool| {
+        let mut s = session();
+        answer(handle(&mut s, Request::View { seq: 1, view: view("") }));
+        let e = s.engine_mut();
+        for (path, bytes) in files {
+            e.start_file(path);
+            e.ingest(path, bytes.clone());
+            e.file_done(bytes.len() as u64);
+            if answer_each {
+                e.refresh();
+            }
+        }
+        e.finish_load(None);
+        let a = e.refresh().expect("an answer");
+        (s, a)
+    };
+    let (mut grown, by_file) = run(&files, true);
+    let (_, at_once) = run(&files, false);
+    assert!(!by_file.detections.is_empty());
+    assert_eq!(by_file.detections, at_once.detections);
+    assert_eq!(by_file.techniques, at_once.techniques);
+    assert!(by_file.rules_run > 50, "{}", by_file.rules_run);
+    // Each technique's distinct events: at most the sum of its detections, at least the largest.
+    for (t, n) in &by_file.techniques {
+        let counts: Vec<u64> = by_file
+            .detections
+            .iter()
+            .filter(|d| d.techniques.contains(t))
+            .map(|d| d.count)
+            .collect();
+        assert!(counts.iter().max().is_some_and(|m| n >= m) && *n <= counts.iter().sum(), "{t}");
+    }
+    // Cleared and loaded with other files (the last one only): as a fresh engine.
+    answer(handle(&mut grown, Request::Clear));
+    let rest = &files[files.len() - 1..];
+    let e = grown.engine_mut();
+    for (path, bytes) in rest {
+        e.start_file(path);
+        e.ingest(path, bytes.clone());
+        e.file_done(bytes.len() as u64);
+    }
+    e.finish_load(None);
+    let after = e.refresh().expect("an answer");
+    let (_, fresh) = run(rest, false);
+    assert_eq!(after.detections, fresh.detections);
+}

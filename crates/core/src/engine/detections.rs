@@ -9,8 +9,12 @@
 //! ([`Detector::rule_rows`]), so the list, the counts and a click on them always agree.
 
 use super::protocol::{Detection, RuleFile, RuleProblem};
-use crate::answer::{buckets, detections, finding_counts, FindingCount, Histogram};
-use crate::detect::{self, Hits, RuleSet};
+use crate::answer::{
+    buckets, detections, finding_counts, technique_events, FindingCount, Histogram,
+};
+use std::cell::RefCell;
+
+use crate::detect::{self, DetectCache, Hits, RuleSet};
 use crate::query::{RuleRows, LEVELS};
 use crate::store::Store;
 
@@ -21,15 +25,24 @@ struct Detected {
     hits: Hits,
     /// The reported rules that matched, with their rule index, in the page's order.
     detections: Vec<(usize, Detection)>,
+    /// Distinct matching events per ATT&CK technique of the detections.
+    techniques: Vec<(String, u64)>,
     findings: Vec<FindingCount>,
 }
 
 impl Detected {
-    fn compute(store: &Store, rules: &RuleSet, generation: u64, version: u64) -> Detected {
-        let hits = rules.run(store);
+    fn compute(
+        store: &Store,
+        rules: &RuleSet,
+        cache: &mut DetectCache,
+        generation: u64,
+        version: u64,
+    ) -> Detected {
+        let hits = rules.run_cached(store, cache);
         let detections = detections(store, rules, &hits);
         let findings = finding_counts(rules, &hits);
-        Detected { generation, version, hits, detections, findings }
+        let techniques = technique_events(&detections, &hits);
+        Detected { generation, version, hits, detections, techniques, findings }
     }
 }
 
@@ -39,11 +52,20 @@ pub(super) struct Detector {
     /// Bumped with every change of the rules.
     version: u64,
     current: Option<Detected>,
+    /// The path index, kept across answers: during a load it is extended by the rows added
+    /// since the last answer instead of being rebuilt (at 1M events a rebuild costs seconds).
+    /// In a cell because an answer that cannot keep its hits (`with`) still extends it.
+    cache: RefCell<DetectCache>,
 }
 
 impl Default for Detector {
     fn default() -> Self {
-        Detector { rules: RuleSet::builtin(), version: 0, current: None }
+        Detector {
+            rules: RuleSet::builtin(),
+            version: 0,
+            current: None,
+            cache: RefCell::new(DetectCache::new()),
+        }
     }
 }
 
@@ -64,6 +86,7 @@ impl Detector {
     /// Forgets the hits (the data is gone); the rules stay.
     pub(super) fn clear(&mut self) {
         self.current = None;
+        self.cache.get_mut().reset();
     }
 
     fn fresh(&self, generation: u64) -> Option<&Detected> {
@@ -75,10 +98,10 @@ impl Detector {
         if self.fresh(generation).is_none() {
             self.current = None;
         }
-        let (rules, version) = (&self.rules, self.version);
+        let (rules, version, cache) = (&self.rules, self.version, self.cache.get_mut());
         let d = self
             .current
-            .get_or_insert_with(|| Detected::compute(store, rules, generation, version));
+            .get_or_insert_with(|| Detected::compute(store, rules, cache, generation, version));
         Current { rules, d }
     }
 
@@ -93,7 +116,9 @@ impl Detector {
         match self.fresh(generation) {
             Some(d) => f(Current { rules: &self.rules, d }),
             None => {
-                let d = Detected::compute(store, &self.rules, generation, self.version);
+                let mut cache = self.cache.borrow_mut();
+                let d = Detected::compute(store, &self.rules, &mut cache, generation, self.version);
+                drop(cache);
                 f(Current { rules: &self.rules, d: &d })
             }
         }
@@ -123,26 +148,22 @@ impl<'a> Current<'a> {
         self.d.detections.iter().map(|(i, d)| (d, self.d.hits.rows(*i))).collect()
     }
 
+    pub(super) fn techniques(self) -> Vec<(String, u64)> {
+        self.d.techniques.clone()
+    }
+
+    /// How many rules ran (every rule read without a problem, built-in and the user's).
+    pub(super) fn rules_run(self) -> usize {
+        self.rules.rules().len()
+    }
+
     pub(super) fn findings(self) -> Vec<FindingCount> {
         self.d.findings.clone()
     }
 
     /// Every rule with its rows, for the query language's detection terms.
     pub(super) fn rule_rows(self) -> Vec<RuleRows<'a>> {
-        self.rules
-            .rules()
-            .iter()
-            .enumerate()
-            .map(|(i, m)| RuleRows {
-                id: &m.id,
-                name: m.name.as_deref(),
-                title: &m.title,
-                level: LEVELS.iter().position(|l| *l == m.level.as_str()).unwrap_or(0),
-                tactics: &m.tactics,
-                techniques: &m.techniques,
-                rows: self.d.hits.rows(i),
-            })
-            .collect()
+        rule_rows(self.rules, &self.d.hits)
     }
 
     /// The ids of the reported rules `row` matched, most severe first.
@@ -173,4 +194,24 @@ impl<'a> Current<'a> {
             .map(|(name, rules, problems)| RuleFile { name, rules, problems })
             .collect()
     }
+}
+
+/// Every rule of `rules` with its rows in `hits`, for the query language's detection terms
+/// ([`crate::query::Query::run_with`]): what the engine passes for every answer, and what a
+/// caller running its own rules (`trailglass-scan --query`) passes.
+pub fn rule_rows<'a>(rules: &'a RuleSet, hits: &'a Hits) -> Vec<RuleRows<'a>> {
+    rules
+        .rules()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| RuleRows {
+            id: &m.id,
+            name: m.name.as_deref(),
+            title: &m.title,
+            level: LEVELS.iter().position(|l| *l == m.level.as_str()).unwrap_or(0),
+            tactics: &m.tactics,
+            techniques: &m.techniques,
+            rows: hits.rows(i),
+        })
+        .collect()
 }

@@ -155,6 +155,14 @@ pub struct Answer {
     /// view): most severe first, then count descending.
     #[serde(default)]
     pub detections: Vec<Detection>,
+    /// Each ATT&CK technique of `detections` with its distinct matching events (an event two of
+    /// its rules matched counts once), by technique id.
+    #[serde(default)]
+    pub techniques: Vec<(String, u64)>,
+    /// How many rules ran over the data (built-in and the user's; correlation rules and the
+    /// rules they count included).
+    #[serde(default)]
+    pub rules_run: usize,
     /// The rules that could not be compiled (built-in and the user's).
     #[serde(default)]
     pub rule_problems: Vec<RuleProblem>,

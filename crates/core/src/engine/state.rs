@@ -243,6 +243,8 @@ impl Engine {
             histogram,
             rule_problems: detected.problems(),
             rule_files: detected.files(),
+            techniques: detected.techniques(),
+            rules_run: detected.rules_run(),
         })
     }
 

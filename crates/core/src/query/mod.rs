@@ -119,6 +119,12 @@ impl Query {
         self.root.as_ref().is_some_and(parse::Node::uses_text)
     }
 
+    /// Whether it has a detection term (`rule:`, `level:`, `tactic:`, `technique:`), which needs
+    /// the rules' rows ([`Query::run_with`]).
+    pub fn uses_rules(&self) -> bool {
+        self.root.as_ref().is_some_and(parse::Node::uses_rules)
+    }
+
     /// The matching rows, ascending, scanning raw text for free-text terms.
     /// Detection terms select nothing (see [`Query::run_with`]).
     pub fn run(&self, store: &Store) -> Vec<u32> {

@@ -89,6 +89,15 @@ impl Node {
             Node::Leaf(_) => false,
         }
     }
+
+    pub(crate) fn uses_rules(&self) -> bool {
+        match self {
+            Node::And(v) | Node::Or(v) => v.iter().any(Node::uses_rules),
+            Node::Not(n) => n.uses_rules(),
+            Node::Leaf(Leaf::Rule(_)) => true,
+            Node::Leaf(_) => false,
+        }
+    }
 }
 
 pub(crate) fn parse(src: &str) -> Result<Option<Node>, QueryError> {
