@@ -66,6 +66,21 @@ fn user_files_add_replace_remove() {
     assert_eq!(problems.len(), 1);
     assert_eq!((problems[0].line, problems[0].file.as_str()), (12, "mine.yml"));
     assert!(problems[0].construct.contains("base64"), "{problems:?}");
+    assert_eq!(problems[0].rule.as_deref(), Some("Broken"), "a broken rule is named by its title");
+    // Named by its id without a title; not named when its YAML cannot be read.
+    let p = RuleSet::builtin().add_file(
+        "x.yml",
+        "id: only-an-id
+detection: 3
+",
+    );
+    assert_eq!(p[0].rule.as_deref(), Some("only-an-id"), "{p:?}");
+    let p = RuleSet::builtin().add_file(
+        "x.yml",
+        "title: [unclosed
+",
+    );
+    assert_eq!(p[0].rule, None, "{p:?}");
     assert_eq!(set.rules().len(), n + 1);
     let mine = set.rules().last().unwrap();
     assert_eq!(

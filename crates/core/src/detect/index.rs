@@ -216,35 +216,40 @@ impl DetectCache {
         self.insight.1 = ids.len();
     }
 
+    /// Adds the paths not known yet, in two groups read separately: those backed by a column
+    /// (read only for the rows where the column is not faithful) and the others.
     fn register(&mut self, paths: &[String]) {
-        let new: Vec<String> = paths
-            .iter()
-            .filter(|p| !self.by_name.contains_key(*p))
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        if new.is_empty() {
-            return;
+        let new: std::collections::BTreeSet<&String> =
+            paths.iter().filter(|p| !self.by_name.contains_key(*p)).collect();
+        let (backed, other): (Vec<&String>, Vec<&String>) =
+            new.into_iter().partition(|p| COLUMNS.iter().any(|(n, ..)| n == p));
+        for group in [backed, other] {
+            if group.is_empty() {
+                continue;
+            }
+            let g = self.groups.len();
+            let mut members = Vec::new();
+            for p in &group {
+                let i = self.paths.len();
+                self.paths.push((*p).clone());
+                self.by_name.insert((*p).clone(), i);
+                self.group_of.push(g);
+                let mut col = PathCol::new();
+                col.ids.resize(self.rows, NOT_DONE);
+                self.cols.push(col);
+                self.source.push(COLUMNS.iter().find(|(n, ..)| n == p).map(
+                    |&(n, col, identity)| {
+                        let last = n.rsplit('.').next().unwrap_or(n);
+                        let needle = format!("\"{last}\"");
+                        let key = memmem::Finder::new(needle.as_bytes()).into_owned();
+                        ColSource { col, identity, trusted: Vec::new(), key }
+                    },
+                ));
+                members.push(i);
+            }
+            let names: Vec<String> = group.into_iter().cloned().collect();
+            self.groups.push((Trie::new(&names), members));
         }
-        let g = self.groups.len();
-        let mut members = Vec::new();
-        for p in &new {
-            let i = self.paths.len();
-            self.paths.push(p.clone());
-            self.by_name.insert(p.clone(), i);
-            self.group_of.push(g);
-            let mut col = PathCol::new();
-            col.ids.resize(self.rows, NOT_DONE);
-            self.cols.push(col);
-            self.source.push(COLUMNS.iter().find(|(n, ..)| n == p).map(|&(n, col, identity)| {
-                let last = n.rsplit('.').next().unwrap_or(n);
-                let key = memmem::Finder::new(format!("\"{last}\"").as_bytes()).into_owned();
-                ColSource { col, identity, trusted: Vec::new(), key }
-            }));
-            members.push(i);
-        }
-        self.groups.push((Trie::new(&new), members));
     }
 
     /// The index of a registered path.

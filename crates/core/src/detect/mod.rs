@@ -51,7 +51,9 @@ pub use error::RuleError;
 pub use hits::Hits;
 pub use index::DetectCache;
 pub use meta::{Level, Tag, TagKind};
-pub use rule::{check_references, parse_rule, parse_rules, Logsource, Rule, RuleBody};
+pub use rule::{
+    check_references, parse_rule, parse_rules, parse_rules_named, Logsource, Rule, RuleBody,
+};
 pub use selection::MAX_VALUES;
 pub use set::{RuleMeta, RuleOrigin, RuleProblem, RuleSet};
 pub use yaml::{MAX_BYTES, MAX_DEPTH, MAX_NODES};

@@ -90,7 +90,27 @@ impl Rule {
 /// Reads every rule of a YAML text (one per `---` document), each on its own: one bad rule is one
 /// error, the others are read.
 pub fn parse_rules(text: &str) -> Vec<Result<Rule, RuleError>> {
-    yaml::documents(text).into_iter().map(|d| d.and_then(|n| read_rule(&n))).collect()
+    parse_rules_named(text).into_iter().map(|(_, r)| r).collect()
+}
+
+/// [`parse_rules`], each document with what names it when its YAML could be read: its `title`
+/// (or else its `id`) as written, up to [`MAX_TITLE`] characters, so a rule that cannot be used
+/// is still named to the user.
+pub fn parse_rules_named(text: &str) -> Vec<(Option<String>, Result<Rule, RuleError>)> {
+    yaml::documents(text)
+        .into_iter()
+        .map(|d| match d {
+            Ok(n) => (name_of(&n), read_rule(&n)),
+            Err(e) => (None, Err(e)),
+        })
+        .collect()
+}
+
+fn name_of(doc: &Node) -> Option<String> {
+    let scalar =
+        |k: &str| doc.get(k).and_then(Node::scalar).map(str::trim).filter(|s| !s.is_empty());
+    let name = scalar("title").or_else(|| scalar("id"))?;
+    Some(name.chars().take(MAX_TITLE).collect())
 }
 
 /// Reads a text holding exactly one rule.

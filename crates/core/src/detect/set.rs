@@ -18,7 +18,7 @@ use super::error::RuleError;
 use super::hits::Hits;
 use super::index::DetectCache;
 use super::meta::Level;
-use super::rule::{check_references, parse_rules, Rule, RuleBody};
+use super::rule::{check_references, parse_rules_named, Rule, RuleBody};
 use crate::store::Store;
 
 /// Where a rule comes from.
@@ -108,10 +108,10 @@ fn problem(file: &str, rule: Option<String>, e: &RuleError) -> RuleProblem {
 fn read_file(name: &str, text: &str, origin: RuleOrigin) -> File {
     let mut rules = Vec::new();
     let mut problems = Vec::new();
-    for (i, r) in parse_rules(text).into_iter().enumerate() {
+    for (i, (rule_name, r)) in parse_rules_named(text).into_iter().enumerate() {
         match r {
             Ok(rule) => rules.push((i + 1, rule)),
-            Err(e) => problems.push(problem(name, None, &e)),
+            Err(e) => problems.push(problem(name, rule_name, &e)),
         }
     }
     File { name: name.to_string(), origin, rules, problems }
