@@ -1,7 +1,7 @@
 //! The app's shared state: what the data worker last said about the data, and what the user is
 //! looking at.
 //!
-//! The events live in the data worker (`src/bin/worker.rs`), never on this thread. `Dataset`
+//! The events live in the data worker (`crates/worker/src/main.rs`), never on this thread. `Dataset`
 //! holds the worker's latest replies as signals — the status (counts, progress, files), the
 //! answer to the current view (count, facets, histogram, services), the page of rows the table
 //! shows, the selected record — and `apply` routes each reply to its signal. `ViewState` holds

@@ -1,4 +1,4 @@
-// Starts the Trailglass data worker (src/bin/worker.rs): loads wasm-bindgen's no-modules glue and
+// Starts the Trailglass data worker (crates/worker/src/main.rs): loads wasm-bindgen's no-modules glue and
 // the worker's wasm, both next to this file. The worker then posts "Ready" and the page's
 // requests flow (src/client.rs). Written by hand instead of Trunk's loader shim so the glue gets
 // its options object (the shim's bare path is deprecated and logs a warning).

@@ -1,6 +1,6 @@
 //! Handing the user's files to the data worker. The page never reads them: the `File` objects
 //! (cheap handles) go to the worker, which reads, decompresses and parses them off this thread
-//! and reports progress (`src/bin/worker.rs`).
+//! and reports progress (`crates/worker/src/main.rs`).
 
 use trailglass_core::engine::Request;
 

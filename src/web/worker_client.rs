@@ -1,4 +1,4 @@
-//! The page's side of the data worker (`src/bin/worker.rs`): starts it, sends it
+//! The page's side of the data worker (`crates/worker/src/main.rs`): starts it, sends it
 //! [`Request`]s and hands its [`Reply`]s to the [`Dataset`] signals. Requests sent before the
 //! worker has started wait in a queue. Browser glue only: the protocol is
 //! `trailglass_core::engine`, tested natively.
@@ -128,7 +128,10 @@ pub fn route(ds: &Dataset, reply: Reply, bytes: Option<Uint8Array>) {
             set_root_attribute("data-wasm-heap-bytes", s.heap_bytes);
             set_root_attribute("data-generation", s.generation);
         }
-        Reply::Answer(a) => set_root_attribute("data-answer-generation", a.generation),
+        Reply::Answer(a) => {
+            set_root_attribute("data-answer-generation", a.generation);
+            set_root_attribute("data-detections-pending", u64::from(a.detections_rows.is_some()));
+        }
         Reply::Exported { name, mime, .. } => {
             let saved = match bytes {
                 Some(b) => crate::web::download::download_array(name, mime, &b),
@@ -146,8 +149,9 @@ pub fn route(ds: &Dataset, reply: Reply, bytes: Option<Uint8Array>) {
 
 /// Writes a figure of the worker on the root element, for the browser benchmark and anyone
 /// curious: its WebAssembly memory size (`data-wasm-heap-bytes`), the generation of the data
-/// (`data-generation`) and the generation the shown answer, detections included, was computed
-/// on (`data-answer-generation`; equal to the data's once the answer is up to date).
+/// (`data-generation`), the generation the shown answer was computed on
+/// (`data-answer-generation`; equal to the data's once the answer is up to date) and whether its
+/// detections are still of fewer events (`data-detections-pending`, 1 or 0).
 fn set_root_attribute(name: &str, value: u64) {
     if let Some(root) =
         web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())

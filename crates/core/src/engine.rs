@@ -1,5 +1,5 @@
 //! The engine behind one tab: the store, its text index and the current view, driven by
-//! messages. In the browser it lives in a Web Worker (`src/bin/worker.rs`) and the page talks to
+//! messages. In the browser it lives in a Web Worker (`crates/worker/src/main.rs`) and the page talks to
 //! it only through [`Request`] and [`Reply`] (JSON over `postMessage`), so the page never holds
 //! the events: it asks for what it shows — counts, one page of rows, aggregates, one record.
 //! Natively the same [`Session`] is driven by tests, so everything the worker decides is checked
@@ -30,7 +30,7 @@ mod protocol;
 mod session;
 mod state;
 
-pub use detections::rule_rows;
+pub use detections::{rule_rows, RULES_DURING_LOAD_ROWS};
 pub use load::{
     budget_message, fits, gzip_declared_size, Cadence, Due, Load, Pending, ANSWER_MS, STATUS_MS,
     YIELD_MS,

@@ -322,3 +322,57 @@ fn detections_follow_a_growing_load() {
     let (_, fresh) = run(rest, false);
     assert_eq!(after.detections, fresh.detections);
 }
+
+/// Past [`RULES_DURING_LOAD_ROWS`] rows a load's answers carry the detections computed last,
+/// saying how many rows they cover; the load's last answer too; `catch_up` then runs the rules
+/// over everything (the same detections as an engine that read it all at once), once.
+#[test]
+fn a_big_load_runs_the_rules_when_it_ends() {
+    let files = super::tests::sample_files(4000);
+    let mut s = session();
+    answer(handle(&mut s, Request::View { seq: 1, view: view("") }));
+    let first_len = {
+        let e = s.engine_mut();
+        e.queue(files.len(), 0);
+        let (path, bytes) = &files[0];
+        e.ingest(path, bytes.clone());
+        e.rules_during_load_rows = e.store().len();
+        let a = e.refresh().expect("an answer");
+        assert_eq!(a.detections_rows, None, "the first answer runs the rules");
+        e.store().len()
+    };
+    assert!(first_len > 0 && files.len() > 2);
+    let e = s.engine_mut();
+    for (path, bytes) in &files[1..] {
+        e.ingest(path, bytes.clone());
+        let a = e.refresh().expect("an answer");
+        assert_eq!(a.detections_rows, Some(first_len), "kept, and says of how many rows");
+        assert!(e.detections_pending());
+        // A row's detail during the load does not run the rules either (it would take as long).
+        let last = (e.store().len() - 1) as u32;
+        assert!(e.detail(last).is_some_and(|d| d.rules.is_empty()));
+    }
+    e.finish_load(None);
+    let last = e.refresh().expect("an answer");
+    assert_eq!(last.detections_rows, Some(first_len), "the load's last answer is not held up");
+    // An export is always of everything.
+    let csv = e.export(ExportFormat::DetectionsCsv, &[]).expect("export");
+    let caught = e.catch_up().expect("the rules ran");
+    assert_eq!(caught.detections_rows, None);
+    assert!(!e.detections_pending());
+    assert!(e.catch_up().is_none(), "once");
+    let (_, fresh) = {
+        let mut f = session();
+        answer(handle(&mut f, Request::View { seq: 1, view: view("") }));
+        f.engine_mut().load_owned(files.clone());
+        let a = f.engine_mut().refresh().expect("an answer");
+        (f, a)
+    };
+    assert_eq!(caught.detections, fresh.detections);
+    assert_eq!(csv, e.export(ExportFormat::DetectionsCsv, &[]).expect("export"));
+    // Below the threshold nothing waits.
+    e.rules_during_load_rows = usize::MAX;
+    e.queue(1, 0);
+    let a = e.refresh().expect("an answer");
+    assert_eq!(a.detections_rows, None);
+}

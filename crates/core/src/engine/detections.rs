@@ -22,6 +22,8 @@ use crate::store::Store;
 struct Detected {
     generation: u64,
     version: u64,
+    /// The rows of the store the hits cover.
+    rows: usize,
     hits: Hits,
     /// The reported rules that matched, with their rule index, in the page's order.
     detections: Vec<(usize, Detection)>,
@@ -42,9 +44,17 @@ impl Detected {
         let detections = detections(store, rules, &hits);
         let findings = finding_counts(rules, &hits);
         let techniques = technique_events(&detections, &hits);
-        Detected { generation, version, hits, detections, techniques, findings }
+        Detected { generation, version, rows: store.len(), hits, detections, techniques, findings }
     }
 }
+
+/// During a load, answers recompute the rules only while the store holds at most this many
+/// rows; past it they carry the detections computed last, and the rules run over everything
+/// once the load ends ([`super::Engine::catch_up`]). Reading a row for the rules' nested paths
+/// costs about what reading it from its file did (BENCHMARKS.md), so running the rules as the
+/// rows arrive would double a big load; up to here it costs little, and the first detections
+/// show while the files are read.
+pub const RULES_DURING_LOAD_ROWS: usize = 100_000;
 
 /// The rules and the hits of the current data.
 pub(super) struct Detector {
@@ -93,16 +103,27 @@ impl Detector {
         self.current.as_ref().filter(|d| d.generation == generation && d.version == self.version)
     }
 
-    /// The rules with their hits on `generation`, computed if they are not yet.
-    pub(super) fn update(&mut self, store: &Store, generation: u64) -> Current<'_> {
-        if self.fresh(generation).is_none() {
+    /// The rules with their hits on `generation`, computed if they are not yet. With
+    /// `may_wait`, hits of an earlier generation of the same rules are kept instead (a load in
+    /// progress: see [`RULES_DURING_LOAD_ROWS`]); [`Detector::pending`] then says so.
+    pub(super) fn update(&mut self, store: &Store, generation: u64, may_wait: bool) -> Current<'_> {
+        let keep = match &self.current {
+            Some(d) if d.version == self.version => d.generation == generation || may_wait,
+            _ => false,
+        };
+        if !keep {
             self.current = None;
         }
         let (rules, version, cache) = (&self.rules, self.version, self.cache.get_mut());
         let d = self
             .current
             .get_or_insert_with(|| Detected::compute(store, rules, cache, generation, version));
-        Current { rules, d }
+        Current { rules, d, rows: store.len() }
+    }
+
+    /// Whether the kept hits are of an earlier generation than `generation`.
+    pub(super) fn pending(&self, generation: u64) -> bool {
+        self.current.as_ref().is_some_and(|d| d.generation != generation)
     }
 
     /// The rules with their hits on `generation`, computed on the side when they are not kept
@@ -111,15 +132,21 @@ impl Detector {
         &self,
         store: &Store,
         generation: u64,
+        may_wait: bool,
         f: impl FnOnce(Current<'_>) -> T,
     ) -> T {
-        match self.fresh(generation) {
-            Some(d) => f(Current { rules: &self.rules, d }),
+        let kept = match self.fresh(generation) {
+            Some(d) => Some(d),
+            None if may_wait => self.current.as_ref().filter(|d| d.version == self.version),
+            None => None,
+        };
+        match kept {
+            Some(d) => f(Current { rules: &self.rules, d, rows: store.len() }),
             None => {
                 let mut cache = self.cache.borrow_mut();
                 let d = Detected::compute(store, &self.rules, &mut cache, generation, self.version);
                 drop(cache);
-                f(Current { rules: &self.rules, d: &d })
+                f(Current { rules: &self.rules, d: &d, rows: store.len() })
             }
         }
     }
@@ -130,6 +157,8 @@ impl Detector {
 pub(super) struct Current<'a> {
     rules: &'a RuleSet,
     d: &'a Detected,
+    /// The rows of the store now.
+    rows: usize,
 }
 
 impl<'a> Current<'a> {
@@ -146,6 +175,12 @@ impl<'a> Current<'a> {
     /// The detections, each with its rows, in the page's order (for the exports).
     pub(super) fn with_rows(self) -> Vec<(&'a Detection, &'a [u32])> {
         self.d.detections.iter().map(|(i, d)| (d, self.d.hits.rows(*i))).collect()
+    }
+
+    /// The rows the hits cover, when that is fewer than the store holds (they are of an earlier
+    /// generation, kept during a load).
+    pub(super) fn behind(self) -> Option<usize> {
+        (self.d.rows < self.rows).then_some(self.d.rows)
     }
 
     pub(super) fn techniques(self) -> Vec<(String, u64)> {

@@ -4,7 +4,7 @@
 //! into replies, and the load policy (`load.rs`) decides when a load calls it. The rules and
 //! their hits are kept by `detections.rs`; this file asks it for them when it answers.
 
-use super::detections::Detector;
+use super::detections::{Detector, RULES_DURING_LOAD_ROWS};
 use super::protocol::{
     Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, Status, ViewSpec,
 };
@@ -74,6 +74,11 @@ pub struct Engine {
     files_sent: Option<(usize, u64)>,
     /// The rules, and their hits on the current generation.
     detector: Detector,
+    /// A load just ended and the rules have not yet run over all it read (see
+    /// [`Engine::catch_up`]).
+    finishing: bool,
+    /// [`RULES_DURING_LOAD_ROWS`] (smaller in tests).
+    pub(super) rules_during_load_rows: usize,
 }
 
 impl Default for Engine {
@@ -93,6 +98,8 @@ impl Engine {
             matches: Vec::new(),
             sorted: Vec::new(),
             detector: Detector::default(),
+            finishing: false,
+            rules_during_load_rows: RULES_DURING_LOAD_ROWS,
             progress: None,
             notice: None,
             files_sent: None,
@@ -156,6 +163,30 @@ impl Engine {
     pub fn finish_load(&mut self, notice: Option<String>) {
         self.progress = None;
         self.notice = notice;
+        self.finishing = true;
+    }
+
+    /// Whether answers may carry the detections computed last rather than run the rules again:
+    /// during a big load, and from its end until [`Engine::catch_up`].
+    fn rules_may_wait(&self) -> bool {
+        (self.progress.is_some() || self.finishing)
+            && self.store.len() > self.rules_during_load_rows
+    }
+
+    /// Whether the detections shown are of fewer rows than the store holds.
+    pub fn detections_pending(&self) -> bool {
+        self.detector.pending(self.generation)
+    }
+
+    /// After a load: runs the rules over everything if answers carried earlier detections, and
+    /// returns the answer with them (`None` when they were up to date).
+    pub fn catch_up(&mut self) -> Option<Answer> {
+        self.finishing = false;
+        if self.detections_pending() {
+            self.answer()
+        } else {
+            None
+        }
     }
 
     /// After new data: bumps the generation and recomputes the current answer, if any.
@@ -210,7 +241,8 @@ impl Engine {
     /// Computes the current view's answer; `None` before the page has set a view.
     pub fn answer(&mut self) -> Option<Answer> {
         let (seq, view) = self.view.clone()?;
-        let detected = self.detector.update(&self.store, self.generation);
+        let may_wait = self.rules_may_wait();
+        let detected = self.detector.update(&self.store, self.generation, may_wait);
         let error = match parse(&view.query) {
             Ok(q) => {
                 let index = q.uses_text().then_some(&self.index);
@@ -243,6 +275,7 @@ impl Engine {
             histogram,
             rule_problems: detected.problems(),
             rule_files: detected.files(),
+            detections_rows: detected.behind(),
             techniques: detected.techniques(),
             rules_run: detected.rules_run(),
         })
@@ -279,7 +312,8 @@ impl Engine {
     pub fn detail(&self, row: u32) -> Option<RowDetail> {
         let mut d = row_detail(&self.store, row)?;
         d.pos = self.position(row);
-        d.rules = self.detector.with(&self.store, self.generation, |c| c.rules_of(row));
+        let may_wait = self.rules_may_wait();
+        d.rules = self.detector.with(&self.store, self.generation, may_wait, |c| c.rules_of(row));
         Some(d)
     }
 
@@ -313,7 +347,8 @@ impl Engine {
             | ExportFormat::DetectionsJson
             | ExportFormat::AttackNavigator => {
                 let s = &self.store;
-                self.detector.with(s, self.generation, |h| {
+                // An export is of everything loaded, whatever the answers carried.
+                self.detector.with(s, self.generation, false, |h| {
                     let items = h.with_rows();
                     match format {
                         ExportFormat::DetectionsCsv => export_detections_csv(s, &items, &mut out),
@@ -334,6 +369,7 @@ impl Engine {
         self.matches.clear();
         self.sorted.clear();
         self.detector.clear();
+        self.finishing = false;
         self.progress = None;
         self.notice = None;
     }
