@@ -48,8 +48,8 @@ impl Detected {
     }
 }
 
-/// During a load, answers recompute the rules only while the store holds at most this many
-/// rows; past it they carry the detections computed last, and the rules run over everything
+/// During a load, answers recompute the rules until their detections cover this many rows;
+/// from then on they carry the detections computed last, and the rules run over everything
 /// once the load ends ([`super::Engine::catch_up`]). Reading a row for the rules' nested paths
 /// costs about what reading it from its file did (BENCHMARKS.md), so running the rules as the
 /// rows arrive would double a big load; up to here it costs little, and the first detections
@@ -99,8 +99,12 @@ impl Detector {
         self.cache.get_mut().reset();
     }
 
-    fn fresh(&self, generation: u64) -> Option<&Detected> {
-        self.current.as_ref().filter(|d| d.generation == generation && d.version == self.version)
+    /// The kept hits when they are of this generation of the data, all `rows` of it (a load
+    /// adds rows before it bumps the generation) and of the current rules.
+    fn fresh(&self, generation: u64, rows: usize) -> Option<&Detected> {
+        self.current
+            .as_ref()
+            .filter(|d| d.generation == generation && d.rows == rows && d.version == self.version)
     }
 
     /// The rules with their hits on `generation`, computed if they are not yet. With
@@ -108,7 +112,9 @@ impl Detector {
     /// progress: see [`RULES_DURING_LOAD_ROWS`]); [`Detector::pending`] then says so.
     pub(super) fn update(&mut self, store: &Store, generation: u64, may_wait: bool) -> Current<'_> {
         let keep = match &self.current {
-            Some(d) if d.version == self.version => d.generation == generation || may_wait,
+            Some(d) if d.version == self.version => {
+                (d.generation == generation && d.rows == store.len()) || may_wait
+            }
             _ => false,
         };
         if !keep {
@@ -121,9 +127,14 @@ impl Detector {
         Current { rules, d, rows: store.len() }
     }
 
-    /// Whether the kept hits are of an earlier generation than `generation`.
-    pub(super) fn pending(&self, generation: u64) -> bool {
-        self.current.as_ref().is_some_and(|d| d.generation != generation)
+    /// The rows the kept hits cover (0 without any).
+    pub(super) fn covered(&self) -> usize {
+        self.current.as_ref().map_or(0, |d| d.rows)
+    }
+
+    /// Whether the kept hits are of an earlier state than `generation` with `rows` rows.
+    pub(super) fn pending(&self, generation: u64, rows: usize) -> bool {
+        self.current.as_ref().is_some_and(|d| d.generation != generation || d.rows != rows)
     }
 
     /// The rules with their hits on `generation`, computed on the side when they are not kept
@@ -135,7 +146,7 @@ impl Detector {
         may_wait: bool,
         f: impl FnOnce(Current<'_>) -> T,
     ) -> T {
-        let kept = match self.fresh(generation) {
+        let kept = match self.fresh(generation, store.len()) {
             Some(d) => Some(d),
             None if may_wait => self.current.as_ref().filter(|d| d.version == self.version),
             None => None,

@@ -167,15 +167,16 @@ impl Engine {
     }
 
     /// Whether answers may carry the detections computed last rather than run the rules again:
-    /// during a big load, and from its end until [`Engine::catch_up`].
+    /// during a load whose detections already cover [`RULES_DURING_LOAD_ROWS`] rows, and from
+    /// its end until [`Engine::catch_up`].
     fn rules_may_wait(&self) -> bool {
         (self.progress.is_some() || self.finishing)
-            && self.store.len() > self.rules_during_load_rows
+            && self.detector.covered() >= self.rules_during_load_rows
     }
 
     /// Whether the detections shown are of fewer rows than the store holds.
     pub fn detections_pending(&self) -> bool {
-        self.detector.pending(self.generation)
+        self.detector.pending(self.generation, self.store.len())
     }
 
     /// After a load: runs the rules over everything if answers carried earlier detections, and

@@ -8,7 +8,8 @@ use trailglass_core::answer::{facet, findings, histogram, sort_rows, sorted_page
 use trailglass_core::query::{parse, Query, TextIndex};
 use trailglass_core::{Column, Store};
 
-fn stats(mut ms: Vec<f64>) -> (f64, f64) {
+/// The median and the 95th percentile of `ms`.
+pub(crate) fn stats(mut ms: Vec<f64>) -> (f64, f64) {
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| {
         let i = ((ms.len() as f64 * q).ceil() as usize)

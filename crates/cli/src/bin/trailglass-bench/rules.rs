@@ -12,23 +12,13 @@
 
 use std::time::Instant;
 
+use crate::query::stats;
 use trailglass_core::detect::{DetectCache, Hits, RuleSet};
 use trailglass_core::Store;
 
 const NESTED: &str = "title: Bucket names with logs\nid: bench-nested\nlevel: low\n\
                       detection:\n    selection:\n        requestParameters.bucketName: '*logs*'\n\
                       \x20   condition: selection\n";
-
-fn stats(mut ms: Vec<f64>) -> (f64, f64) {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        let i = ((ms.len() as f64 * q).ceil() as usize)
-            .saturating_sub(1)
-            .min(ms.len().saturating_sub(1));
-        ms.get(i).copied().unwrap_or(0.0)
-    };
-    (at(0.5), at(0.95))
-}
 
 fn timed(f: impl FnOnce() -> Hits) -> (f64, Hits) {
     let t = Instant::now();
