@@ -2,11 +2,15 @@
 //! the loading progress. [`Engine`] computes what the page shows from these and never talks to
 //! the page itself: the dispatcher (`session.rs`) turns requests into its calls and its results
 //! into replies, and the load policy (`load.rs`) decides when a load calls it. The rules and
-//! their hits are kept by `detections.rs`; this file asks it for them when it answers.
+//! their hits are kept by `detections.rs`; this file asks it for them when it answers. What a
+//! load calls (files in, progress, the end of a load, the text index's slices, the status) is in
+//! `state/loading.rs`.
 
 use super::detections::{Detector, RULES_DURING_LOAD_ROWS};
+
+mod loading;
 use super::protocol::{
-    Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, Status, ViewSpec,
+    Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, ViewSpec,
 };
 use crate::answer::{
     export_csv, export_detections_csv, export_detections_json, export_navigator_layer,
@@ -118,106 +122,6 @@ impl Engine {
     /// The current answer's rows in table order.
     pub fn sorted(&self) -> &[u32] {
         &self.sorted
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Loading
-
-    /// Announces `files` more files of `bytes` bytes to read (joining a running load).
-    pub fn queue(&mut self, files: usize, bytes: u64) {
-        let p = self.progress.get_or_insert_with(Progress::default);
-        if p.files_total == 0 {
-            self.notice = None;
-        }
-        p.files_total += files;
-        p.bytes_total += bytes;
-    }
-
-    /// Marks `path` as the file being read.
-    pub fn start_file(&mut self, path: &str) {
-        if let Some(p) = &mut self.progress {
-            p.current = path.to_string();
-        }
-    }
-
-    /// Reads one file's bytes (any format the reader knows); the store keeps them as the home of
-    /// their records when it can ([`Store::ingest_owned`]).
-    pub fn ingest(&mut self, path: &str, bytes: Vec<u8>) {
-        self.store.ingest_owned(path, bytes);
-    }
-
-    /// Records a file that could not be read at all.
-    pub fn unreadable(&mut self, path: &str, reason: &str) {
-        self.store.add_unreadable(path, reason);
-    }
-
-    /// Counts a file of `size` bytes as done.
-    pub fn file_done(&mut self, size: u64) {
-        if let Some(p) = &mut self.progress {
-            p.files_done += 1;
-            p.bytes_done += size;
-        }
-    }
-
-    /// Ends the load (all read, cancelled or stopped), saying why when it stopped early.
-    pub fn finish_load(&mut self, notice: Option<String>) {
-        self.progress = None;
-        self.notice = notice;
-        self.finishing = true;
-    }
-
-    /// Whether answers may carry the detections computed last rather than run the rules again:
-    /// during a load whose detections already cover [`RULES_DURING_LOAD_ROWS`] rows, and from
-    /// its end until [`Engine::catch_up`].
-    fn rules_may_wait(&self) -> bool {
-        (self.progress.is_some() || self.finishing)
-            && self.detector.covered() >= self.rules_during_load_rows
-    }
-
-    /// Whether the detections shown are of fewer rows than the store holds.
-    pub fn detections_pending(&self) -> bool {
-        self.detector.pending(self.generation, self.store.len())
-    }
-
-    /// After a load: runs the rules over everything if answers carried earlier detections, and
-    /// returns the answer with them (`None` when they were up to date).
-    pub fn catch_up(&mut self) -> Option<Answer> {
-        self.finishing = false;
-        if self.detections_pending() {
-            self.answer()
-        } else {
-            None
-        }
-    }
-
-    /// After new data: bumps the generation and recomputes the current answer, if any.
-    pub fn refresh(&mut self) -> Option<Answer> {
-        self.generation += 1;
-        self.answer()
-    }
-
-    /// Extends the text index by one slice; true when rows remain to index.
-    pub fn index_step(&mut self) -> bool {
-        self.index.extend_by(&self.store, INDEX_SLICE);
-        self.index.rows() < self.store.len()
-    }
-
-    /// The status to push; the file list only when it changed since the last call.
-    pub fn status(&mut self) -> Status {
-        let key = (self.store.files().len(), self.generation);
-        let files = (self.files_sent != Some(key)).then(|| {
-            self.files_sent = Some(key);
-            file_lines(&self.store)
-        });
-        Status {
-            generation: self.generation,
-            totals: self.store.totals(),
-            files,
-            progress: self.progress.clone(),
-            notice: self.notice.clone(),
-            indexed: self.index.rows(),
-            heap_bytes: 0,
-        }
     }
 
     // -----------------------------------------------------------------------------------------
