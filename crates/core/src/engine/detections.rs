@@ -99,25 +99,21 @@ impl Detector {
         self.cache.get_mut().reset();
     }
 
-    /// The kept hits when they are of this generation of the data, all `rows` of it (a load
-    /// adds rows before it bumps the generation) and of the current rules.
-    fn fresh(&self, generation: u64, rows: usize) -> Option<&Detected> {
-        self.current
-            .as_ref()
-            .filter(|d| d.generation == generation && d.rows == rows && d.version == self.version)
+    /// The kept hits if they may be used: of the current rules, and of this generation of the
+    /// data and all `rows` of it (a load adds rows before it bumps the generation), or of any
+    /// earlier state when the caller `may_wait`.
+    fn usable(&self, generation: u64, rows: usize, may_wait: bool) -> Option<&Detected> {
+        self.current.as_ref().filter(|d| {
+            d.version == self.version
+                && (may_wait || (d.generation == generation && d.rows == rows))
+        })
     }
 
     /// The rules with their hits on `generation`, computed if they are not yet. With
     /// `may_wait`, hits of an earlier generation of the same rules are kept instead (a load in
     /// progress: see [`RULES_DURING_LOAD_ROWS`]); [`Detector::pending`] then says so.
     pub(super) fn update(&mut self, store: &Store, generation: u64, may_wait: bool) -> Current<'_> {
-        let keep = match &self.current {
-            Some(d) if d.version == self.version => {
-                (d.generation == generation && d.rows == store.len()) || may_wait
-            }
-            _ => false,
-        };
-        if !keep {
+        if self.usable(generation, store.len(), may_wait).is_none() {
             self.current = None;
         }
         let (rules, version, cache) = (&self.rules, self.version, self.cache.get_mut());
@@ -146,12 +142,7 @@ impl Detector {
         may_wait: bool,
         f: impl FnOnce(Current<'_>) -> T,
     ) -> T {
-        let kept = match self.fresh(generation, store.len()) {
-            Some(d) => Some(d),
-            None if may_wait => self.current.as_ref().filter(|d| d.version == self.version),
-            None => None,
-        };
-        match kept {
+        match self.usable(generation, store.len(), may_wait) {
             Some(d) => f(Current { rules: &self.rules, d, rows: store.len() }),
             None => {
                 let mut cache = self.cache.borrow_mut();
