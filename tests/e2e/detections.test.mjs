@@ -316,6 +316,7 @@ test('the view is reached by keyboard (g d, Tab, Enter), and says so when nothin
     await page.keyboard.press('d');
     await page.locator(tid('detections-view')).waitFor();
     assert.match(await page.textContent(tid('detections-empty')), /^No detections: .*1 event/);
+    await screenshot(page, 'detections-empty');
     assert.match(await page.evaluate(() => location.hash), /view=detections/);
     await page.keyboard.press('g');
     await page.keyboard.press('e');
