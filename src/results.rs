@@ -57,8 +57,6 @@ pub struct Results {
     pub techniques: Memo<Vec<(String, u64)>>,
     /// How many rules ran over the data.
     pub rules_run: Memo<usize>,
-    /// `Some(rows)` while the detections are of the first `rows` events only (a big load).
-    pub detections_rows: Memo<Option<usize>>,
     /// Rules that could not be compiled.
     pub rule_problems: Memo<Vec<RuleProblem>>,
     /// The user's rule files as the engine read them.
@@ -93,7 +91,6 @@ impl Results {
             detections: Memo::new(move |_| answer.with(|a| a.detections.clone())),
             techniques: Memo::new(move |_| answer.with(|a| a.techniques.clone())),
             rules_run: Memo::new(move |_| answer.with(|a| a.rules_run)),
-            detections_rows: Memo::new(move |_| answer.with(|a| a.detections_rows)),
             rule_problems: Memo::new(move |_| answer.with(|a| a.rule_problems.clone())),
             rule_files: Memo::new(move |_| answer.with(|a| a.rule_files.clone())),
         }

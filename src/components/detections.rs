@@ -11,7 +11,7 @@ use crate::components::attack_matrix::AttackMatrix;
 use crate::components::detection_card::DetectionCard;
 use crate::components::detection_exports::DetectionExports;
 use crate::components::your_rules::YourRules;
-use crate::model::detections::{empty_message, pending_message, tally_line};
+use crate::model::detections::{empty_message, tally_line};
 use crate::model::format::plural;
 use crate::results::Results;
 use crate::state::Dataset;
@@ -59,17 +59,9 @@ pub fn DetectionsView(
                     <DetectionExports />
                 </span>
             </div>
-            {move || match results.detections_rows.get() {
-                Some(rows) => {
-                    let events = ds.status.with(|s| s.totals.kept);
-                    let text = pending_message(rows as u64, events, loading.get());
-                    view! { <p class="muted det-loading" data-testid="detections-pending" aria-live="polite">{text}</p> }.into_any()
-                }
-                None if loading.get() => view! {
-                    <p class="muted det-loading">"Reading files… detections update as events are read."</p>
-                }.into_any(),
-                None => ().into_any(),
-            }}
+            <Show when=move || loading.get()>
+                <p class="muted det-loading">"Reading files… detections update as events are read."</p>
+            </Show>
             <Show when=any fallback=move || view! { <p class="det-empty" data-testid="detections-empty">{empty}</p> }>
                 <AttackMatrix detections=detections techniques=results.techniques on_filter=on_filter />
                 <ol class="det-list" aria-label="Detections, most severe first">{cards}</ol>

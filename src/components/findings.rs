@@ -55,11 +55,6 @@ pub fn Findings(
             <section class="findings" data-testid="findings">
                 <h3 title="The rules that matched events, over everything loaded, most severe first: leads to check, not verdicts">"Worth a look"</h3>
                 <ul>{items}</ul>
-                <Show when=move || results.detections_rows.with(Option::is_some)>
-                    <p class="muted findings-pending" data-testid="findings-pending">
-                        {move || results.detections_rows.get().map(|r| format!("of the first {} events so far", format_count(r as u64)))}
-                    </p>
-                </Show>
                 <button class="link all-detections" data-testid="all-detections" on:click=move |_| on_all.run(())>
                     {move || format!("all {} detections →", format_count(total() as u64))}
                 </button>

@@ -130,7 +130,6 @@ pub fn route(ds: &Dataset, reply: Reply, bytes: Option<Uint8Array>) {
         }
         Reply::Answer(a) => {
             set_root_attribute("data-answer-generation", a.generation);
-            set_root_attribute("data-detections-pending", u64::from(a.detections_rows.is_some()));
         }
         Reply::Exported { name, mime, .. } => {
             let saved = match bytes {
@@ -150,8 +149,8 @@ pub fn route(ds: &Dataset, reply: Reply, bytes: Option<Uint8Array>) {
 /// Writes a figure of the worker on the root element, for the browser benchmark and anyone
 /// curious: its WebAssembly memory size (`data-wasm-heap-bytes`), the generation of the data
 /// (`data-generation`), the generation the shown answer was computed on
-/// (`data-answer-generation`; equal to the data's once the answer is up to date) and whether its
-/// detections are still of fewer events (`data-detections-pending`, 1 or 0).
+/// (`data-answer-generation`; equal to the data's once the answer is up to date, detections
+/// included).
 fn set_root_attribute(name: &str, value: u64) {
     if let Some(root) =
         web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())

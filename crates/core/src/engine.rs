@@ -30,7 +30,7 @@ mod protocol;
 mod session;
 mod state;
 
-pub use detections::{rule_rows, RULES_DURING_LOAD_ROWS};
+pub use detections::rule_rows;
 pub use load::{
     budget_message, fits, gzip_declared_size, Cadence, Due, Load, Pending, ANSWER_MS, STATUS_MS,
     YIELD_MS,

@@ -15,8 +15,9 @@
 mod event;
 pub(crate) mod fast;
 #[cfg(test)]
-mod fast_tests;
+pub(crate) mod fast_tests;
 mod fields;
+pub(crate) mod lex;
 mod tolerant;
 
 pub use event::{parse, parse_str, Ev, Insight, Issuer, Kind, SessionContext, UserIdentity};
@@ -57,6 +58,7 @@ mod tests {
                 time_ms: None,
                 time_from: TimeFrom::Missing,
                 bad_event_time: false,
+                absent: 0,
             },
         ));
         assert_eq!(k, Kind::Event);

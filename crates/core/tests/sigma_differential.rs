@@ -77,6 +77,23 @@ fn compare(set: &RuleSet, store: &Store, what: &str) -> usize {
     total
 }
 
+/// The store of `files` read one after another, with the rules run after each over only the rows
+/// it added ([`RuleSet::run_more`]); the answer at the end must equal the reference's.
+fn compare_grown(set: &RuleSet, files: &[(String, Vec<u8>)], what: &str) -> usize {
+    let (mut store, mut cache) = (Store::new(), DetectCache::new());
+    let mut hits = set.run_cached(&store, &mut cache);
+    for (name, bytes) in files {
+        let rows = store.len();
+        store.ingest(name, bytes);
+        hits = set.run_more(&store, &mut cache, &hits, rows);
+    }
+    let want = naive_rows(set, &store);
+    for (i, meta) in set.rules().iter().enumerate() {
+        assert_eq!(hits.rows(i), want[i].as_slice(), "{what}, grown: rule {}", meta.title);
+    }
+    want.iter().map(Vec::len).sum()
+}
+
 fn store_of(files: &[(String, Vec<u8>)]) -> Store {
     let mut s = Store::new();
     for (name, bytes) in files {
@@ -113,6 +130,7 @@ fn plan_equals_reference_on_the_corpus() {
     let all: Vec<(String, Vec<u8>)> =
         files.iter().map(|f| (f.to_string_lossy().into(), std::fs::read(f).unwrap())).collect();
     matches += compare(&set, &store_of(&all), "the whole corpus");
+    assert_eq!(compare_grown(&set, &all, "the whole corpus"), compare(&set, &store_of(&all), ""));
     assert!(rows > 2000 && matches > 500, "{rows} rows, {matches} matches");
 }
 
@@ -124,6 +142,23 @@ fn plan_equals_reference_on_the_sample() {
     let store = store_of(&files);
     assert!(store.len() >= 20_000);
     assert!(compare(&set, &store, "sample") > 100);
+    let chunks: Vec<(String, Vec<u8>)> = files
+        .chunks(7)
+        .enumerate()
+        .map(|(i, c)| (format!("part {i}.ndjson"), c.iter().flat_map(|f| ndjson(&f.1)).collect()))
+        .collect();
+    assert!(compare_grown(&set, &chunks, "sample") > 100);
+}
+
+/// A Records file's events as NDJSON lines.
+fn ndjson(bytes: &[u8]) -> Vec<u8> {
+    let v: Value = serde_json::from_slice(bytes).unwrap();
+    let mut out = Vec::new();
+    for r in v["Records"].as_array().unwrap() {
+        out.extend(r.to_string().into_bytes());
+        out.push(b'\n');
+    }
+    out
 }
 
 fn fixtures() -> Vec<(String, PathBuf)> {
@@ -338,6 +373,12 @@ fn plan_equals_reference_where_columns_are_not_faithful() {
     let store = store_of(&[("odd.ndjson".to_string(), text.into_bytes())]);
     assert_eq!(store.len(), ODD.len(), "every odd record is an event");
     assert!(compare(&set, &store, "odd records") > 10);
+    let one_by_one: Vec<(String, Vec<u8>)> = ODD
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (format!("odd {i}.json"), r.as_bytes().to_vec()))
+        .collect();
+    assert!(compare_grown(&set, &one_by_one, "odd records") > 10);
 }
 
 #[test]
@@ -361,6 +402,8 @@ fn a_cache_follows_a_growing_store_and_notices_another() {
     }
     // Another store of the same size: the cache notices and starts again.
     let other = store_of(&files.iter().rev().cloned().collect::<Vec<_>>());
+    let earlier = set.run_cached(&store, &mut cache);
+    assert_eq!(set.run_more(&other, &mut cache, &earlier, store.len() / 2), set.run(&other));
     assert_eq!(set.run_cached(&other, &mut cache), set.run(&other));
     cache.reset();
     assert_eq!(set.run_cached(&store, &mut cache), set.run(&store));

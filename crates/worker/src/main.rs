@@ -285,15 +285,8 @@ mod worker {
         carry_out(with(|s| s.finish_load(now())));
     }
 
-    /// Runs the rules over everything a big load read (see `Session::catch_up`), then builds the
-    /// text index in slices while no load runs, answering requests in between.
+    /// Builds the text index in slices while no load runs, answering requests in between.
     async fn index() {
-        // First the detections of a big load, if its answers carried earlier ones.
-        yield_now().await;
-        if let Some(a) = with(|s| s.catch_up()) {
-            post_status();
-            post(&Reply::Answer(a));
-        }
         loop {
             yield_now().await;
             if with(|s| s.index_status_due(now())) {

@@ -114,20 +114,6 @@ pub fn empty_message(rules: Option<u64>, events: u64) -> String {
     }
 }
 
-/// What the page says while the detections are of the first `rows` of `events` only: during a
-/// big load the rules run over everything once it ends.
-pub fn pending_message(rows: u64, events: u64, loading: bool) -> String {
-    if loading {
-        format!(
-            "Detections so far are of the first {}; the rules run over all the events when the \
-             load ends.",
-            plural(rows, "event", "events")
-        )
-    } else {
-        format!("Running the rules over all {}…", plural(events, "event", "events"))
-    }
-}
-
 /// When a detection's events happened, in the zone `offset_minutes` east of UTC (the offset at
 /// its first event): `2024-03-01 10:00:00 – 10:05:00 UTC`, one time when first and last are the
 /// same, `None` when its events have no time.
@@ -267,11 +253,5 @@ mod tests {
             "No detections: no rule matched any of the 2,000 events loaded."
         );
         assert_eq!(empty_message(None, 1), "No detections: no rule matched the 1 event loaded.");
-        assert_eq!(
-            pending_message(100_000, 350_000, true),
-            "Detections so far are of the first 100,000 events; the rules run over all the \
-             events when the load ends."
-        );
-        assert_eq!(pending_message(100_000, 1, false), "Running the rules over all 1 event…");
     }
 }

@@ -74,18 +74,25 @@ pub fn detections(store: &Store, rules: &RuleSet, hits: &Hits) -> Vec<(usize, De
 /// matched (an event two of its rules matched counts once, as in the Navigator layer), sorted by
 /// technique id.
 pub fn technique_events(detections: &[(usize, Detection)], hits: &Hits) -> Vec<(String, u64)> {
-    let mut rows: std::collections::BTreeMap<&str, Vec<u32>> = Default::default();
+    // One bit per row and technique: the union of sorted lists without sorting their sum.
+    let mut sets: std::collections::BTreeMap<&str, Vec<u64>> = Default::default();
     for (i, d) in detections {
+        let rows = hits.rows(*i);
+        let words = rows.last().map_or(0, |&r| r as usize / 64 + 1);
         for t in &d.techniques {
-            rows.entry(t).or_default().extend_from_slice(hits.rows(*i));
+            let set = sets.entry(t).or_default();
+            if set.len() < words {
+                set.resize(words, 0);
+            }
+            for &r in rows {
+                if let Some(w) = set.get_mut(r as usize / 64) {
+                    *w |= 1 << (r % 64);
+                }
+            }
         }
     }
-    rows.into_iter()
-        .map(|(t, mut r)| {
-            r.sort_unstable();
-            r.dedup();
-            (t.to_owned(), r.len() as u64)
-        })
+    sets.into_iter()
+        .map(|(t, set)| (t.to_owned(), set.iter().map(|w| u64::from(w.count_ones())).sum()))
         .collect()
 }
 

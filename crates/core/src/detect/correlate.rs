@@ -7,7 +7,7 @@
 //! (inclusive); when its measure (distinct events, distinct values of `field`, or distinct
 //! referred rules) meets the condition, its events are hits and the next window starts after it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
@@ -16,6 +16,14 @@ use super::eval::Eval;
 
 /// A referred rule's match: time, row, index of the rule in the correlation's list.
 type Entry = (i64, u32, usize);
+
+/// What a window counts distinct of: events, referred rules, or values of the field.
+#[derive(PartialEq, Eq, Hash)]
+enum Measure {
+    Row(u32),
+    Rule(usize),
+    Value(String),
+}
 
 /// The rows of every window of `c` that fired, ascending. `hits` maps the ids and names of
 /// detection rules to their rows; a reference missing from it contributes nothing.
@@ -40,40 +48,56 @@ pub(crate) fn correlate(
         }
     }
     let mut out: Vec<u32> = Vec::new();
+    let fires = |count: usize| match c.kind {
+        CorrelationType::Temporal if c.condition.is_empty() => count == c.rules.len(),
+        _ => c.condition.iter().all(|(cmp, n)| cmp.holds(count as f64, *n)),
+    };
     for (_, mut list) in groups {
         list.sort_unstable();
-        let mut i = 0;
+        // What each entry adds to a window's measure: its row, its rule, or its field's value.
+        let measure: Vec<Option<Measure>> = list
+            .iter()
+            .map(|&(_, row, ri)| match c.kind {
+                CorrelationType::EventCount => Some(Measure::Row(row)),
+                CorrelationType::Temporal => Some(Measure::Rule(ri)),
+                CorrelationType::ValueCount => field
+                    .and_then(|p| ev.cache.first_text(ev.store, p, row as usize))
+                    .map(Measure::Value),
+            })
+            .collect();
+        // The window of entry `i` holds entries `i..j`; both ends only move forward, so each
+        // entry enters and leaves the tally once (a window that fires is emptied at once).
+        let mut tally: FxHashMap<&Measure, usize> = FxHashMap::default();
+        let (mut i, mut j) = (0, 0);
         while let Some(&(start, ..)) = list.get(i) {
-            let len = list
-                .iter()
-                .skip(i)
-                .take_while(|(t, ..)| t.saturating_sub(start) <= c.timespan_ms)
-                .count();
-            let window = list.get(i..i + len).unwrap_or(&[]);
-            let count = match c.kind {
-                CorrelationType::EventCount => {
-                    window.iter().map(|w| w.1).collect::<BTreeSet<_>>().len()
+            while let Some(&(t, ..)) = list.get(j) {
+                if t.saturating_sub(start) > c.timespan_ms {
+                    break;
                 }
-                CorrelationType::Temporal => {
-                    window.iter().map(|w| w.2).collect::<BTreeSet<_>>().len()
+                if let Some(Some(m)) = measure.get(j) {
+                    *tally.entry(m).or_default() += 1;
                 }
-                CorrelationType::ValueCount => match field {
-                    Some(p) => window
-                        .iter()
-                        .filter_map(|w| ev.cache.first_text(ev.store, p, w.1 as usize))
-                        .collect::<BTreeSet<_>>()
-                        .len(),
-                    None => 0,
-                },
-            };
-            let fires = match c.kind {
-                CorrelationType::Temporal if c.condition.is_empty() => count == c.rules.len(),
-                _ => c.condition.iter().all(|(cmp, n)| cmp.holds(count as f64, *n)),
-            };
-            if fires {
-                out.extend(window.iter().map(|w| w.1));
-                i += len;
+                j += 1;
+            }
+            if j == i {
+                // An empty window (only with a timespan ≤ 0, which the parser refuses).
+                i += 1;
+                j = i;
+                continue;
+            }
+            if fires(tally.len()) {
+                out.extend(list.get(i..j).unwrap_or(&[]).iter().map(|w| w.1));
+                tally.clear();
+                i = j;
             } else {
+                if let Some(Some(m)) = measure.get(i) {
+                    if let Some(n) = tally.get_mut(m) {
+                        *n -= 1;
+                        if *n == 0 {
+                            tally.remove(m);
+                        }
+                    }
+                }
                 i += 1;
             }
         }

@@ -44,6 +44,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) cache: &'a mut DetectCache,
     full: FxHashMap<String, Rows>,
     n: usize,
+    /// The first row this run evaluates (the rows before it were evaluated by an earlier run).
+    lo: usize,
 }
 
 struct Tables {
@@ -52,17 +54,24 @@ struct Tables {
 }
 
 impl<'a> Eval<'a> {
-    pub(crate) fn new(store: &'a Store, cache: &'a mut DetectCache) -> Eval<'a> {
-        Eval { store, cache, full: FxHashMap::default(), n: store.len() }
+    /// An evaluator of the rows from `lo` on.
+    pub(crate) fn new(store: &'a Store, cache: &'a mut DetectCache, lo: usize) -> Eval<'a> {
+        Eval { store, cache, full: FxHashMap::default(), n: store.len(), lo: lo.min(store.len()) }
     }
 
+    /// No row (of this run's words).
+    fn none(&self) -> Rows {
+        Rows::empty(self.n, self.lo)
+    }
+
+    /// Every row this run evaluates.
     pub(crate) fn all(&self) -> Rows {
-        Rows::full(self.n)
+        Rows::from_row(self.n, self.lo)
     }
 
     pub(crate) fn eval(&mut self, plan: &Plan, domain: &Rows) -> Rows {
         match plan {
-            Plan::Never => Rows::empty(self.n),
+            Plan::Never => self.none(),
             Plan::And(items) => {
                 let mut order: Vec<&Plan> = items.iter().collect();
                 order.sort_by_key(|p| p.cost());
@@ -78,7 +87,7 @@ impl<'a> Eval<'a> {
             Plan::Or(items) => {
                 let mut order: Vec<&Plan> = items.iter().collect();
                 order.sort_by_key(|p| p.cost());
-                let mut acc = Rows::empty(self.n);
+                let mut acc = self.none();
                 let mut rest = domain.clone();
                 for p in order {
                     if rest.is_empty() {
@@ -98,7 +107,7 @@ impl<'a> Eval<'a> {
             }
             Plan::Leaf(leaf) => self.leaf(leaf, domain),
             Plan::FieldRef { path, other, kind, cased } => {
-                let mut out = Rows::empty(self.n);
+                let mut out = self.none();
                 for row in domain.ones() {
                     let a = self.texts(*path, row, *cased);
                     let b = self.texts(*other, row, *cased);
@@ -109,7 +118,7 @@ impl<'a> Eval<'a> {
                 out
             }
             Plan::Keyword { op, cased } => {
-                let mut out = Rows::empty(self.n);
+                let mut out = self.none();
                 for row in domain.ones() {
                     let v: Value = serde_json::from_str(self.store.raw(row))
                         .unwrap_or_else(|_| Value::Object(Default::default()));
@@ -161,10 +170,11 @@ impl<'a> Eval<'a> {
         let mut t = Tables { col: Vec::new(), path: Vec::new() };
         // A column-backed leaf on a good share of the rows is cheapest for every row at once; a
         // path leaf only on a full domain (elsewhere, rows outside it would be read for nothing).
-        let count = domain.count();
-        let dense = if leaf.column { count * 4 >= self.n } else { count == self.n };
+        // "Every row" is every row of this run.
+        let (count, span) = (domain.count(), self.n - self.lo);
+        let dense = if leaf.column { count * 4 >= span } else { count == span };
         if !dense {
-            let mut out = Rows::empty(self.n);
+            let mut out = self.none();
             for row in domain.ones() {
                 if self.row(leaf, &mut t, row) {
                     out.set(row);
@@ -211,12 +221,12 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// `leaf` for every row.
+    /// `leaf` for every row of the run (the bits of earlier rows are not meaningful).
     fn dense(&mut self, leaf: &Leaf, t: &mut Tables) -> Rows {
-        let mut out = Rows::empty(self.n);
+        let mut out = self.none();
         let src = self.cache.source.get(leaf.path).and_then(|s| s.clone());
         let Some(src) = src else {
-            for row in 0..self.n {
+            for row in self.lo..self.n {
                 let id = self.cache.path_id(self.store, leaf.path, row);
                 if self.path_verdict(leaf, t, id) {
                     out.set(row);
@@ -233,8 +243,9 @@ impl<'a> Eval<'a> {
             .collect();
         let ids = self.store.column(src.col);
         let mut ask: Vec<usize> = Vec::new();
+        let first = out.base();
         for (wi, word) in out.words_mut().iter_mut().enumerate() {
-            let base = wi * 64;
+            let base = (first + wi) * 64;
             let mut w = 0u64;
             for (b, &id) in ids.get(base..).unwrap_or(&[]).iter().take(64).enumerate() {
                 match table.get(id as usize) {
@@ -245,7 +256,7 @@ impl<'a> Eval<'a> {
             }
             *word = w;
         }
-        ask.extend(self.cache.special_rows(leaf.path));
+        ask.extend(self.cache.special_rows(leaf.path).into_iter().filter(|&r| r >= first * 64));
         for row in ask {
             if self.row(leaf, t, row) {
                 out.set(row);

@@ -8,8 +8,9 @@
 //!   a test on candidate rows reads only those.
 //! * Fields the store keeps as a column (`eventName`, `eventSource`, …; [`COLUMNS`]) are read
 //!   from the column where it is a faithful copy of the field, and from the path otherwise. Not
-//!   faithful: an empty value (missing, null, "" and non-text fields all look alike; a row whose
-//!   text does not even contain the key is missing for sure), a value that reads as a number
+//!   faithful: an empty value (missing, null, "" and non-text fields all look alike; a row the
+//!   reader found without the field, or whose text does not even contain the key, is missing for
+//!   sure), a value that reads as a number
 //!   (the reader keeps a number's text as written, the reference prints it again), an Insight
 //!   event's service and action (taken from `insightDetails`), and the `userIdentity` fields of a
 //!   row whose `userIdentity` is a JSON string (the reader parses it; the reference does not).
@@ -176,8 +177,9 @@ impl DetectCache {
         self.register(&paths);
     }
 
-    /// Makes sure `paths` are known and the cache covers `store`'s rows.
-    pub(crate) fn prepare(&mut self, store: &Store, paths: &[String]) {
+    /// Makes sure `paths` are known and the cache covers `store`'s rows; false when the store
+    /// does not continue the one indexed (the cache then started afresh).
+    pub(crate) fn prepare(&mut self, store: &Store, paths: &[String]) -> bool {
         let continues = store.len() >= self.rows
             && (self.rows == 0 || fingerprint(store, self.rows) == self.fingerprint);
         if !continues {
@@ -214,16 +216,25 @@ impl DetectCache {
             }
         }
         self.insight.1 = ids.len();
+        continues
     }
 
-    /// Adds the paths not known yet, in two groups read separately: those backed by a column
-    /// (read only for the rows where the column is not faithful) and the others.
+    /// Adds the paths not known yet, in groups read together: each path backed by a column
+    /// alone (read only for the rows where that column is not faithful), the others by their
+    /// first segment (`requestParameters.…` apart from `userIdentity.…`), so a test on one field
+    /// of a row does not pay for every other path the rules name (nor for a `Value` of a whole
+    /// `requestParameters` some rule matches as text).
     fn register(&mut self, paths: &[String]) {
         let new: std::collections::BTreeSet<&String> =
             paths.iter().filter(|p| !self.by_name.contains_key(*p)).collect();
-        let (backed, other): (Vec<&String>, Vec<&String>) =
-            new.into_iter().partition(|p| COLUMNS.iter().any(|(n, ..)| n == p));
-        for group in [backed, other] {
+        let mut groups: std::collections::BTreeMap<(bool, &str), Vec<&String>> =
+            std::collections::BTreeMap::new();
+        for p in new {
+            let backed = COLUMNS.iter().any(|(n, ..)| n == p);
+            let key = if backed { p.as_str() } else { p.split('.').next().unwrap_or("") };
+            groups.entry((backed, key)).or_default().push(p);
+        }
+        for group in groups.into_values() {
             if group.is_empty() {
                 continue;
             }
@@ -283,12 +294,19 @@ impl DetectCache {
             let id = store.column(col).get(row).copied().unwrap_or(0);
             let trusted = src.trusted.get(id as usize).copied().unwrap_or(false);
             let insight = matches!(col, Column::Service | Column::Action) && self.is_insight(row);
-            if trusted && !insight && !(identity && self.identity_is_string(row)) {
+            let special = insight || (identity && self.identity_is_string(row));
+            if trusted && !special {
                 return RowVal::Col(id);
             }
             if id == 0 && self.cols.get(p).and_then(|c| c.ids.get(row)) == Some(&NOT_DONE) {
-                let raw = store.raw(row).as_bytes();
-                if src.key.find(raw).is_none() && self.escape.find(raw).is_none() {
+                // Missing or null as the reader saw it, or not even the key in the text: both
+                // are what the path reads (null and missing pass the same tests).
+                let absent = !special && store.absent(row, col);
+                let no_key = || {
+                    let raw = store.raw(row).as_bytes();
+                    src.key.find(raw).is_none() && self.escape.find(raw).is_none()
+                };
+                if absent || no_key() {
                     if let Some(slot) = self.cols.get_mut(p).and_then(|c| c.ids.get_mut(row)) {
                         *slot = MISSING;
                     }
@@ -306,7 +324,7 @@ impl DetectCache {
         }
         let Some(g) = self.group_of.get(p).copied() else { return MISSING };
         let Some((trie, members)) = self.groups.get(g) else { return MISSING };
-        let vals = trie.extract(store.raw(row));
+        let vals = trie.extract_record(store.raw(row));
         for (&m, v) in members.iter().zip(vals) {
             if let Some(col) = self.cols.get_mut(m) {
                 if col.ids.get(row) == Some(&NOT_DONE) {

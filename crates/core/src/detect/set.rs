@@ -231,6 +231,20 @@ impl RuleSet {
         super::run::run(&self.rules, store, cache)
     }
 
+    /// [`RuleSet::run_cached`] over a store that grew since `earlier`, this set's hits over its
+    /// first `rows` rows with the same cache: only the new rows are evaluated (the correlations
+    /// are built again over all). The same answer as a run over everything; when the cache
+    /// finds the store replaced, or `earlier` is not of this set, it is one.
+    pub fn run_more(
+        &self,
+        store: &Store,
+        cache: &mut DetectCache,
+        earlier: &Hits,
+        rows: usize,
+    ) -> Hits {
+        super::run::run_from(&self.rules, store, cache, Some((earlier, rows)))
+    }
+
     fn rebuild(&mut self) {
         let all: Vec<(&File, usize, &Rule)> =
             self.files.iter().flat_map(|f| f.rules.iter().map(move |(d, r)| (f, *d, r))).collect();

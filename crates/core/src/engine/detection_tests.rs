@@ -323,61 +323,37 @@ fn detections_follow_a_growing_load() {
     assert_eq!(after.detections, fresh.detections);
 }
 
-/// Once its detections cover [`RULES_DURING_LOAD_ROWS`] rows a load's answers carry them,
-/// saying how many rows they cover; the load's last answer too; `catch_up` then runs the rules
-/// over everything (the same detections as an engine that read it all at once), once.
+/// During a load every answer's detections are of every row read so far (each answer runs the
+/// rules over the rows added since the last): at each step the same as an engine that read those
+/// files at once, and so are a row's rules in its detail and the detections export.
 #[test]
-fn a_big_load_runs_the_rules_when_it_ends() {
+fn detections_during_a_load_cover_every_row_read() {
     let files = super::tests::sample_files(4000);
+    assert!(files.len() > 2);
     let mut s = session();
     answer(handle(&mut s, Request::View { seq: 1, view: view("") }));
-    let first_len = {
+    s.engine_mut().queue(files.len(), 0);
+    for k in 1..=files.len() {
+        let (path, bytes) = &files[k - 1];
         let e = s.engine_mut();
-        e.queue(files.len(), 0);
-        let (path, bytes) = &files[0];
         e.ingest(path, bytes.clone());
-        e.rules_during_load_rows = e.store().len();
+        if k == files.len() {
+            e.finish_load(None);
+        }
         let a = e.refresh().expect("an answer");
-        assert_eq!(a.detections_rows, None, "the first answer runs the rules");
-        e.store().len()
-    };
-    assert!(first_len > 0 && files.len() > 2);
-    let e = s.engine_mut();
-    for (path, bytes) in &files[1..] {
-        e.ingest(path, bytes.clone());
-        let a = e.refresh().expect("an answer");
-        assert_eq!(a.detections_rows, Some(first_len), "kept, and says of how many rows");
-        assert!(e.detections_pending());
-        // A row's detail during the load does not run the rules either (it would take as long).
-        let last = (e.store().len() - 1) as u32;
-        assert!(e.detail(last).is_some_and(|d| d.rules.is_empty()));
-    }
-    e.finish_load(None);
-    let last = e.refresh().expect("an answer");
-    assert_eq!(last.detections_rows, Some(first_len), "the load's last answer is not held up");
-    // An export is always of everything.
-    let csv = e.export(ExportFormat::DetectionsCsv, &[]).expect("export");
-    let caught = e.catch_up().expect("the rules ran");
-    assert_eq!(caught.detections_rows, None);
-    assert!(!e.detections_pending());
-    assert!(e.catch_up().is_none(), "once");
-    let (_, fresh) = {
         let mut f = session();
         answer(handle(&mut f, Request::View { seq: 1, view: view("") }));
-        f.engine_mut().load_owned(files.clone());
-        let a = f.engine_mut().refresh().expect("an answer");
-        (f, a)
-    };
-    assert_eq!(caught.detections, fresh.detections);
-    assert_eq!(csv, e.export(ExportFormat::DetectionsCsv, &[]).expect("export"));
-    // Below the threshold nothing waits, not even for rows read since the last generation (an
-    // answer to a new view during a load is of every row read so far).
-    e.rules_during_load_rows = usize::MAX;
-    e.queue(1, 0);
-    let before = e.store().len();
-    e.ingest("t.json", super::tests::RECORDS.as_bytes().to_vec());
-    assert!(e.store().len() > before);
-    let a = e.set_view(9, view("")).expect("an answer");
-    assert_eq!(a.detections_rows, None);
-    assert!(!e.detections_pending());
+        f.engine_mut().load_owned(files[..k].to_vec());
+        let fresh = f.engine_mut().refresh().expect("an answer");
+        assert_eq!(a.detections, fresh.detections, "after {k} files");
+        assert_eq!(a.techniques, fresh.techniques, "after {k} files");
+        let (g, h) = (s.engine_mut(), f.engine_mut());
+        let last = (g.store().len() - 1) as u32;
+        assert_eq!(g.detail(last).map(|d| d.rules), h.detail(last).map(|d| d.rules));
+        let csv = |e: &mut Engine| e.export(ExportFormat::DetectionsCsv, &[]).expect("export");
+        assert_eq!(csv(g), csv(h), "after {k} files");
+    }
+    let e = s.engine_mut();
+    let any = e.refresh().expect("an answer");
+    assert!(any.detections.iter().any(|d| d.count > 0), "the sample matches rules");
 }

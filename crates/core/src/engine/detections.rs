@@ -4,7 +4,9 @@
 //!
 //! The hits are computed once per generation of the data and rules (like the findings before
 //! them), the first time an answer needs them: during a load that is once per answer, which the
-//! load policy's cadence already spaces out by cost. Everything an answer carries about rules
+//! load policy's cadence already spaces out by cost. Each computation evaluates only the rows
+//! added since the last one (`RuleSet::run_more`), so a load pays for each row once and every
+//! answer's detections cover everything read so far. Everything an answer carries about rules
 //! comes from here, and so do the rows the query language's detection terms select
 //! ([`Detector::rule_rows`]), so the list, the counts and a click on them always agree.
 
@@ -33,28 +35,25 @@ struct Detected {
 }
 
 impl Detected {
+    /// The hits over `store`, evaluating only the rows added since `earlier` when those are of
+    /// the same rules.
     fn compute(
         store: &Store,
         rules: &RuleSet,
         cache: &mut DetectCache,
-        generation: u64,
-        version: u64,
+        (generation, version): (u64, u64),
+        earlier: Option<&Detected>,
     ) -> Detected {
-        let hits = rules.run_cached(store, cache);
+        let hits = match earlier.filter(|e| e.version == version && e.rows <= store.len()) {
+            Some(e) => rules.run_more(store, cache, &e.hits, e.rows),
+            None => rules.run_cached(store, cache),
+        };
         let detections = detections(store, rules, &hits);
         let findings = finding_counts(rules, &hits);
         let techniques = technique_events(&detections, &hits);
         Detected { generation, version, rows: store.len(), hits, detections, techniques, findings }
     }
 }
-
-/// During a load, answers recompute the rules until their detections cover this many rows;
-/// from then on they carry the detections computed last, and the rules run over everything
-/// once the load ends ([`super::Engine::catch_up`]). Reading a row for the rules' nested paths
-/// costs about what reading it from its file did (BENCHMARKS.md), so running the rules as the
-/// rows arrive would double a big load; up to here it costs little, and the first detections
-/// show while the files are read.
-pub const RULES_DURING_LOAD_ROWS: usize = 100_000;
 
 /// The rules and the hits of the current data.
 pub(super) struct Detector {
@@ -100,37 +99,25 @@ impl Detector {
     }
 
     /// The kept hits if they may be used: of the current rules, and of this generation of the
-    /// data and all `rows` of it (a load adds rows before it bumps the generation), or of any
-    /// earlier state when the caller `may_wait`.
-    fn usable(&self, generation: u64, rows: usize, may_wait: bool) -> Option<&Detected> {
-        self.current.as_ref().filter(|d| {
-            d.version == self.version
-                && (may_wait || (d.generation == generation && d.rows == rows))
-        })
+    /// data and all `rows` of it (a load adds rows before it bumps the generation).
+    fn usable(&self, generation: u64, rows: usize) -> Option<&Detected> {
+        self.current
+            .as_ref()
+            .filter(|d| d.version == self.version && d.generation == generation && d.rows == rows)
     }
 
-    /// The rules with their hits on `generation`, computed if they are not yet. With
-    /// `may_wait`, hits of an earlier generation of the same rules are kept instead (a load in
-    /// progress: see [`RULES_DURING_LOAD_ROWS`]); [`Detector::pending`] then says so.
-    pub(super) fn update(&mut self, store: &Store, generation: u64, may_wait: bool) -> Current<'_> {
-        if self.usable(generation, store.len(), may_wait).is_none() {
-            self.current = None;
-        }
+    /// The rules with their hits on `generation`, computed (over the rows added since the kept
+    /// hits) if they are not yet.
+    pub(super) fn update(&mut self, store: &Store, generation: u64) -> Current<'_> {
+        let stale = self.usable(generation, store.len()).is_none();
         let (rules, version, cache) = (&self.rules, self.version, self.cache.get_mut());
-        let d = self
-            .current
-            .get_or_insert_with(|| Detected::compute(store, rules, cache, generation, version));
-        Current { rules, d, rows: store.len() }
-    }
-
-    /// The rows the kept hits cover (0 without any).
-    pub(super) fn covered(&self) -> usize {
-        self.current.as_ref().map_or(0, |d| d.rows)
-    }
-
-    /// Whether the kept hits are of an earlier state than `generation` with `rows` rows.
-    pub(super) fn pending(&self, generation: u64, rows: usize) -> bool {
-        self.current.as_ref().is_some_and(|d| d.generation != generation || d.rows != rows)
+        let d = match self.current.take() {
+            Some(d) if !stale => d,
+            earlier => {
+                Detected::compute(store, rules, cache, (generation, version), earlier.as_ref())
+            }
+        };
+        Current { rules, d: self.current.insert(d) }
     }
 
     /// The rules with their hits on `generation`, computed on the side when they are not kept
@@ -139,16 +126,17 @@ impl Detector {
         &self,
         store: &Store,
         generation: u64,
-        may_wait: bool,
         f: impl FnOnce(Current<'_>) -> T,
     ) -> T {
-        match self.usable(generation, store.len(), may_wait) {
-            Some(d) => f(Current { rules: &self.rules, d, rows: store.len() }),
+        match self.usable(generation, store.len()) {
+            Some(d) => f(Current { rules: &self.rules, d }),
             None => {
                 let mut cache = self.cache.borrow_mut();
-                let d = Detected::compute(store, &self.rules, &mut cache, generation, self.version);
+                let at = (generation, self.version);
+                let d =
+                    Detected::compute(store, &self.rules, &mut cache, at, self.current.as_ref());
                 drop(cache);
-                f(Current { rules: &self.rules, d: &d, rows: store.len() })
+                f(Current { rules: &self.rules, d: &d })
             }
         }
     }
@@ -159,8 +147,6 @@ impl Detector {
 pub(super) struct Current<'a> {
     rules: &'a RuleSet,
     d: &'a Detected,
-    /// The rows of the store now.
-    rows: usize,
 }
 
 impl<'a> Current<'a> {
@@ -177,12 +163,6 @@ impl<'a> Current<'a> {
     /// The detections, each with its rows, in the page's order (for the exports).
     pub(super) fn with_rows(self) -> Vec<(&'a Detection, &'a [u32])> {
         self.d.detections.iter().map(|(i, d)| (d, self.d.hits.rows(*i))).collect()
-    }
-
-    /// The rows the hits cover, when that is fewer than the store holds (they are of an earlier
-    /// generation, kept during a load).
-    pub(super) fn behind(self) -> Option<usize> {
-        (self.d.rows < self.rows).then_some(self.d.rows)
     }
 
     pub(super) fn techniques(self) -> Vec<(String, u64)> {

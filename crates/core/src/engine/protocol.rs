@@ -159,10 +159,6 @@ pub struct Answer {
     /// its rules matched counts once), by technique id.
     #[serde(default)]
     pub techniques: Vec<(String, u64)>,
-    /// When the detections are of an earlier generation (a big load in progress, or just
-    /// ended: the rules run over everything once it ends), the rows they cover.
-    #[serde(default)]
-    pub detections_rows: Option<usize>,
     /// How many rules ran over the data (built-in and the user's; correlation rules and the
     /// rules they count included).
     #[serde(default)]

@@ -224,16 +224,6 @@ impl<F> Session<F> {
         Outcome { replies, start_indexing, ..Outcome::default() }
     }
 
-    /// When no load runs and the answers carried detections of fewer rows than were read (a big
-    /// load just ended), runs the rules over everything and returns the answer to post. The
-    /// worker's indexing loop asks this before its first slice.
-    pub fn catch_up(&mut self) -> Option<Answer> {
-        if self.load.running() {
-            return None;
-        }
-        self.engine.catch_up()
-    }
-
     // -----------------------------------------------------------------------------------------
     // Indexing
 

@@ -6,7 +6,7 @@
 //! load calls (files in, progress, the end of a load, the text index's slices, the status) is in
 //! `state/loading.rs`.
 
-use super::detections::{Detector, RULES_DURING_LOAD_ROWS};
+use super::detections::Detector;
 
 mod loading;
 use super::protocol::{
@@ -78,11 +78,6 @@ pub struct Engine {
     files_sent: Option<(usize, u64)>,
     /// The rules, and their hits on the current generation.
     detector: Detector,
-    /// A load just ended and the rules have not yet run over all it read (see
-    /// [`Engine::catch_up`]).
-    finishing: bool,
-    /// [`RULES_DURING_LOAD_ROWS`] (smaller in tests).
-    pub(super) rules_during_load_rows: usize,
 }
 
 impl Default for Engine {
@@ -102,8 +97,6 @@ impl Engine {
             matches: Vec::new(),
             sorted: Vec::new(),
             detector: Detector::default(),
-            finishing: false,
-            rules_during_load_rows: RULES_DURING_LOAD_ROWS,
             progress: None,
             notice: None,
             files_sent: None,
@@ -146,8 +139,7 @@ impl Engine {
     /// Computes the current view's answer; `None` before the page has set a view.
     pub fn answer(&mut self) -> Option<Answer> {
         let (seq, view) = self.view.clone()?;
-        let may_wait = self.rules_may_wait();
-        let detected = self.detector.update(&self.store, self.generation, may_wait);
+        let detected = self.detector.update(&self.store, self.generation);
         let error = match parse(&view.query) {
             Ok(q) => {
                 let index = q.uses_text().then_some(&self.index);
@@ -180,7 +172,6 @@ impl Engine {
             histogram,
             rule_problems: detected.problems(),
             rule_files: detected.files(),
-            detections_rows: detected.behind(),
             techniques: detected.techniques(),
             rules_run: detected.rules_run(),
         })
@@ -217,8 +208,7 @@ impl Engine {
     pub fn detail(&self, row: u32) -> Option<RowDetail> {
         let mut d = row_detail(&self.store, row)?;
         d.pos = self.position(row);
-        let may_wait = self.rules_may_wait();
-        d.rules = self.detector.with(&self.store, self.generation, may_wait, |c| c.rules_of(row));
+        d.rules = self.detector.with(&self.store, self.generation, |c| c.rules_of(row));
         Some(d)
     }
 
@@ -252,8 +242,7 @@ impl Engine {
             | ExportFormat::DetectionsJson
             | ExportFormat::AttackNavigator => {
                 let s = &self.store;
-                // An export is of everything loaded, whatever the answers carried.
-                self.detector.with(s, self.generation, false, |h| {
+                self.detector.with(s, self.generation, |h| {
                     let items = h.with_rows();
                     match format {
                         ExportFormat::DetectionsCsv => export_detections_csv(s, &items, &mut out),
@@ -274,7 +263,6 @@ impl Engine {
         self.matches.clear();
         self.sorted.clear();
         self.detector.clear();
-        self.finishing = false;
         self.progress = None;
         self.notice = None;
     }

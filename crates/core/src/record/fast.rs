@@ -13,12 +13,12 @@
 //! level, a `\u` escape of a UTF-16 surrogate in an extracted value (serde checks the pairing),
 //! a number, object or array where a scalar field is extracted, a string (an object written as
 //! JSON text) or any other non-object where `userIdentity`/`sessionContext`/`sessionIssuer`/
-//! `insightDetails` is expected, a duplicate known key, nesting deeper than [`MAX_DEPTH`], and
+//! `insightDetails` is expected, a duplicate known key, nesting deeper than [`MAX_DEPTH`](super::lex::MAX_DEPTH), and
 //! every JSON error (serde then reports it).
 //!
 //! What serde skips (`IgnoredAny`) is validated as serde_json's `ignore_value` does: any JSON
 //! value, `\u` escapes checked for four hex digits only, no depth limit there (this code stops
-//! at [`MAX_DEPTH`] and leaves deeper records to serde). The text is already valid UTF-8, so
+//! at [`MAX_DEPTH`](super::lex::MAX_DEPTH) and leaves deeper records to serde). The text is already valid UTF-8, so
 //! bytes ≥ 0x80 need no check; control characters (< 0x20) inside strings are errors.
 //!
 //! Strings are scanned 8 bytes at a time (SWAR): one word tells whether it holds a `"`, a `\`
@@ -28,31 +28,7 @@ use std::borrow::Cow;
 
 use super::{Ev, Insight, Issuer, Obj, Present, SessionContext, UserIdentity, S};
 
-/// Nesting (objects and arrays, the record itself included) beyond which the serde path runs.
-pub const MAX_DEPTH: u32 = 100;
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The first byte in `w` (little-endian) that is `"`, `\` or < 0x20, as a bit mask whose
-/// lowest set bit is exact (higher bits may be spurious).
-#[inline(always)]
-fn special(w: u64) -> u64 {
-    let q = w ^ (ONES * u64::from(b'"'));
-    let b = w ^ (ONES * u64::from(b'\\'));
-    let quote = q.wrapping_sub(ONES) & !q;
-    let back = b.wrapping_sub(ONES) & !b;
-    let ctrl = w.wrapping_sub(ONES * 0x20) & !w;
-    (quote | back | ctrl) & HIGH
-}
-
-struct P<'a> {
-    text: &'a str,
-    b: &'a [u8],
-    i: usize,
-    /// Whitespace seen between tokens.
-    ws: bool,
-}
+use super::lex::Lex as P;
 
 /// Which fields a struct level has seen (serde rejects a known key given twice).
 #[derive(Default)]
@@ -71,247 +47,18 @@ impl Seen {
 }
 
 impl<'a> P<'a> {
-    #[inline(always)]
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    #[inline(always)]
-    fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
-            self.i += 1;
-            self.ws = true;
-        }
-    }
-
-    /// `i` is just past an opening quote. Returns the offset of the closing quote and whether
-    /// the string holds an escape. `None` on a control character, a bad escape or the end.
-    #[inline(always)]
-    fn string_at(&self, mut i: usize) -> Option<(usize, bool)> {
-        let b = self.b;
-        let mut escaped = false;
-        loop {
-            while let Some(w) = b.get(i..i + 8) {
-                let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).ok()?);
-                let m = special(w);
-                if m != 0 {
-                    i += (m.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
-            }
-            match *b.get(i)? {
-                b'"' => return Some((i, escaped)),
-                b'\\' => {
-                    escaped = true;
-                    i = escape_end(b, i + 1)?;
-                }
-                c if c < 0x20 => return None,
-                _ => i += 1,
-            }
-        }
-    }
-
-    /// At `"`: skips the string (ignored-value rules).
-    #[inline(always)]
-    fn skip_string(&mut self) -> Option<()> {
-        let (e, _) = self.string_at(self.i + 1)?;
-        self.i = e + 1;
-        Some(())
-    }
-
-    /// At `"`: a string without escapes, as borrowed text.
-    #[inline(always)]
-    fn plain_string(&mut self) -> Option<&'a str> {
-        let (e, escaped) = self.string_at(self.i + 1)?;
-        if escaped {
-            return None;
-        }
-        let s = self.text.get(self.i + 1..e)?;
-        self.i = e + 1;
-        Some(s)
-    }
-
-    /// At `"`: an extracted string value, borrowed, or decoded as serde decodes it when it holds
-    /// escapes (serde then hands over an owned string too).
-    #[inline(always)]
-    fn value_string(&mut self) -> Option<Cow<'a, str>> {
-        let (e, escaped) = self.string_at(self.i + 1)?;
-        let raw = self.text.get(self.i + 1..e)?;
-        self.i = e + 1;
-        if escaped {
-            unescape(raw).map(Cow::Owned)
-        } else {
-            Some(Cow::Borrowed(raw))
-        }
-    }
-
-    #[inline(always)]
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        if self.b.get(self.i..self.i + word.len())? == word {
-            self.i += word.len();
-            Some(())
-        } else {
-            None
-        }
-    }
-
-    /// serde_json's `ignore_integer` / `ignore_decimal` / `ignore_exponent`.
-    fn number(&mut self) -> Option<()> {
-        let b = self.b;
-        let mut i = self.i;
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        match *b.get(i)? {
-            b'0' => {
-                i += 1;
-                if b.get(i).is_some_and(u8::is_ascii_digit) {
-                    return None;
-                }
-            }
-            b'1'..=b'9' => {
-                i += 1;
-                while b.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
-            }
-            _ => return None,
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == start {
-                return None;
-            }
-        }
-        if let Some(b'e' | b'E') = b.get(i) {
-            i += 1;
-            if let Some(b'+' | b'-') = b.get(i) {
-                i += 1;
-            }
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == start {
-                return None;
-            }
-        }
-        self.i = i;
-        Some(())
-    }
-
-    /// Skips any JSON value (serde_json's `ignore_value`), `depth` levels deep.
-    fn skip_value(&mut self, depth: u32) -> Option<()> {
-        match self.peek()? {
-            b'"' => self.skip_string(),
-            b'{' => {
-                if depth >= MAX_DEPTH {
-                    return None;
-                }
-                self.i += 1;
-                self.skip_ws();
-                if self.peek()? == b'}' {
-                    self.i += 1;
-                    return Some(());
-                }
-                loop {
-                    if self.peek()? != b'"' {
-                        return None;
-                    }
-                    self.skip_string()?;
-                    self.skip_ws();
-                    if self.peek()? != b':' {
-                        return None;
-                    }
-                    self.i += 1;
-                    self.skip_ws();
-                    self.skip_value(depth + 1)?;
-                    self.skip_ws();
-                    match self.peek()? {
-                        b',' => {
-                            self.i += 1;
-                            self.skip_ws();
-                        }
-                        b'}' => {
-                            self.i += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'[' => {
-                if depth >= MAX_DEPTH {
-                    return None;
-                }
-                self.i += 1;
-                self.skip_ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Some(());
-                }
-                loop {
-                    self.skip_value(depth + 1)?;
-                    self.skip_ws();
-                    match self.peek()? {
-                        b',' => {
-                            self.i += 1;
-                            self.skip_ws();
-                        }
-                        b']' => {
-                            self.i += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
-        }
-    }
-
     /// At `{` of a struct level: calls `member(self, key)` with `self.i` at each value's first
     /// byte; `member` consumes the value. Keys with escapes are left to serde.
     #[inline(always)]
     fn members(&mut self, mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
-        self.i += 1;
-        self.skip_ws();
-        if self.peek()? == b'}' {
-            self.i += 1;
+        if !self.open(b'}')? {
             return Some(());
         }
         loop {
-            if self.peek()? != b'"' {
-                return None;
-            }
-            let key = self.plain_string()?.as_bytes();
-            self.skip_ws();
-            if self.peek()? != b':' {
-                return None;
-            }
-            self.i += 1;
-            self.skip_ws();
+            let key = self.key()?.as_bytes();
             member(self, key)?;
-            self.skip_ws();
-            match self.peek()? {
-                b',' => {
-                    self.i += 1;
-                    self.skip_ws();
-                }
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if !self.more(b'}')? {
+                return Some(());
             }
         }
     }
@@ -561,68 +308,13 @@ fn event_key(k: &[u8]) -> Option<u32> {
     }
 }
 
-/// The text of a JSON string (between its quotes, escapes already checked by
-/// [`escape_end`]) with its escapes decoded like serde_json's `parse_str`. A `\u` escape of a
-/// UTF-16 surrogate returns `None`: serde pairs or rejects those itself.
-#[cold]
-fn unescape(raw: &str) -> Option<String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(k) = rest.find('\\') {
-        out.push_str(rest.get(..k)?);
-        let (c, len) = match *rest.as_bytes().get(k + 1)? {
-            b'"' => ('"', 2),
-            b'\\' => ('\\', 2),
-            b'/' => ('/', 2),
-            b'b' => ('\u{8}', 2),
-            b'f' => ('\u{c}', 2),
-            b'n' => ('\n', 2),
-            b'r' => ('\r', 2),
-            b't' => ('\t', 2),
-            b'u' => {
-                let hex = rest.get(k + 2..k + 6)?;
-                if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
-                    return None;
-                }
-                let n = u32::from_str_radix(hex, 16).ok()?;
-                if (0xD800..=0xDFFF).contains(&n) {
-                    return None;
-                }
-                (char::from_u32(n)?, 6)
-            }
-            _ => return None,
-        };
-        out.push(c);
-        rest = rest.get(k + len..)?;
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
-/// `i` is just past a backslash inside a string: the end of the escape (ignored-string rules).
-#[inline]
-fn escape_end(b: &[u8], i: usize) -> Option<usize> {
-    match *b.get(i)? {
-        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(i + 1),
-        b'u' => {
-            let hex = b.get(i + 1..i + 5)?;
-            if hex.iter().all(u8::is_ascii_hexdigit) {
-                Some(i + 5)
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
 /// The fast path for the object at `text[start..]` (which must start with `{`), read into `ev`
 /// (a default `Ev`; filled in place, as the struct is large). Returns the offset just past
 /// the closing brace and whether whitespace appeared between tokens (when it did not, the
 /// record is already compact). `None`: use serde (`ev` is then partly filled; drop it).
 #[inline]
 pub fn parse_into<'a>(text: &'a str, start: usize, ev: &mut Ev<'a>) -> Option<(usize, bool)> {
-    let mut p = P { text, b: text.as_bytes(), i: start, ws: false };
+    let mut p = P::new(text, start);
     if p.peek()? != b'{' {
         return None;
     }

@@ -75,7 +75,7 @@ fn walk(p: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Every corpus file: (relative name, bytes as stored).
-fn corpus_files() -> Vec<(String, Vec<u8>)> {
+pub(crate) fn corpus_files() -> Vec<(String, Vec<u8>)> {
     let dir = corpus_dir();
     assert!(
         dir.join("expected.tsv").is_file(),
@@ -94,7 +94,7 @@ fn corpus_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// The text of a corpus file (gunzipped), when it is UTF-8.
-fn text_of(bytes: &[u8]) -> Option<String> {
+pub(crate) fn text_of(bytes: &[u8]) -> Option<String> {
     let plain = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).ok()?;
@@ -109,7 +109,7 @@ const EV: &str = r#"{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole",
 
 /// Hand-made records: escapes, unicode, odd types, missing and duplicate fields, nesting,
 /// whitespace, truncation, invalid JSON.
-fn edge_cases() -> Vec<String> {
+pub(crate) fn edge_cases() -> Vec<String> {
     let mut v: Vec<String> = vec![
         EV.to_string(),
         // Escapes in extracted fields: decoded by both paths, except surrogate `\u` escapes and
@@ -306,7 +306,7 @@ fn fast_path_synthetic_agrees_with_serde() {
 }
 
 /// Random edits biased towards JSON's special bytes, keeping the text UTF-8.
-fn mutate(rng: &mut Rng, s: &str) -> Option<String> {
+pub(crate) fn mutate(rng: &mut Rng, s: &str) -> Option<String> {
     const BYTES: &[u8] = b"\"\\{}[],: \n\t0123456789-+.eEutrfaln\x01\x1f\x7fx/";
     let mut b = s.as_bytes().to_vec();
     for _ in 0..1 + rng.below(3) {
@@ -392,6 +392,9 @@ fn assert_same_store(a: &Store, b: &Store) {
     }
     for row in 0..a.len() {
         assert_eq!(a.raw(row), b.raw(row), "row {row}");
+        for c in Column::ALL {
+            assert_eq!(a.absent(row, c), b.absent(row, c), "row {row} {c:?}");
+        }
         assert_eq!(a.file_of(row), b.file_of(row), "row {row}");
     }
 }

@@ -28,6 +28,21 @@ pub struct Fields<'a> {
     pub time_from: TimeFrom,
     /// eventTime was present but could not be read.
     pub bad_event_time: bool,
+    /// A bit per column (by [`Column::index`]) whose field the record has no value for (missing
+    /// or null): set only where the column is that field's copy (see `Store::absent`).
+    pub absent: u16,
+}
+
+/// The [`Fields::absent`] bits of the columns copied from `userIdentity`.
+const IDENTITY_BITS: u16 =
+    1 << Column::Arn.index() | 1 << Column::IdentityType.index() | 1 << Column::AccessKey.index();
+
+/// [`put`], noting a field without a value in [`Fields::absent`].
+fn copy<'a>(f: &mut Fields<'a>, c: Column, v: Option<S<'a>>) {
+    if v.is_none() {
+        f.absent |= 1 << c.index();
+    }
+    put(f, c, v);
 }
 
 fn put<'a>(f: &mut Fields<'a>, c: Column, v: Option<S<'a>>) {
@@ -54,6 +69,7 @@ impl<'a> Ev<'a> {
             time_ms: None,
             time_from: TimeFrom::Missing,
             bad_event_time: false,
+            absent: 0,
         };
         match &self.event_time {
             Some(t) if !t.0.is_empty() => match time_of(t) {
@@ -93,8 +109,13 @@ impl<'a> Ev<'a> {
             Some(r) if r.eq_ignore_ascii_case("false") => "false",
             _ => "",
         };
-        put(&mut f, Column::Service, self.event_source);
-        put(&mut f, Column::Action, self.event_name);
+        if self.insight_details.is_none() {
+            copy(&mut f, Column::Service, self.event_source);
+            copy(&mut f, Column::Action, self.event_name);
+        } else {
+            put(&mut f, Column::Service, self.event_source);
+            put(&mut f, Column::Action, self.event_name);
+        }
         match self.insight_details {
             Some(Obj::Map(i)) => {
                 put(&mut f, Column::Service, i.event_source);
@@ -108,12 +129,12 @@ impl<'a> Ev<'a> {
             }
             _ => {}
         }
-        put(&mut f, Column::Region, self.aws_region);
+        copy(&mut f, Column::Region, self.aws_region);
         put(&mut f, Column::Account, self.recipient_account_id);
-        put(&mut f, Column::SourceIp, self.source_ip);
-        put(&mut f, Column::ErrorCode, self.error_code);
-        put(&mut f, Column::UserAgent, self.user_agent);
-        put(&mut f, Column::EventType, self.event_type);
+        copy(&mut f, Column::SourceIp, self.source_ip);
+        copy(&mut f, Column::ErrorCode, self.error_code);
+        copy(&mut f, Column::UserAgent, self.user_agent);
+        copy(&mut f, Column::EventType, self.event_type);
         if let Some(slot) = f.values.get_mut(Column::Category.index()) {
             *slot = category;
         }
@@ -126,8 +147,11 @@ impl<'a> Ev<'a> {
                 if let Ok(ui) = serde_json::from_str::<UserIdentity>(&s) {
                     identity(&mut f, ui.into_owned());
                 }
+                // The record's own `userIdentity.…` paths reach nothing inside a string.
+                f.absent &= !IDENTITY_BITS;
             }
-            _ => {}
+            Some(Obj::Other) => {}
+            None => f.absent |= IDENTITY_BITS,
         }
         f
     }
@@ -189,10 +213,10 @@ fn identity<'a>(f: &mut Fields<'a>, ui: UserIdentity<'a>) {
         .or(nonempty(ui.principal_id))
         .or(nonempty(ui.invoked_by));
     put(f, Column::User, user);
-    put(f, Column::Arn, ui.arn);
+    copy(f, Column::Arn, ui.arn);
     put(f, Column::Account, ui.account_id);
-    put(f, Column::IdentityType, ui.kind);
-    put(f, Column::AccessKey, ui.access_key_id);
+    copy(f, Column::IdentityType, ui.kind);
+    copy(f, Column::AccessKey, ui.access_key_id);
 }
 
 impl Fields<'_> {
@@ -218,6 +242,7 @@ pub fn parse_lenient(bytes: &[u8]) -> Result<Option<(Kind, Fields<'static>)>, se
             time_ms: f.time_ms,
             time_from: f.time_from,
             bad_event_time: f.bad_event_time,
+            absent: f.absent,
         },
     )))
 }

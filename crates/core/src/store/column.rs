@@ -79,7 +79,7 @@ impl Column {
         Column::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    pub(crate) fn index(self) -> usize {
+    pub(crate) const fn index(self) -> usize {
         self as usize
     }
 }

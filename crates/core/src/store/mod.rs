@@ -118,6 +118,10 @@ pub struct Store {
     raw_chunk: Vec<u32>,
     raw_off: Vec<u32>,
     raw_len: Vec<u32>,
+    /// Per row, a bit per column (by [`Column::index`]) set when the record has no value at all
+    /// for the column's field (missing or null), where an empty column value alone cannot tell
+    /// that from `""` or a non-text value ([`Store::absent`]).
+    absent: Vec<u16>,
     texts: Texts,
     dedupe: Dedupe,
     /// Whether the reader may use its hand-written record parser (always, except in the tests
@@ -156,6 +160,7 @@ impl Store {
             raw_chunk: Vec::new(),
             raw_off: Vec::new(),
             raw_len: Vec::new(),
+            absent: Vec::new(),
             texts: Texts::default(),
             dedupe: Dedupe::default(),
             fast_path: true,
@@ -230,6 +235,14 @@ impl Store {
         self.file.get(row).map_or(0, |&f| f as usize)
     }
 
+    /// Whether `row`'s record has no value (missing or null) for the field of `col`, as its
+    /// reader found it. False when it has one, and where the reader could not say: a column
+    /// taken from elsewhere (an Insight event's service and action, the account, the user, the
+    /// category, readOnly) or from a `userIdentity` that is not an object.
+    pub fn absent(&self, row: usize, col: Column) -> bool {
+        self.absent.get(row).is_some_and(|b| b & (1 << col.index()) != 0)
+    }
+
     pub fn memory_bytes(&self) -> MemoryUse {
         fn cap<T>(v: &Vec<T>) -> u64 {
             (v.capacity() * std::mem::size_of::<T>()) as u64
@@ -238,7 +251,8 @@ impl Store {
             + cap(&self.file)
             + cap(&self.raw_chunk)
             + cap(&self.raw_off)
-            + cap(&self.raw_len);
+            + cap(&self.raw_len)
+            + cap(&self.absent);
         columns += self.cols.iter().map(cap).sum::<u64>();
         columns += self.dedupe.memory_bytes();
         let interned = self

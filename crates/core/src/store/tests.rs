@@ -92,12 +92,37 @@ fn push_event_dedupes_by_text_and_interns() {
     let mut s = Store::new();
     let mut values: [Cow<str>; NCOLS] = Default::default();
     values[Column::Service.index()] = Cow::Borrowed("s3.amazonaws.com");
-    let a = s.push_event(0, RawText::Copy("{\"a\":1}"), Some(5), &values);
-    let again = s.push_event(0, RawText::Copy("{\"a\":1}"), Some(5), &values);
-    let b = s.push_event(0, RawText::Copy("{\"a\":2}"), None, &values);
+    let a = s.push_event(0, RawText::Copy("{\"a\":1}"), (Some(5), 0), &values);
+    let again = s.push_event(0, RawText::Copy("{\"a\":1}"), (Some(5), 0), &values);
+    let b = s.push_event(0, RawText::Copy("{\"a\":2}"), (None, 1), &values);
     assert_eq!((a, again, b), (Pushed::Kept, Pushed::Duplicate, Pushed::Kept));
     assert_eq!((s.len(), s.raw(1), s.time_ms(0), s.time_ms(1)), (2, "{\"a\":2}", Some(5), None));
     assert_eq!(s.get(1, Column::Service), "s3.amazonaws.com");
     assert_eq!(s.dictionary(Column::Service).len(), 2, "\"\" and one value");
     assert_eq!(s.id(0, Column::Region), 0);
+}
+
+#[test]
+fn absent_fields_are_told_from_empty_ones() {
+    let lines = [
+        r#"{"eventName":"A","eventSource":"s","errorCode":null,"userIdentity":{"type":"Root"}}"#,
+        r#"{"eventName":"B","errorCode":"","userAgent":7,"sourceIPAddress":["1.2.3.4"]}"#,
+        r#"{"eventName":"C","userIdentity":"{\"arn\":\"x\"}","awsRegion":{}}"#,
+        r#"{"eventType":"AwsCloudTrailInsight","insightDetails":{"eventName":"D"},"userIdentity":1}"#,
+    ];
+    let mut s = Store::new();
+    s.ingest("a.ndjson", lines.join("\n").as_bytes());
+    assert_eq!(s.len(), 4);
+    let absent = |row: usize| -> Vec<Column> {
+        Column::ALL.into_iter().filter(|&c| s.absent(row, c)).collect()
+    };
+    use Column::*;
+    // Missing or null: absent. Another event's column (account, user…) never is.
+    assert_eq!(absent(0), vec![Region, Arn, SourceIp, ErrorCode, UserAgent, EventType, AccessKey]);
+    // "" and non-text values are values; a missing userIdentity has no arn, type or key.
+    assert_eq!(absent(1), vec![Service, Region, Arn, IdentityType, EventType, AccessKey]);
+    // A userIdentity written as a string says nothing of the record's own paths.
+    assert_eq!(absent(2), vec![Service, SourceIp, ErrorCode, UserAgent, EventType]);
+    // An Insight event's service and action come from insightDetails.
+    assert_eq!(absent(3), vec![Region, SourceIp, ErrorCode, UserAgent]);
 }

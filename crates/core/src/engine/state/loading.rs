@@ -1,6 +1,5 @@
 //! The [`Engine`] as a load drives it: files announced, read and counted, the end of the load,
-//! the detections caught up after a big one, the text index built slice by slice, and the
-//! status the page shows meanwhile.
+//! the text index built slice by slice, and the status the page shows meanwhile.
 
 use super::{file_lines, Engine, INDEX_SLICE};
 use crate::engine::protocol::{Answer, Progress, Status};
@@ -46,31 +45,6 @@ impl Engine {
     pub fn finish_load(&mut self, notice: Option<String>) {
         self.progress = None;
         self.notice = notice;
-        self.finishing = true;
-    }
-
-    /// Whether answers may carry the detections computed last rather than run the rules again:
-    /// during a load whose detections already cover [`crate::engine::RULES_DURING_LOAD_ROWS`] rows, and from
-    /// its end until [`Engine::catch_up`].
-    pub(super) fn rules_may_wait(&self) -> bool {
-        (self.progress.is_some() || self.finishing)
-            && self.detector.covered() >= self.rules_during_load_rows
-    }
-
-    /// Whether the detections shown are of fewer rows than the store holds.
-    pub fn detections_pending(&self) -> bool {
-        self.detector.pending(self.generation, self.store.len())
-    }
-
-    /// After a load: runs the rules over everything if answers carried earlier detections, and
-    /// returns the answer with them (`None` when they were up to date).
-    pub fn catch_up(&mut self) -> Option<Answer> {
-        self.finishing = false;
-        if self.detections_pending() {
-            self.answer()
-        } else {
-            None
-        }
     }
 
     /// After new data: bumps the generation and recomputes the current answer, if any.
