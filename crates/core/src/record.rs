@@ -58,7 +58,7 @@ mod tests {
                 time_ms: None,
                 time_from: TimeFrom::Missing,
                 bad_event_time: false,
-                absent: 0,
+                facts: 0,
             },
         ));
         assert_eq!(k, Kind::Event);

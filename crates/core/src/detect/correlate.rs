@@ -7,22 +7,24 @@
 //! (inclusive); when its measure (distinct events, distinct values of `field`, or distinct
 //! referred rules) meets the condition, its events are hits and the next window starts after it.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap;
 
 use super::correlation::{Correlation, CorrelationType};
 use super::eval::Eval;
+use super::index::TextAt;
 
 /// A referred rule's match: time, row, index of the rule in the correlation's list.
 type Entry = (i64, u32, usize);
 
+/// A match with its `field` value (value_count).
+type Valued<'s> = (Entry, Option<&'s str>);
+
 /// What a window counts distinct of: events, referred rules, or values of the field.
 #[derive(PartialEq, Eq, Hash)]
-enum Measure {
+enum Measure<'s> {
     Row(u32),
     Rule(usize),
-    Value(String),
+    Value(&'s str),
 }
 
 /// The rows of every window of `c` that fired, ascending. `hits` maps the ids and names of
@@ -35,17 +37,31 @@ pub(crate) fn correlate(
     let group_paths: Vec<Option<usize>> = c.group_by.iter().map(|f| ev.cache.path(f)).collect();
     let field = c.field.as_deref().and_then(|f| ev.cache.path(f));
     let times = ev.store.times();
-    let mut groups: BTreeMap<Vec<Option<String>>, Vec<Entry>> = BTreeMap::new();
+    // First where each match's values are (reading records as needed), then their texts, borrowed.
+    let mut at: Vec<(Entry, Vec<Option<TextAt>>, Option<TextAt>)> = Vec::new();
     for (ri, r) in c.rules.iter().enumerate() {
         let Some(rows) = hits.get(r.name.as_str()) else { continue };
         for &row in *rows {
             let key = group_paths
                 .iter()
-                .map(|p| p.and_then(|p| ev.cache.first_text(ev.store, p, row as usize)))
+                .map(|p| p.and_then(|p| ev.cache.first(ev.store, p, row as usize)))
                 .collect();
+            let value = match c.kind {
+                CorrelationType::ValueCount => {
+                    field.and_then(|p| ev.cache.first(ev.store, p, row as usize))
+                }
+                _ => None,
+            };
             let t = times.get(row as usize).copied().unwrap_or(i64::MIN);
-            groups.entry(key).or_default().push((t, row, ri));
+            at.push(((t, row, ri), key, value));
         }
+    }
+    let (cache, store) = (&*ev.cache, ev.store);
+    let text = |a: Option<TextAt>| a.and_then(|a| cache.text_at(store, a));
+    let mut groups: FxHashMap<Vec<Option<&str>>, Vec<Valued>> = FxHashMap::default();
+    for (entry, key, value) in at {
+        let key: Vec<Option<&str>> = key.into_iter().map(text).collect();
+        groups.entry(key).or_default().push((entry, text(value)));
     }
     let mut out: Vec<u32> = Vec::new();
     let fires = |count: usize| match c.kind {
@@ -57,14 +73,13 @@ pub(crate) fn correlate(
         // What each entry adds to a window's measure: its row, its rule, or its field's value.
         let measure: Vec<Option<Measure>> = list
             .iter()
-            .map(|&(_, row, ri)| match c.kind {
+            .map(|&((_, row, ri), value)| match c.kind {
                 CorrelationType::EventCount => Some(Measure::Row(row)),
                 CorrelationType::Temporal => Some(Measure::Rule(ri)),
-                CorrelationType::ValueCount => field
-                    .and_then(|p| ev.cache.first_text(ev.store, p, row as usize))
-                    .map(Measure::Value),
+                CorrelationType::ValueCount => value.map(Measure::Value),
             })
             .collect();
+        let list: Vec<Entry> = list.into_iter().map(|(e, _)| e).collect();
         // The window of entry `i` holds entries `i..j`; both ends only move forward, so each
         // entry enters and leaves the tally once (a window that fires is emptied at once).
         let mut tally: FxHashMap<&Measure, usize> = FxHashMap::default();

@@ -107,6 +107,13 @@ pub(crate) struct ColSource {
     key: memmem::Finder<'static>,
 }
 
+/// Where a text of the index is: a store column's dictionary id, or a path column's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextAt {
+    Col(Column, u32),
+    Path(usize, u32),
+}
+
 /// What one row holds for a path: a faithful column value, or the path column's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RowVal {
@@ -126,7 +133,8 @@ pub struct DetectCache {
     pub(crate) source: Vec<Option<ColSource>>,
     /// Rows whose service/action columns come from `insightDetails`, ascending; rows scanned.
     insight: (Vec<u32>, usize),
-    /// Rows whose `userIdentity` may be a JSON string, ascending; rows scanned (only while a
+    /// Rows whose `userIdentity` is a JSON string (`Store::identity_is_text`), ascending; rows
+    /// scanned (only while a
     /// `userIdentity` column is in use).
     identity_string: (Vec<u32>, usize),
     /// Finds `\u`: a key written with an escape may be any key.
@@ -192,9 +200,8 @@ impl DetectCache {
             c.ids.resize(store.len(), NOT_DONE);
         }
         if self.source.iter().flatten().any(|s| s.identity) {
-            let finder = memmem::Finder::new(b"\"userIdentity\":\"");
             for r in self.identity_string.1..store.len() {
-                if finder.find(store.raw(r).as_bytes()).is_some() {
+                if store.identity_is_text(r) {
                     self.identity_string.0.push(r as u32);
                 }
             }
@@ -338,12 +345,11 @@ impl DetectCache {
         self.cols.get(p).and_then(|c| c.ids.get(row)).copied().unwrap_or(MISSING)
     }
 
-    /// The first non-null value of path `p` in `row`, as text (the correlation group key).
-    pub(crate) fn first_text(&mut self, store: &Store, p: usize, row: usize) -> Option<String> {
+    /// Where the first non-null value of path `p` in `row` is (the correlation group key),
+    /// reading the record if needed; [`DetectCache::text_at`] gives its text.
+    pub(crate) fn first(&mut self, store: &Store, p: usize, row: usize) -> Option<TextAt> {
         match self.value(store, p, row) {
-            RowVal::Col(id) => {
-                store.dictionary(self.col_of(p)?).get(id as usize).map(|s| s.to_string())
-            }
+            RowVal::Col(id) => Some(TextAt::Col(self.col_of(p)?, id)),
             RowVal::Path(id) => {
                 let col = self.cols.get(p)?;
                 let first = if id & LIST != 0 {
@@ -351,8 +357,16 @@ impl DetectCache {
                 } else {
                     id
                 };
-                (first > NULL).then(|| col.dict.get(first as usize).map(|s| s.to_string()))?
+                (first > NULL).then_some(TextAt::Path(p, first))
             }
+        }
+    }
+
+    /// The text at `at`.
+    pub(crate) fn text_at<'s>(&'s self, store: &'s Store, at: TextAt) -> Option<&'s str> {
+        match at {
+            TextAt::Col(c, id) => store.dictionary(c).get(id as usize).map(|s| &**s),
+            TextAt::Path(p, id) => self.cols.get(p)?.dict.get(id as usize).map(|s| &**s),
         }
     }
 

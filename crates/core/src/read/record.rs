@@ -98,7 +98,7 @@ impl Reader<'_, '_> {
             _ => RawText::Copy(&text),
         };
         self.rep.events += 1;
-        match self.store.push_event(self.file, raw, (fields.time_ms, fields.absent), &fields.values)
+        match self.store.push_event(self.file, raw, (fields.time_ms, fields.facts), &fields.values)
         {
             Pushed::Kept => self.rep.kept += 1,
             Pushed::Duplicate => self.rep.duplicates += 1,

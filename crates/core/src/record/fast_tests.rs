@@ -395,6 +395,7 @@ fn assert_same_store(a: &Store, b: &Store) {
         for c in Column::ALL {
             assert_eq!(a.absent(row, c), b.absent(row, c), "row {row} {c:?}");
         }
+        assert_eq!(a.identity_is_text(row), b.identity_is_text(row), "row {row}");
         assert_eq!(a.file_of(row), b.file_of(row), "row {row}");
     }
 }

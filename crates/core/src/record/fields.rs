@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::event::{Ev, Insight, Issuer, Kind, SessionContext, UserIdentity};
 use super::tolerant::{Obj, S};
-use crate::store::{Column, NCOLS};
+use crate::store::{Column, IDENTITY_TEXT, NCOLS};
 use crate::time::{epoch_from_f64, parse_time_ms};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,18 +29,19 @@ pub struct Fields<'a> {
     /// eventTime was present but could not be read.
     pub bad_event_time: bool,
     /// A bit per column (by [`Column::index`]) whose field the record has no value for (missing
-    /// or null): set only where the column is that field's copy (see `Store::absent`).
-    pub absent: u16,
+    /// or null): set only where the column is that field's copy (see `Store::absent`); and
+    /// `IDENTITY_TEXT` for a `userIdentity` written as a JSON string.
+    pub facts: u16,
 }
 
-/// The [`Fields::absent`] bits of the columns copied from `userIdentity`.
+/// The [`Fields::facts`] bits of the columns copied from `userIdentity`.
 const IDENTITY_BITS: u16 =
     1 << Column::Arn.index() | 1 << Column::IdentityType.index() | 1 << Column::AccessKey.index();
 
-/// [`put`], noting a field without a value in [`Fields::absent`].
+/// [`put`], noting a field without a value in [`Fields::facts`].
 fn copy<'a>(f: &mut Fields<'a>, c: Column, v: Option<S<'a>>) {
     if v.is_none() {
-        f.absent |= 1 << c.index();
+        f.facts |= 1 << c.index();
     }
     put(f, c, v);
 }
@@ -69,7 +70,7 @@ impl<'a> Ev<'a> {
             time_ms: None,
             time_from: TimeFrom::Missing,
             bad_event_time: false,
-            absent: 0,
+            facts: 0,
         };
         match &self.event_time {
             Some(t) if !t.0.is_empty() => match time_of(t) {
@@ -148,10 +149,11 @@ impl<'a> Ev<'a> {
                     identity(&mut f, ui.into_owned());
                 }
                 // The record's own `userIdentity.…` paths reach nothing inside a string.
-                f.absent &= !IDENTITY_BITS;
+                f.facts &= !IDENTITY_BITS;
+                f.facts |= IDENTITY_TEXT;
             }
             Some(Obj::Other) => {}
-            None => f.absent |= IDENTITY_BITS,
+            None => f.facts |= IDENTITY_BITS,
         }
         f
     }
@@ -242,7 +244,7 @@ pub fn parse_lenient(bytes: &[u8]) -> Result<Option<(Kind, Fields<'static>)>, se
             time_ms: f.time_ms,
             time_from: f.time_from,
             bad_event_time: f.bad_event_time,
-            absent: f.absent,
+            facts: f.facts,
         },
     )))
 }

@@ -104,6 +104,10 @@ impl MemoryUse {
     }
 }
 
+/// The bit of a row's facts (beside the columns' absent bits) for a `userIdentity` written as a
+/// JSON string.
+pub(crate) const IDENTITY_TEXT: u16 = 1 << 15;
+
 /// All loaded events plus the per-file reports. See the module docs for the layout.
 #[derive(Debug)]
 pub struct Store {
@@ -118,10 +122,11 @@ pub struct Store {
     raw_chunk: Vec<u32>,
     raw_off: Vec<u32>,
     raw_len: Vec<u32>,
-    /// Per row, a bit per column (by [`Column::index`]) set when the record has no value at all
-    /// for the column's field (missing or null), where an empty column value alone cannot tell
-    /// that from `""` or a non-text value ([`Store::absent`]).
-    absent: Vec<u16>,
+    /// Per row, what an empty column value alone cannot tell: a bit per column (by
+    /// [`Column::index`]) set when the record has no value at all for the column's field
+    /// (missing or null, not `""` or a non-text value: [`Store::absent`]), and
+    /// [`IDENTITY_TEXT`] when its `userIdentity` is an object written as a JSON string.
+    facts: Vec<u16>,
     texts: Texts,
     dedupe: Dedupe,
     /// Whether the reader may use its hand-written record parser (always, except in the tests
@@ -160,7 +165,7 @@ impl Store {
             raw_chunk: Vec::new(),
             raw_off: Vec::new(),
             raw_len: Vec::new(),
-            absent: Vec::new(),
+            facts: Vec::new(),
             texts: Texts::default(),
             dedupe: Dedupe::default(),
             fast_path: true,
@@ -240,7 +245,13 @@ impl Store {
     /// taken from elsewhere (an Insight event's service and action, the account, the user, the
     /// category, readOnly) or from a `userIdentity` that is not an object.
     pub fn absent(&self, row: usize, col: Column) -> bool {
-        self.absent.get(row).is_some_and(|b| b & (1 << col.index()) != 0)
+        self.facts.get(row).is_some_and(|b| b & (1 << col.index()) != 0)
+    }
+
+    /// Whether `row`'s `userIdentity` is an object written as a JSON string (its columns are
+    /// read from inside the string; the record's own `userIdentity.…` paths reach nothing).
+    pub fn identity_is_text(&self, row: usize) -> bool {
+        self.facts.get(row).is_some_and(|b| b & IDENTITY_TEXT != 0)
     }
 
     pub fn memory_bytes(&self) -> MemoryUse {
@@ -252,7 +263,7 @@ impl Store {
             + cap(&self.raw_chunk)
             + cap(&self.raw_off)
             + cap(&self.raw_len)
-            + cap(&self.absent);
+            + cap(&self.facts);
         columns += self.cols.iter().map(cap).sum::<u64>();
         columns += self.dedupe.memory_bytes();
         let interned = self

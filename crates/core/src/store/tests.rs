@@ -125,4 +125,6 @@ fn absent_fields_are_told_from_empty_ones() {
     assert_eq!(absent(2), vec![Service, SourceIp, ErrorCode, UserAgent, EventType]);
     // An Insight event's service and action come from insightDetails.
     assert_eq!(absent(3), vec![Region, SourceIp, ErrorCode, UserAgent]);
+    let text: Vec<bool> = (0..4).map(|r| s.identity_is_text(r)).collect();
+    assert_eq!(text, vec![false, false, true, false]);
 }

@@ -18,7 +18,7 @@ impl Store {
         self.raw_chunk.reserve_exact(extra);
         self.raw_off.reserve_exact(extra);
         self.raw_len.reserve_exact(extra);
-        self.absent.reserve_exact(extra);
+        self.facts.reserve_exact(extra);
         for c in &mut self.cols {
             c.reserve_exact(extra);
         }
@@ -40,12 +40,12 @@ impl Store {
 
     /// Adds one event of file `file` unless the same compact record is already stored. `raw` is
     /// the record text without insignificant whitespace; `values` the indexed fields in
-    /// [`Column::ALL`] order; `absent` the bits of [`Store::absent`].
+    /// [`Column::ALL`] order; `facts` the row's bits of [`Store::absent`] and [`IDENTITY_TEXT`].
     pub(crate) fn push_event(
         &mut self,
         file: u32,
         raw: RawText<'_>,
-        (time_ms, absent): (Option<i64>, u16),
+        (time_ms, facts): (Option<i64>, u16),
         values: &[Cow<'_, str>; NCOLS],
     ) -> Pushed {
         let compact = raw.text();
@@ -64,7 +64,7 @@ impl Store {
         self.raw_chunk.push(chunk);
         self.raw_off.push(off);
         self.raw_len.push(compact.len() as u32);
-        self.absent.push(absent);
+        self.facts.push(facts);
         self.time.push(time_ms.unwrap_or(i64::MIN));
         self.file.push(file);
         for (i, v) in values.iter().enumerate() {
