@@ -13,10 +13,10 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::compiled::Op;
-use super::index::{DetectCache, RowVal, LIST, MISSING, NULL};
+use super::index::{ColSource, DetectCache, RowVal, LIST, MISSING, NULL};
 use super::plan::{keyword_test, ref_test, Leaf, Plan};
 use super::rows::Rows;
-use crate::store::Store;
+use crate::store::{Column, Store};
 
 /// Verdicts per distinct value: 0 not yet known, 1 no, 2 yes.
 type Memo = Vec<u8>;
@@ -38,11 +38,56 @@ fn memo(m: &mut Memo, id: usize, f: impl FnOnce() -> bool) -> bool {
     }
 }
 
+/// A column's rows of the run by dictionary id, built once per run for all the leaves on that
+/// column: a leaf then visits the rows of the values it passes, not every row.
+struct Postings {
+    /// Where each id's rows start in `rows` (one more entry than ids).
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Postings {
+    /// A counting sort of rows `lo..` of `ids` (values below `k`) by id.
+    fn new(ids: &[u32], lo: usize, k: usize) -> Postings {
+        let mut offsets = vec![0u32; k + 1];
+        for &id in ids {
+            if let Some(o) = offsets.get_mut(id as usize + 1) {
+                *o += 1;
+            }
+        }
+        let mut sum = 0;
+        for o in &mut offsets {
+            sum += *o;
+            *o = sum;
+        }
+        let mut next = offsets.clone();
+        let mut rows = vec![0u32; ids.len()];
+        for (r, &id) in ids.iter().enumerate() {
+            if let Some(at) = next.get_mut(id as usize) {
+                if let Some(slot) = rows.get_mut(*at as usize) {
+                    *slot = (lo + r) as u32;
+                }
+                *at += 1;
+            }
+        }
+        Postings { offsets, rows }
+    }
+
+    /// The rows holding `id`, ascending.
+    fn rows_of(&self, id: usize) -> &[u32] {
+        match (self.offsets.get(id), self.offsets.get(id + 1)) {
+            (Some(&a), Some(&b)) => self.rows.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
 /// One run's evaluator: the store, the path index, and the leaves answered for every row.
 pub(crate) struct Eval<'a> {
     pub(crate) store: &'a Store,
     pub(crate) cache: &'a mut DetectCache,
     full: FxHashMap<String, Rows>,
+    postings: FxHashMap<Column, Postings>,
     n: usize,
     /// The first row this run evaluates (the rows before it were evaluated by an earlier run).
     lo: usize,
@@ -56,7 +101,17 @@ struct Tables {
 impl<'a> Eval<'a> {
     /// An evaluator of the rows from `lo` on.
     pub(crate) fn new(store: &'a Store, cache: &'a mut DetectCache, lo: usize) -> Eval<'a> {
-        Eval { store, cache, full: FxHashMap::default(), n: store.len(), lo: lo.min(store.len()) }
+        let (n, lo) = (store.len(), lo.min(store.len()));
+        Eval { store, cache, full: FxHashMap::default(), postings: FxHashMap::default(), n, lo }
+    }
+
+    /// The postings of `col` for this run's rows.
+    fn postings(&mut self, col: Column) -> &Postings {
+        let (store, lo, n) = (self.store, self.lo, self.n);
+        self.postings.entry(col).or_insert_with(|| {
+            let ids = store.column(col).get(lo..n).unwrap_or(&[]);
+            Postings::new(ids, lo, store.dictionary(col).len())
+        })
     }
 
     /// No row (of this run's words).
@@ -173,6 +228,9 @@ impl<'a> Eval<'a> {
         // "Every row" is every row of this run.
         let (count, span) = (domain.count(), self.n - self.lo);
         let dense = if leaf.column { count * 4 >= span } else { count == span };
+        if !dense && leaf.column {
+            return self.column_rows(leaf, &mut t, domain);
+        }
         if !dense {
             let mut out = self.none();
             for row in domain.ones() {
@@ -234,29 +292,63 @@ impl<'a> Eval<'a> {
             }
             return out;
         };
-        // 0 no, 1 yes, 2 not faithful: ask the row.
-        let dict = self.store.dictionary(src.col);
-        let table: Vec<u8> = dict
-            .iter()
-            .zip(src.trusted.iter().chain(std::iter::repeat(&false)))
-            .map(|(s, &ok)| if !ok { 2 } else { u8::from(leaf.text(s)) })
-            .collect();
-        let ids = self.store.column(src.col);
+        let (store, table) = (self.store, verdicts(self.store, leaf, &src));
+        let missing = leaf.missing();
         let mut ask: Vec<usize> = Vec::new();
-        let first = out.base();
-        for (wi, word) in out.words_mut().iter_mut().enumerate() {
-            let base = (first + wi) * 64;
-            let mut w = 0u64;
-            for (b, &id) in ids.get(base..).unwrap_or(&[]).iter().take(64).enumerate() {
-                match table.get(id as usize) {
-                    Some(1) => w |= 1 << b,
-                    Some(0) => {}
-                    _ => ask.push(base + b),
+        let post = self.postings(src.col);
+        for (id, verdict) in table.iter().enumerate() {
+            let rows = post.rows_of(id);
+            match verdict {
+                1 => rows.iter().for_each(|&r| out.set(r as usize)),
+                0 => {}
+                _ if id == 0 => {
+                    for &r in rows {
+                        match store.absent(r as usize, src.col) {
+                            true if missing => out.set(r as usize),
+                            true => {}
+                            false => ask.push(r as usize),
+                        }
+                    }
                 }
+                _ => ask.extend(rows.iter().map(|&r| r as usize)),
             }
-            *word = w;
         }
-        ask.extend(self.cache.special_rows(leaf.path).into_iter().filter(|&r| r >= first * 64));
+        let first = out.base() * 64;
+        ask.extend(self.cache.special_rows(leaf.path).into_iter().filter(|&r| r >= first));
+        self.ask(leaf, t, ask, &mut out);
+        out
+    }
+
+    /// A column-backed `leaf` on the rows of `domain`, by their column ids.
+    fn column_rows(&mut self, leaf: &Leaf, t: &mut Tables, domain: &Rows) -> Rows {
+        let mut out = self.none();
+        let Some(src) = self.cache.source.get(leaf.path).and_then(|s| s.clone()) else {
+            return out;
+        };
+        let (store, table) = (self.store, verdicts(self.store, leaf, &src));
+        let (ids, missing) = (store.column(src.col), leaf.missing());
+        let mut ask: Vec<usize> = Vec::new();
+        for row in domain.ones() {
+            let id = ids.get(row).copied().unwrap_or(0);
+            match table.get(id as usize) {
+                Some(1) => out.set(row),
+                Some(0) => {}
+                _ if id == 0 && store.absent(row, src.col) => {
+                    if missing {
+                        out.set(row);
+                    }
+                }
+                _ => ask.push(row),
+            }
+        }
+        let special = self.cache.special_rows(leaf.path);
+        ask.extend(special.into_iter().filter(|&r| domain.has(r)));
+        self.ask(leaf, t, ask, &mut out);
+        out
+    }
+
+    /// Sets or clears in `out` each row of `ask` by reading it ([`Eval::row`]).
+    fn ask(&mut self, leaf: &Leaf, t: &mut Tables, ask: Vec<usize>, out: &mut Rows) {
         for row in ask {
             if self.row(leaf, t, row) {
                 out.set(row);
@@ -264,6 +356,16 @@ impl<'a> Eval<'a> {
                 out.clear(row);
             }
         }
-        out
     }
+}
+
+/// A column-backed leaf's verdict per dictionary value of its column: 0 no, 1 yes, 2 not a
+/// faithful copy of the field (its rows are read).
+fn verdicts(store: &Store, leaf: &Leaf, src: &ColSource) -> Vec<u8> {
+    store
+        .dictionary(src.col)
+        .iter()
+        .zip(src.trusted.iter().chain(std::iter::repeat(&false)))
+        .map(|(s, &ok)| if !ok { 2 } else { u8::from(leaf.text(s)) })
+        .collect()
 }

@@ -34,6 +34,14 @@ impl Rows {
         r
     }
 
+    /// Whether row `i` is in the set.
+    pub(crate) fn has(&self, i: usize) -> bool {
+        (i / 64)
+            .checked_sub(self.base)
+            .and_then(|k| self.w.get(k))
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
     /// The index of the first word.
     pub(crate) fn base(&self) -> usize {
         self.base
@@ -69,11 +77,6 @@ impl Rows {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.w.iter().all(|&w| w == 0)
-    }
-
-    /// The words, 64 rows each (row `i` is bit `i % 64` of word `i / 64 - base`).
-    pub(crate) fn words_mut(&mut self) -> &mut [u64] {
-        &mut self.w
     }
 
     /// The set rows, ascending.
@@ -133,6 +136,7 @@ mod tests {
                 one.set(lo.min(n) / 64 * 64 - 1); // below the first word: not held
             }
             assert_eq!(one.to_vec(), vec![n as u32 - 1], "{n} {lo}");
+            assert!(one.has(n - 1) && !one.has(n) && !one.has(n.saturating_sub(2)) || n < 2);
         }
     }
 }
