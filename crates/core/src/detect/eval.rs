@@ -303,11 +303,7 @@ impl<'a> Eval<'a> {
                 0 => {}
                 _ if id == 0 => {
                     for &r in rows {
-                        match store.absent(r as usize, src.col) {
-                            true if missing => out.set(r as usize),
-                            true => {}
-                            false => ask.push(r as usize),
-                        }
+                        settle_empty(store, src.col, missing, r as usize, &mut out, &mut ask);
                     }
                 }
                 _ => ask.extend(rows.iter().map(|&r| r as usize)),
@@ -333,11 +329,7 @@ impl<'a> Eval<'a> {
             match table.get(id as usize) {
                 Some(1) => out.set(row),
                 Some(0) => {}
-                _ if id == 0 && store.absent(row, src.col) => {
-                    if missing {
-                        out.set(row);
-                    }
-                }
+                _ if id == 0 => settle_empty(store, src.col, missing, row, &mut out, &mut ask),
                 _ => ask.push(row),
             }
         }
@@ -356,6 +348,23 @@ impl<'a> Eval<'a> {
                 out.clear(row);
             }
         }
+    }
+}
+
+/// A row whose column value is empty: a record the reader found without the field is missing
+/// (`Store::absent`: in `out` when a missing field passes), any other is read (`ask`).
+fn settle_empty(
+    store: &Store,
+    col: Column,
+    missing: bool,
+    row: usize,
+    out: &mut Rows,
+    ask: &mut Vec<usize>,
+) {
+    match store.absent(row, col) {
+        true if missing => out.set(row),
+        true => {}
+        false => ask.push(row),
     }
 }
 
