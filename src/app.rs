@@ -6,7 +6,8 @@ use crate::components::{
     detections::DetectionsView, drop_zone::DropZone, empty_state::EmptyState,
     event_detail::EventDetail, event_table::EventTable, facets::FacetSidebar, file_list::FileList,
     findings::Findings, header::Header, help::HelpOverlay, histogram::Histogram,
-    progress::ProgressBar, search_bar::SearchBar, service_panel::ServicePanel, swimlane::Swimlane,
+    identities::IdentitiesView, progress::ProgressBar, search_bar::SearchBar,
+    service_panel::ServicePanel, swimlane::Swimlane,
 };
 use crate::model::clauses::field_clause;
 use crate::results::Results;
@@ -45,6 +46,11 @@ pub fn App() -> impl IntoView {
         view.set_query(q);
         view.panel.set(Panel::Table);
     });
+    // An origin's events: narrow the current result to them, in the table.
+    let on_identity = Callback::new(move |clause: String| {
+        view.add_clause(&clause);
+        view.panel.set(Panel::Table);
+    });
     let on_all_detections = Callback::new(move |_| view.panel.set(Panel::Detections));
     let on_prev = Callback::new(move |_| step_selection(view, -1));
     let on_next = Callback::new(move |_| step_selection(view, 1));
@@ -79,6 +85,9 @@ pub fn App() -> impl IntoView {
                             }.into_any(),
                             Panel::Detections => view! {
                                 <DetectionsView on_filter=on_detection local_time=local_time />
+                            }.into_any(),
+                            Panel::Identities => view! {
+                                <IdentitiesView on_filter=on_identity local_time=local_time />
                             }.into_any(),
                         }}
                     </section>

@@ -7,7 +7,7 @@
 //! part changed.
 
 use leptos::prelude::*;
-use trailglass_core::answer::{Facet, Histogram, ServiceSummary};
+use trailglass_core::answer::{Facet, Histogram, IdentitiesAnswer, ServiceSummary};
 use trailglass_core::engine::{Detection, Request, RuleFile, RuleProblem, ViewSpec};
 use trailglass_core::query::QueryError;
 use trailglass_core::Column;
@@ -38,6 +38,7 @@ pub fn view_spec(view: &ViewState) -> ViewSpec {
         sort: sort.key,
         descending: sort.descending,
         services: view.panel.get() == Panel::Services,
+        identities: view.panel.get() == Panel::Identities,
     }
 }
 
@@ -51,6 +52,10 @@ pub struct Results {
     pub facets: Memo<Vec<(Column, Facet)>>,
     pub histogram: Memo<Histogram>,
     pub services: Memo<Vec<ServiceSummary>>,
+    /// The facets of origin and session.
+    pub who_facets: Memo<Vec<(String, Facet)>>,
+    /// The Identities view (when it is the panel shown).
+    pub identities: Memo<IdentitiesAnswer>,
     /// The rules that matched, over everything loaded, most severe first.
     pub detections: Memo<Vec<Detection>>,
     /// Each ATT&CK technique hit with its distinct events.
@@ -88,6 +93,10 @@ impl Results {
             facets: Memo::new(move |_| answer.with(|a| a.facets.clone())),
             histogram: Memo::new(move |_| answer.with(|a| a.histogram.clone())),
             services: Memo::new(move |_| answer.with(|a| a.services.clone().unwrap_or_default())),
+            who_facets: Memo::new(move |_| answer.with(|a| a.who_facets.clone())),
+            identities: Memo::new(move |_| {
+                answer.with(|a| a.identities.clone().unwrap_or_default())
+            }),
             detections: Memo::new(move |_| answer.with(|a| a.detections.clone())),
             techniques: Memo::new(move |_| answer.with(|a| a.techniques.clone())),
             rules_run: Memo::new(move |_| answer.with(|a| a.rules_run)),

@@ -149,6 +149,8 @@ pub enum Panel {
     Services,
     /// The rules that matched, the ATT&CK matrix, the user's rules.
     Detections,
+    /// Who is behind the calls: one line per origin.
+    Identities,
 }
 
 impl Panel {
@@ -158,6 +160,7 @@ impl Panel {
             Panel::Table => None,
             Panel::Services => Some("services"),
             Panel::Detections => Some("detections"),
+            Panel::Identities => Some("identities"),
         }
     }
 
@@ -166,6 +169,7 @@ impl Panel {
         match name {
             Some("services") => Panel::Services,
             Some("detections") => Panel::Detections,
+            Some("identities") => Panel::Identities,
             _ => Panel::Table,
         }
     }
@@ -264,7 +268,7 @@ mod tests {
 
     #[test]
     fn panels_in_the_url() {
-        for p in [Panel::Table, Panel::Services, Panel::Detections] {
+        for p in [Panel::Table, Panel::Services, Panel::Detections, Panel::Identities] {
             assert_eq!(Panel::from_url_name(p.url_name()), p);
         }
         assert_eq!(Panel::Services.url_name(), Some("services"));

@@ -11,6 +11,7 @@ use crate::state::ViewState;
 fn offered() -> Vec<ColumnKind> {
     let mut all = vec![ColumnKind::Time];
     all.extend(Column::ALL.iter().map(|c| ColumnKind::Field(*c)));
+    all.extend([ColumnKind::Origin, ColumnKind::Session]);
     all.extend(SUGGESTED_PATHS.iter().filter_map(|p| ColumnKind::from_id(p)));
     all
 }

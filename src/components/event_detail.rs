@@ -9,13 +9,14 @@
 
 use leptos::prelude::*;
 
+use crate::components::behind::BehindThisCall;
 use crate::components::json_tree::JsonTree;
 use crate::components::matched_rules::MatchedRules;
 use crate::model::detail::{event_info, EventInfo};
 use crate::model::format::{format_offset, format_time};
-use crate::state::Dataset;
+use crate::state::{Dataset, ViewState};
 use crate::web::clipboard::write_clipboard;
-use crate::web::tz::local_offset_at;
+use crate::web::tz::{local_offset_at, local_offset_now};
 
 #[component]
 pub fn EventDetail(
@@ -100,6 +101,15 @@ pub fn EventDetail(
             d.as_ref().filter(|d| Some(d.row) == r).map(|d| d.rules.clone()).unwrap_or_default()
         })
     });
+    let view_state = expect_context::<ViewState>();
+    let behind = Signal::derive(move || {
+        let r = row.get();
+        ds.detail.with(|d| {
+            d.as_ref().filter(|d| Some(d.row) == r).map(|d| d.behind.clone()).unwrap_or_default()
+        })
+    });
+    let on_select = Callback::new(move |r: u32| view_state.selected.set(Some(r)));
+    let offset = Signal::derive(move || if local_offset.get() { local_offset_now() } else { 0 });
     let pivots = move || info.with(|i| i.as_ref().map(|i| i.pivots.clone()).unwrap_or_default());
     let insight = move || info.with(|i| i.as_ref().and_then(|i| i.insight.clone()));
     let doc = Signal::derive(move || {
@@ -131,6 +141,7 @@ pub fn EventDetail(
                         <dd class="ed-file" title=field(|i| i.file.clone())>{field(|i| i.file.clone())}</dd>
                     </dl>
                 </header>
+                <BehindThisCall behind=behind on_select=on_select on_pivot=on_pivot offset=offset />
                 <div class="ed-pivots" role="group" aria-label="Filter on">
                     <For each=pivots key=|p| p.clone() children=move |p| {
                         let clause = p.clause.clone();

@@ -20,6 +20,7 @@ fn FacetBlock(name: &'static str, label: &'static str, data: Facet, total: u64) 
         .into_iter()
         .map(|(value, n)| {
             let shown = match (name, value.as_str()) {
+                ("origin", "") => "(issued outside the logs)".to_string(),
                 (_, "") => "(none)".to_string(),
                 ("service", v) => short_service(v).to_string(),
                 (_, v) => v.to_string(),
@@ -59,12 +60,27 @@ pub fn FacetSidebar() -> impl IntoView {
     let results = expect_context::<Results>();
     move || {
         let total = results.count.get() as u64;
-        results.facets.with(|facets| {
+        let main = results.facets.with(|facets| {
             facets
                 .iter()
                 .zip(FACETS.iter())
                 .map(|((_, f), (_, name, label))| view! { <FacetBlock name=*name label=*label data=f.clone() total=total /> })
                 .collect_view()
-        })
+        });
+        // Who is behind the matches (the engine's identities), after the common fields.
+        let who = results.who_facets.with(|facets| {
+            facets
+                .iter()
+                .filter_map(|(name, f)| {
+                    let (name, label) = match name.as_str() {
+                        "origin" => ("origin", "Origin"),
+                        "session" => ("session", "Session"),
+                        _ => return None,
+                    };
+                    Some(view! { <FacetBlock name=name label=label data=f.clone() total=total /> })
+                })
+                .collect_view()
+        });
+        (main, who)
     }
 }

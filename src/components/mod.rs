@@ -3,6 +3,7 @@
 
 pub mod add_rules;
 pub mod attack_matrix;
+pub mod behind;
 pub mod column_chooser;
 pub mod detection_card;
 pub mod detection_exports;
@@ -21,6 +22,8 @@ pub mod help;
 pub mod histogram;
 pub mod histogram_legend;
 pub mod histogram_tooltip;
+pub mod identities;
+pub mod identity_card;
 pub mod json_tree;
 pub mod matched_rules;
 pub mod progress;

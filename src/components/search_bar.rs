@@ -109,6 +109,10 @@ pub fn SearchBar() -> impl IntoView {
                     <button role="tab" class="tab" data-testid="tab-services" class:active=move || view.panel.get() == Panel::Services
                         aria-selected=move || (view.panel.get() == Panel::Services).to_string()
                         on:click=move |_| view.panel.set(Panel::Services)>"Services"</button>
+                    <button role="tab" class="tab" data-testid="tab-identities" class:active=move || view.panel.get() == Panel::Identities
+                        aria-selected=move || (view.panel.get() == Panel::Identities).to_string()
+                        title="Who is really behind the calls: origins, role hops, accounts (g i)"
+                        on:click=move |_| view.panel.set(Panel::Identities)>"Identities"</button>
                     <button role="tab" class="tab" data-testid="tab-detections" class:active=move || view.panel.get() == Panel::Detections
                         aria-selected=move || (view.panel.get() == Panel::Detections).to_string()
                         title="The rules that matched, the ATT&CK matrix, your rules (g d)"

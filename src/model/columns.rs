@@ -18,6 +18,9 @@ pub enum ColumnKind {
     Field(Column),
     /// Any JSON path into the record, e.g. `requestParameters.bucketName`.
     Path(Arc<str>),
+    /// Who is really behind the call (the engine's identities): the origin, or the session.
+    Origin,
+    Session,
 }
 
 /// A column of the event table.
@@ -37,6 +40,8 @@ impl ColumnKind {
             ColumnKind::Time => "time".to_string(),
             ColumnKind::Field(c) => c.name().to_string(),
             ColumnKind::Path(p) => p.to_string(),
+            ColumnKind::Origin => "origin".to_string(),
+            ColumnKind::Session => "session".to_string(),
         }
     }
 
@@ -48,6 +53,10 @@ impl ColumnKind {
         }
         Some(if id == "time" {
             ColumnKind::Time
+        } else if id == "origin" {
+            ColumnKind::Origin
+        } else if id == "session" {
+            ColumnKind::Session
         } else if let Some(c) = Column::from_name(id) {
             ColumnKind::Field(c)
         } else {
@@ -60,7 +69,7 @@ impl ColumnKind {
         match self {
             ColumnKind::Time => Some(SortKey::Time),
             ColumnKind::Field(c) => Some(SortKey::Column(*c)),
-            ColumnKind::Path(_) => None,
+            ColumnKind::Path(_) | ColumnKind::Origin | ColumnKind::Session => None,
         }
     }
 
@@ -85,6 +94,8 @@ impl ColumnKind {
                 Column::ReadOnly => ("Read-only".into(), 80),
             },
             ColumnKind::Path(p) => (p.rsplit('.').next().unwrap_or(p).to_string(), 180),
+            ColumnKind::Origin => ("Origin".into(), 240),
+            ColumnKind::Session => ("Session".into(), 170),
         };
         ColumnDef { kind: self, label, width }
     }
@@ -144,6 +155,7 @@ pub fn cell_display(
             None => "(no time)".to_string(),
         },
         ColumnKind::Field(Column::Service) => short_service(raw).to_string(),
+        ColumnKind::Origin if raw.is_empty() => "(issued outside the logs)".to_string(),
         _ => raw.to_string(),
     }
 }
@@ -185,6 +197,9 @@ mod tests {
             Some("key".to_string())
         );
         assert_eq!(ColumnKind::Path(Arc::from("x.y")).sort_key(), None);
+        assert_eq!(ColumnKind::from_id("origin"), Some(ColumnKind::Origin));
+        assert_eq!(ColumnKind::from_id("session").map(|k| k.id()).as_deref(), Some("session"));
+        assert_eq!(cell_display(&ColumnKind::Origin, "", None, 0), "(issued outside the logs)");
     }
 
     #[test]

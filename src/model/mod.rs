@@ -8,5 +8,6 @@ pub mod columns;
 pub mod detail;
 pub mod detections;
 pub mod format;
+pub mod identities;
 pub mod url_state;
 pub mod virtual_table;

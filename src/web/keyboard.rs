@@ -32,6 +32,7 @@ fn go_to(key: &str) -> Option<Panel> {
         "d" => Some(Panel::Detections),
         "e" => Some(Panel::Table),
         "s" => Some(Panel::Services),
+        "i" => Some(Panel::Identities),
         _ => None,
     }
 }

@@ -483,7 +483,7 @@ class Gen:
         if sso:
             provider, qualifier = self.saml_providers[acct]
             issuer = self.sso_issuer
-            origin = (f"sso:{STORE_ID}/{subject}" if subject in self.sso_store_seen else f"sso:{subject}")
+            origin = (f"sso:{STORE_ID}/{subject}" if self.sso_store_seen else f"sso:{subject}")
         else:
             provider, qualifier, issuer = self.okta_provider, self.okta_qualifier, self.okta_issuer
             origin = f"saml:{issuer}/{subject}"
@@ -798,7 +798,7 @@ class Gen:
             rl = R[role]
             t = self.t()
             arn = f"arn:aws:sts::{acct}:assumed-role/{rl.name}/{user}"
-            o = f"sso:{STORE_ID}/{user}" if user in self.sso_store_seen else f"sso:{user}"
+            o = f"sso:{STORE_ID}/{user}" if self.sso_store_seen else f"sso:{user}"
             s = Session("AssumedRole", arn, self.new_key("ASIA"), acct, t, o, [o, arn], role=rl, sess_name=user,
                         ip=self.ip(), ua=CLI_UA[0])
             self.uses(s, t + 30, t + 3000, 8, "sso_no_issuer")

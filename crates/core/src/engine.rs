@@ -25,6 +25,7 @@
 //! declares and re-exports them.
 
 mod detections;
+mod identities;
 mod load;
 mod protocol;
 mod session;

@@ -43,6 +43,7 @@
 pub mod answer;
 pub mod detect;
 pub mod engine;
+pub mod identity;
 pub mod query;
 mod read;
 pub mod record;

@@ -15,6 +15,12 @@
 //! keeps one copy of a duplicate event and every distinct event sharing an eventID) and
 //! `"unsupported"` (every rule that could not be used, with the reason, file, line and column).
 //! `--rules PATH` (repeatable) adds a rule file, or every `.yml`/`.yaml` under a folder.
+//!
+//! `--origins` resolves who is behind every call (`trailglass_core::identity`), adds
+//! `"origins"` (sessions, distinct origins, events of unknown origin, seconds) to the JSON and
+//! then prints one JSON Lines record per event (per match with `--query`), in row order:
+//! `{"id": <eventID>, "origin": <origin or null>, "chain": [<identities from the origin to the
+//! caller>], "session": <userIdentity.accessKeyId or null>}`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,7 +28,9 @@ use std::time::Instant;
 use serde_json::{json, Value};
 use trailglass_core::detect::{Hits, RuleSet};
 use trailglass_core::engine::rule_rows;
-use trailglass_core::Store;
+use trailglass_core::identity::Identities;
+use trailglass_core::query::Context;
+use trailglass_core::{Column, Store};
 
 fn collect(p: &Path, out: &mut Vec<PathBuf>) {
     if p.is_dir() {
@@ -56,6 +64,8 @@ options:
   --detections    run the built-in Sigma rules; adds \"detections\" and \"unsupported\"
   --rules PATH    add a rule file, or the .yml/.yaml files under a folder, to the built-in
                   rules (repeatable; with --detections or a query's detection terms)
+  --origins       resolve who is behind every call; after the JSON line, print one JSON line
+                  per event (per match with --query): {\"id\", \"origin\", \"chain\", \"session\"}
   -h, --help      print this help";
 
 /// What the command line asked for.
@@ -63,20 +73,28 @@ struct Args {
     query: Option<String>,
     ids: bool,
     detections: bool,
+    origins: bool,
     rules: Vec<PathBuf>,
     paths: Vec<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
-    let mut args =
-        Args { query: None, ids: false, detections: false, rules: Vec::new(), paths: Vec::new() };
+    let mut args = Args {
+        query: None,
+        ids: false,
+        detections: false,
+        origins: false,
+        rules: Vec::new(),
+        paths: Vec::new(),
+    };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
         match arg {
             Long("query") => args.query = Some(parser.value()?.string()?),
             Long("ids") => args.ids = true,
             Long("detections") => args.detections = true,
+            Long("origins") => args.origins = true,
             Long("rules") => args.rules.push(PathBuf::from(parser.value()?)),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
@@ -196,6 +214,10 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if print_ids && args.origins {
+        eprintln!("--ids and --origins both print lines after the JSON: choose one");
+        std::process::exit(2);
+    }
     if print_ids && query.is_none() {
         eprintln!("--ids needs --query");
         std::process::exit(2);
@@ -268,10 +290,28 @@ fn main() {
         let hits = set.run(&store);
         (set, hits, unreadable)
     });
-    let matches = query.as_ref().map(|q| match &ruled {
-        Some((set, hits, _)) => q.run_with(&store, None, &rule_rows(set, hits)),
-        None => q.run(&store),
+    let identities =
+        (args.origins || query.as_ref().is_some_and(|q| q.uses_identities())).then(|| {
+            let t0 = Instant::now();
+            let mut ids = Identities::new();
+            ids.update(&store);
+            (ids, t0.elapsed().as_secs_f64())
+        });
+    let matches = query.as_ref().map(|q| {
+        let rules = ruled.as_ref().map(|(set, hits, _)| rule_rows(set, hits)).unwrap_or_default();
+        let context = Context { rules: &rules, identities: identities.as_ref().map(|(i, _)| i) };
+        q.run_in(&store, None, &context)
     });
+    if let (true, Some((ids, seconds)), Some(obj)) =
+        (args.origins, &identities, out.as_object_mut())
+    {
+        let unknown = (0..store.len()).filter(|&r| ids.origin_id(r).is_none()).count();
+        obj.insert(
+            "origins".into(),
+            json!({"sessions": ids.sessions(), "origins": ids.origins().len(),
+                   "unknown": unknown, "seconds": seconds}),
+        );
+    }
     if let (Some(m), Some(obj)) = (&matches, out.as_object_mut()) {
         obj.insert("matches".into(), json!(m.len()));
     }
@@ -292,5 +332,35 @@ fn main() {
                 .unwrap_or_else(|| "-".into());
             let _ = writeln!(w, "{id}");
         }
+    }
+    if let (true, Some((ids, _))) = (args.origins, &identities) {
+        print_origins(&store, ids, matches.as_deref());
+    }
+}
+
+/// One JSON line per event (or per row of `only`): its eventID, origin, chain and session.
+fn print_origins(store: &Store, ids: &Identities, only: Option<&[u32]>) {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let all: Vec<u32>;
+    let rows = match only {
+        Some(m) => m,
+        None => {
+            all = (0..store.len() as u32).collect();
+            &all
+        }
+    };
+    for &row in rows {
+        let r = row as usize;
+        let id = trailglass_core::query::field_text(store, r, "eventID");
+        let key = store.get(r, Column::AccessKey);
+        let line = json!({
+            "id": id,
+            "origin": ids.origin_of(r).map(|o| o.text.as_str()),
+            "chain": ids.chain_texts(store, r),
+            "session": (!key.is_empty()).then_some(key),
+        });
+        let _ = writeln!(w, "{line}");
     }
 }

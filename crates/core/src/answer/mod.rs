@@ -16,6 +16,7 @@ mod export;
 mod facets;
 mod findings;
 mod histogram;
+mod identities;
 mod navigator;
 mod services;
 mod sort;
@@ -26,6 +27,10 @@ pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
 pub use facets::{facet, Facet};
 pub use findings::{finding_counts, findings, Finding, FindingCount, FINDINGS, FINDINGS_RULES};
 pub use histogram::{histogram, Histogram, BUCKET_SIZES_MS, MIN_BUCKETS};
+pub use identities::{
+    identities, identity_facets, ChainNode, FirstSeen, FirstTime, IdentitiesAnswer, IdentityLine,
+    IDENTITIES_TOP,
+};
 pub use navigator::{export_navigator_layer, level_color, navigator_layer, NAVIGATOR_VERSIONS};
 pub use services::{service_summary, ServiceSummary};
 pub use sort::{page, sort_rows, sorted_page, step_position, SortKey};

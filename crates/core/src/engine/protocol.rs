@@ -12,9 +12,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::answer::Detection;
-use crate::answer::{Facet, FindingCount, Histogram, ServiceSummary, SortKey};
+use crate::answer::{Facet, FindingCount, Histogram, IdentitiesAnswer, ServiceSummary, SortKey};
 use crate::detect;
 pub use crate::detect::{Level, RuleOrigin};
+use crate::identity::Behind;
 use crate::query::QueryError;
 use crate::report::FileStatus;
 use crate::store::{Column, Totals};
@@ -28,6 +29,9 @@ pub struct ViewSpec {
     pub sort: SortKey,
     pub descending: bool,
     pub services: bool,
+    /// Whether the Identities view is wanted (it costs a pass over the matches).
+    #[serde(default)]
+    pub identities: bool,
 }
 
 impl Default for ViewSpec {
@@ -38,6 +42,7 @@ impl Default for ViewSpec {
             sort: SortKey::Time,
             descending: false,
             services: false,
+            identities: false,
         }
     }
 }
@@ -147,6 +152,12 @@ pub struct Answer {
     pub histogram: Histogram,
     /// Present when the view asked for it.
     pub services: Option<Vec<ServiceSummary>>,
+    /// The facets of `origin` and `session` (who is behind the matches).
+    #[serde(default)]
+    pub who_facets: Vec<(String, Facet)>,
+    /// The Identities view, when the view asked for it.
+    #[serde(default)]
+    pub identities: Option<IdentitiesAnswer>,
     /// The "worth a look" findings (ids and counts) over everything loaded (not only this view)
     /// that match events: the counts of the detections of the Trailglass findings rules, kept
     /// for the page's "Worth a look" list until it reads `detections`.
@@ -251,6 +262,9 @@ pub struct RowDetail {
     /// The ids of the rules this event matched ([`Detection::rule`]).
     #[serde(default)]
     pub rules: Vec<String>,
+    /// Who is behind this call: its origin and the chain of sessions to it.
+    #[serde(default)]
+    pub behind: Behind,
 }
 
 /// Export formats: the current answer's events (`Json`, `Ndjson`, `Csv`), or the detections

@@ -7,6 +7,7 @@
 //! `state/loading.rs`.
 
 use super::detections::Detector;
+use super::identities::Who;
 
 mod loading;
 use super::protocol::{
@@ -17,7 +18,7 @@ use crate::answer::{
     export_ndjson, export_records_json, facet, histogram, service_summary, sort_rows,
     step_position, CsvColumn,
 };
-use crate::query::{field_text, parse, TextIndex};
+use crate::query::{field_text, parse, Context, TextIndex};
 use crate::store::{Column, Limits, Store};
 
 /// The facet columns the answer counts, in the sidebar's order.
@@ -53,7 +54,10 @@ pub(super) fn in_range(store: &Store, rows: &[u32], (start, end): (i64, i64)) ->
 
 /// The text of a column for one row: `time` gives "" (the page formats the time), a field name
 /// or path its value.
-fn cell(store: &Store, row: usize, column: &str) -> String {
+fn cell(store: &Store, who: &Who, row: usize, column: &str) -> String {
+    if let Some(c) = who.cell(store, row, column) {
+        return c;
+    }
     match column {
         "time" => String::new(),
         c => match Column::from_name(c) {
@@ -78,6 +82,8 @@ pub struct Engine {
     files_sent: Option<(usize, u64)>,
     /// The rules, and their hits on the current generation.
     detector: Detector,
+    /// Who is behind every row.
+    who: Who,
 }
 
 impl Default for Engine {
@@ -97,6 +103,7 @@ impl Engine {
             matches: Vec::new(),
             sorted: Vec::new(),
             detector: Detector::default(),
+            who: Who::default(),
             progress: None,
             notice: None,
             files_sent: None,
@@ -139,12 +146,14 @@ impl Engine {
     /// Computes the current view's answer; `None` before the page has set a view.
     pub fn answer(&mut self) -> Option<Answer> {
         let (seq, view) = self.view.clone()?;
+        self.who.update(&self.store);
         let detected = self.detector.update(&self.store, self.generation);
         let error = match parse(&view.query) {
             Ok(q) => {
                 let index = q.uses_text().then_some(&self.index);
                 let rules = detected.rule_rows();
-                let rows = q.run_with(&self.store, index, &rules);
+                let context = Context { rules: &rules, identities: Some(self.who.get()) };
+                let rows = q.run_in(&self.store, index, &context);
                 self.matches = match view.range {
                     Some(r) => in_range(&self.store, &rows, r),
                     None => rows,
@@ -167,6 +176,8 @@ impl Engine {
             count: rows.len(),
             facets: FACET_COLUMNS.iter().map(|&c| (c, facet(s, rows, c, FACET_TOP))).collect(),
             services: view.services.then(|| service_summary(s, rows)),
+            who_facets: self.who.facets(s, rows, FACET_TOP),
+            identities: view.identities.then(|| self.who.answer(s, rows)),
             findings: detected.findings(),
             detections: detected.detections(s, &histogram),
             histogram,
@@ -193,7 +204,7 @@ impl Engine {
                         id,
                         time_ms: s.time_ms(r),
                         error: !s.get(r, Column::ErrorCode).is_empty(),
-                        cells: columns.iter().map(|c| cell(s, r, c)).collect(),
+                        cells: columns.iter().map(|c| cell(s, &self.who, r, c)).collect(),
                     }
                 })
                 .collect(),
@@ -209,6 +220,7 @@ impl Engine {
         let mut d = row_detail(&self.store, row)?;
         d.pos = self.position(row);
         d.rules = self.detector.with(&self.store, self.generation, |c| c.rules_of(row));
+        d.behind = self.who.behind(&self.store, row as usize);
         Some(d)
     }
 
@@ -263,6 +275,7 @@ impl Engine {
         self.matches.clear();
         self.sorted.clear();
         self.detector.clear();
+        self.who.clear();
         self.progress = None;
         self.notice = None;
     }
@@ -330,5 +343,6 @@ pub fn row_detail(store: &Store, row: u32) -> Option<RowDetail> {
         action: store.get(r, Column::Action).to_string(),
         source_ip: store.get(r, Column::SourceIp).to_string(),
         rules: Vec::new(),
+        behind: Default::default(),
     })
 }

@@ -10,29 +10,30 @@ use super::bits::Bits;
 use super::parse::{ColMatch, Leaf, Node};
 use super::path::{path_matches, Want};
 use super::pattern::parse_ip;
-use super::rules::RuleRows;
 use super::text::{filter_rows, TextIndex};
+use super::Context;
 use crate::store::{Column, Store};
 
 pub(crate) fn run(
     root: Option<&Node>,
     store: &Store,
     index: Option<&TextIndex>,
-    rules: &[RuleRows<'_>],
+    context: &Context<'_>,
 ) -> Vec<u32> {
     let n = store.len();
     let Some(root) = root else {
         return (0..n as u32).collect();
     };
-    let mut cx = Cx { store, index, rules, max_time: None };
+    let mut cx = Cx { store, index, context: *context, max_time: None };
     cx.eval(root, None).to_rows()
 }
 
 struct Cx<'s> {
     store: &'s Store,
     index: Option<&'s TextIndex>,
-    /// The loaded rules' matches, for the detection terms (none: they select nothing).
-    rules: &'s [RuleRows<'s>],
+    /// The loaded rules' matches and the identities, for the detection and identity terms
+    /// (without them those select nothing).
+    context: Context<'s>,
     max_time: Option<Option<i64>>,
 }
 
@@ -108,7 +109,8 @@ impl Cx<'_> {
                     None => Bits::empty(n),
                 }
             }
-            Leaf::Rule(term) => term.bits(self.rules, n),
+            Leaf::Rule(term) => term.bits(self.context.rules, n),
+            Leaf::Who(term) => term.bits(store, self.context.identities, n),
             Leaf::Text(needle) => filter_rows(store, self.index, cand, &[needle.as_bytes()], false),
             Leaf::PathExists(segs) => self.path_bits(segs, Want::Exists, cand, None),
             Leaf::Path(segs, glob) => {

@@ -6,6 +6,7 @@
 
 use super::path::path_values;
 use super::rules::RuleField;
+use super::who::WhoField;
 use crate::store::{Column, Store};
 use crate::time::format_ms;
 
@@ -17,6 +18,8 @@ pub(crate) enum Alias {
     Last,
     /// A detection term (`rule:`, `level:`, `tactic:`, `technique:`).
     Rule(RuleField),
+    /// An identity term (`origin:`, `session:`, `chain:`).
+    Who(WhoField),
 }
 
 const ALIASES: &[(&str, Alias)] = &[
@@ -57,6 +60,9 @@ const ALIASES: &[(&str, Alias)] = &[
     ("level", Alias::Rule(RuleField::Level)),
     ("tactic", Alias::Rule(RuleField::Tactic)),
     ("technique", Alias::Rule(RuleField::Technique)),
+    ("origin", Alias::Who(WhoField::Origin)),
+    ("session", Alias::Who(WhoField::Session)),
+    ("chain", Alias::Who(WhoField::Chain)),
 ];
 
 /// Field names and what they mean, for the help text and completion.
@@ -81,6 +87,9 @@ pub(crate) const FIELD_DOCS: &[(&str, &str)] = &[
     ("level", "events of detections of a level: level:high, level>=medium"),
     ("tactic", "events of detections of an ATT&CK tactic: tactic:persistence"),
     ("technique", "events of detections of an ATT&CK technique: technique:T1562*"),
+    ("origin", "who is really behind the call (user, root, SSO user, SAML/web subject, service): origin:alice"),
+    ("session", "the session that made the call, by access key: session:ASIA*"),
+    ("chain", "any hop from the origin to the caller, e.g. a role name: chain:*Admin*"),
 ];
 
 /// CloudTrail's top-level keys: the first segment of a nested path must be one of them (or the
@@ -184,7 +193,7 @@ pub fn field_text(store: &Store, row: usize, path: &str) -> Option<String> {
         Some(Alias::Time) => return store.time_ms(row).map(format_ms),
         Some(Alias::Last) => return None,
         // Not a value of the event: a key of that name is read from the record.
-        Some(Alias::Rule(_)) | None => {}
+        Some(Alias::Rule(_) | Alias::Who(_)) | None => {}
     }
     let body = path.strip_prefix("$.").unwrap_or(path);
     let segs: Vec<String> = body.split('.').map(str::to_ascii_lowercase).collect();

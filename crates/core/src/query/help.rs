@@ -27,6 +27,12 @@ Detections (the events the rules matched)
   tactic:persistence      an ATT&CK tactic
   technique:T1562*        an ATT&CK technique
 
+Who is behind the call (through role hops, accounts, SSO and federation)
+  origin:alice            the origin: an IAM user, root, SSO user, SAML/web subject, AWS service
+  origin:\"\"               calls whose credentials were issued outside the loaded logs
+  session:ASIA*           the session's access key
+  chain:*Admin*           any hop of the chain: a role name, a session or an ARN
+
 Combine
   a b   a AND b           both (AND is implied)
   a OR b                  either
@@ -36,6 +42,6 @@ Combine
 Fields
   user (username)  service (source)  action (name)  region  ip  error  key (access key id)
   account  type (identity type)  category  agent (user agent)  readonly  arn  eventtype
-  time  last  rule  level  tactic  technique  and CloudTrail's own names: eventName, sourceIPAddress, userIdentity.arn, …
+  time  last  rule  level  tactic  technique  origin  session  chain  and CloudTrail's own names: eventName, sourceIPAddress, userIdentity.arn, …
   Any other key: $.key:value
 ";

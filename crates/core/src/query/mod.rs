@@ -87,7 +87,9 @@ mod path;
 mod pattern;
 mod rules;
 mod text;
+mod who;
 
+use crate::identity::Identities;
 use crate::store::{Column, Store};
 
 pub use fields::field_text;
@@ -96,6 +98,15 @@ pub use help::HELP;
 pub use parse::QueryError;
 pub use rules::{RuleRows, LEVELS};
 pub use text::TextIndex;
+
+/// What some terms need beyond the store: the loaded rules' rows (`rule:`, `level:`,
+/// `tactic:`, `technique:`) and the identities (`origin:`, `session:`, `chain:`). Without them
+/// those terms select nothing.
+#[derive(Clone, Copy, Default)]
+pub struct Context<'a> {
+    pub rules: &'a [RuleRows<'a>],
+    pub identities: Option<&'a Identities>,
+}
 
 /// A parsed query. Cheap to keep; evaluate it with [`Query::run`] or [`Query::run_indexed`].
 #[derive(Clone, Debug)]
@@ -125,16 +136,22 @@ impl Query {
         self.root.as_ref().is_some_and(parse::Node::uses_rules)
     }
 
+    /// Whether it has an identity term (`origin:`, `session:`, `chain:`), which needs the
+    /// resolution ([`Query::run_in`]).
+    pub fn uses_identities(&self) -> bool {
+        self.root.as_ref().is_some_and(parse::Node::uses_identities)
+    }
+
     /// The matching rows, ascending, scanning raw text for free-text terms.
     /// Detection terms select nothing (see [`Query::run_with`]).
     pub fn run(&self, store: &Store) -> Vec<u32> {
-        eval::run(self.root.as_ref(), store, None, &[])
+        eval::run(self.root.as_ref(), store, None, &Context::default())
     }
 
     /// The same answer as [`Query::run`], using `index` to skip blocks for free-text and path
     /// prefilters. Rows added to the store after the index was built are scanned.
     pub fn run_indexed(&self, store: &Store, index: &TextIndex) -> Vec<u32> {
-        eval::run(self.root.as_ref(), store, Some(index), &[])
+        eval::run(self.root.as_ref(), store, Some(index), &Context::default())
     }
 
     /// The matching rows with the loaded rules' matches for the detection terms (`rule:`,
@@ -145,7 +162,17 @@ impl Query {
         index: Option<&TextIndex>,
         rules: &[RuleRows<'_>],
     ) -> Vec<u32> {
-        eval::run(self.root.as_ref(), store, index, rules)
+        self.run_in(store, index, &Context { rules, identities: None })
+    }
+
+    /// The matching rows with everything the terms may need (see [`Context`]).
+    pub fn run_in(
+        &self,
+        store: &Store,
+        index: Option<&TextIndex>,
+        context: &Context<'_>,
+    ) -> Vec<u32> {
+        eval::run(self.root.as_ref(), store, index, context)
     }
 }
 

@@ -66,6 +66,8 @@ pub(crate) enum Leaf {
     Last(i64),
     /// The rows of the detections a detection term selects.
     Rule(RuleTerm),
+    /// The rows an identity term (`origin:`, `session:`, `chain:`) selects.
+    Who(super::who::WhoTerm),
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +97,15 @@ impl Node {
             Node::And(v) | Node::Or(v) => v.iter().any(Node::uses_rules),
             Node::Not(n) => n.uses_rules(),
             Node::Leaf(Leaf::Rule(_)) => true,
+            Node::Leaf(_) => false,
+        }
+    }
+
+    pub(crate) fn uses_identities(&self) -> bool {
+        match self {
+            Node::And(v) | Node::Or(v) => v.iter().any(Node::uses_identities),
+            Node::Not(n) => n.uses_identities(),
+            Node::Leaf(Leaf::Who(_)) => true,
             Node::Leaf(_) => false,
         }
     }

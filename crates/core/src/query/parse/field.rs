@@ -6,6 +6,7 @@ use super::{is_boundary, ColMatch, Leaf, Node, Parser, QueryError};
 use crate::query::fields::{is_top_key, resolve_alias, suggest, Alias};
 use crate::query::pattern::{parse_duration, parse_ip, Cidr, Glob};
 use crate::query::rules::{rule_term, RuleField};
+use crate::query::who::{WhoField, WhoTerm};
 use crate::store::Column;
 
 impl Parser<'_> {
@@ -73,6 +74,10 @@ impl Parser<'_> {
                     .map(|t| Node::Leaf(Leaf::Rule(t)))
                     .map_err(|(m, h)| self.err(vstart, self.pos, m, Some(&h)))
             }
+            Target::Who(field) => {
+                let (chars, quoted) = self.value(name)?;
+                Ok(Node::Leaf(Leaf::Who(WhoTerm::new(field, &chars, quoted))))
+            }
             Target::Column(col) => {
                 let (chars, quoted) = self.value(name)?;
                 column_term(col, &chars, quoted)
@@ -115,6 +120,7 @@ impl Parser<'_> {
             Some(Alias::Time) => return Ok(Target::Time),
             Some(Alias::Last) => return Ok(Target::Last),
             Some(Alias::Rule(f)) => return Ok(Target::Rule(f)),
+            Some(Alias::Who(f)) => return Ok(Target::Who(f)),
             None => {}
         }
         let (body, free) = match name.strip_prefix("$.") {
@@ -140,7 +146,7 @@ impl Parser<'_> {
             Some(s) => format!("did you mean '{s}.…'? "),
             None => String::new(),
         };
-        hint.push_str("fields are user, service, action, region, ip, error, key, account, type, category, agent, readonly, arn, eventtype, time, last, rule, level, tactic, technique, or a CloudTrail path like requestParameters.bucketName ($.key for any other key); to search text containing ':', put it in quotes");
+        hint.push_str("fields are user, service, action, region, ip, error, key, account, type, category, agent, readonly, arn, eventtype, time, last, rule, level, tactic, technique, origin, session, chain, or a CloudTrail path like requestParameters.bucketName ($.key for any other key); to search text containing ':', put it in quotes");
         Err(self.err(start, end, format!("unknown field '{name}'"), Some(&hint)))
     }
 }
@@ -152,6 +158,7 @@ enum Target {
     Time,
     Last,
     Rule(RuleField),
+    Who(WhoField),
 }
 
 fn column_term(

@@ -1,0 +1,56 @@
+//! The engine's identities: who is behind every row ([`Identities`], brought up to date with
+//! the store before every answer, so during a load every answer resolves everything read so
+//! far), the first-time marks of the Identities view, and what an answer, a table cell and the
+//! event detail take from them.
+
+use crate::answer::{identities, identity_facets, Facet, FirstSeen, IdentitiesAnswer};
+use crate::identity::{Behind, Identities};
+use crate::store::Store;
+
+#[derive(Default)]
+pub(super) struct Who {
+    ids: Identities,
+    first: FirstSeen,
+}
+
+impl Who {
+    /// Resolves the rows added since the last call.
+    pub(super) fn update(&mut self, store: &Store) {
+        self.ids.update(store);
+    }
+
+    pub(super) fn clear(&mut self) {
+        *self = Who::default();
+    }
+
+    pub(super) fn get(&self) -> &Identities {
+        &self.ids
+    }
+
+    /// The Identities view over `rows` (its first-time marks brought up to date first).
+    pub(super) fn answer(&mut self, store: &Store, rows: &[u32]) -> IdentitiesAnswer {
+        self.first.update(store, &self.ids);
+        identities(store, &self.ids, &self.first, rows)
+    }
+
+    pub(super) fn facets(&self, store: &Store, rows: &[u32], top: usize) -> Vec<(String, Facet)> {
+        identity_facets(store, &self.ids, rows, top)
+    }
+
+    /// A table cell of an identity column (`origin`, `session`), if `column` is one.
+    pub(super) fn cell(&self, store: &Store, row: usize, column: &str) -> Option<String> {
+        match column {
+            "origin" => Some(self.ids.origin_of(row).map_or_else(String::new, |o| o.text.clone())),
+            "session" => Some(
+                self.ids
+                    .session_of(row)
+                    .map_or_else(String::new, |s| self.ids.session_label(store, s)),
+            ),
+            _ => None,
+        }
+    }
+
+    pub(super) fn behind(&self, store: &Store, row: usize) -> Behind {
+        self.ids.behind(store, row)
+    }
+}

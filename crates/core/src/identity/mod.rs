@@ -1,0 +1,379 @@
+//! Who is really behind every call: for each event, the session that made it and the chain of
+//! sessions back to its origin (an IAM user or root, an AWS service, a SAML or web-identity
+//! subject, an Identity Center user), across role hops, accounts, console sessions and
+//! federation.
+//!
+//! # Shape, and why
+//!
+//! * **Reading** (`gather.rs`, `facts.rs`): rows are grouped by caller (access key, ARN,
+//!   identity type and user, all column ids), and only a few records are read: one per group
+//!   (its `sessionContext`, `onBehalfOf`, `invokedBy`), each successful STS call that issues
+//!   credentials, each console sign-in, and the `AWSAccount` copies of cross-account calls.
+//!   Each row is looked at once, as the store grows.
+//! * **Resolving** (`resolve.rs`) is recomputed over all rows whenever rows were added, so
+//!   files may arrive in any order: a few passes over arrays and the sessions (about 10 ms per
+//!   million events; BENCHMARKS.md). A row's session is (caller group, what issued its
+//!   credentials); sessions point to their parent session or to an origin.
+//! * **Memory**: two `u32`s per row (group and session); everything else is per group,
+//!   session or STS call.
+//!
+//! The rules of the resolution are the issue's: temporary credentials link to the successful
+//! STS call that issued them and precede the use within their lifetime; a key issued again
+//! later by another caller is another session; long-term keys belong to their user; console
+//! sessions link by session ARN and creationDate; `AWSReservedSSO_*` role sessions name the SSO
+//! user; copies of a cross-account call (same `sharedEventID`) are tied; where the issuing call
+//! is not in the loaded logs the origin is unknown and the chain starts at the first known hop.
+
+mod facts;
+mod gather;
+mod resolve;
+#[cfg(test)]
+mod tests;
+
+pub use facts::IssueKind;
+pub use resolve::MAX_HOPS;
+
+use gather::{Caller, Gathered, Group};
+use resolve::{arn_account, role_session, Link, Parent, Resolved};
+
+use crate::store::{Column, Store};
+
+/// What kind of principal an origin is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum OriginKind {
+    IamUser,
+    Root,
+    SsoUser,
+    Saml,
+    WebIdentity,
+    Service,
+}
+
+impl OriginKind {
+    /// A word for the page (`IAM user`, `SSO user`, …).
+    pub fn label(self) -> &'static str {
+        match self {
+            OriginKind::IamUser => "IAM user",
+            OriginKind::Root => "root",
+            OriginKind::SsoUser => "SSO user",
+            OriginKind::Saml => "SAML subject",
+            OriginKind::WebIdentity => "web identity",
+            OriginKind::Service => "AWS service",
+        }
+    }
+}
+
+/// The principal a chain starts from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Origin {
+    pub kind: OriginKind,
+    /// As `trailglass-scan --origins` writes it: the user's or root's ARN, the service's name,
+    /// `saml:<issuer>/<subject>`, `web:<provider>/<subject>`, `sso:<store>/<user>`.
+    pub text: String,
+    /// A short name: the user name, `root 123456789012`, the subject, the service.
+    pub name: String,
+}
+
+impl Origin {
+    pub(crate) fn new(kind: OriginKind, text: String) -> Origin {
+        let name = match kind {
+            OriginKind::IamUser => text.rsplit('/').next().unwrap_or(&text).to_string(),
+            OriginKind::Root => format!("root {}", arn_account(&text).unwrap_or("")),
+            OriginKind::SsoUser => {
+                text.rsplit('/').next().unwrap_or(&text).trim_start_matches("sso:").to_string()
+            }
+            OriginKind::Saml | OriginKind::WebIdentity => match text.split_once('/') {
+                Some((_, rest)) if kind == OriginKind::Saml => {
+                    rest.rsplit('/').next().unwrap_or(rest).to_string()
+                }
+                Some((_, rest)) => rest.to_string(),
+                None => text.clone(),
+            },
+            OriginKind::Service => text.clone(),
+        };
+        Origin { kind, text, name }
+    }
+}
+
+/// Why a chain stops before its origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Cut {
+    /// The credentials lead back to themselves.
+    Loop,
+    /// More than [`MAX_HOPS`] hops.
+    TooDeep,
+}
+
+/// One hop of a chain: a session, and the call that made it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Hop {
+    /// The session's identity: its ARN (`arn:aws:sts::1:assumed-role/Role/session`), or the
+    /// service, or the principal id of an `AWSAccount` caller.
+    pub identity: String,
+    /// The role or user name, the part a person reads.
+    pub name: String,
+    pub account: Option<String>,
+    /// The access key of its credentials.
+    pub key: String,
+    /// The call that made it (`AssumeRole`, `SwitchRole`, …) and its row; `None` when it is
+    /// not in the loaded logs or the session is the origin's own (a long-term key).
+    pub via: Option<String>,
+    pub via_row: Option<u32>,
+    /// When and from where that call was made (else the session's first event).
+    pub time_ms: Option<i64>,
+    pub source_ip: String,
+}
+
+/// Who is behind one call: the origin (if known) and the hops from it to the caller.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Behind {
+    pub origin: Option<Origin>,
+    /// From the first known hop to the caller's own session.
+    pub hops: Vec<Hop>,
+    pub cut: Option<Cut>,
+    /// Said when the origin is unknown (credentials issued outside the loaded logs, a cut).
+    pub note: Option<String>,
+    /// `sourceIdentity`, when a hop set it.
+    pub source_identity: Option<String>,
+}
+
+/// The note of an unknown origin.
+pub const OUTSIDE: &str = "credentials issued outside the loaded logs";
+
+/// The resolution of every row of a store, kept up to date as the store grows.
+#[derive(Default)]
+pub struct Identities {
+    gathered: Gathered,
+    resolved: Resolved,
+}
+
+impl Identities {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the rows added since the last call and resolves every row again (when some were
+    /// added). A store that shrank (replaced) is read from the start.
+    pub fn update(&mut self, store: &Store) {
+        if store.len() == self.resolved.rows && self.gathered.rows == store.len() {
+            return;
+        }
+        self.gathered.extend(store);
+        self.resolved = resolve::resolve(store, &self.gathered);
+    }
+
+    /// Forgets everything (the data is gone).
+    pub fn clear(&mut self) {
+        *self = Identities::default();
+    }
+
+    /// The rows resolved.
+    pub fn rows(&self) -> usize {
+        self.resolved.rows
+    }
+
+    /// Every origin, indexed by [`Identities::origin_id`].
+    pub fn origins(&self) -> &[Origin] {
+        &self.resolved.origins
+    }
+
+    /// The session that made `row` (an index below [`Identities::sessions`]).
+    pub fn session_of(&self, row: usize) -> Option<u32> {
+        self.resolved.session_of.get(row).copied()
+    }
+
+    /// How many sessions there are.
+    pub fn sessions(&self) -> usize {
+        self.resolved.sessions.len()
+    }
+
+    /// Every row's session, for bulk passes (the query terms, facets).
+    pub fn session_column(&self) -> &[u32] {
+        &self.resolved.session_of
+    }
+
+    /// The origin of session `s`.
+    pub fn session_origin(&self, s: u32) -> Option<u32> {
+        self.resolved.sessions.get(s as usize).and_then(|x| x.origin)
+    }
+
+    /// The origin of `row`, as an index into [`Identities::origins`].
+    pub fn origin_id(&self, row: usize) -> Option<u32> {
+        self.session_of(row).and_then(|s| self.session_origin(s))
+    }
+
+    pub fn origin_of(&self, row: usize) -> Option<&Origin> {
+        self.origin_id(row).and_then(|o| self.resolved.origins.get(o as usize))
+    }
+
+    /// The access key of session `s`'s credentials ("" when it has none).
+    pub fn session_key<'a>(&self, store: &'a Store, s: u32) -> &'a str {
+        let Some(g) = self.group_of_session(s) else { return "" };
+        store.dictionary(Column::AccessKey).get(g.key as usize).map_or("", |k| k)
+    }
+
+    /// What `session:` matches and the session column shows: the access key, else
+    /// `<identity>@<creation time>` for a keyless console session, else the identity.
+    pub fn session_label(&self, store: &Store, s: u32) -> String {
+        let key = self.session_key(store, s);
+        if !key.is_empty() {
+            return key.to_string();
+        }
+        let created = self.group_of_session(s).and_then(|g| g.facts.created_ms);
+        let id = self.identity(store, s);
+        match created {
+            Some(c) => format!("{id}@{}", crate::time::format_ms(c)),
+            None => id,
+        }
+    }
+
+    /// Session `s`'s identity as a chain names it.
+    pub fn identity(&self, store: &Store, s: u32) -> String {
+        let Some(se) = self.resolved.sessions.get(s as usize) else { return String::new() };
+        let Some(g) = self.gathered.group(se.group) else { return String::new() };
+        match g.caller {
+            Caller::Service | Caller::Saml | Caller::WebIdentity | Caller::IdentityCenter => {
+                if let Some(o) = se.origin.and_then(|o| self.resolved.origins.get(o as usize)) {
+                    return o.text.clone();
+                }
+            }
+            _ => {}
+        }
+        let arn = store.dictionary(Column::Arn).get(g.arn as usize).map_or("", |a| a);
+        if !arn.is_empty() {
+            return arn.to_string();
+        }
+        let f = &g.facts;
+        f.principal_id
+            .clone()
+            .or_else(|| f.invoked_by.clone())
+            .or_else(|| f.user_name.clone())
+            .or_else(|| f.account.clone())
+            .unwrap_or_else(|| {
+                store.dictionary(Column::User).get(g.user as usize).map_or("", |u| u).to_string()
+            })
+    }
+
+    /// The sessions from the first known one to `s` (at most [`MAX_HOPS`], none repeated).
+    pub fn path(&self, s: u32) -> Vec<u32> {
+        let mut out = vec![];
+        let mut at = Some(s);
+        while let Some(x) = at {
+            if out.len() >= MAX_HOPS || out.contains(&x) {
+                break;
+            }
+            out.push(x);
+            at = match self.resolved.sessions.get(x as usize).map(|s| s.parent) {
+                Some(Parent::Session(p)) => Some(p),
+                _ => None,
+            };
+        }
+        out.reverse();
+        out
+    }
+
+    /// The chain as `trailglass-scan --origins` writes it: the origin (when known), then each
+    /// hop's identity to the caller, consecutive repeats collapsed.
+    pub fn chain_texts(&self, store: &Store, row: usize) -> Vec<String> {
+        let Some(s) = self.session_of(row) else { return vec![] };
+        let mut out: Vec<String> = Vec::new();
+        if let Some(o) = self.origin_of(row) {
+            out.push(o.text.clone());
+        }
+        for x in self.path(s) {
+            let id = self.identity(store, x);
+            if !id.is_empty() && out.last() != Some(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    /// Who is behind `row`, for the event detail.
+    pub fn behind(&self, store: &Store, row: usize) -> Behind {
+        let Some(s) = self.session_of(row) else { return Behind::default() };
+        let cut = self.resolved.sessions.get(s as usize).and_then(|se| se.cut);
+        let origin = self.origin_of(row).cloned();
+        let mut source_identity = None;
+        let hops: Vec<Hop> = self
+            .path(s)
+            .into_iter()
+            .filter_map(|x| {
+                let h = self.hop(store, x)?;
+                let g = self.group_of_session(x)?;
+                if let Some(si) = &g.facts.source_identity {
+                    source_identity = Some(si.clone());
+                }
+                Some(h)
+            })
+            .filter(|h| origin.as_ref().is_none_or(|o| o.text != h.identity || h.via.is_some()))
+            .collect();
+        let note = match (cut, &origin) {
+            (Some(Cut::Loop), _) => {
+                Some("the credentials lead back to themselves: chain cut".into())
+            }
+            (Some(Cut::TooDeep), _) => Some(format!("more than {MAX_HOPS} hops: chain cut")),
+            (None, None) => Some(OUTSIDE.to_string()),
+            _ => None,
+        };
+        Behind { origin, hops, cut, note, source_identity }
+    }
+
+    /// The caller group of session `s`.
+    fn group_of_session(&self, s: u32) -> Option<&Group> {
+        self.resolved.sessions.get(s as usize).and_then(|se| self.gathered.group(se.group))
+    }
+
+    fn hop(&self, store: &Store, x: u32) -> Option<Hop> {
+        let se = self.resolved.sessions.get(x as usize)?;
+        let g = self.gathered.group(se.group)?;
+        let identity = self.identity(store, x);
+        let name = match role_session(&identity) {
+            Some((role, _)) => role.to_string(),
+            None => identity.rsplit('/').next().unwrap_or(&identity).to_string(),
+        };
+        let account =
+            arn_account(&identity).map(str::to_string).or_else(|| g.facts.account.clone());
+        let (via, via_row) = match se.link {
+            Link::Issue(k) => {
+                let is = self.gathered.issue(k)?;
+                let row = is
+                    .rows
+                    .iter()
+                    .copied()
+                    .find(|&r| {
+                        self.gathered
+                            .group_of_row(r as usize)
+                            .is_some_and(|g| g.caller != Caller::Account)
+                    })
+                    .or(is.rows.first().copied());
+                (Some(is.facts.kind.event_name().to_string()), row)
+            }
+            Link::Switch(k) => {
+                (Some("SwitchRole".to_string()), Some(self.gathered.sign_in(k)?.row))
+            }
+            Link::Federated(_) | Link::None => (None, None),
+        };
+        let at = via_row.unwrap_or(se.first.1) as usize;
+        Some(Hop {
+            identity,
+            name,
+            account,
+            key: self.session_key(store, x).to_string(),
+            via,
+            via_row,
+            time_ms: store.time_ms(at),
+            source_ip: store.get(at, Column::SourceIp).to_string(),
+        })
+    }
+
+    /// Records read beyond the columns so far, and the resolver's bytes.
+    pub fn stats(&self) -> (usize, usize) {
+        let r = &self.resolved;
+        let bytes = self.gathered.bytes()
+            + r.session_of.capacity() * 4
+            + r.sessions.capacity() * std::mem::size_of::<resolve::Session>()
+            + r.origins.iter().map(|o| o.text.len() + o.name.len() + 64).sum::<usize>();
+        (self.gathered.reads, bytes)
+    }
+}
