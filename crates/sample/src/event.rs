@@ -31,6 +31,9 @@ pub(crate) struct Ev {
     pub(crate) api_version: Option<&'static str>,
     pub(crate) management: bool,
     pub(crate) shared_event_id: bool,
+    /// A given sharedEventID (the copies of one cross-account call share it); else
+    /// `shared_event_id` draws one.
+    pub(crate) shared_id: Option<String>,
     pub(crate) vpce: Option<String>,
     pub(crate) category: &'static str,
     pub(crate) tls_host: Option<String>,
@@ -57,6 +60,7 @@ impl Ev {
             api_version: None,
             management: true,
             shared_event_id: false,
+            shared_id: None,
             vpce: None,
             category: "Management",
             tls_host: None,
@@ -119,7 +123,9 @@ pub(crate) fn render(rng: &mut Rng, ctx: &Ctx<'_>, ev: Ev, out: &mut Vec<u8>) {
     }
     o.push(("managementEvent", J::B(ev.management)));
     o.push(("recipientAccountId", st(ctx.account)));
-    if ev.shared_event_id {
+    if let Some(id) = ev.shared_id {
+        o.push(("sharedEventID", st(id)));
+    } else if ev.shared_event_id {
         o.push(("sharedEventID", st(uuid(rng))));
     }
     if let Some(v) = ev.vpce {

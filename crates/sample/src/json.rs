@@ -26,6 +26,18 @@ pub(crate) fn obj(v: Vec<(&'static str, J)>) -> J {
     J::Obj(v)
 }
 
+/// The string at `key` of an object (`None` for other values or keys).
+pub(crate) fn get_str<'j>(j: &'j J, key: &str) -> Option<&'j str> {
+    match j {
+        J::Obj(kv) => kv.iter().find(|(k, _)| *k == key).and_then(|(_, v)| match v {
+            J::S(x) => Some(*x),
+            J::Str(x) => Some(x.as_str()),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
 pub(crate) fn write_str(out: &mut Vec<u8>, x: &str) {
     out.push(b'"');
     let b = x.as_bytes();

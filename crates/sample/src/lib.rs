@@ -9,7 +9,7 @@
 //!
 //! What is in it: about 40 services with a Zipf-like skew (s3, sts, ec2, kms, lambda, iam, logs,
 //! dynamodb, …) and their real eventNames; identities of every type (IAMUser with `AKIA…` keys,
-//! AssumedRole with sessionContext/sessionIssuer and hourly `ASIA…` session keys, Root, AWSService
+//! AssumedRole with sessionContext/sessionIssuer and `ASIA…` session keys, Root, AWSService
 //! with invokedBy, FederatedUser, AWSAccount, SAMLUser, WebIdentityUser); three accounts and eight
 //! regions; public IPv4 and IPv6 addresses, `AWS Internal` and service names as source addresses;
 //! real-looking user agents; about 5% errors with their messages; nested requestParameters and
@@ -20,11 +20,43 @@
 //! `=HYPERLINK("http://x")`) in values an attacker controls (user agents, tag values, object keys),
 //! so the UI's escaping gets exercised.
 //!
+//! # Sessions
+//!
+//! Every temporary key of the background is issued in the dataset, so each call can be followed
+//! back to who is behind it. A role, the federated user, the root user and an IAM user in the
+//! console work in back-to-back sessions (from five minutes to twelve hours long, depending on how
+//! busy the principal is: about sixteen calls each; a million events have about 18,000). Each
+//! session's `ASIA…` key is issued, in the same account, at the session's `creationDate`
+//! and before any use of it, by one successful event whose `durationSeconds` covers the session:
+//!
+//! * `sts:AssumeRole` by an AWS service (`AWSService`, `invokedBy`): `config.amazonaws.com` for
+//!   `aws-controltower-ConfigRecorderRole`, `lambda.amazonaws.com` for `orders-api-lambda-role`,
+//!   `ec2.amazonaws.com` for the instance role `eks-node-group-role`, `ecs-tasks.amazonaws.com`
+//!   for `ecsTaskExecutionRole`;
+//! * `sts:AssumeRole` by the IAM user `frank-admin` (access key) for
+//!   `OrganizationAccountAccessRole` (session `frank-admin`); by a session of
+//!   `ecsTaskExecutionRole` for `SecurityAuditRole` (session `prowler-scan`): a chain of two hops;
+//!   by Datadog's account (`AWSAccount` 464622532012, with an externalId) for
+//!   `DatadogIntegrationRole`;
+//! * `sts:AssumeRoleWithSAML` by the `SAMLUser` `alice@example.com` (responseElements `issuer`,
+//!   `subject`) for the Identity Center role `AWSReservedSSO_AdministratorAccess_…`;
+//! * `sts:AssumeRoleWithWebIdentity` by GitHub's OIDC provider (`WebIdentityUser`,
+//!   responseElements `provider`, `subjectFromWebIdentityToken`
+//!   `repo:acme/infra:ref:refs/heads/main`) for `GitHubActionsDeployRole`;
+//! * `sts:GetFederationToken` by the IAM user `fed-broker` (access key) for the federated user
+//!   `dave`;
+//! * a successful `ConsoleLogin` (no key; linked by ARN and `creationDate`) for the root user and
+//!   the IAM users' console sessions.
+//!
+//! Besides these, a few `sts:AssumeRole` calls issue keys that are never used (sessions outside
+//! the logs) and a few are denied (`AccessDenied`, no credentials).
+//!
 //! # The attack story (`attack_story: true`)
 //!
-//! A coherent incident a responder can find, about 75 events, all in the primary account
-//! ([`SynthOptions::account`]) and `us-east-1`. `T0` is `start_ms + span_ms * 5 / 8` rounded down to
-//! the minute; with the default options that is **2024-03-08T09:00:00Z**.
+//! A coherent incident a responder can find, 88 events in `us-east-1`, in the primary account
+//! ([`SynthOptions::account`]) but for a lateral movement into the two others (written, like the
+//! rest of the story, in the primary account's files). `T0` is `start_ms + span_ms * 5 / 8`
+//! rounded down to the minute; with the default options that is **2024-03-08T09:00:00Z**.
 //!
 //! * The IAM user **`svc-deploy`** (a CI user; its normal activity, Terraform from `34.228.12.9` and
 //!   `52.4.100.23`, runs through the whole dataset) has its access key **`AKIA3RLEAKEDKEY7Q2ZX`**
@@ -35,6 +67,22 @@
 //!   `Client.UnauthorizedOperation` (iam ListUsers/ListRoles/GetAccountAuthorizationDetails,
 //!   ec2 DescribeInstances, rds, lambda, kms, dynamodb, organizations, guardduty, ssm); a few succeed
 //!   (iam ListAttachedUserPolicies, secretsmanager ListSecrets, cloudtrail DescribeTrails).
+//! * `T0+5min`: `sts:AssumeRole` on
+//!   `arn:aws:iam::<third account>:role/OrganizationAccountAccessRole`, denied (`AccessDenied`).
+//! * `T0+5min30s`: `sts:AssumeRole` on
+//!   `arn:aws:iam::<second account>:role/OrganizationAccountAccessRole`, session name
+//!   `svc-deploy`, which succeeds and issues **`ASIA3RPIVOTKEYSECOND`**. It is recorded twice, with
+//!   one sharedEventID and requestID: in the primary account (the IAM user's identity) and in the
+//!   second (`AWSAccount` identity: principalId the user's `AIDA…` id, accountId the primary).
+//! * `T0+6min … T0+7min10s`, in the second account as
+//!   `assumed-role/OrganizationAccountAccessRole/svc-deploy` with that key: `sts:GetCallerIdentity`,
+//!   `iam:ListUsers`, `iam:ListRoles`, `s3:ListBuckets`, `ec2:DescribeInstances`.
+//! * `T0+8min`: from that session, `sts:AssumeRole` on the third account's
+//!   `OrganizationAccountAccessRole` (session `svc-deploy`), which succeeds this time and issues
+//!   **`ASIA3RPIVOTKEYTHIRDX`**; recorded in the second account (the session's identity) and in the
+//!   third (`AWSAccount`: principalId `AROA…:svc-deploy`, accountId the second).
+//! * `T0+8min30s … T0+9min20s`, in the third account with that key: `sts:GetCallerIdentity`,
+//!   `s3:ListBuckets`, `secretsmanager:ListSecrets`.
 //! * `T0+14min`: persistence: `iam:CreateUser` **`backup-admin`**, `iam:CreateAccessKey` for it
 //!   (new key **`AKIA3RBACKDOORK3Y9WQ`**), `iam:AttachUserPolicy`
 //!   `arn:aws:iam::aws:policy/AdministratorAccess`.

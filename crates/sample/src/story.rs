@@ -3,7 +3,7 @@
 use crate::calendar::*;
 use crate::catalogue::*;
 use crate::event::*;
-use crate::gen::Gen;
+use crate::gen::{credentials, Gen, RoleSession};
 use crate::json::*;
 use crate::rng::*;
 
@@ -13,9 +13,7 @@ impl Gen<'_> {
 
     /// Story events as (time, step). The step index is interpreted by [`Gen::story_event`].
     pub(crate) fn story_times(&self) -> Vec<(i64, u16)> {
-        let t0 = (self.opts.start_ms + (i128::from(self.opts.span_ms.max(0)) * 5 / 8) as i64)
-            .div_euclid(60_000)
-            * 60_000;
+        let t0 = self.story_t0();
         let mut v: Vec<(i64, u16)> = Vec::new();
         let mut rng = Rng::new(h(&[self.opts.seed, 77]));
         let sec = 1000;
@@ -25,6 +23,9 @@ impl Gen<'_> {
         for i in 0..RECON.len() as u16 {
             v.push((t, 100 + i));
             t += (2 + rng.below(6) as i64) * sec;
+        }
+        for &(offset, step) in LATERAL {
+            v.push((t0 + offset * sec, step));
         }
         let p = t0 + 14 * 60 * sec;
         v.push((p, 200)); // CreateUser
@@ -51,7 +52,17 @@ impl Gen<'_> {
         v
     }
 
+    /// `T0` of the crate docs.
+    fn story_t0(&self) -> i64 {
+        (self.opts.start_ms + (i128::from(self.opts.span_ms.max(0)) * 5 / 8) as i64)
+            .div_euclid(60_000)
+            * 60_000
+    }
+
     pub(crate) fn story_event(&mut self, step: u16, ctx: &Ctx<'_>, out: &mut Vec<u8>) {
+        if (250..300).contains(&step) {
+            return self.story_lateral(step, ctx, out);
+        }
         let acct = ctx.account;
         let backdoor = (300..=499).contains(&step);
         let user = if backdoor { BACKDOOR_USER } else { VICTIM };
@@ -277,6 +288,141 @@ impl Gen<'_> {
             ev.error = Some((code.to_string(), msg));
         }
         render(&mut self.rng, ctx, ev, out);
+    }
+}
+
+/// The lateral movement of the story: (seconds after `T0`, step). A step and the one after it at
+/// the same time are the two copies of one cross-account `AssumeRole`.
+static LATERAL: &[(i64, u16)] = &[
+    (300, 250), // AssumeRole into the third account: denied
+    (330, 251), // AssumeRole into the second account, the primary's copy
+    (330, 252), // … the second account's copy
+    (360, 253), // GetCallerIdentity in the second account
+    (375, 254), // iam:ListUsers
+    (395, 255), // iam:ListRoles
+    (410, 256), // s3:ListBuckets
+    (430, 257), // ec2:DescribeInstances
+    (480, 258), // AssumeRole from the second account into the third, the second's copy
+    (480, 259), // … the third account's copy
+    (510, 260), // GetCallerIdentity in the third account
+    (530, 261), // s3:ListBuckets
+    (560, 262), // secretsmanager:ListSecrets
+];
+
+/// The role the attacker assumes in the other accounts, and its session name.
+pub(crate) const PIVOT_ROLE: &str = "OrganizationAccountAccessRole";
+
+impl Gen<'_> {
+    /// A step of the lateral movement ([`LATERAL`]).
+    fn story_lateral(&mut self, step: u16, ctx: &Ctx<'_>, out: &mut Vec<u8>) {
+        let [a1, a2, a3] = self.accounts.clone();
+        let t0 = self.story_t0();
+        let pivot = PRINCIPALS.iter().position(|p| p.name == PIVOT_ROLE).unwrap_or(0);
+        let victim = PRINCIPALS.iter().position(|p| p.name == VICTIM).unwrap_or(0);
+        let uid = self.unique_id(victim, &a1, "AIDA");
+        let (id2, id3) = (self.unique_id(pivot, &a2, "AROA"), self.unique_id(pivot, &a3, "AROA"));
+        let hop1 = RoleSession { acct: &a2, role: PIVOT_ROLE, role_id: &id2, session: VICTIM };
+        let hop2 = RoleSession { acct: &a3, role: PIVOT_ROLE, role_id: &id3, session: VICTIM };
+        let user = obj(vec![
+            ("type", s("IAMUser")),
+            ("principalId", st(uid.clone())),
+            ("arn", st(format!("arn:aws:iam::{a1}:user/{VICTIM}"))),
+            ("accountId", st(a1.clone())),
+            ("accessKeyId", s(LEAKED_KEY)),
+            ("userName", s(VICTIM)),
+        ]);
+        // The sessions were created by the AssumeRole steps 251 and 258.
+        let in_hop1 = || hop1.identity(HOP1_KEY.to_string(), t0 + 330_000, "false");
+        let in_hop2 = || hop2.identity(HOP2_KEY.to_string(), t0 + 480_000, "false");
+        let (account, identity, src, name) = match step {
+            250 | 251 => (&a1, user, "sts.amazonaws.com", "AssumeRole"),
+            252 => (
+                &a2,
+                obj(vec![
+                    ("type", s("AWSAccount")),
+                    ("principalId", st(uid)),
+                    ("accountId", st(a1.clone())),
+                ]),
+                "sts.amazonaws.com",
+                "AssumeRole",
+            ),
+            253 => (&a2, in_hop1(), "sts.amazonaws.com", "GetCallerIdentity"),
+            254 => (&a2, in_hop1(), "iam.amazonaws.com", "ListUsers"),
+            255 => (&a2, in_hop1(), "iam.amazonaws.com", "ListRoles"),
+            256 => (&a2, in_hop1(), "s3.amazonaws.com", "ListBuckets"),
+            257 => (&a2, in_hop1(), "ec2.amazonaws.com", "DescribeInstances"),
+            258 => (&a2, in_hop1(), "sts.amazonaws.com", "AssumeRole"),
+            259 => (
+                &a3,
+                obj(vec![
+                    ("type", s("AWSAccount")),
+                    ("principalId", st(format!("{id2}:{VICTIM}"))),
+                    ("accountId", st(a2.clone())),
+                ]),
+                "sts.amazonaws.com",
+                "AssumeRole",
+            ),
+            260 => (&a3, in_hop2(), "sts.amazonaws.com", "GetCallerIdentity"),
+            261 => (&a3, in_hop2(), "s3.amazonaws.com", "ListBuckets"),
+            _ => (&a3, in_hop2(), "secretsmanager.amazonaws.com", "ListSecrets"),
+        };
+        let ctx = Ctx { time: ctx.time, region: ctx.region, account: account.as_str() };
+        let mut ev = Ev::new(src, name);
+        ev.identity = identity;
+        ev.ip = ATTACKER_IP.to_string();
+        ev.ua = ATTACKER_UA.to_string();
+        ev.request_id = uuid(&mut self.rng);
+        ev.tls_host = Some(format!(
+            "{}.{}.amazonaws.com",
+            src.trim_end_matches(".amazonaws.com"),
+            ctx.region
+        ));
+        match step {
+            250..=252 | 258 | 259 => {
+                let (target, key) = match step {
+                    250 => (&hop2, ""),
+                    251 | 252 => (&hop1, HOP1_KEY),
+                    _ => (&hop2, HOP2_KEY),
+                };
+                ev.req = obj(vec![
+                    ("roleArn", st(target.role_arn())),
+                    ("roleSessionName", s(VICTIM)),
+                    ("durationSeconds", J::I(3600)),
+                ]);
+                ev.resources = Some(J::Arr(vec![obj(vec![
+                    ("accountId", st(target.acct)),
+                    ("type", s("AWS::IAM::Role")),
+                    ("ARN", st(target.role_arn())),
+                ])]));
+                if step == 250 {
+                    let msg = format!(
+                        "User: arn:aws:iam::{a1}:user/{VICTIM} is not authorized to perform: \
+                         sts:AssumeRole on resource: {}",
+                        target.role_arn()
+                    );
+                    ev.error = Some(("AccessDenied".to_string(), msg));
+                } else {
+                    // Both copies of the call carry the same request, response and sharedEventID.
+                    let mut r = Rng::new(h(&[self.opts.seed, 78, u64::from(step >= 258)]));
+                    let token = format!("IQoJb3JpZ2luX2Vj{}", chars(&mut r, B64, 420));
+                    ev.request_id = uuid(&mut r);
+                    ev.shared_id = Some(uuid(&mut r));
+                    ev.resp = obj(vec![
+                        ("credentials", credentials(key.to_string(), token, ctx.time, 3600)),
+                        ("assumedRoleUser", target.assumed_role_user()),
+                    ]);
+                }
+            }
+            256 | 261 => {
+                ev.request_id = self.s3_request_id();
+                ev.req = obj(vec![("Host", s("s3.us-east-1.amazonaws.com"))]);
+            }
+            254 | 255 => ev.req = obj(vec![("maxItems", J::I(100))]),
+            257 => ev.req = obj(vec![("instancesSet", obj(vec![])), ("filterSet", obj(vec![]))]),
+            262 => ev.req = obj(vec![("maxResults", J::I(100))]),
+            _ => {}
+        }
+        render(&mut self.rng, &ctx, ev, out);
     }
 }
 

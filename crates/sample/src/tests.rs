@@ -195,6 +195,7 @@ fn attack_story_present() {
     for n in [
         "GetCallerIdentity",
         "ListBuckets",
+        "AssumeRole",
         "CreateUser",
         "CreateAccessKey",
         "AttachUserPolicy",
@@ -243,4 +244,233 @@ fn gzip_round_trip() {
     let mut back = Vec::new();
     std::io::Read::read_to_end(&mut d, &mut back).unwrap();
     assert_eq!(back, f.bytes);
+}
+
+/// Milliseconds since the epoch of an eventTime (`YYYY-MM-DDTHH:MM:SSZ`), by the days-from-civil
+/// algorithm (independent of the generator's own calendar, which goes the other way).
+fn ms(t: &str) -> i64 {
+    let n = |a: usize, b: usize| t[a..b].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    ((days * 24 + n(11, 13)) * 60 + n(14, 16)) * 60_000 + n(17, 19) * 1000
+}
+
+#[test]
+fn ms_reads_what_fmt_time_writes() {
+    for t in [0, 951_825_599_000, 1_709_510_400_000, 1_709_888_399_000, -1000] {
+        assert_eq!(ms(&fmt_time(t)), t);
+    }
+}
+
+/// The successful call that issued a temporary key, as an origin resolver sees it.
+struct Issue {
+    time: i64,
+    until: i64,
+    arn: String,
+    name: String,
+    shared: Option<String>,
+}
+
+/// Issuing calls by (key, account); panics when one key is issued twice in an account.
+fn issues(all: &[serde_json::Value]) -> std::collections::HashMap<(String, String), Issue> {
+    let mut issued = std::collections::HashMap::new();
+    for r in all {
+        let Some(key) = r["responseElements"]["credentials"]["accessKeyId"].as_str() else {
+            continue;
+        };
+        assert!(r.get("errorCode").is_none(), "a failed call issues {key}");
+        let name = r["eventName"].as_str().unwrap().to_string();
+        let default = match name.as_str() {
+            "AssumeRole" | "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity" => 3600,
+            "GetSessionToken" | "GetFederationToken" => 43_200,
+            other => panic!("{other} issues {key}"),
+        };
+        let time = ms(r["eventTime"].as_str().unwrap());
+        let duration = r["requestParameters"]["durationSeconds"].as_i64().unwrap_or(default);
+        let resp = &r["responseElements"];
+        let arn = resp["assumedRoleUser"]["arn"].as_str().or(resp["federatedUser"]["arn"].as_str());
+        let issue = Issue {
+            time,
+            until: time + duration * 1000,
+            arn: arn.unwrap_or_default().to_string(),
+            name,
+            shared: r["sharedEventID"].as_str().map(str::to_string),
+        };
+        let account = r["recipientAccountId"].as_str().unwrap().to_string();
+        let prev = issued.insert((key.to_string(), account), issue);
+        assert!(prev.is_none(), "{key} issued twice in one account");
+    }
+    issued
+}
+
+/// The contract of the origin resolver: every `ASIA…` key an AssumedRole or FederatedUser
+/// identity uses is issued by exactly one successful STS call in the same account, at or before
+/// its first use, for the session ARN it is used as, with a lifetime that covers every use and a
+/// `creationDate` equal to the call's time; console sessions (root, IAM users) have a successful
+/// ConsoleLogin at their `creationDate`.
+#[test]
+fn every_session_key_is_issued_before_its_uses() {
+    let files = generate(&SynthOptions { events: 50_000, ..SynthOptions::default() });
+    let all: Vec<serde_json::Value> = files.iter().flat_map(records).collect();
+    let issued = issues(&all);
+    let logins: std::collections::HashSet<(String, String, String)> = all
+        .iter()
+        .filter(|r| {
+            r["eventName"] == "ConsoleLogin" && r["responseElements"]["ConsoleLogin"] == "Success"
+        })
+        .map(|r| {
+            let s = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+            (s(&r["recipientAccountId"]), s(&r["userIdentity"]["arn"]), s(&r["eventTime"]))
+        })
+        .collect();
+    let mut used = std::collections::HashSet::new();
+    let (mut by_key, mut by_login) = (0usize, 0usize);
+    for r in &all {
+        let id = &r["userIdentity"];
+        let Some(key) = id["accessKeyId"].as_str().filter(|k| k.starts_with("ASIA")) else {
+            continue;
+        };
+        let account = r["recipientAccountId"].as_str().unwrap().to_string();
+        let t = ms(r["eventTime"].as_str().unwrap());
+        let created = id["sessionContext"]["attributes"]["creationDate"].as_str().unwrap();
+        match id["type"].as_str().unwrap() {
+            "AssumedRole" | "FederatedUser" => {
+                let what = format!("{key} used in {account} at {}", r["eventTime"]);
+                let issue = issued.get(&(key.to_string(), account.clone())).expect(&what);
+                assert!(issue.time <= t && t <= issue.until, "{what}: outside its lifetime");
+                assert_eq!(issue.arn, id["arn"].as_str().unwrap(), "{what}");
+                assert_eq!(ms(created), issue.time, "{what}: creationDate");
+                assert_eq!(id["accountId"].as_str(), Some(account.as_str()), "{what}");
+                used.insert(key.to_string());
+                by_key += 1;
+            }
+            "Root" | "IAMUser" => {
+                let arn = id["arn"].as_str().unwrap().to_string();
+                let login = (account, arn, created.to_string());
+                assert!(logins.contains(&login), "no ConsoleLogin for {login:?}");
+                assert!(ms(created) <= t);
+                by_login += 1;
+            }
+            other => panic!("{other} with {key}"),
+        }
+    }
+    assert!(by_key > 10_000 && by_login > 200, "{by_key} {by_login}");
+    // Sessions are used about two dozen times each; the keys issued and never used are few.
+    let sessions = issued.len() + logins.len();
+    assert!((500..=4000).contains(&sessions), "{sessions} sessions");
+    let unused = issued.keys().filter(|(k, _)| !used.contains(k)).count();
+    assert!(unused * 4 < issued.len(), "{unused} of {} keys unused", issued.len());
+    // Every kind of issuer is there, and a chain of two hops: a role session whose issuer's own
+    // key was issued by a role session.
+    for n in ["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetFederationToken"]
+    {
+        assert!(issued.values().any(|i| i.name == n), "no {n}");
+    }
+    let callers: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|r| {
+            r["responseElements"]["credentials"].is_object()
+                && r["userIdentity"]["type"] == "AssumedRole"
+        })
+        .collect();
+    assert!(callers.iter().any(|r| {
+        let id = &r["userIdentity"];
+        let key = (
+            id["accessKeyId"].as_str().unwrap().to_string(),
+            id["accountId"].as_str().unwrap().to_string(),
+        );
+        issued.get(&key).is_some_and(|i| i.name == "AssumeRole" && i.arn.contains("assumed-role/"))
+    }));
+    let saml = all.iter().find(|r| r["eventName"] == "AssumeRoleWithSAML").unwrap();
+    assert!(saml["responseElements"]["issuer"].is_string());
+    assert_eq!(saml["responseElements"]["subject"], "alice@example.com");
+    let web = all.iter().find(|r| r["eventName"] == "AssumeRoleWithWebIdentity").unwrap();
+    assert!(web["responseElements"]["provider"].as_str().unwrap().contains(":oidc-provider/"));
+    assert!(web["responseElements"]["subjectFromWebIdentityToken"]
+        .as_str()
+        .unwrap()
+        .starts_with("repo:"));
+    let by_service = all.iter().find(|r| {
+        r["eventName"] == "AssumeRole" && r["userIdentity"]["invokedBy"] == "lambda.amazonaws.com"
+    });
+    assert!(by_service.is_some(), "no AssumeRole by lambda.amazonaws.com");
+    // Denied AssumeRole calls exist, rarely, without credentials.
+    let denied = all
+        .iter()
+        .filter(|r| r["eventName"] == "AssumeRole" && r["errorCode"] == "AccessDenied")
+        .inspect(|r| assert!(r["responseElements"].is_null()))
+        .count();
+    assert!((1..=200).contains(&denied), "{denied} denied AssumeRole");
+}
+
+#[test]
+fn story_moves_into_the_other_accounts() {
+    let opts = SynthOptions::default();
+    let accounts = crate::gen::Gen::new(&opts).accounts;
+    assert_eq!(crate::gen::Gen::new(&opts).story_times().len(), 88, "the crate docs say 88");
+    let all: Vec<serde_json::Value> = generate(&opts).iter().flat_map(records).collect();
+    let issued = issues(&all);
+    let attacker: Vec<&serde_json::Value> =
+        all.iter().filter(|r| r["sourceIPAddress"] == ATTACKER_IP).collect();
+    let role = |a: &str| format!("arn:aws:iam::{a}:role/OrganizationAccountAccessRole");
+    let assume = |a: &str| -> Vec<&serde_json::Value> {
+        attacker
+            .iter()
+            .copied()
+            .filter(|r| {
+                r["eventName"] == "AssumeRole" && r["requestParameters"]["roleArn"] == role(a)
+            })
+            .collect()
+    };
+    // Denied first, straight into the third account.
+    let third = assume(&accounts[2]);
+    assert!(third.iter().any(|r| r["errorCode"] == "AccessDenied"
+        && r["userIdentity"]["accessKeyId"] == LEAKED_KEY
+        && r["responseElements"].is_null()));
+    // Then into the second: two copies of one call.
+    let second = assume(&accounts[1]);
+    assert_eq!(second.len(), 2);
+    assert!(second[0]["sharedEventID"].is_string());
+    assert_eq!(second[0]["sharedEventID"], second[1]["sharedEventID"]);
+    assert_eq!(second[0]["requestID"], second[1]["requestID"]);
+    assert_ne!(second[0]["eventID"], second[1]["eventID"]);
+    let copy = |a: &str| *second.iter().find(|r| r["recipientAccountId"] == a).unwrap();
+    let (mine, theirs) = (copy(&accounts[0]), copy(&accounts[1]));
+    assert_eq!(mine["userIdentity"]["type"], "IAMUser");
+    assert_eq!(mine["userIdentity"]["accessKeyId"], LEAKED_KEY);
+    assert_eq!(theirs["userIdentity"]["type"], "AWSAccount");
+    assert_eq!(theirs["userIdentity"]["accountId"], accounts[0].as_str());
+    assert!(theirs["userIdentity"]["principalId"].as_str().unwrap().starts_with("AIDA"));
+    assert_eq!(mine["responseElements"], theirs["responseElements"]);
+    assert_eq!(mine["responseElements"]["credentials"]["accessKeyId"], HOP1_KEY);
+    // The new key at work in the second account, then the second hop into the third.
+    let in_account = |key: &str, a: &str| {
+        attacker
+            .iter()
+            .filter(|r| r["userIdentity"]["accessKeyId"] == key && r["recipientAccountId"] == a)
+            .count()
+    };
+    assert!(in_account(HOP1_KEY, &accounts[1]) >= 5);
+    let hop1 = &issued[&(HOP1_KEY.to_string(), accounts[1].clone())];
+    assert_eq!(
+        hop1.arn,
+        format!(
+            "arn:aws:sts::{}:assumed-role/OrganizationAccountAccessRole/svc-deploy",
+            accounts[1]
+        )
+    );
+    assert_eq!(hop1.shared, mine["sharedEventID"].as_str().map(str::to_string));
+    let ok: Vec<&&serde_json::Value> =
+        third.iter().filter(|r| r.get("errorCode").is_none()).collect();
+    assert_eq!(ok.len(), 2);
+    assert_eq!(ok[0]["sharedEventID"], ok[1]["sharedEventID"]);
+    assert!(ok.iter().any(|r| r["userIdentity"]["accessKeyId"] == HOP1_KEY));
+    assert!(ok.iter().any(|r| r["userIdentity"]["type"] == "AWSAccount"
+        && r["userIdentity"]["accountId"] == accounts[1].as_str()));
+    assert!(in_account(HOP2_KEY, &accounts[2]) >= 3);
 }

@@ -21,6 +21,9 @@ pub(crate) static REGIONS: &[&str] = &[
 
 pub(crate) const LEAKED_KEY: &str = "AKIA3RLEAKEDKEY7Q2ZX";
 pub(crate) const BACKDOOR_KEY: &str = "AKIA3RBACKDOORK3Y9WQ";
+/// The story's session keys in the second and the third account.
+pub(crate) const HOP1_KEY: &str = "ASIA3RPIVOTKEYSECOND";
+pub(crate) const HOP2_KEY: &str = "ASIA3RPIVOTKEYTHIRDX";
 pub(crate) const ATTACKER_IP: &str = "185.220.101.47";
 pub(crate) const ATTACKER_UA: &str =
     "aws-cli/1.22.34 Python/3.10.12 Linux/6.5.0-kali3-amd64 botocore/1.23.34";
@@ -28,6 +31,8 @@ pub(crate) const VICTIM: &str = "svc-deploy";
 pub(crate) const BACKDOOR_USER: &str = "backup-admin";
 pub(crate) const PUBLIC_BUCKET: &str = "acme-prod-customer-exports";
 pub(crate) const TRAIL: &str = "acme-org-trail";
+/// The server that federates `dave` with `GetFederationToken`.
+pub(crate) const FED_BROKER_IP: &str = "54.86.120.33";
 
 pub(crate) static UA_CLI: &[&str] = &[
     "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1016-aws exe/x86_64.ubuntu.22 prompt/off command/s3.ls",
@@ -165,8 +170,8 @@ pub(crate) static PRINCIPALS: &[P] = &[
     p(
         Kind::Role,
         "OrganizationAccountAccessRole",
-        "carol",
-        &["176.31.84.249", "AWS Internal"],
+        "frank-admin",
+        &["203.0.113.24", "81.2.69.142", "AWS Internal"],
         &[UA_CONSOLE, UA_CLI],
         true,
     ),
@@ -196,7 +201,7 @@ pub(crate) static PRINCIPALS: &[P] = &[
     p(Kind::Service, "s3.amazonaws.com", "", SVC_IP, &[], false),
     p(Kind::User, "backup-svc", "", &["54.211.8.3"], &[UA_SDK], false),
     p(Kind::Root, "", "", &["81.2.69.142"], &[UA_CONSOLE], true),
-    p(Kind::Saml, "erin@corp.example", "", &["198.51.100.23"], &[UA_CONSOLE], false),
+    p(Kind::Saml, "alice@example.com", "", &["81.2.69.142"], &[UA_CONSOLE], false),
     p(Kind::WebId, "repo:acme/infra:ref:refs/heads/main", "", &["20.42.11.5"], &[UA_SDK], false),
     p(
         Kind::User,
@@ -207,6 +212,60 @@ pub(crate) static PRINCIPALS: &[P] = &[
         false,
     ),
 ];
+
+/// Who opens a principal's sessions, that is, which event issues the temporary (`ASIA…`) keys it
+/// uses (see `gen/sessions.rs`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Opener {
+    /// No temporary keys: AWS services, IAM users outside the console, SAML and web-identity
+    /// principals (they act through the role they assume), the cross-account AWSAccount caller.
+    None,
+    /// `sts:AssumeRole` by this AWS service (`AWSService` identity, `invokedBy`).
+    Service(&'static str),
+    /// `sts:AssumeRole` by the IAM user of this name, with its access key.
+    User(&'static str),
+    /// `sts:AssumeRole` by a session of the role of this name (role chaining).
+    Role(&'static str),
+    /// `sts:AssumeRole` by a role of this account outside the organization (a vendor's).
+    External(&'static str),
+    /// `sts:AssumeRoleWithSAML` by the SAML principal of this name.
+    Saml(&'static str),
+    /// `sts:AssumeRoleWithWebIdentity` by the web-identity principal of this name.
+    WebId(&'static str),
+    /// `sts:GetFederationToken` by the IAM user `P::name`, with its access key.
+    FederationToken,
+    /// `ConsoleLogin` (the root user, and IAM users in the console).
+    Console,
+}
+
+/// Datadog's AWS account, which assumes `DatadogIntegrationRole` (its documented account id).
+pub(crate) const DATADOG_ACCOUNT: &str = "464622532012";
+
+/// Who opens the sessions of `p` (see [`Opener`]).
+pub(crate) fn opener(p: &P) -> Opener {
+    match (p.kind, p.name) {
+        (Kind::Role, "aws-controltower-ConfigRecorderRole") => {
+            Opener::Service("config.amazonaws.com")
+        }
+        (Kind::Role, "orders-api-lambda-role") => Opener::Service("lambda.amazonaws.com"),
+        (Kind::Role, "eks-node-group-role") => Opener::Service("ec2.amazonaws.com"),
+        (Kind::Role, "ecsTaskExecutionRole") => Opener::Service("ecs-tasks.amazonaws.com"),
+        (Kind::Role, "AWSReservedSSO_AdministratorAccess_5f2c8a1d3b4e6f70") => {
+            Opener::Saml("alice@example.com")
+        }
+        (Kind::Role, "GitHubActionsDeployRole") => {
+            Opener::WebId("repo:acme/infra:ref:refs/heads/main")
+        }
+        (Kind::Role, "DatadogIntegrationRole") => Opener::External(DATADOG_ACCOUNT),
+        (Kind::Role, "OrganizationAccountAccessRole") => Opener::User("frank-admin"),
+        // The prowler scan runs as an ECS task that assumes the audit role: two hops.
+        (Kind::Role, "SecurityAuditRole") => Opener::Role("ecsTaskExecutionRole"),
+        (Kind::Role, _) => Opener::Service("lambda.amazonaws.com"),
+        (Kind::Federated, _) => Opener::FederationToken,
+        (Kind::Root, _) | (Kind::User, _) => Opener::Console,
+        _ => Opener::None,
+    }
+}
 
 /// What AWS services do on their own behalf.
 pub(crate) static SERVICE_ACTIONS: &[(&str, &str)] = &[

@@ -34,34 +34,60 @@ impl Gen<'_> {
         if svc.name == "signin" {
             pi = *self.rng.pick(&self.console);
         }
+        // SAML and web-identity principals act through the role they assume; their own events
+        // are the ones that open its sessions.
+        if matches!(PRINCIPALS[pi].kind, Kind::Saml | Kind::WebId) {
+            pi = self.sessions.opens[pi].unwrap_or(pi);
+        }
         let kind = PRINCIPALS[pi].kind;
-        match kind {
-            Kind::Service => {
-                let (sn, an) = *self.rng.pick(SERVICE_ACTIONS);
-                source_svc = SERVICES.iter().find(|s| s.name == sn).unwrap_or(svc);
-                name = an;
+        if kind == Kind::Service {
+            let (mut sn, mut an) = *self.rng.pick(SERVICE_ACTIONS);
+            if an == "AssumeRole" {
+                // A service assumes the role it runs as: open its session if one is due, else
+                // do something else (a key that nobody uses would be noise).
+                if let Some(role) = self.sessions.opens[pi] {
+                    if self.open_session(role, ctx, out) {
+                        return;
+                    }
+                }
+                (sn, an) = *self.rng.pick(&SERVICE_ACTIONS[1..]);
             }
-            Kind::Saml => {
-                source_svc = SERVICES.iter().find(|s| s.name == "sts").unwrap_or(svc);
-                name = "AssumeRoleWithSAML";
-            }
-            Kind::WebId => {
-                source_svc = SERVICES.iter().find(|s| s.name == "sts").unwrap_or(svc);
-                name = "AssumeRoleWithWebIdentity";
-            }
-            _ => {}
+            source_svc = SERVICES.iter().find(|s| s.name == sn).unwrap_or(svc);
+            name = an;
         }
         let console =
             PRINCIPALS[pi].console && (source_svc.name == "signin" || self.rng.chance(0.5));
+        if Gen::uses_session(pi, console) && self.open_session(pi, ctx, out) {
+            return;
+        }
+        let mut denied = false;
+        if kind != Kind::Service && name.starts_with("AssumeRole") {
+            // Assuming a role is how sessions are opened: open one this principal opens if it is
+            // due; else, mostly, call another service (AssumeRoleWithWebIdentity only ever comes
+            // from the web identity), sometimes assume a role whose session stays out of the
+            // logs, sometimes be denied.
+            if let Some(role) = self.sessions.opens[pi] {
+                if self.open_session(role, ctx, out) {
+                    return;
+                }
+            }
+            let r = self.rng.unit();
+            if name != "AssumeRole" || r < 0.9 {
+                name = "GetCallerIdentity";
+                for _ in 0..8 {
+                    let sj = self.svc_z.sample(&mut self.rng);
+                    if !matches!(SERVICES[sj].name, "sts" | "signin") {
+                        source_svc = &SERVICES[sj];
+                        name = source_svc.actions[self.action_z[sj].sample(&mut self.rng)];
+                        break;
+                    }
+                }
+            } else {
+                denied = r < 0.93;
+            }
+        }
         let (identity, ip, ua) = self.identity(pi, ctx, console);
-        let arn = match &identity {
-            J::Obj(v) => v
-                .iter()
-                .find(|(k, _)| *k == "arn")
-                .and_then(|(_, a)| if let J::Str(x) = a { Some(x.clone()) } else { None })
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
+        let arn = get_str(&identity, "arn").unwrap_or_default().to_string();
         let mut ev = Ev::new(source_svc.source, name);
         ev.identity = identity;
         ev.ip = ip;
@@ -83,7 +109,13 @@ impl Gen<'_> {
             ev.event_type = if name == "RetireGrant" { "AwsServiceEvent" } else { "AwsApiCall" };
             ev.shared_event_id = self.rng.chance(0.5);
         }
-        if kind != Kind::Service && self.rng.chance(0.05) {
+        if denied {
+            let role = get_str(&ev.req, "roleArn").unwrap_or_default();
+            let msg = format!(
+                "User: {arn} is not authorized to perform: sts:AssumeRole on resource: {role}"
+            );
+            ev.error = Some(("AccessDenied".to_string(), msg));
+        } else if kind != Kind::Service && self.rng.chance(0.05) {
             if source_svc.name == "signin" {
                 // ConsoleLogin failures carry only errorMessage and keep their responseElements.
                 return self.console_failure(ctx, ev, out);

@@ -1,7 +1,7 @@
 //! Per-service request parameters, response elements and resources of a background event, and
 //! the errors a call may fail with.
 
-use super::Gen;
+use super::{Gen, RoleSession};
 use crate::calendar::*;
 use crate::catalogue::*;
 use crate::event::*;
@@ -137,43 +137,23 @@ impl Gen<'_> {
                     ("roleSessionName", st(session.clone())),
                     ("durationSeconds", J::I(3600)),
                 ]);
-                ev.resp = self.credentials(acct, &role, &session, ctx.time);
+                // A role session outside the logs: its key is never used here.
+                let key = format!("ASIA{}", chars(&mut self.rng, UPPER32, 16));
+                let role_id = format!("AROA{}", chars(&mut self.rng, UPPER32, 17));
+                ev.resp = obj(vec![
+                    ("credentials", self.credentials(key, ctx.time, 3600)),
+                    (
+                        "assumedRoleUser",
+                        RoleSession { acct, role: &role, role_id: &role_id, session: &session }
+                            .assumed_role_user(),
+                    ),
+                ]);
                 ev.resources = Some(J::Arr(vec![obj(vec![
                     ("accountId", st(acct)),
                     ("type", s("AWS::IAM::Role")),
                     ("ARN", st(role_arn)),
                 ])]));
                 ev.shared_event_id = self.rng.chance(0.3);
-            }
-            ("sts", "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML") => {
-                let role_arn = format!("arn:aws:iam::{acct}:role/GitHubActionsDeployRole");
-                ev.req = obj(vec![
-                    ("roleArn", st(role_arn.clone())),
-                    ("roleSessionName", s("GitHubActions")),
-                    ("durationSeconds", J::I(3600)),
-                ]);
-                let mut resp = match self.credentials(
-                    acct,
-                    "GitHubActionsDeployRole",
-                    "GitHubActions",
-                    ctx.time,
-                ) {
-                    J::Obj(v) => v,
-                    _ => vec![],
-                };
-                resp.push((
-                    "provider",
-                    st(format!(
-                        "arn:aws:iam::{acct}:oidc-provider/token.actions.githubusercontent.com"
-                    )),
-                ));
-                resp.push(("audience", s("sts.amazonaws.com")));
-                ev.resp = J::Obj(resp);
-                ev.resources = Some(J::Arr(vec![obj(vec![
-                    ("accountId", st(acct)),
-                    ("type", s("AWS::IAM::Role")),
-                    ("ARN", st(role_arn)),
-                ])]));
             }
             ("sts", "GetCallerIdentity") => {}
             ("ec2", "RunInstances") => {

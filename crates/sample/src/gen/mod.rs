@@ -3,6 +3,7 @@
 
 mod background;
 mod details;
+mod sessions;
 
 use crate::calendar::*;
 use crate::catalogue::*;
@@ -21,6 +22,8 @@ pub(crate) struct Gen<'o> {
     pub(crate) principal_z: Zipf,
     /// Indices of principals that can sign in to the console.
     pub(crate) console: Vec<usize>,
+    /// Who has which temporary keys when (see `sessions.rs`).
+    pub(crate) sessions: sessions::Sessions,
 }
 
 impl<'o> Gen<'o> {
@@ -33,6 +36,8 @@ impl<'o> Gen<'o> {
                 h(&[opts.seed, n, str_hash(&acct)]) % 900_000_000_000 + 100_000_000_000
             )
         };
+        let principal_z = Zipf::new(PRINCIPALS.len(), 1.0);
+        let sessions = sessions::Sessions::new(opts, &principal_z);
         Gen {
             opts,
             rng: Rng::new(opts.seed),
@@ -40,13 +45,14 @@ impl<'o> Gen<'o> {
             svc_z: Zipf::new(SERVICES.len(), 1.05),
             action_z: SERVICES.iter().map(|s| Zipf::new(s.actions.len(), 1.2)).collect(),
             region_z: Zipf::new(REGIONS.len(), 1.3),
-            principal_z: Zipf::new(PRINCIPALS.len(), 1.0),
+            principal_z,
             console: PRINCIPALS
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.console)
                 .map(|(i, _)| i)
                 .collect(),
+            sessions,
         }
     }
 
@@ -61,10 +67,11 @@ impl<'o> Gen<'o> {
         id_from(self.opts.seed, &[1, pi as u64, self.account_index(account)], "AKIA", UPPER32, 16)
     }
 
-    pub(crate) fn session_key(&self, pi: usize, account: &str, hour: i64) -> String {
+    /// The temporary key of session `index` of principal `pi` in `account` (see `sessions.rs`).
+    pub(crate) fn session_key(&self, pi: usize, account: &str, index: i64) -> String {
         id_from(
             self.opts.seed,
-            &[2, pi as u64, self.account_index(account), hour as u64],
+            &[2, pi as u64, self.account_index(account), index as u64],
             "ASIA",
             UPPER32,
             16,
@@ -75,7 +82,23 @@ impl<'o> Gen<'o> {
         id_from(self.opts.seed, &[3, pi as u64, self.account_index(account)], prefix, UPPER32, 17)
     }
 
-    /// userIdentity, source IP and user agent of principal `pi` acting in `account` at `time`.
+    /// Source IP, user agent and the service name for `invokedBy` of principal `pi`.
+    pub(crate) fn ip_ua(&mut self, pi: usize) -> (String, String, &'static str) {
+        let pr = &PRINCIPALS[pi];
+        let ip =
+            if pr.ips == SVC_IP { String::new() } else { (*self.rng.pick(pr.ips)).to_string() };
+        let ua_set: &[&'static str] =
+            if pr.uas.is_empty() { &[""] } else { pr.uas[self.rng.below(pr.uas.len())] };
+        let mut ua = (*self.rng.pick(ua_set)).to_string();
+        if self.rng.chance(0.0015) {
+            ua = (*self.rng.pick(UA_HOSTILE)).to_string();
+        }
+        (ip, ua, ua_set.first().copied().unwrap_or("AWS Internal"))
+    }
+
+    /// userIdentity, source IP and user agent of principal `pi` acting in `ctx.account` at
+    /// `ctx.time`. A principal with temporary keys uses the session open then (the caller opened
+    /// it with [`Gen::open_session`]).
     pub(crate) fn identity(
         &mut self,
         pi: usize,
@@ -84,33 +107,17 @@ impl<'o> Gen<'o> {
     ) -> (J, String, String) {
         let pr = &PRINCIPALS[pi];
         let acct = ctx.account;
-        let hour = ctx.time.div_euclid(3_600_000);
-        let created =
-            st(fmt_time(hour * 3_600_000 + (h(&[pi as u64, hour as u64]) % 600_000) as i64));
-        let mfa = if pr.console { "true" } else { "false" };
-        let attrs = || {
-            obj(vec![
-                (
-                    "creationDate",
-                    J::Str(match &created {
-                        J::Str(x) => x.clone(),
-                        _ => String::new(),
-                    }),
-                ),
-                ("mfaAuthenticated", s(mfa)),
-            ])
+        let (session_key, created) = if Gen::uses_session(pi, console) {
+            self.session(pi, ctx)
+        } else {
+            (String::new(), ctx.time)
         };
-        let ip =
-            if pr.ips == SVC_IP { String::new() } else { (*self.rng.pick(pr.ips)).to_string() };
-        let ua_set: &[&str] =
-            if pr.uas.is_empty() { &[""] } else { pr.uas[self.rng.below(pr.uas.len())] };
-        let mut ua = (*self.rng.pick(ua_set)).to_string();
-        if self.rng.chance(0.0015) {
-            ua = (*self.rng.pick(UA_HOSTILE)).to_string();
-        }
+        let mfa = if pr.console { "true" } else { "false" };
+        let attrs = || session_attributes(created, mfa);
+        let (ip, ua, invoked) = self.ip_ua(pi);
         let id = match pr.kind {
             Kind::User => {
-                let key = if console { self.session_key(pi, acct, hour) } else { self.access_key(pi, acct) };
+                let key = if console { session_key } else { self.access_key(pi, acct) };
                 let mut v = vec![
                     ("type", s("IAMUser")),
                     ("principalId", st(self.unique_id(pi, acct, "AIDA"))),
@@ -120,38 +127,26 @@ impl<'o> Gen<'o> {
                     ("userName", s(pr.name)),
                 ];
                 if console {
-                    v.push(("sessionContext", obj(vec![("sessionIssuer", obj(vec![])), ("webIdFederationData", obj(vec![])), ("attributes", attrs())])));
+                    v.push((
+                        "sessionContext",
+                        obj(vec![
+                            ("sessionIssuer", obj(vec![])),
+                            ("webIdFederationData", obj(vec![])),
+                            ("attributes", attrs()),
+                        ]),
+                    ));
                 }
                 obj(v)
             }
             Kind::Role => {
                 let rid = self.unique_id(pi, acct, "AROA");
-                let mut v = vec![
-                    ("type", s("AssumedRole")),
-                    ("principalId", st(format!("{rid}:{}", pr.session))),
-                    ("arn", st(format!("arn:aws:sts::{acct}:assumed-role/{}/{}", pr.name, pr.session))),
-                    ("accountId", st(acct)),
-                    ("accessKeyId", st(self.session_key(pi, acct, hour))),
-                    (
-                        "sessionContext",
-                        obj(vec![
-                            (
-                                "sessionIssuer",
-                                obj(vec![
-                                    ("type", s("Role")),
-                                    ("principalId", st(rid)),
-                                    ("arn", st(format!("arn:aws:iam::{acct}:role/{}", pr.name))),
-                                    ("accountId", st(acct)),
-                                    ("userName", s(pr.name)),
-                                ]),
-                            ),
-                            ("webIdFederationData", obj(vec![])),
-                            ("attributes", attrs()),
-                        ]),
-                    ),
-                ];
+                let role = RoleSession { acct, role: pr.name, role_id: &rid, session: pr.session };
+                let mut v = match role.identity(session_key, created, mfa) {
+                    J::Obj(v) => v,
+                    _ => vec![],
+                };
                 if pr.ips == SVC_IP {
-                    v.push(("invokedBy", s(ua_set.first().copied().unwrap_or("AWS Internal"))));
+                    v.push(("invokedBy", s(invoked)));
                 }
                 if pr.session.starts_with("i-") {
                     v.push(("ec2RoleDelivery", s("2.0")));
@@ -163,18 +158,29 @@ impl<'o> Gen<'o> {
                 ("principalId", st(acct)),
                 ("arn", st(format!("arn:aws:iam::{acct}:root"))),
                 ("accountId", st(acct)),
-                ("accessKeyId", st(self.session_key(pi, acct, hour))),
-                ("sessionContext", obj(vec![("sessionIssuer", obj(vec![])), ("webIdFederationData", obj(vec![])), ("attributes", attrs())])),
+                ("accessKeyId", st(session_key.clone())),
+                (
+                    "sessionContext",
+                    obj(vec![
+                        ("sessionIssuer", obj(vec![])),
+                        ("webIdFederationData", obj(vec![])),
+                        ("attributes", attrs()),
+                    ]),
+                ),
             ]),
             Kind::Service => {
-                return (obj(vec![("type", s("AWSService")), ("invokedBy", s(pr.name))]), pr.name.to_string(), pr.name.to_string());
+                return (
+                    obj(vec![("type", s("AWSService")), ("invokedBy", s(pr.name))]),
+                    pr.name.to_string(),
+                    pr.name.to_string(),
+                );
             }
             Kind::Federated => obj(vec![
                 ("type", s("FederatedUser")),
                 ("principalId", st(format!("{acct}:{}", pr.session))),
                 ("arn", st(format!("arn:aws:sts::{acct}:federated-user/{}", pr.session))),
                 ("accountId", st(acct)),
-                ("accessKeyId", st(self.session_key(pi, acct, hour))),
+                ("accessKeyId", st(session_key)),
                 (
                     "sessionContext",
                     obj(vec![
@@ -194,19 +200,19 @@ impl<'o> Gen<'o> {
                 ),
             ]),
             Kind::Account => {
-                let other = self.accounts.iter().find(|a| a.as_str() != acct).cloned().unwrap_or_default();
-                obj(vec![("type", s("AWSAccount")), ("principalId", st(format!("{}:ci-cross-account", self.unique_id(pi, &other, "AROA")))), ("accountId", st(other))])
+                let other =
+                    self.accounts.iter().find(|a| a.as_str() != acct).cloned().unwrap_or_default();
+                obj(vec![
+                    ("type", s("AWSAccount")),
+                    (
+                        "principalId",
+                        st(format!("{}:ci-cross-account", self.unique_id(pi, &other, "AROA"))),
+                    ),
+                    ("accountId", st(other)),
+                ])
             }
-            Kind::Saml => {
-                let idp = "Q4tXZ2xpc3Q9PT0yMDI0LWFjbWUtb2t0YQ==";
-                obj(vec![("type", s("SAMLUser")), ("principalId", st(format!("{idp}:{}", pr.name))), ("userName", s(pr.name)), ("identityProvider", s(idp))])
-            }
-            Kind::WebId => obj(vec![
-                ("type", s("WebIdentityUser")),
-                ("principalId", st(format!("arn:aws:iam::{acct}:oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:{}", pr.name))),
-                ("userName", s(pr.name)),
-                ("identityProvider", st(format!("arn:aws:iam::{acct}:oidc-provider/token.actions.githubusercontent.com"))),
-            ]),
+            Kind::Saml => saml_user(pr.name),
+            Kind::WebId => web_identity_user(acct, pr.name),
         };
         (id, ip, ua)
     }
@@ -237,58 +243,24 @@ impl<'o> Gen<'o> {
         format!("IQoJb3JpZ2luX2Vj{}", chars(&mut self.rng, B64, n))
     }
 
+    /// A role whose sessions stay out of the logs (none of the principals').
     pub(crate) fn role_arn(&mut self, acct: &str) -> String {
         let roles = [
-            "orders-api-lambda-role",
-            "GitHubActionsDeployRole",
-            "DatadogIntegrationRole",
-            "eks-node-group-role",
-            "aws-controltower-ConfigRecorderRole",
-            "SecurityAuditRole",
+            "ReadOnlyAnalystRole",
+            "terraform-plan-role",
+            "BillingViewerRole",
+            "cdk-hnb659fds-deploy-role",
+            "data-pipeline-glue-role",
+            "BreakGlassAdminRole",
         ];
         format!("arn:aws:iam::{acct}:role/{}", self.rng.pick(&roles))
     }
 
-    pub(crate) fn credentials(&mut self, acct: &str, role: &str, session: &str, time: i64) -> J {
-        let key = format!("ASIA{}", chars(&mut self.rng, UPPER32, 16));
-        let tok = self.session_token();
-        let exp = tm(time + 3_600_000);
-        let months =
-            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        let (h12, ampm) = match exp.h {
-            0 => (12, "AM"),
-            1..=11 => (exp.h, "AM"),
-            12 => (12, "PM"),
-            x => (x - 12, "PM"),
-        };
-        let expiration = format!(
-            "{} {}, {} {}:{:02}:{:02} {}",
-            months[(exp.mo as usize).saturating_sub(1) % 12],
-            exp.d,
-            exp.y,
-            h12,
-            exp.mi,
-            exp.s,
-            ampm
-        );
-        let rid = format!("AROA{}", chars(&mut self.rng, UPPER32, 17));
-        obj(vec![
-            (
-                "credentials",
-                obj(vec![
-                    ("accessKeyId", st(key)),
-                    ("sessionToken", st(tok)),
-                    ("expiration", st(expiration)),
-                ]),
-            ),
-            (
-                "assumedRoleUser",
-                obj(vec![
-                    ("assumedRoleId", st(format!("{rid}:{session}"))),
-                    ("arn", st(format!("arn:aws:sts::{acct}:assumed-role/{role}/{session}"))),
-                ]),
-            ),
-        ])
+    /// The `credentials` of an STS response: `key`, a new session token, and the expiration
+    /// `duration_s` after `time`.
+    pub(crate) fn credentials(&mut self, key: String, time: i64, duration_s: i64) -> J {
+        let token = self.session_token();
+        credentials(key, token, time, duration_s)
     }
 
     pub(crate) fn policy_doc(&mut self, action: &str, resource: &str) -> String {
@@ -301,4 +273,119 @@ impl<'o> Gen<'o> {
     pub(crate) fn s3_request_id(&mut self) -> String {
         chars(&mut self.rng, b"0123456789ABCDEF", 16)
     }
+}
+
+/// The `credentials` of an STS response: `key`, `token`, and the expiration `duration_s` after
+/// `time` (in the format CloudTrail writes it).
+pub(crate) fn credentials(key: String, token: String, time: i64, duration_s: i64) -> J {
+    let exp = tm(time + duration_s * 1000);
+    let months =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (h12, ampm) = match exp.h {
+        0 => (12, "AM"),
+        1..=11 => (exp.h, "AM"),
+        12 => (12, "PM"),
+        x => (x - 12, "PM"),
+    };
+    let expiration = format!(
+        "{} {}, {} {}:{:02}:{:02} {}",
+        months[(exp.mo as usize).saturating_sub(1) % 12],
+        exp.d,
+        exp.y,
+        h12,
+        exp.mi,
+        exp.s,
+        ampm
+    );
+    obj(vec![("accessKeyId", st(key)), ("sessionToken", st(token)), ("expiration", st(expiration))])
+}
+
+/// `sessionContext.attributes` of a session created at `created` (ms).
+pub(crate) fn session_attributes(created: i64, mfa: &'static str) -> J {
+    obj(vec![("creationDate", st(fmt_time(created))), ("mfaAuthenticated", s(mfa))])
+}
+
+/// A session of a role: what its userIdentity and the `assumedRoleUser` that issued it share.
+pub(crate) struct RoleSession<'a> {
+    pub(crate) acct: &'a str,
+    pub(crate) role: &'a str,
+    /// The role's `AROA…` id.
+    pub(crate) role_id: &'a str,
+    pub(crate) session: &'a str,
+}
+
+impl RoleSession<'_> {
+    pub(crate) fn arn(&self) -> String {
+        format!("arn:aws:sts::{}:assumed-role/{}/{}", self.acct, self.role, self.session)
+    }
+
+    pub(crate) fn role_arn(&self) -> String {
+        format!("arn:aws:iam::{}:role/{}", self.acct, self.role)
+    }
+
+    /// The `AssumedRole` userIdentity of a call with `key`, created at `created` (ms).
+    pub(crate) fn identity(&self, key: String, created: i64, mfa: &'static str) -> J {
+        obj(vec![
+            ("type", s("AssumedRole")),
+            ("principalId", st(format!("{}:{}", self.role_id, self.session))),
+            ("arn", st(self.arn())),
+            ("accountId", st(self.acct)),
+            ("accessKeyId", st(key)),
+            (
+                "sessionContext",
+                obj(vec![
+                    (
+                        "sessionIssuer",
+                        obj(vec![
+                            ("type", s("Role")),
+                            ("principalId", st(self.role_id)),
+                            ("arn", st(self.role_arn())),
+                            ("accountId", st(self.acct)),
+                            ("userName", st(self.role)),
+                        ]),
+                    ),
+                    ("webIdFederationData", obj(vec![])),
+                    ("attributes", session_attributes(created, mfa)),
+                ]),
+            ),
+        ])
+    }
+
+    /// The `assumedRoleUser` of the AssumeRole* response that issued the session.
+    pub(crate) fn assumed_role_user(&self) -> J {
+        obj(vec![
+            ("assumedRoleId", st(format!("{}:{}", self.role_id, self.session))),
+            ("arn", st(self.arn())),
+        ])
+    }
+}
+
+/// The identity provider of the SAML principals (an Okta-like IdP string).
+pub(crate) const SAML_IDP: &str = "Q4tXZ2xpc3Q9PT0yMDI0LWFjbWUtb2t0YQ==";
+
+/// The userIdentity of a `SAMLUser` (AssumeRoleWithSAML).
+pub(crate) fn saml_user(name: &'static str) -> J {
+    obj(vec![
+        ("type", s("SAMLUser")),
+        ("principalId", st(format!("{SAML_IDP}:{name}"))),
+        ("userName", s(name)),
+        ("identityProvider", s(SAML_IDP)),
+    ])
+}
+
+/// The GitHub Actions OIDC provider of `acct`.
+pub(crate) fn oidc_provider(acct: &str) -> String {
+    format!("arn:aws:iam::{acct}:oidc-provider/token.actions.githubusercontent.com")
+}
+
+/// The userIdentity of a `WebIdentityUser` (AssumeRoleWithWebIdentity); `name` is the token's
+/// subject.
+pub(crate) fn web_identity_user(acct: &str, name: &'static str) -> J {
+    let provider = oidc_provider(acct);
+    obj(vec![
+        ("type", s("WebIdentityUser")),
+        ("principalId", st(format!("{provider}:sts.amazonaws.com:{name}"))),
+        ("userName", s(name)),
+        ("identityProvider", st(provider)),
+    ])
 }
