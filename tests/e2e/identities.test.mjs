@@ -119,3 +119,36 @@ test('origin:, chain: and session: select what the generator says, and the detai
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });
+
+test('the sample story shows its chain: a leaked key into a second and a third account', async (t) => {
+  const app = await openApp(browser, { viewport: { width: 1400, height: 900 } });
+  const { page } = app;
+  try {
+    await page.click(tid('load-sample'));
+    await waitLoaded(page);
+    await page.click(tid('tab-identities'));
+    const svc = page.locator(`${tid('identity')}[data-origin="arn:aws:iam::123456789012:user/svc-deploy"]`);
+    await svc.waitFor();
+    const nodes = await svc.locator(tid('chain-node')).allTextContents();
+    assert.ok(nodes.some((n) => n.includes('OrganizationAccountAccessRole') && n.includes('577254526104')), `second account: ${nodes}`);
+    assert.ok(nodes.some((n) => n.includes('OrganizationAccountAccessRole') && n.includes('830042445559')), `third account: ${nodes}`);
+    // The attacker's IP is new for svc-deploy (its usual traffic comes from Terraform hosts).
+    const firsts = await svc.locator(tid('identity-first')).allTextContents();
+    assert.ok(firsts.some((f) => f.includes('185.220.101.47')), `a new IP: ${firsts}`);
+    await svc.scrollIntoViewIfNeeded();
+    await screenshot(page, 'sample-identities');
+
+    await page.click(tid('tab-events'));
+    await search(page, 'session:ASIA3RPIVOTKEYTHIRDX');
+    await waitCount(page, 3);
+    await page.locator(tid('event-row')).first().click();
+    await page.locator(tid('behind')).waitFor();
+    assert.match(await page.textContent(tid('behind-headline')), /IAM user svc-deploy/);
+    const hops = await page.locator(tid('behind-hop')).allTextContents();
+    assert.equal(hops.length, 2);
+    assert.match(hops[0], /577254526104/);
+    assert.match(hops[1], /830042445559/);
+    await screenshot(page, 'sample-behind');
+    await assertClean(t, app, assert);
+  } finally { await app.close(); }
+});

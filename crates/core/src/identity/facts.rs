@@ -83,15 +83,13 @@ impl IssueKind {
 pub(crate) struct IssueFacts {
     pub(crate) kind: IssueKind,
     /// `responseElements.credentials.accessKeyId`.
-    pub(crate) key: String,
+    pub(crate) key: Box<str>,
     /// How long the credentials live, ms.
     pub(crate) lifetime_ms: i64,
     /// The session they make: `assumedRoleUser.arn` or `federatedUser.arn`.
-    pub(crate) session_arn: Option<String>,
-    pub(crate) source_identity: Option<String>,
-    pub(crate) shared_event: Option<String>,
+    pub(crate) session_arn: Option<Box<str>>,
     /// `saml:<issuer>/<subject>` or `web:<provider>/<subject>` for the federation calls.
-    pub(crate) federated_origin: Option<String>,
+    pub(crate) federated_origin: Option<Box<str>>,
 }
 
 /// A successful console sign-in or role switch.
@@ -220,13 +218,10 @@ pub(crate) fn read_issue(raw: &str, kind: IssueKind) -> Option<(IssueFacts, Iden
     let ui = identity_value(p.ui);
     let issue = IssueFacts {
         kind,
-        key,
+        key: key.into(),
         lifetime_ms: seconds * 1000,
-        session_arn,
-        source_identity: text(&p.req, &["sourceIdentity"])
-            .or_else(|| text(&ui, &["sessionContext", "sourceIdentity"])),
-        shared_event: text(&p.shared, &[]),
-        federated_origin,
+        session_arn: session_arn.map(Into::into),
+        federated_origin: federated_origin.map(Into::into),
     };
     Some((issue, identity_facts(&ui, &p.shared)))
 }

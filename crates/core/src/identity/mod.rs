@@ -26,6 +26,7 @@
 
 mod facts;
 mod gather;
+mod parents;
 mod resolve;
 #[cfg(test)]
 mod tests;
@@ -137,6 +138,27 @@ pub struct Behind {
     pub source_identity: Option<String>,
 }
 
+/// What the resolver read and holds (estimates of heap bytes, for the benchmark).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdentityStats {
+    /// Records read beyond the columns.
+    pub reads: usize,
+    /// The per-row arrays (group and session of every row).
+    pub row_bytes: usize,
+    /// Caller groups, their facts and their map.
+    pub group_bytes: usize,
+    /// STS issues, console sign-ins, the copies' rows.
+    pub issue_bytes: usize,
+    /// Sessions, origins, the sharedEventIDs read.
+    pub session_bytes: usize,
+}
+
+impl IdentityStats {
+    pub fn total(&self) -> usize {
+        self.row_bytes + self.group_bytes + self.issue_bytes + self.session_bytes
+    }
+}
+
 /// The note of an unknown origin.
 pub const OUTSIDE: &str = "credentials issued outside the loaded logs";
 
@@ -145,6 +167,7 @@ pub const OUTSIDE: &str = "credentials issued outside the loaded logs";
 pub struct Identities {
     gathered: Gathered,
     resolved: Resolved,
+    shared: resolve::SharedIds,
 }
 
 impl Identities {
@@ -159,7 +182,7 @@ impl Identities {
             return;
         }
         self.gathered.extend(store);
-        self.resolved = resolve::resolve(store, &self.gathered);
+        self.resolved = resolve::resolve(store, &self.gathered, &mut self.shared);
     }
 
     /// Forgets everything (the data is gone).
@@ -219,7 +242,7 @@ impl Identities {
         if !key.is_empty() {
             return key.to_string();
         }
-        let created = self.group_of_session(s).and_then(|g| g.facts.created_ms);
+        let created = self.group_of_session(s).and_then(|g| g.created_ms);
         let id = self.identity(store, s);
         match created {
             Some(c) => format!("{id}@{}", crate::time::format_ms(c)),
@@ -324,6 +347,11 @@ impl Identities {
         self.resolved.sessions.get(s as usize).and_then(|se| self.gathered.group(se.group))
     }
 
+    /// The caller group of `row` (its own, not that of a copy it is tied to).
+    fn group_of_row(&self, store: &Store, row: usize) -> Option<&gather::Group> {
+        self.gathered.group(self.gathered.group_at(gather::caller_of_row(store, row))?)
+    }
+
     fn hop(&self, store: &Store, x: u32) -> Option<Hop> {
         let se = self.resolved.sessions.get(x as usize)?;
         let g = self.gathered.group(se.group)?;
@@ -337,17 +365,16 @@ impl Identities {
         let (via, via_row) = match se.link {
             Link::Issue(k) => {
                 let is = self.gathered.issue(k)?;
-                let row = is
-                    .rows
-                    .iter()
-                    .copied()
+                // The copy whose caller is not an `AWSAccount` stub (the caller's own account).
+                let row = self
+                    .gathered
+                    .issue_rows(k)
                     .find(|&r| {
-                        self.gathered
-                            .group_of_row(r as usize)
+                        self.group_of_row(store, r as usize)
                             .is_some_and(|g| g.caller != Caller::Account)
                     })
-                    .or(is.rows.first().copied());
-                (Some(is.facts.kind.event_name().to_string()), row)
+                    .or(Some(is.row));
+                (Some(is.kind.event_name().to_string()), row)
             }
             Link::Switch(k) => {
                 (Some("SwitchRole".to_string()), Some(self.gathered.sign_in(k)?.row))
@@ -368,12 +395,17 @@ impl Identities {
     }
 
     /// Records read beyond the columns so far, and the resolver's bytes.
-    pub fn stats(&self) -> (usize, usize) {
+    pub fn stats(&self) -> IdentityStats {
         let r = &self.resolved;
-        let bytes = self.gathered.bytes()
-            + r.session_of.capacity() * 4
-            + r.sessions.capacity() * std::mem::size_of::<resolve::Session>()
-            + r.origins.iter().map(|o| o.text.len() + o.name.len() + 64).sum::<usize>();
-        (self.gathered.reads, bytes)
+        let (per_row, groups, issues) = self.gathered.bytes();
+        IdentityStats {
+            reads: self.gathered.reads,
+            row_bytes: per_row + r.session_of.capacity() * 4,
+            group_bytes: groups,
+            issue_bytes: issues,
+            session_bytes: r.sessions.capacity() * std::mem::size_of::<resolve::Session>()
+                + r.origins.iter().map(|o| o.text.len() + o.name.len() + 64).sum::<usize>()
+                + self.shared.capacity() * 16,
+        }
     }
 }

@@ -24,10 +24,12 @@
 //! * `kept`, `duplicates`, `rejected` of the plain store.
 //!
 //! Then the query benchmarks (`query.rs`) and the detection benchmarks (`rules.rs`:
-//! `rules_all_*`, `rule_nested_*`) over one store of the generated files.
+//! `rules_all_*`, `rule_nested_*`) and the identity benchmarks (`identities.rs`:
+//! `identities_*`) over one store of the generated files.
 //!
 //! Figures only: nothing here asserts on time. `--write DIR` also writes the generated `.json`
-//! files under DIR (for looking at them or feeding other tools).
+//! files under DIR (for looking at them or feeding other tools). `--identities-only` runs only
+//! the identity benchmarks.
 
 use std::io::Read;
 use std::time::Instant;
@@ -39,6 +41,8 @@ use trailglass_sample::{generate, gzip, SynthOptions};
 mod query;
 // The detection benchmarks (built-in Sigma rules, a nested-path rule).
 mod rules;
+// Who is behind every event (the identity resolver).
+mod identities;
 
 struct Args {
     events: usize,
@@ -46,10 +50,12 @@ struct Args {
     repeat: usize,
     events_per_file: Option<usize>,
     write: Option<String>,
+    /// Only the identity benchmarks (after building one store).
+    identities_only: bool,
 }
 
 const USAGE: &str = "usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] \
-                     [--events-per-file M (2000)] [--write DIR]";
+                     [--events-per-file M (2000)] [--write DIR] [--identities-only]";
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
@@ -58,7 +64,14 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         let v = v.string()?;
         v.replace('_', "").parse().map_err(|_| format!("not a number: {v}").into())
     }
-    let mut a = Args { events: 200_000, seed: None, repeat: 3, events_per_file: None, write: None };
+    let mut a = Args {
+        events: 200_000,
+        seed: None,
+        repeat: 3,
+        events_per_file: None,
+        write: None,
+        identities_only: false,
+    };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
         match arg {
@@ -67,6 +80,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("repeat") => a.repeat = num::<usize>(parser.value()?)?.max(1),
             Long("events-per-file") => a.events_per_file = Some(num(parser.value()?)?),
             Long("write") => a.write = Some(parser.value()?.string()?),
+            Long("identities-only") => a.identities_only = true,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0)
@@ -162,6 +176,16 @@ fn main() {
     println!("gz_bytes={gz_bytes}");
     println!("generate_s={generate_s:.2}");
     println!("gzip_s={gzip_s:.2}");
+    if args.identities_only {
+        let mut store = Store::new();
+        for f in &files {
+            store.ingest_owned(&f.path, f.bytes.clone());
+        }
+        let owned: Vec<(String, Vec<u8>)> =
+            files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+        identities::run(&store, &owned);
+        return;
+    }
 
     // Plain ingest of owned buffers (copied before the clock starts); the last store is kept for
     // the memory and count figures.
@@ -254,4 +278,7 @@ fn main() {
     }
     query::run(&store, 20);
     rules::run(&store, 20);
+    let owned: Vec<(String, Vec<u8>)> =
+        files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+    identities::run(&store, &owned);
 }
