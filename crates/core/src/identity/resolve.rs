@@ -60,7 +60,6 @@ pub(crate) struct Session {
     pub(crate) cut: Option<Cut>,
     /// The session's earliest row (time, row).
     pub(crate) first: (i64, u32),
-    pub(crate) rows: u32,
 }
 
 /// The resolution of every row.
@@ -248,7 +247,6 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
                         depth: 0,
                         cut: None,
                         first: (t, r as u32),
-                        rows: 0,
                     });
                     out.sessions.len() as u32 - 1
                 });
@@ -257,7 +255,6 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
             }
         };
         if let Some(se) = out.sessions.get_mut(s as usize) {
-            se.rows += 1;
             if (t, r as u32) < se.first && t != i64::MIN {
                 se.first = (t, r as u32);
             }
