@@ -341,19 +341,23 @@ pub fn identity_facets(
     rows: &[u32],
     top_n: usize,
 ) -> Vec<(String, Facet)> {
+    // One increment per row (by session); the origins' counts are summed from the sessions'.
     let no = ids.origins().len();
-    let mut by_origin = vec![0u64; no + 1];
     let mut by_session = vec![0u64; ids.sessions()];
+    let column = ids.session_column();
     let mut counted = 0u64;
     for &r in rows {
-        let r = r as usize;
-        let Some(s) = ids.session_of(r) else { continue };
+        let Some(c) = column.get(r as usize).and_then(|&s| by_session.get_mut(s as usize)) else {
+            continue;
+        };
+        *c += 1;
         counted += 1;
-        if let Some(c) = by_origin.get_mut(ids.origin_id(r).map_or(no, |o| o as usize)) {
-            *c += 1;
-        }
-        if let Some(c) = by_session.get_mut(s as usize) {
-            *c += 1;
+    }
+    let mut by_origin = vec![0u64; no + 1];
+    for (s, &n) in by_session.iter().enumerate() {
+        let o = ids.session_origin(s as u32).map_or(no, |o| o as usize);
+        if let Some(c) = by_origin.get_mut(o) {
+            *c += n;
         }
     }
     let facet_of = |counts: &[u64], label: &dyn Fn(usize) -> String| {

@@ -146,7 +146,7 @@ impl Engine {
     /// Computes the current view's answer; `None` before the page has set a view.
     pub fn answer(&mut self) -> Option<Answer> {
         let (seq, view) = self.view.clone()?;
-        self.who.update(&self.store);
+        self.who.update(&self.store, self.progress.is_some());
         let detected = self.detector.update(&self.store, self.generation);
         let error = match parse(&view.query) {
             Ok(q) => {
