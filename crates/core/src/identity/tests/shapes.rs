@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::*;
 
@@ -276,7 +276,7 @@ fn the_stratus_red_team_detonations_resolve() {
         "aws.persistence.sts-federation-token.json",
         "aws.execution.ec2-launch-unusual-instances.json",
     ] {
-        let Ok(bytes) = std::fs::read(format!("{dir}{f}")) else { return };
+        let bytes = std::fs::read(format!("{dir}{f}")).expect("the shared corpus");
         s.ingest(f, &bytes);
     }
     let mut ids = Identities::new();
@@ -289,6 +289,65 @@ fn the_stratus_red_team_detonations_resolve() {
     );
     let run = by_action("RunInstances");
     assert_eq!(ids.origin_of(run).unwrap().text, "arn:aws:iam::900138736586:user/christophe");
+}
+
+#[test]
+fn every_stratus_red_team_call_made_with_issued_or_long_term_keys_has_its_users_origin() {
+    // An independent reading of each detonation with serde: a key issued by a successful STS
+    // call of an IAM user belongs to that user, as do the user's own long-term-key calls.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/stratus-red-team/");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).expect("the shared corpus") {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(doc) = serde_json::from_slice::<Value>(&bytes) else { continue };
+        let records = doc.get("Records").unwrap_or(&doc).as_array().cloned().unwrap_or_default();
+        let text = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_string);
+        let mut issued = std::collections::HashMap::new();
+        for r in &records {
+            let issuing = text(r, "/eventSource").as_deref() == Some("sts.amazonaws.com")
+                && r.get("errorCode").is_none()
+                && text(r, "/userIdentity/type").as_deref() == Some("IAMUser");
+            if let (true, Some(k), Some(a)) = (
+                issuing,
+                text(r, "/responseElements/credentials/accessKeyId"),
+                text(r, "/userIdentity/arn"),
+            ) {
+                issued.insert(k, a);
+            }
+        }
+        let mut s = Store::new();
+        s.ingest("f.json", &bytes);
+        let mut ids = Identities::new();
+        ids.update(&s);
+        for r in &records {
+            let (Some(id), Some(key)) = (text(r, "/eventID"), text(r, "/userIdentity/accessKeyId"))
+            else {
+                continue;
+            };
+            let want = match text(r, "/userIdentity/type").as_deref() {
+                Some("IAMUser") if key.starts_with("AKIA") => text(r, "/userIdentity/arn"),
+                _ => issued.get(&key).cloned(),
+            };
+            let Some(want) = want else { continue };
+            let Some(row) = (0..s.len())
+                .find(|&x| crate::query::field_text(&s, x, "eventID").as_deref() == Some(&id))
+            else {
+                continue;
+            };
+            assert_eq!(
+                ids.origin_of(row).map(|o| o.text.clone()),
+                Some(want),
+                "{} {id}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} calls checked");
 }
 
 #[test]
