@@ -59,6 +59,24 @@ impl Gen<'_> {
             * 60_000
     }
 
+    /// A call of the attacker's (their address and user agent) as `identity`.
+    fn attacker_event(
+        &mut self,
+        src: &'static str,
+        name: &'static str,
+        identity: J,
+        region: &str,
+    ) -> Ev {
+        let mut ev = Ev::new(src, name);
+        ev.identity = identity;
+        ev.ip = ATTACKER_IP.to_string();
+        ev.ua = ATTACKER_UA.to_string();
+        ev.request_id = uuid(&mut self.rng);
+        ev.tls_host =
+            Some(format!("{}.{}.amazonaws.com", src.trim_end_matches(".amazonaws.com"), region));
+        ev
+    }
+
     pub(crate) fn story_event(&mut self, step: u16, ctx: &Ctx<'_>, out: &mut Vec<u8>) {
         if (250..300).contains(&step) {
             return self.story_lateral(step, ctx, out);
@@ -115,16 +133,7 @@ impl Gen<'_> {
             ),
             _ => ("s3.amazonaws.com", "GetObject", None),
         };
-        let mut ev = Ev::new(src, name);
-        ev.identity = identity;
-        ev.ip = ATTACKER_IP.to_string();
-        ev.ua = ATTACKER_UA.to_string();
-        ev.request_id = uuid(&mut self.rng);
-        ev.tls_host = Some(format!(
-            "{}.{}.amazonaws.com",
-            src.trim_end_matches(".amazonaws.com"),
-            ctx.region
-        ));
+        let mut ev = self.attacker_event(src, name, identity, ctx.region);
         match step {
             1 => {
                 ev.request_id = self.s3_request_id();
@@ -367,16 +376,7 @@ impl Gen<'_> {
             _ => (&a3, in_hop2(), "secretsmanager.amazonaws.com", "ListSecrets"),
         };
         let ctx = Ctx { time: ctx.time, region: ctx.region, account: account.as_str() };
-        let mut ev = Ev::new(src, name);
-        ev.identity = identity;
-        ev.ip = ATTACKER_IP.to_string();
-        ev.ua = ATTACKER_UA.to_string();
-        ev.request_id = uuid(&mut self.rng);
-        ev.tls_host = Some(format!(
-            "{}.{}.amazonaws.com",
-            src.trim_end_matches(".amazonaws.com"),
-            ctx.region
-        ));
+        let mut ev = self.attacker_event(src, name, identity, ctx.region);
         match step {
             250..=252 | 258 | 259 => {
                 let (target, key) = match step {

@@ -11,7 +11,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::facets::Facet;
-use crate::identity::{Identities, Origin};
+use crate::identity::{arn_account, hop_name, Identities, Origin};
 use crate::store::{Column, Store};
 
 /// How many origins an answer lists (the most active; the page says how many more).
@@ -275,7 +275,7 @@ fn graph(
 ) -> Graph {
     let mut nodes = vec![ChainNode {
         name: origin.map_or_else(|| "unknown origin".to_string(), |o| o.name.clone()),
-        account: origin.and_then(|o| account_of(&o.text)),
+        account: origin.and_then(|o| arn_account(&o.text)).map(str::to_string),
     }];
     let mut index: FxHashMap<(String, Option<String>), u32> = FxHashMap::default();
     let mut edges: FxHashMap<(u32, u32), u64> = FxHashMap::default();
@@ -289,13 +289,13 @@ fn graph(
             if origin.is_some_and(|o| o.text == id) {
                 continue;
             }
-            let account = account_of(&id);
+            let account = arn_account(&id).map(str::to_string);
             if let Some(a) = &account {
                 if !accounts.contains(a) {
                     accounts.push(a.clone());
                 }
             }
-            let name = hop_name(&id);
+            let name = hop_name(&id).to_string();
             let key = (name.clone(), account.clone());
             let node = match index.get(&key) {
                 Some(&n) => n,
@@ -317,21 +317,6 @@ fn graph(
     edges.sort_unstable();
     accounts.sort();
     (nodes, edges, accounts)
-}
-
-/// A hop's short name: a role session's role, else the last part of the ARN.
-fn hop_name(id: &str) -> String {
-    match id.split_once(":assumed-role/") {
-        Some((_, rest)) => rest.split('/').next().unwrap_or(rest).to_string(),
-        None => id.rsplit('/').next().unwrap_or(id).to_string(),
-    }
-}
-
-fn account_of(arn: &str) -> Option<String> {
-    if !arn.starts_with("arn:") {
-        return None;
-    }
-    arn.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_string)
 }
 
 /// The facets of origin (by its text; the unknown origin is "") and session (by its label).

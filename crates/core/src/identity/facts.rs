@@ -20,13 +20,9 @@ pub(crate) struct IdentityFacts {
     pub(crate) principal_id: Option<String>,
     pub(crate) user_name: Option<String>,
     pub(crate) invoked_by: Option<String>,
-    /// `sessionContext.sessionIssuer.arn` (the role, or the IAM user of a federated user).
-    pub(crate) issuer_arn: Option<String>,
     /// `sessionContext.attributes.creationDate`, ms.
     pub(crate) created_ms: Option<i64>,
     pub(crate) source_identity: Option<String>,
-    /// `sessionCredentialFromConsole` is true.
-    pub(crate) console: bool,
     /// The Identity Center identity store id (`d-…`) of `onBehalfOf.identityStoreArn` or
     /// `identityStoreArn`.
     pub(crate) store_id: Option<String>,
@@ -167,11 +163,9 @@ fn identity_facts(ui: &Value, shared: &Value) -> IdentityFacts {
         principal_id: text(ui, &["principalId"]),
         user_name: text(ui, &["userName"]),
         invoked_by: text(ui, &["invokedBy"]),
-        issuer_arn: text(ui, &["sessionContext", "sessionIssuer", "arn"]),
         created_ms: text(ui, &["sessionContext", "attributes", "creationDate"])
             .and_then(|t| parse_time_ms(&t)),
         source_identity: text(ui, &["sessionContext", "sourceIdentity"]),
-        console: text(ui, &["sessionCredentialFromConsole"]).is_some_and(|v| v == "true"),
         store_id: store,
         sso_user_id: text(ui, &["onBehalfOf", "userId"]).or_else(|| text(ui, &["userId"])),
         shared_event: text(shared, &[]),

@@ -66,10 +66,8 @@ static NO_FACTS: IdentityFacts = IdentityFacts {
     principal_id: None,
     user_name: None,
     invoked_by: None,
-    issuer_arn: None,
     created_ms: None,
     source_identity: None,
-    console: false,
     store_id: None,
     sso_user_id: None,
     shared_event: None,
@@ -96,7 +94,6 @@ impl Facts {
             f.user_name = None;
             f.invoked_by = None;
         }
-        f.issuer_arn = None;
         f.created_ms = None;
         f.shared_event = None;
         let empty = f.account.is_none()

@@ -33,11 +33,11 @@ mod tests;
 mod types;
 
 pub use facts::IssueKind;
-pub use resolve::MAX_HOPS;
+pub use resolve::{arn_account, hop_name, role_session, MAX_HOPS};
 pub use types::{Behind, Cut, Hop, IdentityStats, Origin, OriginKind, OUTSIDE};
 
 use gather::{Caller, Gathered, Group};
-use resolve::{arn_account, role_session, Link, Parent, Resolved};
+use resolve::{Link, Parent, Resolved};
 
 use crate::store::{Column, Store};
 
@@ -235,10 +235,7 @@ impl Identities {
         let se = self.resolved.sessions.get(x as usize)?;
         let g = self.gathered.group(se.group)?;
         let identity = self.identity(store, x);
-        let name = match role_session(&identity) {
-            Some((role, _)) => role.to_string(),
-            None => identity.rsplit('/').next().unwrap_or(&identity).to_string(),
-        };
+        let name = hop_name(&identity).to_string();
         let account =
             arn_account(&identity).map(str::to_string).or_else(|| g.facts.account.clone());
         let (via, via_row) = match se.link {

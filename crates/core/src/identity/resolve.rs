@@ -90,14 +90,24 @@ impl Resolved {
 
 /// A role session ARN's role and session names
 /// (`arn:aws:sts::1:assumed-role/Role/session` → (`Role`, `session`)).
-pub(crate) fn role_session(arn: &str) -> Option<(&str, &str)> {
+pub fn role_session(arn: &str) -> Option<(&str, &str)> {
     arn.split_once(":assumed-role/")?.1.split_once('/')
 }
 
 /// The account of an ARN (`arn:aws:iam::123:user/x` → `123`).
-pub(crate) fn arn_account(arn: &str) -> Option<&str> {
-    let a = arn.split(':').nth(4)?;
+/// `None` for anything that is not an ARN (`saml:…`, `web:…` origins have colons too).
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let a = arn.strip_prefix("arn:")?.split(':').nth(3)?;
     (!a.is_empty()).then_some(a)
+}
+
+/// The name a person reads for a hop's identity: a role session's role, else the last part of
+/// the ARN (or the whole identity).
+pub fn hop_name(identity: &str) -> &str {
+    match role_session(identity) {
+        Some((role, _)) => role,
+        None => identity.rsplit('/').next().unwrap_or(identity),
+    }
 }
 
 /// Issues by the hash of the key they issued and of the session ARN they made, role switches

@@ -6,7 +6,7 @@
 
 use super::bits::Bits;
 use super::pattern::Glob;
-use crate::identity::{Identities, OriginKind};
+use crate::identity::{hop_name, role_session, Identities, OriginKind};
 use crate::store::Store;
 
 /// The identity field a name stands for.
@@ -91,15 +91,7 @@ impl WhoTerm {
 /// The names a hop's identity can be found by: a role session ARN's role and session names, a
 /// user ARN's user name.
 fn hop_names(identity: &str) -> impl Iterator<Item = &str> {
-    let tail = identity.split_once(":assumed-role/").map(|(_, t)| t);
-    let (role, session) = match tail.and_then(|t| t.split_once('/')) {
-        Some((r, s)) => (Some(r), Some(s)),
-        None => (None, None),
-    };
-    let last = if tail.is_none() && identity.starts_with("arn:") {
-        identity.rsplit('/').next()
-    } else {
-        None
-    };
+    let (role, session) = role_session(identity).unzip();
+    let last = (role.is_none() && identity.starts_with("arn:")).then(|| hop_name(identity));
     role.into_iter().chain(session).chain(last)
 }
