@@ -2,7 +2,7 @@
 // plain JavaScript baseline in the same browser. Run through scripts/bench-browser (which builds
 // dist/ first); this script assumes dist/ exists.
 //
-//   node scripts/bench-browser.mjs --events N [--gz] [--repeat K] [--load-timeout SECONDS]
+//   node scripts/bench-browser.mjs --events N [--gz] [--repeat K] [--load-timeout SECONDS] [--no-duckdb]
 //
 // 1. Generates N synthetic events (trailglass-bench --write; deterministic, default seed) as
 //    AWS-layout .json files, and with --gz their .json.gz, cached under
@@ -13,6 +13,10 @@
 // 3. Reads the same files in a fresh page of the same browser with a plain JavaScript baseline:
 //    arrayBuffer (through DecompressionStream for gz), TextDecoder, JSON.parse and a per-service
 //    count of Records.
+// 3b. Unless --no-duckdb, reads them once more in a fresh page with DuckDB-WASM, the alternative
+//    a user could pick (scripts/bench/duckdb.mjs: its built-in JSON import of six fields, the same
+//    per-service count); a failure there is printed with how far it got (duckdb_complete=false)
+//    and does not fail the run.
 // 4. Measures the gzip -9 size of the bundle and the first render of the empty app.
 //
 // Prints `key=value` lines on stdout, one figure per line; progress and errors go to stderr.
@@ -35,17 +39,19 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, DIST, PREFIX, ROOT, tid } from '../tests/e2e/harness.mjs';
 import { startServer } from './static-server.mjs';
+import { runDuckdb } from './bench/duckdb.mjs';
+import { withTimeout } from './bench/timeout.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
 function usage(code) {
   (code ? console.error : console.log)(
-    'usage: scripts/bench-browser --events N [--gz] [--no-build] [--repeat K (5)] [--load-timeout SECONDS]');
+    'usage: scripts/bench-browser --events N [--gz] [--no-build] [--repeat K (5)] [--load-timeout SECONDS] [--no-duckdb]');
   process.exit(code);
 }
 const argv = process.argv.slice(2);
-const opt = { events: null, gz: false, repeat: 5, loadTimeoutS: null };
+const opt = { events: null, gz: false, repeat: 5, loadTimeoutS: null, duckdb: true };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const num = () => {
@@ -57,6 +63,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--gz') opt.gz = true;
   else if (a === '--repeat') opt.repeat = Math.floor(num());
   else if (a === '--load-timeout') opt.loadTimeoutS = num();
+  else if (a === '--no-duckdb') opt.duckdb = false;
   else if (a === '--help' || a === '-h') usage(0);
   else { console.error(`unknown argument ${a}`); usage(2); }
 }
@@ -137,14 +144,6 @@ function p95(xs) {
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'nan');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'nan');
 const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : 'nan');
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, no) => { timer = setTimeout(() => no(new Error(`timed out after ${Math.round(ms / 1000)} s: ${what}`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Renderer memory from /proc, over the renderer processes below `browserPid` (a figure that holds whether the data lives in the page or a worker:
@@ -580,6 +579,27 @@ try {
     put('baseline_mb_per_s', f1(baseMbps));
     put('baseline_events_per_s', Math.round(r.events / (r.ms / 1000)));
     put('load_vs_baseline', f2(MB / loadS / baseMbps));
+  }
+
+  // ---- DuckDB-WASM, same files, same browser, a fresh page
+  if (opt.duckdb) {
+    log('duckdb: DuckDB-WASM importing the same files');
+    const d = await runDuckdb(browser, files, { gz: opt.gz, timeoutMs: BASELINE_TIMEOUT_MS, log });
+    const s = d.ms / 1000;
+    put('duckdb_version', d.version ?? 'unknown');
+    put('duckdb_bundle', d.bundle ?? 'unknown');
+    put('duckdb_init_seconds', f3((d.initMs ?? NaN) / 1000));
+    put('duckdb_complete', d.complete);
+    put('duckdb_rows', d.rows ?? 'unknown');
+    put('duckdb_files_read', `${d.filesDone ?? 0}/${d.files}`);
+    put('duckdb_seconds', f3(s));
+    put('duckdb_mb_per_s', f1(d.bytes / 1e6 / s));
+    put('duckdb_heap_bytes', d.heapBytes ?? 'unknown');
+    put('duckdb_offsite_requests', d.offsite.length);
+    put('load_vs_duckdb', d.complete ? f2(s / loadS) : 'nan');
+    if (!d.complete) put('duckdb_error', JSON.stringify(d.error));
+    else if (d.rows !== N || d.bytes !== plainBytes) log(`warning: DuckDB read ${d.rows} events, ${d.bytes} bytes`);
+    if (d.offsite.length) log(`warning: DuckDB asked for (refused): ${d.offsite.slice(0, 5).join(' ')}`);
   }
 } catch (err) {
   fail(err.message);
