@@ -56,7 +56,7 @@ pub mod units;
 pub use report::{
     AwsKey, ErrorKind, FileReport, FileStatus, Format, Position, ReadError, Rejection,
 };
-pub use store::{Column, Limits, MemoryUse, Store, Totals};
+pub use store::{Column, Limits, MemoryUse, RawCache, RawReader, Store, Totals};
 
 #[cfg(test)]
 mod test_data;

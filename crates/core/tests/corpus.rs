@@ -167,11 +167,11 @@ fn panther_keeps_events_sharing_ids() {
     let f = &s.files()[0];
     // 464 lines; 441 distinct contents (23 lines are exact copies of another line).
     assert_eq!((f.events, f.kept, f.duplicates, f.rejected), (464, 441, 23, 0), "{f:?}");
-    let ids: HashSet<String> = (0..s.len()).filter_map(|r| event_id(s.raw(r))).collect();
+    let ids: HashSet<String> = (0..s.len()).filter_map(|r| event_id(&s.raw(r))).collect();
     assert_eq!(ids.len(), 125);
     let mut per_id: BTreeMap<String, u32> = BTreeMap::new();
     for r in 0..s.len() {
-        if let Some(id) = event_id(s.raw(r)) {
+        if let Some(id) = event_id(&s.raw(r)) {
             *per_id.entry(id).or_default() += 1;
         }
     }
@@ -277,7 +277,10 @@ fn whole_corpus_in_one_store() {
     assert_eq!(t.read, t.kept + t.duplicates + t.rejected);
     assert_eq!(t.kept as usize, s.len());
     for r in 0..s.len() {
-        assert!(serde_json::from_str::<serde_json::Value>(s.raw(r)).is_ok(), "row {r} raw is JSON");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&s.raw(r)).is_ok(),
+            "row {r} raw is JSON"
+        );
         assert!(s.file_of(r) < s.files().len());
     }
 }

@@ -313,7 +313,7 @@ fn check(store: &mut Store, path: &str, bytes: &[u8]) -> Result<(), String> {
     }
     for row in before_len..store.len() {
         let raw = store.raw(row);
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(raw) {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&raw) {
             return Err(format!(
                 "row {row} raw is not JSON ({e}): {}",
                 raw.chars().take(300).collect::<String>()

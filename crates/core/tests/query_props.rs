@@ -474,7 +474,7 @@ fn data(events: usize, seed: u64) -> Data {
         store.ingest(&f.path, &f.bytes);
     }
     let values = (0..store.len())
-        .map(|r| serde_json::from_str(store.raw(r)).unwrap_or(Value::Null))
+        .map(|r| serde_json::from_str(&store.raw(r)).unwrap_or(Value::Null))
         .collect();
     let raws_lower = (0..store.len()).map(|r| store.raw(r).to_ascii_lowercase()).collect();
     let max_time = (0..store.len()).filter_map(|r| store.time_ms(r)).max();

@@ -35,7 +35,7 @@ fn rules() -> RuleSet {
 }
 
 fn value(store: &Store, row: usize) -> Value {
-    serde_json::from_str(store.raw(row)).unwrap_or_else(|_| Value::Object(Default::default()))
+    serde_json::from_str(&store.raw(row)).unwrap_or_else(|_| Value::Object(Default::default()))
 }
 
 /// The reference's rows for every rule of `set`.

@@ -15,7 +15,7 @@ fn root() -> PathBuf {
 }
 
 fn event_id(store: &Store, row: usize) -> String {
-    let v: serde_json::Value = serde_json::from_str(store.raw(row)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&store.raw(row)).unwrap();
     v["eventID"].as_str().unwrap_or("").to_string()
 }
 

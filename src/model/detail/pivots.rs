@@ -119,7 +119,7 @@ mod tests {
         let store = pivot_store();
         let mut kinds = HashSet::new();
         for row in 0..store.len() {
-            let e = ev(store.raw(row));
+            let e = ev(&store.raw(row));
             let ps = pivots(&detail(&store, row), &e);
             assert!(!ps.is_empty(), "row {row} has pivots");
             for p in ps {
@@ -145,7 +145,7 @@ mod tests {
     fn pivot_clauses() {
         let store = pivot_store();
         let clauses = |row: usize| -> Vec<(&'static str, String)> {
-            pivots(&detail(&store, row), &ev(store.raw(row)))
+            pivots(&detail(&store, row), &ev(&store.raw(row)))
                 .into_iter()
                 .map(|p| (p.kind, p.clause))
                 .collect()

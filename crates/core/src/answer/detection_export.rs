@@ -13,19 +13,41 @@ use serde::Serialize;
 use super::detections::Detection;
 use super::export::write_field;
 use crate::detect::{Level, RuleOrigin};
-use crate::query::field_text;
+use crate::query::field_text_in;
 use crate::store::Store;
 use crate::time::format_ms;
 
 /// A detection and its rows (ascending row ids), as the exports take them.
 pub type DetectionRows<'a> = (&'a Detection, &'a [u32]);
 
-/// The eventIDs of `rows`, sorted (events without one are left out).
-fn event_ids(store: &Store, rows: &[u32]) -> Vec<String> {
-    let mut ids: Vec<String> =
-        rows.iter().filter_map(|&r| field_text(store, r as usize, "eventID")).collect();
-    ids.sort_unstable();
-    ids
+/// The eventIDs of every detection's rows, read once each in the store's order (the rules'
+/// rows overlap and each detection's spread over the whole store: read detection by detection,
+/// the same compressed blocks would be opened again for every rule).
+struct EventIds {
+    rows: Vec<u32>,
+    ids: Vec<Option<String>>,
+}
+
+impl EventIds {
+    fn read(store: &Store, items: &[DetectionRows<'_>]) -> EventIds {
+        let mut rows: Vec<u32> = items.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let mut raws = store.raw_reader();
+        let ids = rows.iter().map(|&r| field_text_in(&mut raws, r as usize, "eventID")).collect();
+        EventIds { rows, ids }
+    }
+
+    /// The eventIDs of `rows`, sorted (events without one are left out).
+    fn of(&self, rows: &[u32]) -> Vec<String> {
+        let mut out: Vec<String> = rows
+            .iter()
+            .filter_map(|r| self.rows.binary_search(r).ok())
+            .filter_map(|i| self.ids.get(i).cloned().flatten())
+            .collect();
+        out.sort_unstable();
+        out
+    }
 }
 
 const CSV_HEADER: [&str; 11] = [
@@ -49,6 +71,7 @@ pub fn export_detections_csv(
     items: &[DetectionRows<'_>],
     w: &mut impl Write,
 ) -> io::Result<()> {
+    let ids = EventIds::read(store, items);
     let mut line = Vec::new();
     put(&mut line, &CSV_HEADER)?;
     w.write_all(&line)?;
@@ -68,7 +91,7 @@ pub fn export_detections_csv(
                 &d.count.to_string(),
                 &time(d.first_ms),
                 &time(d.last_ms),
-                &event_ids(store, rows).join(" "),
+                &ids.of(rows).join(" "),
             ],
         )?;
         w.write_all(&line)?;
@@ -121,6 +144,7 @@ pub fn export_detections_json(
     items: &[DetectionRows<'_>],
     w: &mut impl Write,
 ) -> io::Result<()> {
+    let ids = EventIds::read(store, items);
     let entries: Vec<Entry<'_>> = items
         .iter()
         .map(|(d, rows)| Entry {
@@ -137,7 +161,7 @@ pub fn export_detections_json(
             last_seen: d.last_ms.map(format_ms),
             top_users: &d.top_users,
             top_ips: &d.top_ips,
-            event_ids: event_ids(store, rows),
+            event_ids: ids.of(rows),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *w, &entries)?;

@@ -8,24 +8,26 @@
 
 use std::io::{self, Write};
 
-use crate::query::{field_text, resolve_alias, Alias};
-use crate::store::{Column, Store};
+use crate::query::{field_text_in, resolve_alias, Alias};
+use crate::store::{Column, RawReader, Store};
 use crate::time::format_ms;
 
 /// Writes `{"Records":[…]}` with one record per line.
 pub fn export_records_json(store: &Store, rows: &[u32], w: &mut impl Write) -> io::Result<()> {
     w.write_all(b"{\"Records\":[")?;
+    let mut raws = store.raw_reader();
     for (i, &r) in rows.iter().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        w.write_all(store.raw(r as usize).as_bytes())?;
+        w.write_all(raws.get(r as usize).as_bytes())?;
     }
     w.write_all(b"\n]}\n")
 }
 
 /// Writes one record per line (newline-delimited JSON).
 pub fn export_ndjson(store: &Store, rows: &[u32], w: &mut impl Write) -> io::Result<()> {
+    let mut raws = store.raw_reader();
     for &r in rows {
-        w.write_all(store.raw(r as usize).as_bytes())?;
+        w.write_all(raws.get(r as usize).as_bytes())?;
         w.write_all(b"\n")?;
     }
     Ok(())
@@ -64,12 +66,13 @@ impl CsvColumn {
         }
     }
 
-    fn value(&self, store: &Store, row: usize) -> String {
+    fn value(&self, raws: &mut RawReader<'_>, row: usize) -> String {
+        let store = raws.store();
         match self {
             CsvColumn::Time => store.time_ms(row).map(format_ms).unwrap_or_default(),
             CsvColumn::Column(c) => store.get(row, *c).to_owned(),
             CsvColumn::Path(p) => {
-                field_text(store, row, &format!("$.{}", p.strip_prefix("$.").unwrap_or(p)))
+                field_text_in(raws, row, &format!("$.{}", p.strip_prefix("$.").unwrap_or(p)))
                     .unwrap_or_default()
             }
         }
@@ -110,13 +113,14 @@ pub fn export_csv(
     }
     line.extend_from_slice(b"\r\n");
     w.write_all(&line)?;
+    let mut raws = store.raw_reader();
     for &r in rows {
         line.clear();
         for (i, c) in columns.iter().enumerate() {
             if i > 0 {
                 line.push(b',');
             }
-            write_field(&mut line, &c.value(store, r as usize))?;
+            write_field(&mut line, &c.value(&mut raws, r as usize))?;
         }
         line.extend_from_slice(b"\r\n");
         w.write_all(&line)?;

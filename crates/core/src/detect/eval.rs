@@ -174,8 +174,9 @@ impl<'a> Eval<'a> {
             }
             Plan::Keyword { op, cased } => {
                 let mut out = self.none();
+                let mut raws = self.store.raw_reader();
                 for row in domain.ones() {
-                    let v: Value = serde_json::from_str(self.store.raw(row))
+                    let v: Value = serde_json::from_str(raws.get(row))
                         .unwrap_or_else(|_| Value::Object(Default::default()));
                     let text = v.to_string();
                     let ok = match op {

@@ -22,7 +22,7 @@ use memchr::memmem;
 use rustc_hash::FxHashMap;
 
 use super::extract::{Trie, Val};
-use crate::store::{Column, Store};
+use crate::store::{Column, RawCache, Store};
 
 pub(crate) const MISSING: u32 = 0;
 pub(crate) const NULL: u32 = 1;
@@ -139,6 +139,8 @@ pub struct DetectCache {
     identity_string: (Vec<u32>, usize),
     /// Finds `\u`: a key written with an escape may be any key.
     escape: Escape,
+    /// The block of records last read.
+    raws: RawCache,
     /// Rows indexed and a fingerprint of the store they came from.
     rows: usize,
     fingerprint: u64,
@@ -309,8 +311,8 @@ impl DetectCache {
                 // Missing or null as the reader saw it, or not even the key in the text: both
                 // are what the path reads (null and missing pass the same tests).
                 let absent = !special && store.absent(row, col);
-                let no_key = || {
-                    let raw = store.raw(row).as_bytes();
+                let mut no_key = || {
+                    let raw = store.raw_cached(&mut self.raws, row).as_bytes();
                     src.key.find(raw).is_none() && self.escape.find(raw).is_none()
                 };
                 if absent || no_key() {
@@ -331,7 +333,7 @@ impl DetectCache {
         }
         let Some(g) = self.group_of.get(p).copied() else { return MISSING };
         let Some((trie, members)) = self.groups.get(g) else { return MISSING };
-        let vals = trie.extract_record(store.raw(row));
+        let vals = trie.extract_record(store.raw_cached(&mut self.raws, row));
         for (&m, v) in members.iter().zip(vals) {
             if let Some(col) = self.cols.get_mut(m) {
                 if col.ids.get(row) == Some(&NOT_DONE) {

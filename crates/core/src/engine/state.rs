@@ -18,8 +18,8 @@ use crate::answer::{
     export_ndjson, export_records_json, facet, histogram, service_summary, sort_rows,
     step_position, CsvColumn,
 };
-use crate::query::{field_text, parse, Context, TextIndex};
-use crate::store::{Column, Limits, Store};
+use crate::query::{field_text, field_text_in, parse, Context, TextIndex};
+use crate::store::{Column, Limits, RawReader, Store};
 
 /// The facet columns the answer counts, in the sidebar's order.
 pub const FACET_COLUMNS: [Column; 9] = [
@@ -54,7 +54,8 @@ pub(super) fn in_range(store: &Store, rows: &[u32], (start, end): (i64, i64)) ->
 
 /// The text of a column for one row: `time` gives "" (the page formats the time), a field name
 /// or path its value.
-fn cell(store: &Store, who: &Who, row: usize, column: &str) -> String {
+fn cell(raws: &mut RawReader<'_>, who: &Who, row: usize, column: &str) -> String {
+    let store = raws.store();
     if let Some(c) = who.cell(store, row, column) {
         return c;
     }
@@ -62,7 +63,7 @@ fn cell(store: &Store, who: &Who, row: usize, column: &str) -> String {
         "time" => String::new(),
         c => match Column::from_name(c) {
             Some(col) => store.get(row, col).to_string(),
-            None => field_text(store, row, c).unwrap_or_default(),
+            None => field_text_in(raws, row, c).unwrap_or_default(),
         },
     }
 }
@@ -193,6 +194,7 @@ impl Engine {
         let s = &self.store;
         let end = offset.saturating_add(limit.min(MAX_PAGE)).min(self.sorted.len());
         let ids = self.sorted.get(offset.min(end)..end).unwrap_or(&[]);
+        let mut raws = s.raw_reader();
         RowsPage {
             answer: self.answer_id,
             offset,
@@ -204,7 +206,7 @@ impl Engine {
                         id,
                         time_ms: s.time_ms(r),
                         error: !s.get(r, Column::ErrorCode).is_empty(),
-                        cells: columns.iter().map(|c| cell(s, &self.who, r, c)).collect(),
+                        cells: columns.iter().map(|c| cell(&mut raws, &self.who, r, c)).collect(),
                     }
                 })
                 .collect(),
@@ -334,7 +336,7 @@ pub fn row_detail(store: &Store, row: u32) -> Option<RowDetail> {
         row,
         pos: None,
         event_id: field_text(store, r, "eventID").unwrap_or_default(),
-        raw: store.raw(r).to_string(),
+        raw: store.raw(r),
         file,
         time_ms: store.time_ms(r),
         user: store.get(r, Column::User).to_string(),

@@ -216,6 +216,7 @@ impl Gathered {
         let callers = callers.zip(rows(kinds, from, n)).zip(rows(users, from, n));
         let calls = rows(store.times(), from, n).iter().zip(rows(services, from, n));
         let calls = calls.zip(rows(actions, from, n)).zip(rows(errors, from, n));
+        let mut raws = store.raw_reader();
         for (i, (caller, call)) in callers.zip(calls).enumerate() {
             let r = from + i;
             let (((&key, &arn), &kind), &user) = caller;
@@ -230,7 +231,7 @@ impl Gathered {
                     let needed = arn == 0 || !matches!(caller, Caller::IamUser | Caller::Root);
                     let facts = if needed {
                         self.reads += 1;
-                        read_identity(store.raw(r)).unwrap_or_default()
+                        read_identity(raws.get(r)).unwrap_or_default()
                     } else {
                         IdentityFacts::default()
                     };
@@ -245,7 +246,7 @@ impl Gathered {
             if Some(service) == sts && error == 0 {
                 if let Some(kind) = IssueKind::from_event_name(action) {
                     self.reads += 1;
-                    if let Some((facts, _)) = read_issue(store.raw(r), kind) {
+                    if let Some((facts, _)) = read_issue(raws.get(r), kind) {
                         self.add_issue(r as u32, time, facts);
                     }
                 }
@@ -254,7 +255,7 @@ impl Gathered {
                 && (action == "ConsoleLogin" || action == "SwitchRole")
             {
                 self.reads += 1;
-                if let Some(facts) = read_sign_in(store.raw(r)) {
+                if let Some(facts) = read_sign_in(raws.get(r)) {
                     self.sign_ins.push(SignIn { row: r as u32, time, facts });
                 }
             }

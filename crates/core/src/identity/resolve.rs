@@ -283,7 +283,7 @@ pub(crate) type SharedIds = FxHashMap<u32, Option<u64>>;
 
 fn shared_id(store: &Store, cache: &mut SharedIds, row: u32) -> Option<u64> {
     *cache.entry(row).or_insert_with(|| {
-        super::facts::read_identity(store.raw(row as usize))
+        super::facts::read_identity(&store.raw(row as usize))
             .and_then(|f| f.shared_event)
             .map(|id| super::gather::key_hash(&id))
     })

@@ -146,8 +146,9 @@ impl Cx<'_> {
         }
         let pre = filter_rows(store, self.index, cand, &needles, true);
         let mut out = Bits::empty(store.len());
+        let mut raws = store.raw_reader();
         for row in pre.ones_from(0) {
-            if path_matches(store.raw(row), segs, want) {
+            if path_matches(raws.get(row), segs, want) {
                 out.set(row);
             }
         }

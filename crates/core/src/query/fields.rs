@@ -7,7 +7,7 @@
 use super::path::path_values;
 use super::rules::RuleField;
 use super::who::WhoField;
-use crate::store::{Column, Store};
+use crate::store::{Column, RawReader, Store};
 use crate::time::format_ms;
 
 /// What a field name stands for.
@@ -182,6 +182,12 @@ fn levenshtein(a: &str, b: &str) -> usize {
 /// a nested path (`requestParameters.bucketName`, `$.anyKey`). Several values (arrays) are joined
 /// with ", "; objects are compact JSON. `None` when the field has no value.
 pub fn field_text(store: &Store, row: usize, path: &str) -> Option<String> {
+    field_text_in(&mut store.raw_reader(), row, path)
+}
+
+/// [`field_text`] through a reader (for many rows: it keeps the blocks it opened).
+pub fn field_text_in(raws: &mut RawReader<'_>, row: usize, path: &str) -> Option<String> {
+    let store = raws.store();
     if row >= store.len() {
         return None;
     }
@@ -197,6 +203,6 @@ pub fn field_text(store: &Store, row: usize, path: &str) -> Option<String> {
     }
     let body = path.strip_prefix("$.").unwrap_or(path);
     let segs: Vec<String> = body.split('.').map(str::to_ascii_lowercase).collect();
-    let vals = path_values(store.raw(row), &segs);
+    let vals = path_values(raws.get(row), &segs);
     (!vals.is_empty()).then(|| vals.join(", "))
 }

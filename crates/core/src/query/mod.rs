@@ -92,7 +92,7 @@ mod who;
 use crate::identity::Identities;
 use crate::store::{Column, Store};
 
-pub use fields::field_text;
+pub use fields::{field_text, field_text_in};
 pub(crate) use fields::{resolve_alias, Alias};
 pub use help::HELP;
 pub use parse::QueryError;

@@ -81,11 +81,12 @@ impl TextIndex {
         if self.escaped.len() < n.div_ceil(64) {
             self.escaped.resize(n.div_ceil(64), 0);
         }
+        let mut raws = store.raw_reader();
         while row < n {
             let mut block = [0u64; WORDS];
             let mut bytes = 0usize;
             while row < n && (bytes < BLOCK_BYTES || bytes == 0) {
-                let raw = store.raw(row).as_bytes();
+                let raw = raws.get(row).as_bytes();
                 bytes += raw.len();
                 add_trigrams(&mut block, raw);
                 if has_escape(raw) {
@@ -193,11 +194,12 @@ pub(crate) fn filter_rows(
     let n = store.len();
     let mut out = Bits::empty(n);
     let mut m = Matcher::new(needles);
-    let test = |row: usize, out: &mut Bits, m: &mut Matcher| {
+    let mut raws = store.raw_reader();
+    let mut test = |row: usize, out: &mut Bits, m: &mut Matcher| {
         if cand.is_some_and(|c| !c.get(row)) {
             return;
         }
-        let raw = store.raw(row).as_bytes();
+        let raw = raws.get(row).as_bytes();
         if m.matches(raw) || (keep_escaped && has_escape(raw)) {
             out.set(row);
         }

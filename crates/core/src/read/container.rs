@@ -91,7 +91,6 @@ fn ingest_member(store: &mut Store, m: Member<'_>, input: Input<'_>) {
         store.push_file(rep);
         return;
     }
-    store.count_bytes(bytes.len() as u64);
     read_text(store, rep, input);
 }
 

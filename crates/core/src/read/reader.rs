@@ -86,8 +86,7 @@ pub(super) enum Layout {
     Unchecked,
 }
 
-/// The bytes of one input: borrowed from the caller, or owned and given to the store to keep
-/// (see [`Store::ingest_owned`]).
+/// The bytes of one input: borrowed from the caller, or owned (see [`Store::ingest_owned`]).
 pub(super) enum Input<'a> {
     Borrowed(&'a [u8]),
     Owned(Vec<u8>),
@@ -110,20 +109,12 @@ pub(super) struct FileText<'t> {
     /// parsed with `serde_json::from_str` (no second validation of each string) and stored
     /// without validating each record again.
     pub(super) str: Option<&'t str>,
-    /// The store slot of the text when the store will own it (records are then stored as
-    /// references into it; see [`Store::ingest_owned`]).
-    pub(super) own: Option<u32>,
 }
 
 impl<'t> FileText<'t> {
-    /// A text the store will keep in `slot`.
-    pub(super) fn owned(text: &'t str, slot: u32) -> Self {
-        FileText { bytes: text.as_bytes(), str: Some(text), own: Some(slot) }
-    }
-
-    /// A text whose records are copied into the store.
-    pub(super) fn borrowed(bytes: &'t [u8]) -> Self {
-        FileText { bytes, str: std::str::from_utf8(bytes).ok(), own: None }
+    /// Bytes, checked once for UTF-8 here.
+    pub(super) fn bytes(bytes: &'t [u8]) -> Self {
+        FileText { bytes, str: std::str::from_utf8(bytes).ok() }
     }
 }
 

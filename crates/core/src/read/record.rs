@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use crate::record::{Ev, Fields};
 use crate::scan::{self, compact_into};
-use crate::store::{Pushed, RawText};
+use crate::store::Pushed;
 
 use super::reader::{At, Layout, Reader};
 
@@ -85,21 +85,13 @@ impl Reader<'_, '_> {
                 }
             },
         };
-        // A record taken as it is from a text the store will own is stored as a reference to it.
-        let raw = match (&text, self.text.own, self.text.str) {
-            (Cow::Borrowed(t), Some(slot), Some(doc)) if !spaced => {
-                match (t.as_ptr() as usize).checked_sub(doc.as_ptr() as usize) {
-                    Some(off) if off + t.len() <= doc.len() => {
-                        RawText::InDoc { doc, slot, off, len: t.len() }
-                    }
-                    _ => RawText::Copy(t),
-                }
-            }
-            _ => RawText::Copy(&text),
-        };
         self.rep.events += 1;
-        match self.store.push_event(self.file, raw, (fields.time_ms, fields.facts), &fields.values)
-        {
+        match self.store.push_event(
+            self.file,
+            &text,
+            (fields.time_ms, fields.facts),
+            &fields.values,
+        ) {
             Pushed::Kept => self.rep.kept += 1,
             Pushed::Duplicate => self.rep.duplicates += 1,
         }

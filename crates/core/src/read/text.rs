@@ -1,6 +1,5 @@
-//! One plain text, within the limits, on its way to the walk: whether the store keeps it (an
-//! owned text that is valid UTF-8, checked once here) or its records are copied, and what the
-//! text starts with (a BOM, nothing, JSON, or something else, which is said in the report).
+//! One plain text, within the limits, on its way to the walk: checked once for UTF-8, and what
+//! it starts with (a BOM, nothing, JSON, or something else, which is said in the report).
 
 use crate::report::{FileReport, Format};
 use crate::scan;
@@ -8,32 +7,15 @@ use crate::store::Store;
 
 use super::reader::{At, FileText, Input, Origin, Reader, Role};
 
-/// Reads one plain text (within the limits) into the store and adds its report.
-///
-/// An owned text that is valid UTF-8 is checked once here and kept by the store as the home of
-/// its records; anything else is read as borrowed bytes (records copied). Rows address a text
-/// with u32 offsets, so a text over 4 GiB (possible only with raised limits) is copied.
+/// Reads one plain text (within the limits) into the store and adds its report. A text that is
+/// valid UTF-8 as a whole (checked once here) has its records stored without checking each
+/// again; the store copies every record into its own blocks either way.
 pub(super) fn read_text(store: &mut Store, rep: FileReport, input: Input<'_>) {
-    fn read(store: &mut Store, rep: FileReport, text: FileText<'_>) {
-        let file = store.files().len() as u32;
-        let mut r = Reader::new(store, file, rep, text);
-        r.read_file();
-        let rep = r.finish();
-        store.push_file(rep);
-    }
-    match input {
-        Input::Owned(v) if u32::try_from(v.len()).is_ok() => match String::from_utf8(v) {
-            Ok(text) => {
-                let slot = store.begin_owned();
-                let first_row = store.len();
-                read(store, rep, FileText::owned(&text, slot));
-                store.end_owned(slot, text, first_row);
-            }
-            Err(e) => read(store, rep, FileText::borrowed(&e.into_bytes())),
-        },
-        Input::Owned(v) => read(store, rep, FileText::borrowed(&v)),
-        Input::Borrowed(b) => read(store, rep, FileText::borrowed(b)),
-    }
+    let file = store.files().len() as u32;
+    let mut r = Reader::new(store, file, rep, FileText::bytes(input.bytes()));
+    r.read_file();
+    let rep = r.finish();
+    store.push_file(rep);
 }
 
 impl Reader<'_, '_> {

@@ -38,7 +38,7 @@ impl fmt::Display for Position {
 /// Which size limit of [`crate::Limits`] stopped a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Budget {
-    /// What is left of `max_total_bytes` (smaller than the per-file limit).
+    /// What is left of `max_memory_bytes` (smaller than the per-file limit).
     Total,
     /// `max_file_bytes`.
     PerFile,

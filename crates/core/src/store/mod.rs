@@ -4,18 +4,13 @@
 //! * one `Vec<u32>` per [`Column`] (`column`) holding ids into a per-column dictionary
 //!   (`dict`: `Vec<Box<str>>` + `FxHashMap`, low-cardinality strings stored once, looked up
 //!   through a 512-slot direct-mapped cache first), `Vec<i64>` for time (ms since the epoch,
-//!   `i64::MIN` = none), `Vec<u32>` for the file index, and the raw record referenced by
-//!   chunk/offset/length;
+//!   `i64::MIN` = none), `Vec<u32>` for the file index;
 //! * raw records (`texts`): a record that looks spaced (line breaks, tabs, or `": "`
 //!   separators; see [`crate::scan::looks_spaced`]) is stored with insignificant whitespace
-//!   removed (strings untouched), others as they came. Where the text lives: when the store owns
-//!   the file's text ([`Store::ingest_owned`], and every decompressed gzip/zip member) and the
-//!   text is valid UTF-8, a record taken as it is stays in that text and the row refers to it (no
-//!   copy); everything else (compacted, unescaped from a JSON string, read from borrowed bytes) is
-//!   appended to 16 MiB `String` chunks allocated once at full capacity and never reallocated. A
-//!   file text is kept only when its records make up at least 3/4 of it; otherwise its few
-//!   records move to the chunks and the text is dropped (a pretty-printed file, a file of
-//!   duplicates);
+//!   removed (strings untouched), others as they came, in LZ4-compressed blocks of 64 KiB
+//!   (two bytes per row locate a record). They are read through a [`RawReader`], which keeps
+//!   the last block it opened, so a pass over rows in order decompresses each block once;
+//!   [`Store::raw`] reads one record;
 //! * duplicates (`dedupe.rs`): same eventID *and* same content = the same stored (normalized)
 //!   text, found by a 64-bit hash and confirmed byte for byte;
 //! * row vectors grow by a quarter at a time (bounded slack), not 2x.
@@ -42,21 +37,24 @@ pub use column::Column;
 pub(crate) use column::NCOLS;
 use dedupe::Dedupe;
 use dict::{Dict, CACHE_SLOTS};
-pub(crate) use texts::RawText;
+pub use texts::RawCache;
 use texts::Texts;
 #[cfg(test)]
-pub(crate) use texts::CHUNK;
+pub(crate) use texts::BLOCK;
 
-/// Caps that protect the tab. Defaults: 1 GiB decompressed per file or archive member, 2 GiB
-/// decompressed in total per store (peak memory ≈ kept raw text ≤ total + one file's
-/// decompressed buffer ≤ 1 GiB + columns, under the 4 GiB wasm32 heap), 8 MiB per record
-/// (CloudTrail's own events are far smaller), 100,000 members per archive.
+/// Caps that protect the tab. Defaults: 1 GiB decompressed per file or archive member, 3 GiB of
+/// memory for the store and its text index (peak ≈ that + the files being read and one file's
+/// decompressed buffer, under the 4 GiB wasm32 heap), 8 MiB per record (CloudTrail's own
+/// events are far smaller), 100,000 members per archive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Decompressed bytes per file or archive member.
     pub max_file_bytes: u64,
-    /// Decompressed bytes over all ingested inputs.
-    pub max_total_bytes: u64,
+    /// Bytes of memory the events may take: the store's own ([`Store::memory_bytes`]: columns,
+    /// compressed record texts, dictionaries) and its text index's (see
+    /// [`Store::memory_needed`]). A load stops before a file that would not fit; a member being
+    /// decompressed stops at what is left.
+    pub max_memory_bytes: u64,
     /// Bytes of one record (one event's JSON text).
     pub max_record_bytes: usize,
     /// Members per zip archive.
@@ -67,7 +65,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 1 << 30,
-            max_total_bytes: 2 << 30,
+            max_memory_bytes: 3 << 30,
             max_record_bytes: 8 << 20,
             max_archive_members: 100_000,
         }
@@ -90,9 +88,9 @@ pub struct Totals {
 /// Memory estimates in bytes (capacities, not lengths).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct MemoryUse {
-    /// Column vectors, time, file index, raw references and the dedupe table.
+    /// Column vectors, time, file index and the dedupe table.
     pub columns: u64,
-    /// Raw record arena.
+    /// The record texts: compressed blocks, the open block, the dictionary, the per-row starts.
     pub raw: u64,
     /// Dictionaries (strings and their hash maps).
     pub interned: u64,
@@ -113,21 +111,18 @@ pub(crate) const IDENTITY_TEXT: u16 = 1 << 15;
 pub struct Store {
     limits: Limits,
     files: Vec<FileReport>,
-    /// Decompressed bytes consumed so far (checked against `max_total_bytes`).
-    total_bytes: u64,
     time: Vec<i64>,
     file: Vec<u32>,
     cols: [Vec<u32>; NCOLS],
     dicts: [Dict; NCOLS],
-    raw_chunk: Vec<u32>,
-    raw_off: Vec<u32>,
-    raw_len: Vec<u32>,
     /// Per row, what an empty column value alone cannot tell: a bit per column (by
     /// [`Column::index`]) set when the record has no value at all for the column's field
     /// (missing or null, not `""` or a non-text value: [`Store::absent`]), and
     /// [`IDENTITY_TEXT`] when its `userIdentity` is an object written as a JSON string.
     facts: Vec<u16>,
     texts: Texts,
+    /// The block the duplicate check last opened.
+    dedupe_cache: RawCache,
     dedupe: Dedupe,
     /// Whether the reader may use its hand-written record parser (always, except in the tests
     /// that compare it with the serde path).
@@ -157,16 +152,13 @@ impl Store {
         Store {
             limits,
             files: Vec::new(),
-            total_bytes: 0,
             time: Vec::new(),
             file: Vec::new(),
             cols: Default::default(),
             dicts: std::array::from_fn(|_| Dict::new()),
-            raw_chunk: Vec::new(),
-            raw_off: Vec::new(),
-            raw_len: Vec::new(),
             facts: Vec::new(),
             texts: Texts::default(),
+            dedupe_cache: RawCache::default(),
             dedupe: Dedupe::default(),
             fast_path: true,
         }
@@ -227,12 +219,26 @@ impl Store {
     }
 
     /// The record's own JSON text (unescaped if it came from a JSON string), with insignificant
-    /// whitespace removed.
-    pub fn raw(&self, row: usize) -> &str {
-        match (self.raw_chunk.get(row), self.raw_off.get(row), self.raw_len.get(row)) {
-            (Some(&c), Some(&o), Some(&l)) => self.texts.get(c, o, l),
-            _ => "",
-        }
+    /// whitespace removed; "" for a row out of range. Decompresses its block: for more than one
+    /// row, read through [`Store::raw_reader`].
+    pub fn raw(&self, row: usize) -> String {
+        self.raw_reader().get(row).to_string()
+    }
+
+    /// Reads records, keeping the block last opened (see the module docs).
+    pub fn raw_reader(&self) -> RawReader<'_> {
+        RawReader { store: self, cache: RawCache::default() }
+    }
+
+    /// `row`'s record, through a cache the caller keeps (across calls, where a [`RawReader`]
+    /// cannot be kept).
+    pub fn raw_cached<'a>(&'a self, cache: &'a mut RawCache, row: usize) -> &'a str {
+        self.texts.get(cache, row)
+    }
+
+    /// Plain bytes of every stored record text (what they would take uncompressed).
+    pub fn raw_plain_bytes(&self) -> u64 {
+        self.texts.plain_bytes()
     }
 
     /// Index into [`Store::files`] of the file this row came from.
@@ -254,16 +260,17 @@ impl Store {
         self.facts.get(row).is_some_and(|b| b & IDENTITY_TEXT != 0)
     }
 
+    /// The memory the events take against [`Limits::max_memory_bytes`]: the store's, plus the
+    /// text index built over its records (1/16 of their plain bytes; `query::text`).
+    pub fn memory_needed(&self) -> u64 {
+        self.memory_bytes().total() + self.texts.plain_bytes() / 16
+    }
+
     pub fn memory_bytes(&self) -> MemoryUse {
         fn cap<T>(v: &Vec<T>) -> u64 {
             (v.capacity() * std::mem::size_of::<T>()) as u64
         }
-        let mut columns = cap(&self.time)
-            + cap(&self.file)
-            + cap(&self.raw_chunk)
-            + cap(&self.raw_off)
-            + cap(&self.raw_len)
-            + cap(&self.facts);
+        let mut columns = cap(&self.time) + cap(&self.file) + cap(&self.facts);
         columns += self.cols.iter().map(cap).sum::<u64>();
         columns += self.dedupe.memory_bytes();
         let interned = self
@@ -277,6 +284,25 @@ impl Store {
             })
             .sum();
         MemoryUse { columns, raw: self.texts.bytes(), interned }
+    }
+}
+
+/// Reads records of a [`Store`] (see [`Store::raw_reader`]).
+#[derive(Debug)]
+pub struct RawReader<'s> {
+    store: &'s Store,
+    cache: RawCache,
+}
+
+impl<'s> RawReader<'s> {
+    /// `row`'s record, as [`Store::raw`] gives it.
+    pub fn get(&mut self, row: usize) -> &str {
+        self.store.texts.get(&mut self.cache, row)
+    }
+
+    /// The store read.
+    pub fn store(&self) -> &'s Store {
+        self.store
     }
 }
 

@@ -1,5 +1,5 @@
-//! What the store keeps: owned file texts kept or dropped, duplicates against rows that point
-//! into a text still being read, memory per event, mostly read through [`Store::ingest`] and
+//! What the store keeps: records in compressed blocks read back as they were, duplicates found
+//! in sealed blocks, memory per event, mostly read through [`Store::ingest`] and
 //! [`Store::ingest_owned`] (the way every caller writes a store); and the write API alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
@@ -27,32 +27,100 @@ fn pretty(ev: &str) -> String {
     ev.replace(",\"", ",\n        \"")
 }
 
-#[test]
-fn owned_compact_file_is_kept_not_copied() {
-    let text = records(&[EV1, EV2]);
-    let mut s = Store::new();
-    s.ingest_owned("a.json", text.clone().into_bytes());
-    assert_eq!((s.len(), s.raw(0), s.raw(1)), (2, EV1, EV2));
-    // The file's own text is the only raw memory: no arena chunk was allocated.
-    assert_eq!(s.memory_bytes().raw, text.len() as u64);
+/// `n` distinct copies of EV1.
+fn many(n: usize) -> Vec<String> {
+    (0..n).map(|i| EV1.replace("id-1", &format!("id-{i}"))).collect()
 }
 
 #[test]
-fn owned_file_mostly_copied_is_dropped() {
-    // One compact record, then a pretty one (compacted into the arena): the compact one is
-    // under 3/4 of the text, so it moves to the arena too and the file text is not kept.
-    let big = pretty(EV2);
-    let text = format!("{{\"Records\":[{EV1},\n{big}]}}");
+fn records_read_back_from_compressed_blocks() {
+    let evs = many(3000);
+    let refs: Vec<&str> = evs.iter().map(|s| s.as_str()).collect();
+    let text = records(&refs);
     let mut s = Store::new();
     s.ingest_owned("a.json", text.clone().into_bytes());
-    assert_eq!((s.len(), s.raw(0), s.raw(1)), (2, EV1, EV2));
-    assert_eq!(s.memory_bytes().raw, CHUNK as u64, "one arena chunk, no file text");
-    let mut b = Store::new();
-    b.ingest("a.json", text.as_bytes());
-    assert_eq!((b.raw(0), b.raw(1)), (s.raw(0), s.raw(1)));
+    assert_eq!(s.len(), 3000);
+    // Many blocks, the text held in far fewer bytes than it has.
+    let plain = s.raw_plain_bytes();
+    assert_eq!(plain, evs.iter().map(|e| e.len() as u64).sum::<u64>());
+    assert!(plain > 8 * BLOCK as u64);
+    assert!(s.memory_bytes().raw * 3 < plain, "{} of {plain}", s.memory_bytes().raw);
+    // Every record as it was: in order through one reader, out of order one by one.
+    let mut r = s.raw_reader();
+    for (i, e) in evs.iter().enumerate() {
+        assert_eq!(r.get(i), e, "row {i}");
+    }
+    for i in [2999, 0, 1500, 1, 2998] {
+        assert_eq!(s.raw(i), evs[i]);
+        assert_eq!(r.get(i), evs[i]);
+    }
+    assert_eq!((s.raw(3000), r.get(usize::MAX)), (String::new(), ""));
+    // A cache kept from another store misses rather than answers with its text.
+    let mut cache = RawCache::default();
+    assert_eq!(s.raw_cached(&mut cache, 10), evs[10]);
+    let mut t = Store::new();
+    t.ingest("b.json", records(&[EV2]).as_bytes());
+    assert_eq!(t.raw_cached(&mut cache, 0), EV2);
+    assert_eq!(s.raw_cached(&mut cache, 10), evs[10]);
+}
+
+#[test]
+fn records_larger_than_a_block_get_one_of_their_own() {
+    let big = EV1.replace("id-1", &"x".repeat(3 * BLOCK));
+    let mut s = Store::new();
+    s.ingest("a.json", records(&[EV2, &big, EV1, &big.replace("xxx", "yyy")]).as_bytes());
+    assert_eq!(s.len(), 4);
+    assert_eq!((s.raw(0), s.raw(1), s.raw(2)), (EV2.to_string(), big.clone(), EV1.to_string()));
+    assert_eq!(s.raw(3), big.replace("xxx", "yyy"));
+}
+
+#[test]
+fn text_that_does_not_compress_is_kept_as_it_is() {
+    // A record of pseudo-random letters bigger than a block: LZ4 would not make it smaller.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let noise: String = (0..2 * BLOCK)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect();
+    let ev = EV1.replace("id-1", &noise);
+    let mut s = Store::new();
+    s.ingest("a.json", records(&[EV2, &ev, EV1]).as_bytes());
+    assert_eq!((s.raw(0), s.raw(1), s.raw(2)), (EV2.to_string(), ev, EV1.to_string()));
+    // Held in about its own size (beside the open block and the compressor's buffer, a block
+    // each): no buffer of the big block's size left behind.
+    let raw = s.memory_bytes().raw;
+    assert!(raw < s.raw_plain_bytes() + 2 * BLOCK as u64 + 8192, "{raw}");
+}
+
+#[test]
+fn pretty_records_are_stored_compact() {
+    let text = format!("{{\"Records\":[{EV1},\n{}]}}", pretty(EV2));
+    let mut s = Store::new();
+    s.ingest_owned("a.json", text.clone().into_bytes());
+    assert_eq!((s.raw(0), s.raw(1)), (EV1.to_string(), EV2.to_string()));
     // Later rows still find them as duplicates.
     s.ingest_owned("b.json", records(&[EV1, EV2]).into_bytes());
     assert_eq!((s.len(), s.totals().duplicates), (2, 2));
+}
+
+#[test]
+fn duplicates_are_found_in_sealed_blocks() {
+    let evs = many(2000);
+    let refs: Vec<&str> = evs.iter().map(|s| s.as_str()).collect();
+    let text = records(&refs);
+    let mut s = Store::new();
+    s.ingest_owned("a.json", text.clone().into_bytes());
+    let raw = s.memory_bytes().raw;
+    // The same file again, and a file of its events in reverse: all duplicates, nothing stored.
+    s.ingest_owned("again.json", text.into_bytes());
+    let back: Vec<&str> = refs.iter().rev().copied().collect();
+    s.ingest("back.json", records(&back).as_bytes());
+    assert_eq!((s.len(), s.files()[1].duplicates, s.files()[2].duplicates), (2000, 2000, 2000));
+    assert_eq!(s.memory_bytes().raw, raw);
 }
 
 #[test]
@@ -62,12 +130,9 @@ fn owned_duplicates_within_a_file_and_across_files() {
     s.ingest_owned("a.json", text.clone().into_bytes());
     let f = s.files()[0].clone();
     assert_eq!((f.kept, f.duplicates), (2, 1));
-    let raw = s.memory_bytes().raw;
-    // The same file again: all duplicates, and its text is not kept.
     s.ingest_owned("again.json", text.into_bytes());
     assert_eq!((s.len(), s.files()[1].duplicates), (2, 3));
-    assert_eq!(s.memory_bytes().raw, raw);
-    assert_eq!((s.raw(0), s.raw(1)), (EV1, EV2));
+    assert_eq!((s.raw(0), s.raw(1)), (EV1.to_string(), EV2.to_string()));
 }
 
 #[test]
@@ -92,11 +157,12 @@ fn push_event_dedupes_by_text_and_interns() {
     let mut s = Store::new();
     let mut values: [Cow<str>; NCOLS] = Default::default();
     values[Column::Service.index()] = Cow::Borrowed("s3.amazonaws.com");
-    let a = s.push_event(0, RawText::Copy("{\"a\":1}"), (Some(5), 0), &values);
-    let again = s.push_event(0, RawText::Copy("{\"a\":1}"), (Some(5), 0), &values);
-    let b = s.push_event(0, RawText::Copy("{\"a\":2}"), (None, 1), &values);
+    let a = s.push_event(0, "{\"a\":1}", (Some(5), 0), &values);
+    let again = s.push_event(0, "{\"a\":1}", (Some(5), 0), &values);
+    let b = s.push_event(0, "{\"a\":2}", (None, 1), &values);
     assert_eq!((a, again, b), (Pushed::Kept, Pushed::Duplicate, Pushed::Kept));
-    assert_eq!((s.len(), s.raw(1), s.time_ms(0), s.time_ms(1)), (2, "{\"a\":2}", Some(5), None));
+    assert_eq!((s.len(), s.time_ms(0), s.time_ms(1)), (2, Some(5), None));
+    assert_eq!(s.raw(1), "{\"a\":2}");
     assert_eq!(s.get(1, Column::Service), "s3.amazonaws.com");
     assert_eq!(s.dictionary(Column::Service).len(), 2, "\"\" and one value");
     assert_eq!(s.id(0, Column::Region), 0);

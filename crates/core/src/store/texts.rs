@@ -1,77 +1,237 @@
-//! Where raw records live: append-only arena chunks allocated once at full capacity (no 1 GB
-//! doubling `Vec`), and whole file texts the store took ownership of, side by side in one list so
-//! a row refers to either by (chunk, offset, length).
+//! Where raw records live: compressed blocks of about [`BLOCK`] bytes of record text, appended
+//! one after the other, and the open block still being filled (plain text). Rows are stored in
+//! order and a record never spans two blocks (one bigger than a block gets a block of its own),
+//! so a block holds the records of a run of rows back to back: per block its first row, per row
+//! only the offset where its record starts (under [`BLOCK`], so a `u16`); the record ends where
+//! the next row's starts, or at the block's end. Two bytes per row instead of twelve.
+//!
+//! The codec is LZ4 (`lz4_flex`, pure Rust), every block after the first compressed with the
+//! first block's text as its dictionary, so a 64 KiB block compresses like a much larger one.
+//! Chosen by measurement in wasm (Node 20's V8, the benchmark's records; BENCHMARKS.md, "The
+//! compressed store"): LZ4 with that dictionary at 64 KiB gave 4.5:1 at ~320 MB/s to compress and
+//! ~1.5 GB/s to decompress; without it 3.9:1 (4.4:1 only at 256 KiB, which opens 4× the text
+//! for one record); snappy 3.9:1 at ~550 MB/s; deflate level 1 4.1–4.3:1 at ~160 MB/s (~220 MB/s
+//! to decompress); ruzstd's fastest level 5.5:1 at ~56 MB/s, too slow to keep up with a load.
+//!
+//! Reading goes through a [`Cache`] (one decompressed block), so a pass over rows in order
+//! decompresses each block once.
 
-/// Bytes of one arena chunk.
-pub(crate) const CHUNK: usize = 16 << 20;
+/// Plain bytes of record text per block (the open block is sealed before it would pass this).
+pub(crate) const BLOCK: usize = 64 << 10;
 
-/// The arena chunks and the owned file texts (see the module docs), indexed by chunk number.
-#[derive(Debug, Default)]
+#[derive(Debug)]
+struct Sealed {
+    data: Box<[u8]>,
+    /// Plain bytes.
+    len: u32,
+    kind: Kind,
+}
+
+/// How a sealed block's data is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// LZ4 with the dictionary (every block but the first).
+    Lz4Dict,
+    /// LZ4 without it (the first block).
+    Lz4,
+    /// As it is: LZ4 would not make it smaller (text that does not repeat itself).
+    Plain,
+}
+
+/// The record texts (see the module docs).
+#[derive(Debug)]
 pub(super) struct Texts {
-    chunks: Vec<String>,
-    /// The arena chunk being appended to (never an owned file text).
-    current: Option<usize>,
+    id: u64,
+    sealed: Vec<Sealed>,
+    /// The block being filled; its number is `sealed.len()`.
+    open: String,
+    /// First row of every block, the open one included (empty before the first record).
+    first_row: Vec<u32>,
+    /// Per row, where its record starts in its block.
+    start: Vec<u16>,
+    /// The first block's text, the dictionary of the others.
+    dict: Option<Box<[u8]>>,
+    /// Reused output buffer of the compressor.
+    scratch: Vec<u8>,
+    /// Plain bytes of every sealed block.
+    sealed_plain: u64,
+}
+
+/// Decompressed blocks kept by a reader between records: the last [`CACHED`] opened, so rows
+/// read in an order other than the store's (a time sort of files from several accounts and
+/// regions, read one after the other) still find their block most of the time. Each names the
+/// texts it came from, so a cache kept across stores (one that outlives a Clear) only misses.
+#[derive(Debug, Default, Clone)]
+pub struct RawCache {
+    /// (texts, block), text, last use; at most [`CACHED`].
+    slots: Vec<((u64, u32), String, u64)>,
+    clock: u64,
+}
+
+/// Blocks a [`RawCache`] keeps (1 MiB).
+const CACHED: usize = 16;
+
+/// Tells every [`Texts`] apart (for [`RawCache`]).
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl Default for Texts {
+    fn default() -> Texts {
+        Texts {
+            id: next_id(),
+            sealed: Vec::new(),
+            open: String::new(),
+            first_row: Vec::new(),
+            start: Vec::new(),
+            dict: None,
+            scratch: Vec::new(),
+            sealed_plain: 0,
+        }
+    }
 }
 
 impl Texts {
-    /// Appends `s` to the arena, returning (chunk, offset).
-    pub(super) fn push(&mut self, s: &str) -> (u32, u32) {
-        let cur = self
-            .current
-            .filter(|&i| self.chunks.get(i).is_some_and(|c| c.capacity() - c.len() >= s.len()));
-        let idx = match cur {
+    /// Appends the record of the next row.
+    pub(super) fn push(&mut self, s: &str) {
+        let row = self.start.len() as u32;
+        if !self.open.is_empty() && self.open.len() + s.len() > BLOCK {
+            self.seal();
+        }
+        if self.open.is_empty() {
+            self.first_row.push(row);
+            if self.open.capacity() == 0 {
+                self.open.reserve_exact(BLOCK.max(s.len()));
+            }
+        }
+        // A record starts only in an empty block or where it fits before BLOCK.
+        self.start.push(u16::try_from(self.open.len()).unwrap_or(u16::MAX));
+        self.open.push_str(s);
+    }
+
+    /// Room for `extra` more rows (the store grows its row vectors together).
+    pub(super) fn reserve_rows(&mut self, extra: usize) {
+        self.start.reserve_exact(extra);
+    }
+
+    /// Compresses the open block into a sealed one.
+    fn seal(&mut self) {
+        let plain = self.open.as_bytes();
+        self.scratch.resize(lz4_flex::block::get_maximum_output_size(plain.len()), 0);
+        let (n, kind) = match &self.dict {
+            Some(d) => (
+                lz4_flex::block::compress_into_with_dict(plain, &mut self.scratch, d),
+                Kind::Lz4Dict,
+            ),
+            None => (lz4_flex::block::compress_into(plain, &mut self.scratch), Kind::Lz4),
+        };
+        // The output buffer is sized for the worst case, so compression does not fail; a block
+        // that does not get smaller is kept as it is.
+        let (data, kind): (Box<[u8]>, Kind) =
+            match n.ok().filter(|&n| n < plain.len()).and_then(|n| self.scratch.get(..n)) {
+                Some(c) => (c.into(), kind),
+                None => (plain.into(), Kind::Plain),
+            };
+        if self.dict.is_none() {
+            self.dict = Some(plain.into());
+        }
+        self.sealed.push(Sealed { data, len: plain.len() as u32, kind });
+        self.sealed_plain += plain.len() as u64;
+        self.open.clear();
+        if self.open.capacity() > BLOCK {
+            // A block that held one big record: back to the usual sizes.
+            self.open = String::new();
+            self.scratch = Vec::new();
+        }
+    }
+
+    /// The block holding `row`'s record, and the byte range of the record in it.
+    fn locate(&self, row: usize) -> Option<(u32, std::ops::Range<usize>)> {
+        let start = usize::from(*self.start.get(row)?);
+        let block = self.first_row.partition_point(|&f| f as usize <= row).checked_sub(1)?;
+        let next_in_block = row + 1 < self.start.len()
+            && self.first_row.get(block + 1).is_none_or(|&f| f as usize > row + 1);
+        let end = if next_in_block {
+            usize::from(*self.start.get(row + 1)?)
+        } else if block == self.sealed.len() {
+            self.open.len()
+        } else {
+            self.sealed.get(block)?.len as usize
+        };
+        Some((block as u32, start..end))
+    }
+
+    /// `row`'s record, through `cache` when its block is sealed ("" for a row out of range).
+    pub(super) fn get<'a>(&'a self, cache: &'a mut RawCache, row: usize) -> &'a str {
+        let Some((block, range)) = self.locate(row) else { return "" };
+        if block as usize == self.sealed.len() {
+            return self.open.get(range).unwrap_or("");
+        }
+        let key = (self.id, block);
+        cache.clock += 1;
+        let i = match cache.slots.iter().position(|s| s.0 == key) {
             Some(i) => i,
-            None => {
-                self.chunks.push(String::with_capacity(CHUNK.max(s.len())));
-                self.chunks.len() - 1
+            None => self.open_block(cache, key),
+        };
+        match cache.slots.get_mut(i) {
+            Some(slot) => {
+                slot.2 = cache.clock;
+                slot.1.get(range).unwrap_or("")
+            }
+            None => "",
+        }
+    }
+
+    /// Decompresses a block into `cache`, in place of the one least recently used when it is
+    /// full; returns its slot (its text left empty when it cannot be read).
+    fn open_block(&self, cache: &mut RawCache, key: (u64, u32)) -> usize {
+        let i = if cache.slots.len() < CACHED {
+            cache.slots.push((key, String::new(), 0));
+            cache.slots.len() - 1
+        } else {
+            let lru = cache.slots.iter().enumerate().min_by_key(|(_, s)| s.2);
+            lru.map_or(0, |(i, _)| i)
+        };
+        if let Some(slot) = cache.slots.get_mut(i) {
+            slot.0 = key;
+            slot.1 = self.decompress(key.1);
+        }
+        i
+    }
+
+    /// The text of sealed `block` ("" when it cannot be read).
+    fn decompress(&self, block: u32) -> String {
+        let Some(s) = self.sealed.get(block as usize) else { return String::new() };
+        let bytes = match s.kind {
+            Kind::Plain => Ok(s.data.to_vec()),
+            Kind::Lz4 => lz4_flex::block::decompress(&s.data, s.len as usize),
+            Kind::Lz4Dict => {
+                let dict = self.dict.as_deref().unwrap_or_default();
+                lz4_flex::block::decompress_with_dict(&s.data, s.len as usize, dict)
             }
         };
-        self.current = Some(idx);
-        match self.chunks.get_mut(idx) {
-            Some(c) => {
-                let off = c.len();
-                c.push_str(s);
-                (idx as u32, off as u32)
-            }
-            None => (0, 0),
+        match bytes {
+            // Valid UTF-8 when it went in; checked again rather than trusted (no unsafe here).
+            Ok(b) if b.len() == s.len as usize => String::from_utf8(b).unwrap_or_default(),
+            _ => String::new(),
         }
     }
-    /// An empty place for a file text that is being read; filled by [`Texts::fill`].
-    pub(super) fn reserve(&mut self) -> u32 {
-        self.chunks.push(String::new());
-        (self.chunks.len() - 1) as u32
-    }
-    pub(super) fn fill(&mut self, slot: u32, text: String) {
-        if let Some(c) = self.chunks.get_mut(slot as usize) {
-            *c = text;
-        }
-    }
-    pub(super) fn get(&self, chunk: u32, off: u32, len: u32) -> &str {
-        self.chunks
-            .get(chunk as usize)
-            .and_then(|c| c.get(off as usize..off as usize + len as usize))
-            .unwrap_or("")
-    }
+
+    /// Bytes held: compressed blocks, the open block, the dictionary.
     pub(super) fn bytes(&self) -> u64 {
-        self.chunks.iter().map(|c| c.capacity() as u64).sum()
+        let sealed: u64 = self.sealed.iter().map(|s| s.data.len() as u64).sum();
+        sealed
+            + (self.sealed.capacity() * std::mem::size_of::<Sealed>()) as u64
+            + self.open.capacity() as u64
+            + self.dict.as_ref().map_or(0, |d| d.len() as u64)
+            + self.scratch.capacity() as u64
+            + (self.first_row.capacity() * 4 + self.start.capacity() * 2) as u64
     }
-}
 
-/// A record's text as [`super::Store::push_event`] gets it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum RawText<'a> {
-    /// To be copied into the arena.
-    Copy(&'a str),
-    /// `doc[off..off + len]` of the owned file text being read into `slot` (see
-    /// [`super::Store::ingest_owned`]): stored as a reference, not copied.
-    InDoc { doc: &'a str, slot: u32, off: usize, len: usize },
-}
-
-impl<'a> RawText<'a> {
-    pub(super) fn text(self) -> &'a str {
-        match self {
-            RawText::Copy(t) => t,
-            RawText::InDoc { doc, off, len, .. } => doc.get(off..off + len).unwrap_or(""),
-        }
+    /// Plain bytes of every record text held.
+    pub(super) fn plain_bytes(&self) -> u64 {
+        self.sealed_plain + self.open.len() as u64
     }
 }

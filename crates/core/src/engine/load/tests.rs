@@ -4,7 +4,7 @@
 use super::*;
 use crate::engine::tests::{sample_files, session, Tab, RECORDS};
 use crate::engine::{Reply, Request, Session, Status};
-use crate::store::Limits;
+use crate::store::{Limits, Store};
 
 fn load_request(s: &mut Tab, names: &[&str], now_ms: f64) -> bool {
     let files = names.iter().map(|_| (RECORDS.as_bytes().to_vec(), RECORDS.len() as u64)).collect();
@@ -92,7 +92,10 @@ fn a_load_of_many_files_is_throttled() {
 
 #[test]
 fn the_budget_stops_a_load_and_says_how_many_files_were_left() {
-    let limits = Limits { max_total_bytes: RECORDS.len() as u64 * 3 / 2, ..Limits::default() };
+    // Room for the first file and not for the second.
+    let mut one = Store::new();
+    one.ingest_owned("a.json", RECORDS.as_bytes().to_vec());
+    let limits = Limits { max_memory_bytes: one.memory_needed() + 10, ..Limits::default() };
     let mut s: Tab = Session::new(limits, sample_files);
     assert!(load_request(&mut s, &["a.json", "b.json", "c.json", "d.json"], 0.0));
     assert_eq!(turn(&mut s, 10.0, 1.0), Some(Due::Answer));
@@ -170,10 +173,13 @@ fn unreadable_files_are_listed_and_indexing_waits_for_the_load() {
 
 #[test]
 fn the_budget_stops_a_load_with_a_clear_message() {
-    let limits = Limits { max_total_bytes: 2000, ..Limits::default() };
+    let mut one = Store::new();
+    one.ingest_owned("t.json", RECORDS.as_bytes().to_vec());
+    let limits = Limits { max_memory_bytes: one.memory_needed() + 500, ..Limits::default() };
     let mut e = crate::engine::Engine::new(limits);
-    assert!(fits(e.store(), 1500).is_ok());
+    assert!(fits(e.store(), 1 << 40).is_ok(), "an empty store takes any first file");
     e.ingest("t.json", RECORDS.as_bytes().to_vec());
+    assert!(fits(e.store(), 1000).is_ok(), "1000 bytes grow it by 400");
     let err = fits(e.store(), 1500).expect_err("full");
     assert!(err.contains("memory budget") && err.contains("Loaded 3 events from 1 files"), "{err}");
 }

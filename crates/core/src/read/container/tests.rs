@@ -34,7 +34,7 @@ fn gzip_and_dedupe_with_plain() {
 fn limits_gzip_bomb_zip_bomb_huge_record() {
     let limits = Limits {
         max_file_bytes: 1 << 20,
-        max_total_bytes: 3 << 20,
+        max_memory_bytes: 3 << 20,
         max_record_bytes: 4096,
         max_archive_members: 3,
     };
@@ -61,10 +61,16 @@ fn limits_gzip_bomb_zip_bomb_huge_record() {
     let r = s.ingest("big.json", records(&[&big, EV2]).as_bytes());
     let f = &s.files()[r.start];
     assert_eq!((f.kept, f.rejected), (1, 1), "{f:?}");
-    // Total limit.
-    let mut s = Store::with_limits(Limits { max_total_bytes: 1000, ..limits });
+    // The memory budget: room for a little less than the next file.
+    let mut m = Store::new();
+    m.ingest("a.json", records(&[EV1]).as_bytes());
+    let after_a = m.memory_needed();
+    let b = records(&[EV2]);
+    let room = after_a + b.len() as u64 - 10;
+    let mut s = Store::with_limits(Limits { max_memory_bytes: room, ..limits });
     s.ingest("a.json", records(&[EV1]).as_bytes());
-    let r = s.ingest("b.json", records(&[EV2]).as_bytes());
+    assert_eq!(s.memory_needed(), after_a);
+    let r = s.ingest("b.json", b.as_bytes());
     assert!(s.files()[r.start].error.as_ref().unwrap().message().contains("total"));
 }
 
