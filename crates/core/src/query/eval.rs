@@ -111,7 +111,9 @@ impl Cx<'_> {
             }
             Leaf::Rule(term) => term.bits(self.context.rules, n),
             Leaf::Who(term) => term.bits(store, self.context.identities, n),
-            Leaf::Text(needle) => filter_rows(store, self.index, cand, &[needle.as_bytes()], false),
+            Leaf::Text(needle) => {
+                filter_rows(store, self.index, cand, (&[], &[needle.as_bytes()]), false)
+            }
             Leaf::PathExists(segs) => self.path_bits(segs, Want::Exists, cand, None),
             Leaf::Path(segs, glob) => {
                 // The value's longest literal is a safe prefilter unless it could be a number
@@ -140,11 +142,8 @@ impl Cx<'_> {
             .last()
             .map(|k| format!("\"{}\"", super::parse::json_escape_lower(k)))
             .unwrap_or_default();
-        let mut needles: Vec<&[u8]> = vec![key.as_bytes()];
-        if let Some(l) = &lit {
-            needles.push(l.as_bytes());
-        }
-        let pre = filter_rows(store, self.index, cand, &needles, true);
+        let lits: Vec<&[u8]> = lit.iter().map(|l| l.as_bytes()).collect();
+        let pre = filter_rows(store, self.index, cand, (&[key.as_bytes()], &lits), true);
         let mut out = Bits::empty(store.len());
         let mut raws = store.raw_reader();
         for row in pre.ones_from(0) {

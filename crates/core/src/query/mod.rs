@@ -85,6 +85,7 @@ mod help;
 mod parse;
 mod path;
 mod pattern;
+mod residual;
 mod rules;
 mod text;
 mod who;

@@ -236,6 +236,11 @@ impl Store {
         self.texts.get(cache, row)
     }
 
+    /// The first row of each block of records, ascending (the last is the open block's).
+    pub fn block_starts(&self) -> &[u32] {
+        self.texts.block_starts()
+    }
+
     /// Plain bytes of every stored record text (what they would take uncompressed).
     pub fn raw_plain_bytes(&self) -> u64 {
         self.texts.plain_bytes()

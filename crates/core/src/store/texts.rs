@@ -230,6 +230,11 @@ impl Texts {
             + (self.first_row.capacity() * 4 + self.start.capacity() * 2) as u64
     }
 
+    /// The first row of every block.
+    pub(super) fn block_starts(&self) -> &[u32] {
+        &self.first_row
+    }
+
     /// Plain bytes of every record text held.
     pub(super) fn plain_bytes(&self) -> u64 {
         self.sealed_plain + self.open.len() as u64
