@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use trailglass_core::engine::{Reply, Request};
+use trailglass_core::engine::{ReadOptions, Reply, Request};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -60,7 +60,10 @@ pub fn send_files(paths: Vec<String>, files: Vec<web_sys::File>, missing: Vec<St
     for f in files {
         arr.push(&f);
     }
-    post(message(&Request::Load { paths, missing }, Some(arr)));
+    post(message(
+        &Request::Load { paths, missing, left_out: Vec::new(), options: ReadOptions::default() },
+        Some(arr),
+    ));
 }
 
 /// Starts the worker and routes its replies into `ds` for the life of the page.

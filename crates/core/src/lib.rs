@@ -17,7 +17,7 @@
 //!   eventSource, or two of CloudTrail's top-level keys; a digest when it has `logFiles` and a
 //!   digest key; anything else is a wrapper to search.
 //! * **Reports** ([`report`]): one [`FileReport`] per file or member, whose counts always
-//!   reconcile (`events == kept + duplicates + rejected`), with typed [`report::Format`] and
+//!   reconcile (`events == kept + duplicates + rejected + filtered`), with typed [`report::Format`] and
 //!   [`ReadError`] kinds whose strings are what the page and `trailglass-scan` show.
 //! * **Store** ([`store`]): columnar; each [`Column`] a `u32` id into a per-column interned
 //!   dictionary, time as `i64` ms, and the raw record (insignificant whitespace removed) kept in
@@ -53,6 +53,7 @@ pub mod store;
 pub mod time;
 pub mod units;
 
+pub use read::ReadOptions;
 pub use report::{
     AwsKey, ErrorKind, FileReport, FileStatus, Format, Position, ReadError, Rejection,
 };

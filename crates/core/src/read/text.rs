@@ -7,20 +7,21 @@ use crate::scan;
 use crate::store::Store;
 
 use super::reader::{At, FileText, Input, Origin, Reader, Role};
+use super::ReadOptions;
 
 /// Reads one plain text (within the limits) into the store and adds its report.
 ///
 /// An owned text that is valid UTF-8 is checked once here and kept by the store as the home of
 /// its records; anything else is read as borrowed bytes (records copied). Rows address a text
 /// with u32 offsets, so a text over 4 GiB (possible only with raised limits) is copied.
-pub(super) fn read_text(store: &mut Store, rep: FileReport, input: Input<'_>) {
-    fn read(store: &mut Store, rep: FileReport, text: FileText<'_>) {
+pub(super) fn read_text(store: &mut Store, rep: FileReport, input: Input<'_>, opt: ReadOptions) {
+    let read = |store: &mut Store, rep: FileReport, text: FileText<'_>| {
         let file = store.files().len() as u32;
-        let mut r = Reader::new(store, file, rep, text);
+        let mut r = Reader::new(store, file, rep, text, opt);
         r.read_file();
         let rep = r.finish();
         store.push_file(rep);
-    }
+    };
     match input {
         Input::Owned(v) if u32::try_from(v.len()).is_ok() => match String::from_utf8(v) {
             Ok(text) => {
