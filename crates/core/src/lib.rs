@@ -44,6 +44,7 @@ pub mod answer;
 pub mod detect;
 pub mod engine;
 pub mod identity;
+pub mod plan;
 pub mod query;
 mod read;
 pub mod record;
