@@ -1,4 +1,5 @@
-//! The per-file status list: every file read, with its event counts or the reason it failed.
+//! The per-file status list: every file read, with its event counts or the reason it failed, and
+//! the files the user left out before the load (not read).
 
 use leptos::prelude::*;
 
@@ -13,6 +14,7 @@ pub fn FileList() -> impl IntoView {
     let ds = expect_context::<Dataset>();
     let lines = ds.files;
     let errors = ds.file_errors();
+    let left_out = ds.files_left_out();
 
     view! {
         <div class="file-list" id=FILE_LIST_ID data-testid="file-list">
@@ -20,6 +22,11 @@ pub fn FileList() -> impl IntoView {
                 {move || plural(lines.with(|l| l.len()) as u64, "file", "files")}
                 <Show when=move || { errors.get() > 0 }>
                     <span class="badge error">{move || plural(errors.get(), "error", "errors")}</span>
+                </Show>
+                <Show when=move || { left_out.get() > 0 }>
+                    <span class="badge left-out" data-testid="left-out-count" title="Not read: left out by choice before the load">
+                        {move || format!("{} left out", left_out.get())}
+                    </span>
                 </Show>
             </h2>
             <ul>
