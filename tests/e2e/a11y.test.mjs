@@ -119,6 +119,8 @@ for (const colorScheme of ['light', 'dark']) {
       await page.click(tid('read-selected'));
       await waitLoaded(page);
       await page.locator(tid('left-out-count')).waitFor();
+      await page.click(`${tid('left-out-files')} > summary`);
+      await page.locator(`${tid('file-status')}[data-status="left-out"]`).first().waitFor();
       await assertAccessible(page, `files left out, ${colorScheme}`);
       await assertClean(t, app, assert);
     } finally { await app.close(); rmSync(dir, { recursive: true, force: true }); }

@@ -70,6 +70,10 @@ test('the panel shows the tree before reading; one day of one account is read, t
     await page.waitForSelector(tid('load-choice'), { state: 'detached' });
     await waitLoaded(page, want.events);
     assert.equal(await count(page, 'loaded-count'), want.events);
+    // The files left out are one folded line until opened.
+    assert.equal(await page.locator(`${tid('file-status')}[data-status="left-out"]`).count(), 0);
+    assert.equal(await text(page, 'left-out-files'), `${total.files - want.files} files left out by choice (load filter): not read`);
+    await page.click(`${tid('left-out-files')} > summary`);
     const lines = await fileStates(page);
     assert.equal(lines.length, total.files, 'every file has a line');
     const left = lines.filter((l) => l.status === 'left-out');
@@ -80,6 +84,7 @@ test('the panel shows the tree before reading; one day of one account is read, t
     assert.deepEqual(read.map((l) => l.path).sort(), chosen.map((f) => f.path).sort(), 'exactly the chosen files were read');
     assert.ok(read.filter((l) => l.path.includes('CloudTrail-Digest')).every((l) => l.status === 'skipped'), 'digests are not events');
     assert.equal(await page.locator(tid('filtered-count')).count(), 0, 'no events were left out');
+    await page.click(`${tid('left-out-files')} > summary`); // fold them again, for the picture
     await page.$eval('#file-list h2', (h) => h.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'load-choice-file-list');
     await assertClean(t, app, assert);
@@ -106,6 +111,7 @@ test('read-only events left out at load are counted, and the counts reconcile', 
     assert.equal(await count(page, 'loaded-count') + await count(page, 'filtered-count'), want.events);
     assert.equal(await page.locator(tid('duplicate-count')).count(), 0);
     assert.equal(await page.locator(tid('rejected-count')).count(), 0);
+    await page.click(`${tid('left-out-files')} > summary`);
     const lines = await fileStates(page);
     const log = lines.find((l) => l.path.endsWith('_f0.json') && l.path.includes('/2024/03/06/'));
     const f = chosen.find((c) => c.path === log.path);
