@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use trailglass_core::engine::{FileLine, FileState};
 use wasm_bindgen::JsCast;
 
-use crate::model::format::plural;
+use crate::model::format::{format_count, plural};
 use crate::state::Dataset;
 
 /// The list's element id (the header's "files with errors" scrolls it into view).
@@ -60,7 +60,7 @@ pub fn FileList() -> impl IntoView {
                 </Show>
                 <Show when=move || { left_out.get() > 0 }>
                     <span class="badge left-out" data-testid="left-out-count" title="Not read: left out by choice before the load">
-                        {move || format!("{} left out", left_out.get())}
+                        {move || format!("{} left out", format_count(left_out.get()))}
                     </span>
                 </Show>
             </h2>

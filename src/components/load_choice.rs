@@ -4,7 +4,7 @@
 //! choice reads, and *Read selected* (Enter), *Read everything*, *Cancel* (Escape). The state
 //! and its rules are `model::load_choice`; this only wires them to the markup.
 
-use leptos::html::Button;
+use leptos::html::{Button, Div};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -21,6 +21,25 @@ pub fn edit_choice(ds: Dataset, f: impl FnOnce(&mut LoadChoice)) {
             f(c)
         }
     });
+}
+
+/// Keeps Tab inside the dialog (it is modal): from its last control to its first, and back.
+fn trap_tab(dialog: &web_sys::HtmlElement, ev: &web_sys::KeyboardEvent) {
+    let Ok(list) = dialog.query_selector_all("button:not([disabled]), input, summary") else {
+        return;
+    };
+    let at = |i: u32| list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+    let (Some(first), Some(last)) = (at(0), at(list.length().saturating_sub(1))) else {
+        return;
+    };
+    let target = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+    let to = match (ev.shift_key(), target) {
+        (false, Some(t)) if t == last => first,
+        (true, Some(t)) if t == first => last,
+        _ => return,
+    };
+    ev.prevent_default();
+    let _ = to.focus();
 }
 
 /// Whether a key goes to a control that acts on Enter itself (a button, a link).
@@ -63,9 +82,15 @@ fn ChoiceDialog(ds: Dataset) -> impl IntoView {
         }
     });
     // Keys typed here stay here (the page's shortcuts are behind the dialog).
+    let dialog = NodeRef::<Div>::new();
     let on_key = move |ev: web_sys::KeyboardEvent| {
         ev.stop_propagation();
         match ev.key().as_str() {
+            "Tab" => {
+                if let Some(d) = dialog.get_untracked() {
+                    trap_tab(&d, &ev);
+                }
+            }
             "Escape" => {
                 ev.prevent_default();
                 drop_offer(ds);
@@ -86,7 +111,7 @@ fn ChoiceDialog(ds: Dataset) -> impl IntoView {
     view! {
         <div class="overlay choice-overlay">
             <div class="overlay-body load-choice" data-testid="load-choice" role="dialog" aria-modal="true"
-                aria-labelledby="load-choice-title" on:keydown=on_key>
+                aria-labelledby="load-choice-title" node_ref=dialog on:keydown=on_key>
                 <h2 id="load-choice-title">"Choose what to read"</h2>
                 <p class="muted">
                     {move || get(|c| format!(

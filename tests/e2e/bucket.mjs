@@ -9,9 +9,10 @@ export const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
 export const REGIONS = ['eu-west-1', 'us-east-1'];
 /** Seven days, 2024-03-01 to 2024-03-07. */
 export const DAYS = Array.from({ length: 7 }, (_, i) => `2024-03-0${i + 1}`);
-export const FILES_PER_PLACE = 3;
+/** A file an hour: 1,008 log files in all, enough for the app to offer its choice (≥ 1,000). */
+export const FILES_PER_PLACE = 24;
 /** Events in each log file of the i-th day (days differ, so the chart's bars do). */
-export const eventsPerFile = (i) => 3 + ((i * 3) % 5);
+export const eventsPerFile = (i) => 1 + ((i * 3) % 4);
 export const EXPORT_EVENTS = 4;
 
 const ymd = (day) => day.split('-');
@@ -43,7 +44,7 @@ export function writeBucket(dir) {
             records.push({
               eventVersion: '1.08',
               userIdentity: { type: 'IAMUser', userName: `user-${n % 5}`, accountId: account, arn: `arn:aws:iam::${account}:user/user-${n % 5}` },
-              eventTime: `${day}T${String(f * 6 + e).padStart(2, '0')}:00:00Z`,
+              eventTime: `${day}T${String(f).padStart(2, '0')}:${String(e * 10).padStart(2, '0')}:00Z`,
               eventSource: readOnly ? 's3.amazonaws.com' : 'iam.amazonaws.com',
               eventName: readOnly ? 'GetObject' : 'CreateUser',
               awsRegion: region,
@@ -54,7 +55,7 @@ export function writeBucket(dir) {
               recipientAccountId: account,
             });
           }
-          const name = `${account}_CloudTrail_${region}_${y}${m}${d}T${String(f * 6).padStart(2, '0')}00Z_f${f}.json`;
+          const name = `${account}_CloudTrail_${region}_${y}${m}${d}T${String(f).padStart(2, '0')}00Z_f${f}.json`;
           write(`${folder}/${name}`, JSON.stringify({ Records: records }), {
             account, region, day, digest: false, events: records.map((r) => ({ readOnly: r.readOnly })),
           });

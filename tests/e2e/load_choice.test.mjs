@@ -20,6 +20,8 @@ before(async () => { browser = await launch(); files = writeBucket(DIR); });
 after(async () => { await browser?.close(); rmSync(DIR, { recursive: true, force: true }); });
 
 const all = () => tally(files);
+/** A count as the page writes it (`1,030`). */
+const fmt = (n) => n.toLocaleString('en-US');
 
 /** Picks the tree as a folder and waits for the panel. */
 async function pickTree(page) {
@@ -43,7 +45,7 @@ test('the panel shows the tree before reading; one day of one account is read, t
     assert.equal(await page.locator(tid('progress')).count(), 0);
     assert.equal(await page.locator(tid('file-status')).count(), 0);
     const total = all();
-    assert.match(await text(page, 'choice-summary'), new RegExp(`^Reading ${total.files} of ${total.files} files, `));
+    assert.match(await text(page, 'choice-summary'), new RegExp(`^Reading ${fmt(total.files)} of ${fmt(total.files)} files, `));
     assert.deepEqual(await page.$$eval(tid('choice-day'), (els) => els.map((e) => e.dataset.day)), DAYS);
     assert.deepEqual(await page.$$eval(tid('choice-account'), (els) => els.map((e) => e.dataset.name)), ACCOUNTS);
     assert.deepEqual(await page.$$eval(tid('choice-region'), (els) => els.map((e) => e.dataset.name)), REGIONS);
@@ -51,6 +53,14 @@ test('the panel shows the tree before reading; one day of one account is read, t
     const perDay = ACCOUNTS.length * REGIONS.length * FILES_PER_PLACE;
     assert.deepEqual(await page.$$eval(`${tid('choice-day')} .day-size`, (els) => els.slice(0, 1).map((e) => e.textContent)), [`${perDay} files`]);
     await screenshot(page, 'load-choice-light');
+    // Keyboard: the focus starts on Read selected and Tab stays in the dialog.
+    const focused = () => page.evaluate(() => document.activeElement?.dataset.testid);
+    assert.equal(await focused(), 'read-selected');
+    await page.focus(tid('choice-cancel'));
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'choice-from');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'choice-cancel');
 
     // One day, one account.
     const day = '2024-03-04'; const account = ACCOUNTS[1];
@@ -62,7 +72,7 @@ test('the panel shows the tree before reading; one day of one account is read, t
     assert.equal(await page.inputValue(tid('choice-to')), day);
     const chosen = files.filter((f) => f.other || (f.day === day && f.account === account));
     const want = tally(chosen);
-    assert.match(await text(page, 'choice-summary'), new RegExp(`^Reading ${want.files} of ${total.files} files, `));
+    assert.match(await text(page, 'choice-summary'), new RegExp(`^Reading ${fmt(want.files)} of ${fmt(total.files)} files, `));
     await screenshot(page, 'load-choice-one-day');
 
     // Enter reads the choice (the focus is on the last checkbox clicked).
@@ -72,7 +82,7 @@ test('the panel shows the tree before reading; one day of one account is read, t
     assert.equal(await count(page, 'loaded-count'), want.events);
     // The files left out are one folded line until opened.
     assert.equal(await page.locator(`${tid('file-status')}[data-status="left-out"]`).count(), 0);
-    assert.equal(await text(page, 'left-out-files'), `${total.files - want.files} files left out by choice (load filter): not read`);
+    assert.equal(await text(page, 'left-out-files'), `${fmt(total.files - want.files)} files left out by choice (load filter): not read`);
     await page.click(`${tid('left-out-files')} > summary`);
     const lines = await fileStates(page);
     assert.equal(lines.length, total.files, 'every file has a line');
@@ -102,7 +112,7 @@ test('read-only events left out at load are counted, and the counts reconcile', 
     await page.fill(tid('choice-to'), '2024-03-07');
     const chosen = files.filter((f) => f.other || f.day >= '2024-03-06');
     const want = tally(chosen);
-    assert.match(await text(page, 'choice-summary'), new RegExp(`^Reading ${want.files} of `));
+    assert.match(await text(page, 'choice-summary'), new RegExp(`^Reading ${fmt(want.files)} of `));
     await screenshot(page, 'load-choice-dark');
     await page.click(tid('read-selected'));
     await waitLoaded(page, want.events - want.readOnly);

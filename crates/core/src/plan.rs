@@ -17,8 +17,8 @@
 //!   files again (the summary keeps one cell per day, account and region);
 //! * [`TreeSummary::worth_choosing`] is the rule for asking at all: a choice is offered when the
 //!   keyed files span more than one day, account or region and the drop is big enough that
-//!   choosing pays ([`CHOOSE_MIN_FILES`] files or [`CHOOSE_MIN_BYTES`] bytes); smaller drops are
-//!   read at once.
+//!   choosing pays ([`CHOOSE_MIN_FILES`] files, or about [`CHOOSE_MIN_BYTES`] of JSON, a `.gz`
+//!   counted [`GZIP_RATIO`] times its size); smaller drops are read at once.
 //!
 //! A filter judges files by their key only: a file is read or left out whole. Files left out get a
 //! line of their own in the file list ([`crate::Store::add_left_out`]).
@@ -27,7 +27,9 @@ mod filter;
 mod tree;
 
 pub use filter::{dated_key, LoadFilter};
-pub use tree::{Group, Size, TreeSummary, CHOOSE_MIN_BYTES, CHOOSE_MIN_FILES, MAX_FILLED_DAYS};
+pub use tree::{
+    Group, Size, TreeSummary, CHOOSE_MIN_BYTES, CHOOSE_MIN_FILES, GZIP_RATIO, MAX_FILLED_DAYS,
+};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]

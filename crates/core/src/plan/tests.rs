@@ -101,7 +101,7 @@ fn the_summary_counts_log_files_by_day_account_and_region() {
     // The undated key, the NDJSON export and the zip are the other files.
     assert_eq!(s.other, Size { files: 3, bytes: 7000 + 9000 + 11 });
     assert_eq!(s.keyed().plus(s.other), s.total);
-    assert!(s.worth_choosing(), "{} keyed files over 6 days", s.keyed().files);
+    assert!(!s.worth_choosing(), "{} small keyed files", s.keyed().files);
 }
 
 #[test]
@@ -171,24 +171,29 @@ fn chosen_agrees_with_keeps_for_every_filter() {
 
 #[test]
 fn small_or_uniform_drops_are_read_at_once() {
+    let k = |a: usize, d: usize, n: u32| key(ACCOUNTS[a], REGIONS[0], DAYS[d % 6], n, false);
     // Many files of one day, account and region: nothing to choose.
-    let one: Vec<(String, u64)> =
-        (0..500).map(|n| (key(ACCOUNTS[0], REGIONS[0], DAYS[0], n, false), 1000)).collect();
+    let one: Vec<(String, u64)> = (0..5000).map(|n| (k(0, 0, n), 1000)).collect();
     assert!(!summary(&one).worth_choosing());
-    // Spread over days but few and small.
-    let few: Vec<(String, u64)> = (0..99)
-        .map(|n| (key(ACCOUNTS[0], REGIONS[0], DAYS[n as usize % 6], n, false), 10))
-        .collect();
+    // Spread over days but few and small (the identities test's drop: 483 files of 900 events).
+    let few: Vec<(String, u64)> = (0..999).map(|n| (k(0, n as usize, n), 1000)).collect();
     assert!(!summary(&few).worth_choosing());
     // One more file: enough.
     let mut enough = few.clone();
-    enough.push((key(ACCOUNTS[1], REGIONS[0], DAYS[0], 99, false), 10));
+    enough.push((k(1, 0, 999), 10));
     assert!(summary(&enough).worth_choosing());
-    // Few files, but big.
-    let big: Vec<(String, u64)> = (0..4)
-        .map(|n| (key(ACCOUNTS[0], REGIONS[0], DAYS[n as usize], n, false), 64 << 20))
-        .collect();
+    // Few files, but big: 256 MiB of JSON, or a sixth of it gzipped.
+    let big: Vec<(String, u64)> = (0..4).map(|n| (k(0, n as usize, n), 64 << 20)).collect();
     assert!(summary(&big).worth_choosing());
+    let gz = |size: u64| -> Vec<(String, u64)> {
+        (0..4).map(|n| (k(0, n as usize, n).replace(".json.gz", ".JSON.GZ"), size)).collect()
+    };
+    assert!(summary(&gz(11 << 20)).worth_choosing(), "4 × 11 MiB gzip ≈ 264 MiB of JSON");
+    assert!(!summary(&gz(10 << 20)).worth_choosing(), "4 × 10 MiB gzip ≈ 240 MiB of JSON");
+    let plain: Vec<(String, u64)> =
+        gz(11 << 20).into_iter().map(|(p, s)| (p.replace(".JSON.GZ", ".json"), s)).collect();
+    assert!(!summary(&plain).worth_choosing(), "44 MiB of plain JSON");
+    assert_eq!(summary(&plain).keyed_json, 44 << 20);
     // Files without AWS keys never ask.
     let plain: Vec<(String, u64)> = (0..1000).map(|n| (format!("f{n}.json"), 1 << 20)).collect();
     let s = summary(&plain);

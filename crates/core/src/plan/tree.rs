@@ -7,10 +7,16 @@ use super::filter::{dated_key, LoadFilter};
 use crate::time::{format_ms, parse_time_ms};
 use crate::units::DAY_MS;
 
-/// A choice is offered from this many files with a dated AWS key on ...
-pub const CHOOSE_MIN_FILES: u64 = 100;
-/// ... or from this many bytes of them (256 MiB), whichever comes first.
+/// A choice is offered from this many files with a dated AWS key on (CloudTrail writes a file
+/// about every five minutes per account and region: a thousand are about two days of one
+/// account's two regions) ...
+pub const CHOOSE_MIN_FILES: u64 = 1000;
+/// ... or from this many bytes of JSON in them (256 MiB, about two seconds of reading here),
+/// estimated from their sizes with a gzip file counted [`GZIP_RATIO`] times its size.
 pub const CHOOSE_MIN_BYTES: u64 = 256 << 20;
+/// How much JSON a `.gz` file is taken to hold, per byte: the benchmark's CloudTrail files
+/// compress about 6:1 (1,244 MB of JSON in 207 MB of gzip).
+pub const GZIP_RATIO: u64 = 6;
 /// Days from the first to the last are all listed (those without files at zero, so gaps show)
 /// when they are at most this many; a longer span lists only the days that have files.
 pub const MAX_FILLED_DAYS: i64 = 366;
@@ -66,6 +72,8 @@ pub struct TreeSummary {
     pub digests: Size,
     /// Files without a dated AWS key: read or left out as a whole ([`LoadFilter::other`]).
     pub other: Size,
+    /// The bytes of JSON the files with a dated key are estimated to hold (see [`GZIP_RATIO`]).
+    pub keyed_json: u64,
     cells: Vec<Cell>,
 }
 
@@ -116,12 +124,15 @@ impl TreeSummary {
         let (mut day_names, mut accounts, mut regions) =
             (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
         let mut cells: BTreeMap<(String, String, String), Size> = BTreeMap::new();
+        let mut keyed_json = 0;
         for (path, bytes) in files {
             total.add(bytes);
             let Some(key) = dated_key(path) else {
                 other.add(bytes);
                 continue;
             };
+            let gz = path.rsplit('.').next().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+            keyed_json += if gz { bytes.saturating_mul(GZIP_RATIO) } else { bytes };
             day_names.insert(key.date.clone());
             accounts.insert(key.account.clone());
             regions.insert(key.region.clone());
@@ -148,7 +159,7 @@ impl TreeSummary {
                 })
             })
             .collect();
-        TreeSummary { total, days, accounts, regions, digests, other, cells }
+        TreeSummary { total, days, accounts, regions, digests, other, keyed_json, cells }
     }
 
     /// The files with a dated AWS key (log and digest files).
@@ -162,11 +173,10 @@ impl TreeSummary {
     }
 
     /// Whether to offer a choice before reading: the keyed files span more than one day, account
-    /// or region, and they are at least [`CHOOSE_MIN_FILES`] files or [`CHOOSE_MIN_BYTES`]
-    /// bytes. Smaller drops (and trees without AWS keys) are read at once.
+    /// or region, and they are at least [`CHOOSE_MIN_FILES`] files or hold about
+    /// [`CHOOSE_MIN_BYTES`] of JSON. Smaller drops (and trees without AWS keys) are read at once.
     pub fn worth_choosing(&self) -> bool {
-        let keyed = self.keyed();
-        let big = keyed.files >= CHOOSE_MIN_FILES || keyed.bytes >= CHOOSE_MIN_BYTES;
+        let big = self.keyed().files >= CHOOSE_MIN_FILES || self.keyed_json >= CHOOSE_MIN_BYTES;
         let spread =
             self.days_with_files() > 1 || self.accounts.len() > 1 || self.regions.len() > 1;
         big && spread
