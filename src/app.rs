@@ -6,8 +6,8 @@ use crate::components::{
     detections::DetectionsView, drop_zone::DropZone, empty_state::EmptyState,
     event_detail::EventDetail, event_table::EventTable, facets::FacetSidebar, file_list::FileList,
     findings::Findings, header::Header, help::HelpOverlay, histogram::Histogram,
-    identities::IdentitiesView, progress::ProgressBar, search_bar::SearchBar,
-    service_panel::ServicePanel, swimlane::Swimlane,
+    identities::IdentitiesView, load_choice::LoadChoicePanel, progress::ProgressBar,
+    search_bar::SearchBar, service_panel::ServicePanel, swimlane::Swimlane,
 };
 use crate::model::clauses::field_clause;
 use crate::results::Results;
@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             <HelpOverlay open=help_open />
+            <LoadChoicePanel />
         </DropZone>
     }
 }

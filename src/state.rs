@@ -14,6 +14,7 @@ use trailglass_core::engine::{Answer, FileLine, FileState, Reply, RowDetail, Row
 
 use crate::model::clauses::add_clause;
 use crate::model::columns::{default_columns, ColumnDef};
+use crate::model::load_choice::LoadChoice;
 
 pub use trailglass_core::engine::Progress;
 
@@ -45,6 +46,9 @@ pub struct Dataset {
     /// What the page itself says about the user's rule files (too big to read, unreadable, not
     /// remembered); what the engine made of them is in the answer.
     pub rule_notes: RwSignal<Vec<String>>,
+    /// A dropped tree waiting for the user to choose what to read (the "Choose what to read"
+    /// panel); its files wait in `web::loader`, not read yet.
+    pub choice: RwSignal<Option<LoadChoice>>,
 }
 
 impl Dataset {
@@ -66,6 +70,7 @@ impl Dataset {
             failure: RwSignal::new(None),
             export_error: RwSignal::new(None),
             rule_notes: RwSignal::new(Vec::new()),
+            choice: RwSignal::new(None),
         }
     }
 
@@ -80,6 +85,14 @@ impl Dataset {
         let files = self.files;
         Signal::derive(move || {
             files.with(|l| l.iter().filter(|f| f.status == FileState::Error).count() as u64)
+        })
+    }
+
+    /// How many files the user left out with the load-time filter.
+    pub fn files_left_out(&self) -> Signal<u64> {
+        let files = self.files;
+        Signal::derive(move || {
+            files.with(|l| l.iter().filter(|f| f.status == FileState::LeftOut).count() as u64)
         })
     }
 

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use crate::model::detections::rule_files::split_rule_files;
 use crate::state::Dataset;
 use crate::web::folders::{files_under, take_drop_entries, PathFile};
-use crate::web::loader::{load_files, with_paths};
+use crate::web::loader::{offer, with_paths};
 use crate::web::user_rules;
 
 /// `id`s of the pickers, for `<label for=…>` buttons elsewhere on the page.
@@ -28,14 +28,14 @@ fn files_of(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
-/// Sends rule files to the rules and the rest to the loader.
+/// Sends rule files to the rules and the rest to the loader (which may offer a choice first).
 fn take(ds: Dataset, files: Vec<PathFile>) {
     let (rules, logs) = split_rule_files(files, |f| f.path.as_str());
     if !rules.is_empty() {
         user_rules::add_files(ds, rules.into_iter().filter_map(|f| f.file).collect());
     }
     if !logs.is_empty() {
-        load_files(logs);
+        offer(ds, logs);
     }
 }
 

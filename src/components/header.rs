@@ -72,6 +72,11 @@ pub fn Header(help_open: RwSignal<bool>) -> impl IntoView {
                         " · " <span data-testid="duplicate-count">{move || format_count(totals.get().duplicates)}</span> " duplicates"
                     </span>
                 </Show>
+                <Show when=move || { totals.get().filtered > 0 }>
+                    <span class="muted" title="Read-only events read and left out, as chosen before the load">
+                        " · " <span data-testid="filtered-count">{move || format_count(totals.get().filtered)}</span> " read-only left out"
+                    </span>
+                </Show>
                 <Show when=move || { file_errors.get() > 0 }>
                     <span class="warn">" · "
                         <button class="link warn" data-testid="file-errors" title="Show the file list and why" on:click=show_files>

@@ -4,6 +4,8 @@
 pub mod add_rules;
 pub mod attack_matrix;
 pub mod behind;
+pub mod choice_days;
+pub mod choice_places;
 pub mod column_chooser;
 pub mod detection_card;
 pub mod detection_exports;
@@ -25,6 +27,7 @@ pub mod histogram_tooltip;
 pub mod identities;
 pub mod identity_card;
 pub mod json_tree;
+pub mod load_choice;
 pub mod matched_rules;
 pub mod progress;
 pub mod search_bar;

@@ -9,5 +9,6 @@ pub mod detail;
 pub mod detections;
 pub mod format;
 pub mod identities;
+pub mod load_choice;
 pub mod url_state;
 pub mod virtual_table;

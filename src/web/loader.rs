@@ -1,9 +1,22 @@
 //! Handing the user's files to the data worker. The page never reads them: the `File` objects
 //! (cheap handles) go to the worker, which reads, decompresses and parses them off this thread
 //! and reports progress (`crates/worker/src/main.rs`).
+//!
+//! A big drop whose AWS key paths span several days, accounts or regions is first offered for a
+//! choice ([`offer`]; the rule is `TreeSummary::worth_choosing` in the engine's `plan`): its
+//! files wait here, the panel shows their summary, and the user reads what they chose
+//! ([`read_chosen`]: the files left out go to the worker as paths alone, never read), everything
+//! ([`read_everything`]), or nothing ([`drop_offer`]).
 
-use trailglass_core::engine::Request;
+use std::cell::RefCell;
 
+use leptos::prelude::Set;
+
+use trailglass_core::engine::{LeftOut, ReadOptions, Request};
+use trailglass_core::plan::{LoadFilter, TreeSummary};
+
+use crate::model::load_choice::LoadChoice;
+use crate::state::Dataset;
 use crate::web::folders::PathFile;
 use crate::web::worker_client::{send, send_files};
 
@@ -33,11 +46,65 @@ const BATCH: usize = 50;
 thread_local! {
     /// Bumped by Cancel and Clear, so batches not yet sent are dropped.
     static EPOCH: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The files of a drop waiting for the user's choice (`Dataset::choice` shows their summary).
+    static OFFERED: RefCell<Vec<PathFile>> = const { RefCell::new(Vec::new()) };
+}
+
+fn size_of(f: &PathFile) -> u64 {
+    f.file.as_ref().map_or(0, |f| f.size().max(0.0) as u64)
+}
+
+/// Reads `files` at once, or, when the drop is worth a choice (with any files already waiting
+/// for one), keeps them and opens the "Choose what to read" panel.
+pub fn offer(ds: Dataset, files: Vec<PathFile>) {
+    let (tree, waiting) = OFFERED.with(|o| {
+        let mut o = o.borrow_mut();
+        o.extend(files);
+        let tree = TreeSummary::of(o.iter().map(|f| (f.path.as_str(), size_of(f))));
+        let now = (!tree.worth_choosing()).then(|| std::mem::take(&mut *o));
+        (tree, now)
+    });
+    match waiting {
+        Some(files) => {
+            ds.choice.set(None);
+            load_files(files);
+        }
+        None => ds.choice.set(Some(LoadChoice::new(tree))),
+    }
+}
+
+/// Reads the waiting files `filter` keeps; the others are listed as left out by choice.
+pub fn read_chosen(ds: Dataset, filter: &LoadFilter) {
+    let files = OFFERED.with(|o| std::mem::take(&mut *o.borrow_mut()));
+    ds.choice.set(None);
+    let (read, left) = filter.split(files, |f| f.path.as_str());
+    let left_out =
+        left.iter().map(|f| LeftOut { path: f.path.clone(), bytes: size_of(f) }).collect();
+    send_load(read, left_out, filter.read_options());
+}
+
+/// Reads every waiting file, as if no choice had been offered.
+pub fn read_everything(ds: Dataset) {
+    let files = OFFERED.with(|o| std::mem::take(&mut *o.borrow_mut()));
+    ds.choice.set(None);
+    load_files(files);
+}
+
+/// Forgets the waiting files: nothing is read.
+pub fn drop_offer(ds: Dataset) {
+    OFFERED.with(|o| o.borrow_mut().clear());
+    ds.choice.set(None);
 }
 
 /// Sends `files` to the worker to read, in batches. A load already running takes them into its
 /// queue (and its progress bar).
 pub fn load_files(files: Vec<PathFile>) {
+    send_load(files, Vec::new(), ReadOptions::default());
+}
+
+/// [`load_files`], with the files the user left out (listed, not read) and what to leave out
+/// of those read.
+fn send_load(files: Vec<PathFile>, left_out: Vec<LeftOut>, options: ReadOptions) {
     let mut batches: Vec<(Vec<String>, Vec<web_sys::File>)> = Vec::new();
     let mut missing = Vec::new();
     for f in files {
@@ -56,7 +123,7 @@ pub fn load_files(files: Vec<PathFile>) {
     }
     let mut batches = batches.into_iter();
     let (paths, handles) = batches.next().unwrap_or_default();
-    send_files(paths, handles, missing);
+    send_files(paths, handles, missing, left_out, options);
     let rest: Vec<_> = batches.collect();
     if !rest.is_empty() {
         let epoch = EPOCH.get();
@@ -67,7 +134,7 @@ pub fn load_files(files: Vec<PathFile>) {
                 if EPOCH.get() != epoch {
                     return;
                 }
-                send_files(paths, handles, Vec::new());
+                send_files(paths, handles, Vec::new(), Vec::new(), options);
             }
         });
     }

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use trailglass_core::engine::{Reply, Request};
+use trailglass_core::engine::{LeftOut, ReadOptions, Reply, Request};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -54,13 +54,20 @@ pub fn send(req: &Request) {
     post(message(req, None));
 }
 
-/// Sends files to read (the `File` objects are structured-cloned, not copied).
-pub fn send_files(paths: Vec<String>, files: Vec<web_sys::File>, missing: Vec<String>) {
+/// Sends files to read (the `File` objects are structured-cloned, not copied), with the files
+/// the browser would not give, those the user left out, and what to leave out of those read.
+pub fn send_files(
+    paths: Vec<String>,
+    files: Vec<web_sys::File>,
+    missing: Vec<String>,
+    left_out: Vec<LeftOut>,
+    options: ReadOptions,
+) {
     let arr = Array::new();
     for f in files {
         arr.push(&f);
     }
-    post(message(&Request::Load { paths, missing }, Some(arr)));
+    post(message(&Request::Load { paths, missing, left_out, options }, Some(arr)));
 }
 
 /// Starts the worker and routes its replies into `ds` for the life of the page.

@@ -8,7 +8,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { launch, openApp, tid, waitLoaded, waitRows, assertClean } from './harness.mjs';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { OUT, launch, openApp, tid, waitLoaded, waitRows, assertClean } from './harness.mjs';
+import { writeBucket } from './bucket.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -101,6 +104,26 @@ for (const colorScheme of ['light', 'dark']) {
       await assertAccessible(page, `a detection's events with the detail, ${colorScheme}`);
       await assertClean(t, app, assert);
     } finally { await app.close(); }
+  });
+
+  test(`the "Choose what to read" panel and the files left out are accessible (${colorScheme})`, async (t) => {
+    const dir = join(OUT, `a11y-bucket-${colorScheme}`);
+    writeBucket(dir);
+    const app = await openApp(browser, { colorScheme });
+    const { page } = app;
+    try {
+      await page.setInputFiles(`${tid('drop-zone')} input[webkitdirectory]`, dir);
+      await page.locator(tid('load-choice')).waitFor();
+      await page.click(`${tid('choice-day')}[data-day="2024-03-02"]`);
+      await assertAccessible(page, `choice panel, ${colorScheme}`);
+      await page.click(tid('read-selected'));
+      await waitLoaded(page);
+      await page.locator(tid('left-out-count')).waitFor();
+      await page.click(`${tid('left-out-files')} > summary`);
+      await page.locator(`${tid('file-status')}[data-status="left-out"]`).first().waitFor();
+      await assertAccessible(page, `files left out, ${colorScheme}`);
+      await assertClean(t, app, assert);
+    } finally { await app.close(); rmSync(dir, { recursive: true, force: true }); }
   });
 }
 

@@ -37,8 +37,9 @@ pub use load::{
     YIELD_MS,
 };
 pub use protocol::{
-    Answer, Detection, ExportFormat, FileLine, FileState, Level, Progress, Reply, Request,
-    RowDetail, RowLine, RowsPage, RuleFile, RuleOrigin, RuleProblem, Status, ViewSpec,
+    Answer, Detection, ExportFormat, FileLine, FileState, LeftOut, Level, Progress, ReadOptions,
+    Reply, Request, RowDetail, RowLine, RowsPage, RuleFile, RuleOrigin, RuleProblem, Status,
+    ViewSpec,
 };
 pub use session::{Outcome, SampleFn, Session};
 pub use state::{

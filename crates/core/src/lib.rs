@@ -17,8 +17,11 @@
 //!   eventSource, or two of CloudTrail's top-level keys; a digest when it has `logFiles` and a
 //!   digest key; anything else is a wrapper to search.
 //! * **Reports** ([`report`]): one [`FileReport`] per file or member, whose counts always
-//!   reconcile (`events == kept + duplicates + rejected`), with typed [`report::Format`] and
-//!   [`ReadError`] kinds whose strings are what the page and `trailglass-scan` show.
+//!   reconcile (`events == kept + duplicates + rejected + filtered`, `filtered` being the events
+//!   left out by the user's [`ReadOptions`]), with typed [`report::Format`] and [`ReadError`]
+//!   kinds whose strings are what the page and `trailglass-scan` show.
+//! * **Load plan** ([`plan`]): what a dropped tree holds by its AWS key paths, before anything is
+//!   read, and which files a load-time filter keeps (the others are never read).
 //! * **Store** ([`store`]): columnar; each [`Column`] a `u32` id into a per-column interned
 //!   dictionary, time as `i64` ms, and the raw record (insignificant whitespace removed) kept in
 //!   the file's own text when the store owns it, else in fixed-size arena chunks. Duplicates are
@@ -44,6 +47,7 @@ pub mod answer;
 pub mod detect;
 pub mod engine;
 pub mod identity;
+pub mod plan;
 pub mod query;
 mod read;
 pub mod record;
@@ -53,6 +57,7 @@ pub mod store;
 pub mod time;
 pub mod units;
 
+pub use read::ReadOptions;
 pub use report::{
     AwsKey, ErrorKind, FileReport, FileStatus, Format, Position, ReadError, Rejection,
 };

@@ -1,15 +1,20 @@
 //! What the reader says about each file: counts, rejections, notes and the error with its position.
 //!
 //! One [`FileReport`] per input file (one per member for archives). The counts always reconcile:
-//! `events == kept + duplicates + rejected`, where `events` counts every record the reader took to
-//! be a CloudTrail event (or a record slot of a Records array / NDJSON line / JSON array that it
-//! could not read). Digest records are counted apart in `digests`. Errors carry a [`Position`] so
+//! `events == kept + duplicates + rejected + filtered`, where `events` counts every record the
+//! reader took to be a CloudTrail event (or a record slot of a Records array / NDJSON line / JSON
+//! array that it could not read) and `filtered` the events the user chose to leave out at load
+//! (read-only events). Digest records are counted apart in `digests`. A file the user left out
+//! with the load-time filter is never read and has a report of its own status
+//! ([`FileStatus::LeftOut`]). Errors carry a [`Position`] so
 //! the user can open the file at the right place; the numbers before the error are kept.
 //!
 //! Kinds are types ([`Format`], [`ErrorKind`]); the strings users see come from their `as_str` /
 //! `Display` and are what `trailglass-scan` prints, so they are part of its output format.
 
 use std::fmt;
+
+use crate::units::thousands;
 
 mod aws_key;
 mod error;
@@ -118,6 +123,8 @@ pub enum FileStatus {
     /// Nothing to show and not an error: a digest file, or a file that is not CloudTrail JSON
     /// (see [`FileReport::skipped`] for why).
     Skipped,
+    /// Not read: the user left it out with the load-time filter ([`FileReport::left_out`]).
+    LeftOut,
 }
 
 /// The reader's account of one file or archive member.
@@ -132,11 +139,13 @@ pub struct FileReport {
     pub compressed: bool,
     /// Decompressed size in bytes.
     pub bytes: u64,
-    /// Records read: kept + duplicates + rejected.
+    /// Records read: kept + duplicates + rejected + filtered.
     pub events: u64,
     pub kept: u64,
     pub duplicates: u64,
     pub rejected: u64,
+    /// Events read and left out by the user's choice at load (read-only events), not stored.
+    pub filtered: u64,
     /// Digest records seen (not events).
     pub digests: u64,
     pub rejections: Vec<Rejection>,
@@ -146,12 +155,27 @@ pub struct FileReport {
     pub aws_key: Option<AwsKey>,
     /// Why the file was skipped (not CloudTrail, digest only, empty), when it was.
     pub skipped: Option<String>,
+    /// The file's size in bytes, when the user left it out with the load-time filter (it was
+    /// never read: `bytes` and every count stay 0).
+    pub left_out: Option<u64>,
 }
 
 impl FileReport {
+    /// The report of a file of `size` bytes that the user left out with the load-time filter.
+    pub fn left_out(path: &str, size: u64) -> Self {
+        FileReport {
+            path: path.to_string(),
+            aws_key: parse_aws_key(path),
+            left_out: Some(size),
+            ..FileReport::default()
+        }
+    }
+
     pub fn status(&self) -> FileStatus {
         if self.error.is_some() {
             FileStatus::Error
+        } else if self.left_out.is_some() {
+            FileStatus::LeftOut
         } else if self.events == 0 && self.skipped.is_some() {
             FileStatus::Skipped
         } else {
@@ -182,8 +206,15 @@ impl FileReport {
         out
     }
 
-    /// One human line: "12 events, 3 duplicates", or the error with its position.
+    /// One human line: "12 events, 3 duplicates", or the error with its position, or that the
+    /// user left the file out.
     pub fn summary(&self) -> String {
+        if let (Some(size), None) = (self.left_out, &self.error) {
+            return format!(
+                "left out by choice (load filter); {} not read",
+                crate::units::bytes(size)
+            );
+        }
         let mut parts = Vec::new();
         if self.events > 0 || (self.error.is_none() && self.skipped.is_none()) {
             parts.push(plural(self.events, "event"));
@@ -193,6 +224,9 @@ impl FileReport {
         }
         if self.rejected > 0 {
             parts.push(format!("{} rejected", self.rejected));
+        }
+        if self.filtered > 0 {
+            parts.push(format!("{} read-only left out by choice", thousands(self.filtered)));
         }
         if self.digests > 0 {
             parts.push(plural(self.digests, "digest"));

@@ -263,7 +263,7 @@ mod worker {
             let Some(Next { pending, first }) = ahead.pop_front() else { break };
             with(|s| s.start_file(&pending.path));
             let read = read_file(&pending.file, first).await;
-            match with(|s| s.file_read(&pending.path, pending.size, read, now())) {
+            match with(|s| s.file_read(&pending.path, pending.size, pending.options, read, now())) {
                 Due::Stop => break,
                 Due::Nothing => {}
                 Due::Status => {

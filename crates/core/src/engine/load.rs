@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 
 use crate::store::Store;
 use crate::units::{mib, thousands};
+use crate::ReadOptions;
 
 /// How often the page hears of a running load (progress, counts).
 pub const STATUS_MS: f64 = 250.0;
@@ -24,12 +25,14 @@ pub const ANSWER_MS: f64 = 1000.0;
 /// answered while it runs.
 pub const YIELD_MS: f64 = 60.0;
 
-/// A queued file: its path, its size in bytes, and the caller's handle to its bytes.
+/// A queued file: its path, its size in bytes, the caller's handle to its bytes, and what the
+/// user chose to leave out of it (the options of the load request it came in).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pending<F> {
     pub path: String,
     pub size: u64,
     pub file: F,
+    pub options: ReadOptions,
 }
 
 /// What the load loop does after a file.

@@ -19,6 +19,7 @@ use crate::identity::Behind;
 use crate::query::QueryError;
 use crate::report::FileStatus;
 use crate::store::{Column, Totals};
+pub use crate::ReadOptions;
 
 /// What the user is looking at: the search, a brushed time range `[start, end)` in ms, the sort,
 /// and whether the per-service summary is wanted (it costs a pass over the matches).
@@ -71,14 +72,17 @@ impl Progress {
     }
 }
 
-/// What became of a file, as the file list shows it (serialized as `"ok"`, `"error"` or
-/// `"skipped"`).
+/// What became of a file, as the file list shows it (serialized as `"ok"`, `"error"`,
+/// `"skipped"` or `"left-out"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileState {
     Ok,
     Error,
     Skipped,
+    /// Not read: left out by the user's choice (the load-time filter).
+    #[serde(rename = "left-out")]
+    LeftOut,
 }
 
 impl FileState {
@@ -88,6 +92,7 @@ impl FileState {
             FileState::Ok => "ok",
             FileState::Error => "error",
             FileState::Skipped => "skipped",
+            FileState::LeftOut => "left-out",
         }
     }
 }
@@ -98,6 +103,7 @@ impl From<FileStatus> for FileState {
             FileStatus::Ok => FileState::Ok,
             FileStatus::Error => FileState::Error,
             FileStatus::Skipped => FileState::Skipped,
+            FileStatus::LeftOut => FileState::LeftOut,
         }
     }
 }
@@ -106,6 +112,13 @@ impl fmt::Display for FileState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// A file the user left out with the load-time filter: its path and size in bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LeftOut {
+    pub path: String,
+    pub bytes: u64,
 }
 
 /// One line of the file list: a file (or archive member) and what became of it.
@@ -333,10 +346,16 @@ pub enum Request {
         events: usize,
     },
     /// Read files; the `File` objects travel beside this request, in the same order. `missing`
-    /// are files the browser would not give (listed as unreadable).
+    /// are files the browser would not give (listed as unreadable); `left_out` the files the
+    /// user chose not to read (the load-time filter: listed as left out, never read, no `File`
+    /// sent); `options` what to leave out of the files read.
     Load {
         paths: Vec<String>,
         missing: Vec<String>,
+        #[serde(default)]
+        left_out: Vec<LeftOut>,
+        #[serde(default)]
+        options: ReadOptions,
     },
     /// Stop the running load after the file being read, keeping what was read.
     Cancel,

@@ -10,6 +10,7 @@ use super::load::{budget_need, fits, Due, Load, Pending, STATUS_MS};
 use super::protocol::{Answer, Reply, Request, Status};
 use super::state::Engine;
 use crate::store::Limits;
+use crate::ReadOptions;
 
 /// Generates the built-in sample of `events` events as (path, bytes) files. The engine does not
 /// depend on the generator; the worker hands it in.
@@ -97,9 +98,12 @@ impl<F> Session<F> {
                 let start_indexing = self.start_indexing(now_ms);
                 Outcome { replies, start_indexing, ..Outcome::default() }
             }
-            Request::Load { paths, missing } => {
+            Request::Load { paths, missing, left_out, options } => {
                 for m in &missing {
                     e.unreadable(m, "the browser would not give this file");
+                }
+                for f in &left_out {
+                    e.left_out(&f.path, f.bytes);
                 }
                 let bytes: u64 = files.iter().map(|(_, size)| size).sum();
                 e.queue(files.len(), bytes);
@@ -107,6 +111,7 @@ impl<F> Session<F> {
                     path,
                     size,
                     file,
+                    options,
                 });
                 let start_load = self.load.enqueue(pending, now_ms);
                 Outcome {
@@ -165,11 +170,13 @@ impl<F> Session<F> {
     }
 
     /// A file's bytes arrived (or the reason the browser could not read them) at `now_ms`: stores
-    /// them unless Clear came meanwhile or the budget is full, and says what is due.
+    /// them (leaving out what `options` say) unless Clear came meanwhile or the budget is full,
+    /// and says what is due.
     pub fn file_read(
         &mut self,
         path: &str,
         size: u64,
+        options: ReadOptions,
         read: Result<Vec<u8>, String>,
         now_ms: f64,
     ) -> Due {
@@ -182,7 +189,7 @@ impl<F> Session<F> {
                     self.load.stop_full(&message);
                     return Due::Stop;
                 }
-                self.engine.ingest(path, bytes);
+                self.engine.ingest_with(path, bytes, options);
             }
             Err(err) => self
                 .engine

@@ -285,7 +285,12 @@ fn messages_round_trip_as_json() {
         Request::Find { event_id: "a\"1".into() },
         Request::Export { format: ExportFormat::Csv, columns: vec![] },
         Request::Sample { events: 600 },
-        Request::Load { paths: vec!["a".into()], missing: vec!["b".into()] },
+        Request::Load {
+            paths: vec!["a".into()],
+            missing: vec!["b".into()],
+            left_out: vec![LeftOut { path: "c".into(), bytes: 12 }],
+            options: ReadOptions { drop_read_only: true },
+        },
         Request::Cancel,
         Request::Clear,
         Request::AddRules { name: "mine.yml".into(), text: "title: t\n".into() },
@@ -383,9 +388,12 @@ fn answers_carry_the_findings() {
 /// A file's status crosses to the page as the strings it always had.
 #[test]
 fn file_states_serialize_as_their_names() {
-    for (state, name) in
-        [(FileState::Ok, "ok"), (FileState::Error, "error"), (FileState::Skipped, "skipped")]
-    {
+    for (state, name) in [
+        (FileState::Ok, "ok"),
+        (FileState::Error, "error"),
+        (FileState::Skipped, "skipped"),
+        (FileState::LeftOut, "left-out"),
+    ] {
         assert_eq!(serde_json::to_string(&state).expect("ser"), format!("\"{name}\""));
         assert_eq!(serde_json::from_str::<FileState>(&format!("\"{name}\"")).expect("de"), state);
         assert_eq!((state.as_str(), state.to_string()), (name, name.to_string()));

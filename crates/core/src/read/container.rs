@@ -12,6 +12,7 @@ use std::io::{Cursor, Read};
 
 use super::reader::Input;
 use super::text::read_text;
+use super::ReadOptions;
 use crate::report::{parse_aws_key, Budget, ErrorKind, FileReport, Format, Oversized, ReadError};
 use crate::store::Store;
 
@@ -27,11 +28,14 @@ struct Member<'p> {
     compressed: bool,
     /// Archives around it.
     depth: u32,
+    /// What the user chose to leave out while reading (the same for every member).
+    options: ReadOptions,
 }
 
 /// Reads one input the caller gave (any supported format), adding its reports to the store.
-pub(super) fn ingest(store: &mut Store, path: &str, input: Input<'_>) {
-    ingest_member(store, Member { path, name: None, compressed: false, depth: 0 }, input);
+pub(super) fn ingest(store: &mut Store, path: &str, input: Input<'_>, options: ReadOptions) {
+    let m = Member { path, name: None, compressed: false, depth: 0, options };
+    ingest_member(store, m, input);
 }
 
 fn is_gzip(b: &[u8]) -> bool {
@@ -91,7 +95,7 @@ fn ingest_member(store: &mut Store, m: Member<'_>, input: Input<'_>) {
         store.push_file(rep);
         return;
     }
-    read_text(store, rep, input);
+    read_text(store, rep, input, m.options);
 }
 
 /// Decompresses (all gzip members) up to `limit + 1` bytes. Returns what came out and the error
@@ -196,7 +200,7 @@ fn read_zip(store: &mut Store, m: Member<'_>, bytes: &[u8]) {
         }
         let start = store.files().len();
         let after = data.len();
-        let inner = Member { path: m.path, name: Some(full), compressed, depth: m.depth + 1 };
+        let inner = Member { name: Some(full), compressed, depth: m.depth + 1, ..m };
         ingest_member(store, inner, Input::Owned(data));
         if let Err(e) = res {
             let error: ReadError =

@@ -44,12 +44,21 @@
 //! `logEvents[].message`, cribl `_raw`, test harness wrappers. Objects in JSON arrays / NDJSON
 //! that hold no event are skipped with a note; in a Records array they are rejected.
 //!
+//! Load options ([`ReadOptions`]): what the user chose at load time to leave out while reading.
+//! An event left out (a read-only event, with `drop_read_only`) is read and classified, then
+//! counted in the file's `filtered` and not stored, so the counts still reconcile:
+//! `events == kept + duplicates + rejected + filtered`. Files the user left out whole are never
+//! given to the reader: [`Store::add_left_out`] gives them their report.
+//!
 //! Speed (measured in BENCHMARKS.md): the owned ingest's largest costs are the fast parse and the
 //! store's `push_event` (hash, dedupe table, interning); the single UTF-8 check of a file is a
 //! small part.
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
+use crate::report::FileReport;
 use crate::store::Store;
 
 mod container;
@@ -64,6 +73,16 @@ mod tests;
 
 use reader::Input;
 
+/// What the user chose at load time to leave out of what is read (the load-time filter's part
+/// that needs the records; which files are read at all is decided before, by path). The default
+/// keeps everything.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReadOptions {
+    /// Events with `readOnly` true are counted (as `filtered`) and not stored.
+    #[serde(default)]
+    pub drop_read_only: bool,
+}
+
 impl Store {
     /// Reads one input (any supported format; gzip and zip expanded). Appends one
     /// [`crate::FileReport`] per file (one per member for zips; an archive that fails as a whole
@@ -71,7 +90,7 @@ impl Store {
     /// added. Never panics on any bytes; a bad file or record never stops the others.
     pub fn ingest(&mut self, path: &str, bytes: &[u8]) -> Range<usize> {
         let start = self.files().len();
-        container::ingest(self, path, Input::Borrowed(bytes));
+        container::ingest(self, path, Input::Borrowed(bytes), ReadOptions::default());
         start..self.files().len()
     }
 
@@ -80,8 +99,27 @@ impl Store {
     /// (kept when its records make up at least 3/4 of it). The way to read a file that was read
     /// into memory for this purpose anyway (the browser's worker, `trailglass-scan`).
     pub fn ingest_owned(&mut self, path: &str, bytes: Vec<u8>) -> Range<usize> {
+        self.ingest_owned_with(path, bytes, ReadOptions::default())
+    }
+
+    /// [`Store::ingest_owned`] leaving out what `options` say (counted as `filtered`).
+    pub fn ingest_owned_with(
+        &mut self,
+        path: &str,
+        bytes: Vec<u8>,
+        options: ReadOptions,
+    ) -> Range<usize> {
         let start = self.files().len();
-        container::ingest(self, path, Input::Owned(bytes));
+        container::ingest(self, path, Input::Owned(bytes), options);
+        start..self.files().len()
+    }
+
+    /// Records a file of `size` bytes that the user left out with the load-time filter: it is
+    /// never read, and gets a line saying so ([`crate::FileStatus::LeftOut`]; no events, no bytes
+    /// read). Returns its index range in [`Store::files`].
+    pub fn add_left_out(&mut self, path: &str, size: u64) -> Range<usize> {
+        let start = self.files().len();
+        self.push_file(FileReport::left_out(path, size));
         start..self.files().len()
     }
 }

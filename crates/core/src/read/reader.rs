@@ -12,6 +12,7 @@ use crate::scan::ScanError;
 use crate::store::Store;
 
 use super::tally::Tally;
+use super::ReadOptions;
 
 /// Levels of objects/arrays/JSON strings searched for events inside wrappers.
 pub(super) const MAX_WALK_DEPTH: u32 = 32;
@@ -133,6 +134,8 @@ pub(super) struct Reader<'s, 't> {
     pub(super) max_record: usize,
     /// The store's [`Store::fast_path`], read once.
     pub(super) fast_path: bool,
+    /// Events with `readOnly` true are counted as filtered and not stored ([`ReadOptions`]).
+    pub(super) drop_read_only: bool,
 }
 
 impl<'s, 't> Reader<'s, 't> {
@@ -141,6 +144,7 @@ impl<'s, 't> Reader<'s, 't> {
         file: u32,
         rep: FileReport,
         text: FileText<'t>,
+        options: ReadOptions,
     ) -> Self {
         let max_record = store.limits().max_record_bytes;
         let fast_path = store.fast_path();
@@ -154,6 +158,7 @@ impl<'s, 't> Reader<'s, 't> {
             tally: Tally::default(),
             max_record,
             fast_path,
+            drop_read_only: options.drop_read_only,
         }
     }
 

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use crate::record::{Ev, Fields};
 use crate::scan::{self, compact_into};
-use crate::store::Pushed;
+use crate::store::{Column, Pushed};
 
 use super::reader::{At, Layout, Reader};
 
@@ -46,7 +46,8 @@ pub(super) fn serde_offset(slice: &[u8], e: &serde_json::Error) -> usize {
 
 impl Reader<'_, '_> {
     /// Stores the event `at.doc[s..e]` with its `fields` (or rejects it when it is larger than
-    /// the record limit). `layout`: see [`Layout`].
+    /// the record limit, or counts it as filtered when the user chose to leave out read-only
+    /// events and it is one). `layout`: see [`Layout`].
     pub(super) fn add_event(
         &mut self,
         at: At<'_>,
@@ -58,6 +59,12 @@ impl Reader<'_, '_> {
         if slice.len() > self.max_record {
             let limit = self.max_record;
             self.reject(format!("record larger than the limit of {limit} bytes"), at.origin, s);
+            return;
+        }
+        // Left out by choice: read and counted, never stored (its time and text are not needed).
+        if self.drop_read_only && fields.get(Column::ReadOnly) == "true" {
+            self.rep.events += 1;
+            self.rep.filtered += 1;
             return;
         }
         // The same record as an already validated `str`, when it is in the file's own text.

@@ -239,3 +239,46 @@ fn invalid_utf8_file_and_valid_copy() {
     assert_eq!(s.files()[r.start].duplicates, 2);
     assert_eq!(s.len(), 3);
 }
+
+/// Read-only events are left out when the user asks: counted as read and filtered, not stored,
+/// on the fast path, the serde path and inside gzip alike; the counts still reconcile.
+#[test]
+fn read_only_events_are_left_out_by_choice() {
+    let drop = crate::ReadOptions { drop_read_only: true };
+    // EV1 is read-only, EV2 is not; a third copy of EV1 with readOnly as a string, spaced.
+    let spaced =
+        EV1.replace("\"readOnly\":true", "\"readOnly\" : \"TRUE\"").replace("id-1", "id-3");
+    let text = records(&[EV1, EV2, &spaced]);
+    for fast in [true, false] {
+        for bytes in [text.as_bytes().to_vec(), gz(text.as_bytes())] {
+            let mut s = Store::new();
+            s.set_fast_path(fast);
+            s.ingest_owned_with("x.json", bytes, drop);
+            let f = &s.files()[0];
+            assert_eq!((f.events, f.kept, f.filtered, f.status()), (3, 1, 2, FileStatus::Ok));
+            assert_eq!(f.events, f.kept + f.duplicates + f.rejected + f.filtered);
+            assert_eq!((s.len(), s.get(0, Column::Action)), (1, "CreateUser"));
+            assert_eq!(f.summary(), "3 events, 2 read-only left out by choice");
+            let t = s.totals();
+            assert_eq!((t.read, t.kept, t.filtered), (3, 1, 2));
+        }
+    }
+    // Without the option nothing is left out.
+    let mut s = Store::new();
+    s.ingest_owned("x.json", text.into_bytes());
+    assert_eq!((s.files()[0].kept, s.files()[0].filtered), (3, 0));
+}
+
+/// A file left out with the load-time filter is listed, never read, and counts nothing.
+#[test]
+fn files_left_out_get_a_line_of_their_own() {
+    let mut s = Store::new();
+    let path = "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/x.json.gz";
+    assert_eq!(s.add_left_out(path, 2_500_000), 0..1);
+    let f = &s.files()[0];
+    assert_eq!(f.status(), FileStatus::LeftOut);
+    assert_eq!(f.summary(), "left out by choice (load filter); 2.5 MB not read");
+    assert_eq!(f.aws_key.as_ref().map(|k| k.date.as_str()), Some("2024-01-02"));
+    let t = s.totals();
+    assert_eq!((t.files, t.read, t.bytes), (1, 0, 0));
+}

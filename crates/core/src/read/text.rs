@@ -6,13 +6,14 @@ use crate::scan;
 use crate::store::Store;
 
 use super::reader::{At, FileText, Input, Origin, Reader, Role};
+use super::ReadOptions;
 
 /// Reads one plain text (within the limits) into the store and adds its report. A text that is
 /// valid UTF-8 as a whole (checked once here) has its records stored without checking each
 /// again; the store copies every record into its own blocks either way.
-pub(super) fn read_text(store: &mut Store, rep: FileReport, input: Input<'_>) {
+pub(super) fn read_text(store: &mut Store, rep: FileReport, input: Input<'_>, opt: ReadOptions) {
     let file = store.files().len() as u32;
-    let mut r = Reader::new(store, file, rep, FileText::bytes(input.bytes()));
+    let mut r = Reader::new(store, file, rep, FileText::bytes(input.bytes()), opt);
     r.read_file();
     let rep = r.finish();
     store.push_file(rep);

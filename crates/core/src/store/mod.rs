@@ -79,6 +79,10 @@ pub struct Totals {
     pub kept: u64,
     pub duplicates: u64,
     pub rejected: u64,
+    /// Events read and left out by the user's choice at load (`read` = kept + duplicates +
+    /// rejected + filtered).
+    #[serde(default)]
+    pub filtered: u64,
     pub digests: u64,
     pub files: u64,
     /// Decompressed bytes read.
@@ -188,6 +192,7 @@ impl Store {
             t.kept += f.kept;
             t.duplicates += f.duplicates;
             t.rejected += f.rejected;
+            t.filtered += f.filtered;
             t.digests += f.digests;
             t.bytes += f.bytes;
         }

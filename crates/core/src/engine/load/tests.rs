@@ -3,13 +3,18 @@
 
 use super::*;
 use crate::engine::tests::{sample_files, session, Tab, RECORDS};
-use crate::engine::{Reply, Request, Session, Status};
+use crate::engine::{FileState, Reply, Request, Session, Status};
 use crate::store::{Limits, Store};
+use crate::ReadOptions;
 
 fn load_request(s: &mut Tab, names: &[&str], now_ms: f64) -> bool {
     let files = names.iter().map(|_| (RECORDS.as_bytes().to_vec(), RECORDS.len() as u64)).collect();
-    let req =
-        Request::Load { paths: names.iter().map(|n| n.to_string()).collect(), missing: vec![] };
+    let req = Request::Load {
+        paths: names.iter().map(|n| n.to_string()).collect(),
+        missing: vec![],
+        left_out: vec![],
+        options: ReadOptions::default(),
+    };
     s.handle(req, files, now_ms).start_load
 }
 
@@ -24,7 +29,7 @@ fn turn(s: &mut Tab, now_ms: f64, answer_cost_ms: f64) -> Option<Due> {
     }
     let p = s.next_file()?;
     s.start_file(&p.path);
-    let due = s.file_read(&p.path, p.size, Ok(p.file), now_ms);
+    let due = s.file_read(&p.path, p.size, p.options, Ok(p.file), now_ms);
     match due {
         Due::Answer => {
             s.refresh();
@@ -103,7 +108,7 @@ fn the_budget_stops_a_load_and_says_how_many_files_were_left() {
     let b = s.next_file().expect("b");
     let _c = s.next_file().expect("c");
     s.start_file(&b.path);
-    assert_eq!(s.file_read(&b.path, b.size, Ok(b.file), 20.0), Due::Stop);
+    assert_eq!(s.file_read(&b.path, b.size, b.options, Ok(b.file), 20.0), Due::Stop);
     let st = final_status(&mut s, 30.0);
     let notice = st.notice.expect("a notice");
     assert!(notice.starts_with("Stopped loading: the memory budget"), "{notice}");
@@ -137,7 +142,7 @@ fn clear_drops_a_file_read_before_it() {
     // Clear arrives while a.json is being read.
     let out = s.handle(Request::Clear, Vec::new(), 5.0);
     assert!(matches!(&out.replies[0], Reply::Status(st) if st.totals.kept == 0));
-    assert_eq!(s.file_read(&a.path, a.size, Ok(a.file), 10.0), Due::Stop);
+    assert_eq!(s.file_read(&a.path, a.size, a.options, Ok(a.file), 10.0), Due::Stop);
     assert_eq!(turn(&mut s, 20.0, 1.0), None, "b.json was dropped with the queue");
     let st = final_status(&mut s, 30.0);
     assert_eq!((st.totals.kept, st.totals.files, st.notice), (0, 0, None));
@@ -150,12 +155,20 @@ fn clear_drops_a_file_read_before_it() {
 #[test]
 fn unreadable_files_are_listed_and_indexing_waits_for_the_load() {
     let mut s = session();
-    let req = Request::Load { paths: vec!["a.json".into()], missing: vec!["gone.json".into()] };
+    let req = Request::Load {
+        paths: vec!["a.json".into()],
+        missing: vec!["gone.json".into()],
+        left_out: vec![],
+        options: ReadOptions::default(),
+    };
     let out = s.handle(req, vec![(Vec::new(), 7)], 0.0);
     assert!(out.start_load && !out.start_indexing);
     assert!(!s.start_indexing(1.0), "no indexing during a load");
     let a = s.next_file().expect("a");
-    assert_eq!(s.file_read(&a.path, a.size, Err("NotReadableError".into()), 10.0), Due::Answer);
+    assert_eq!(
+        s.file_read(&a.path, a.size, a.options, Err("NotReadableError".into()), 10.0),
+        Due::Answer
+    );
     let out = s.finish_load(20.0);
     assert!(out.start_indexing);
     assert!(!s.start_indexing(21.0), "already indexing");
@@ -189,4 +202,37 @@ fn gzip_trailer_size() {
     let gz = trailglass_sample::gzip(RECORDS.as_bytes());
     assert_eq!(gzip_declared_size(&gz), Some(RECORDS.len() as u64));
     assert_eq!(gzip_declared_size(RECORDS.as_bytes()), None);
+}
+
+/// A load the user chose: the files left out are listed at once and never read, and the
+/// request's options reach the reader of each of its files; the counts reconcile.
+#[test]
+fn a_chosen_load_lists_the_files_left_out_and_leaves_out_read_only_events() {
+    let mut s = session();
+    let text = r#"{"Records":[
+      {"eventName":"GetObject","eventSource":"s3.amazonaws.com","readOnly":true,"eventID":"1"},
+      {"eventName":"PutObject","eventSource":"s3.amazonaws.com","readOnly":false,"eventID":"2"}]}"#;
+    let req = Request::Load {
+        paths: vec!["a.json".into()],
+        missing: vec![],
+        left_out: vec![crate::engine::LeftOut { path: "b.json".into(), bytes: 1234 }],
+        options: ReadOptions { drop_read_only: true },
+    };
+    assert!(s.handle(req, vec![(text.as_bytes().to_vec(), text.len() as u64)], 0.0).start_load);
+    assert_eq!(turn(&mut s, 10.0, 1.0), Some(Due::Answer));
+    assert_eq!(turn(&mut s, 20.0, 1.0), None);
+    let st = final_status(&mut s, 30.0);
+    let t = st.totals;
+    assert_eq!((t.read, t.kept, t.filtered, t.files, t.bytes), (2, 1, 1, 2, text.len() as u64));
+    assert_eq!(t.read, t.kept + t.duplicates + t.rejected + t.filtered);
+    let files = st.files.expect("the file list");
+    let lines: Vec<_> =
+        files.iter().map(|f| (f.path.as_str(), f.status, f.summary.as_str())).collect();
+    assert_eq!(
+        lines,
+        [
+            ("b.json", FileState::LeftOut, "left out by choice (load filter); 1.2 KB not read"),
+            ("a.json", FileState::Ok, "2 events, 1 read-only left out by choice"),
+        ]
+    );
 }

@@ -3,6 +3,7 @@
 
 use super::{file_lines, Engine, INDEX_SLICE};
 use crate::engine::protocol::{Answer, Progress, Status};
+use crate::ReadOptions;
 
 impl Engine {
     /// Announces `files` more files of `bytes` bytes to read (joining a running load).
@@ -25,12 +26,22 @@ impl Engine {
     /// Reads one file's bytes (any format the reader knows); the store keeps them as the home of
     /// their records when it can ([`crate::store::Store::ingest_owned`]).
     pub fn ingest(&mut self, path: &str, bytes: Vec<u8>) {
-        self.store.ingest_owned(path, bytes);
+        self.ingest_with(path, bytes, ReadOptions::default());
+    }
+
+    /// [`Engine::ingest`] leaving out what the user chose at load ([`ReadOptions`]).
+    pub fn ingest_with(&mut self, path: &str, bytes: Vec<u8>, options: ReadOptions) {
+        self.store.ingest_owned_with(path, bytes, options);
     }
 
     /// Records a file that could not be read at all.
     pub fn unreadable(&mut self, path: &str, reason: &str) {
         self.store.add_unreadable(path, reason);
+    }
+
+    /// Records a file of `size` bytes the user left out with the load-time filter (not read).
+    pub fn left_out(&mut self, path: &str, size: u64) {
+        self.store.add_left_out(path, size);
     }
 
     /// Counts a file of `size` bytes as done.
