@@ -69,9 +69,10 @@ test('a big load runs in the worker: the page answers during it and everything a
     await screenshot(page, 'worker-progress');
     await waitLoaded(page, FILES * PER_FILE);
     assert.equal(await count(page, 'match-count'), FILES * PER_FILE);
-    // The worker's memory is on the page for anyone (and the benchmark) to read.
+    // The worker's memory is on the page for anyone (and the benchmark) to read: it holds the
+    // 240,000 events, compressed (about a quarter of their JSON, with their columns).
     const heap = Number(await page.getAttribute('html', 'data-wasm-heap-bytes'));
-    assert.ok(heap > 100e6, `worker heap ${heap}`);
+    assert.ok(heap > 40e6, `worker heap ${heap}`);
     // Queries answer from the worker; free text works before and after the index is complete.
     await search(page, 'bucket-3');
     await waitCount(page, where((n) => n % 9 === 3));
