@@ -332,11 +332,12 @@ pub fn row_detail(store: &Store, row: u32) -> Option<RowDetail> {
         Some(m) => format!("{}!{m}", f.path),
         None => f.path.clone(),
     });
+    let mut raws = store.raw_reader();
     Some(RowDetail {
         row,
         pos: None,
-        event_id: field_text(store, r, "eventID").unwrap_or_default(),
-        raw: store.raw(r),
+        event_id: field_text_in(&mut raws, r, "eventID").unwrap_or_default(),
+        raw: raws.get(r).to_string(),
         file,
         time_ms: store.time_ms(r),
         user: store.get(r, Column::User).to_string(),

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::gather::{key_hash, Caller, Gathered};
 use super::{Cut, Origin, OriginKind};
-use crate::store::{Column, Store};
+use crate::store::{Column, RawReader, Store};
 
 /// The session of a row that has none (it never happens: every row read has a group).
 pub(crate) const NO_SESSION: u32 = u32::MAX;
@@ -281,9 +281,9 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
 /// rows that may be copies of one call are read, once.
 pub(crate) type SharedIds = FxHashMap<u32, Option<u64>>;
 
-fn shared_id(store: &Store, cache: &mut SharedIds, row: u32) -> Option<u64> {
+fn shared_id(raws: &mut RawReader<'_>, cache: &mut SharedIds, row: u32) -> Option<u64> {
     *cache.entry(row).or_insert_with(|| {
-        super::facts::read_identity(&store.raw(row as usize))
+        super::facts::read_identity(raws.get(row as usize))
             .and_then(|f| f.shared_event)
             .map(|id| super::gather::key_hash(&id))
     })
@@ -306,16 +306,17 @@ fn tie_copies(store: &Store, g: &Gathered, cache: &mut SharedIds, out: &mut Reso
         };
         wanted.entry((t, a)).or_default().push(r);
     }
+    let mut raws = store.raw_reader();
     for (r, (&t, &a)) in times.iter().zip(actions).enumerate().take(out.rows) {
         let Some(stubs) = wanted.get(&(t, a)) else { continue };
         let group = g.group_at(super::gather::caller_of_row(store, r));
         if group.and_then(|x| g.group(x)).is_none_or(|gr| gr.caller == Caller::Account) {
             continue;
         }
-        let Some(id) = shared_id(store, cache, r as u32) else { continue };
+        let Some(id) = shared_id(&mut raws, cache, r as u32) else { continue };
         let Some(&s) = out.session_of.get(r) else { continue };
         for &stub in stubs {
-            if shared_id(store, cache, stub) == Some(id) {
+            if shared_id(&mut raws, cache, stub) == Some(id) {
                 if let Some(x) = out.session_of.get_mut(stub as usize) {
                     *x = s;
                 }
