@@ -2,7 +2,7 @@
 // plain JavaScript baseline in the same browser. Run through scripts/bench-browser (which builds
 // dist/ first); this script assumes dist/ exists.
 //
-//   node scripts/bench-browser.mjs --events N [--gz] [--repeat K] [--load-timeout SECONDS] [--no-duckdb] [--days K]
+//   node scripts/bench-browser.mjs --events N [--gz] [--repeat K] [--load-timeout SECONDS] [--no-duckdb] [--days K] [--workers W]
 //
 // 1. Generates N synthetic events (trailglass-bench --write; deterministic, default seed) as
 //    AWS-layout .json files, and with --gz their .json.gz, cached under
@@ -53,11 +53,11 @@ import { choose, inDates } from './bench/plan.mjs';
 
 function usage(code) {
   (code ? console.error : console.log)(
-    'usage: scripts/bench-browser --events N [--gz] [--no-build] [--repeat K (5)] [--load-timeout SECONDS] [--no-duckdb] [--days K]');
+    'usage: scripts/bench-browser --events N [--gz] [--no-build] [--repeat K (5)] [--load-timeout SECONDS] [--no-duckdb] [--days K] [--workers W (1)]');
   process.exit(code);
 }
 const argv = process.argv.slice(2);
-const opt = { events: null, gz: false, repeat: 5, loadTimeoutS: null, duckdb: true, days: null };
+const opt = { events: null, gz: false, repeat: 5, loadTimeoutS: null, duckdb: true, days: null, workers: 1 };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const num = () => {
@@ -71,6 +71,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--load-timeout') opt.loadTimeoutS = num();
   else if (a === '--no-duckdb') opt.duckdb = false;
   else if (a === '--days') opt.days = Math.floor(num());
+  else if (a === '--workers') opt.workers = Math.floor(num());
   else if (a === '--help' || a === '-h') usage(0);
   else { console.error(`unknown argument ${a}`); usage(2); }
 }
@@ -227,6 +228,7 @@ put('gz', opt.gz);
 put('plain_bytes', plainBytes);
 if (opt.gz) put('gz_bytes', fileBytes);
 put('repeat', opt.repeat);
+put('workers', opt.workers);
 
 // Bundle: every .wasm and .js the page loads from dist/ (boot.js, the glue, its snippets, the
 // service worker), each gzipped at level 9.
@@ -244,7 +246,8 @@ put('repeat', opt.repeat);
 }
 
 const server = await startServer(DIST, { prefix: PREFIX });
-const url = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+// With --workers W the app spreads the files over W data workers (`?workers=W`).
+const url = `http://127.0.0.1:${server.address().port}${PREFIX}${opt.workers > 1 ? `?workers=${opt.workers}` : ''}`;
 // --enable-precise-memory-info: performance.memory unrounded and updated at once.
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

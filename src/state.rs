@@ -125,6 +125,11 @@ impl Dataset {
             }
             Reply::Exported { .. } => self.export_error.set(None),
             Reply::Failed { message } => self.export_error.set(Some(message)),
+            // The workers' replies to the merge (`trailglass_core::shards`) never reach here.
+            Reply::Bins { .. }
+            | Reply::Range { .. }
+            | Reply::Rank { .. }
+            | Reply::Located { .. } => {}
         }
     }
 

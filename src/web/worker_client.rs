@@ -1,12 +1,15 @@
-//! The page's side of the data worker (`crates/worker/src/main.rs`): starts it, sends it
-//! [`Request`]s and hands its [`Reply`]s to the [`Dataset`] signals. Requests sent before the
-//! worker has started wait in a queue. Browser glue only: the protocol is
-//! `trailglass_core::engine`, tested natively.
+//! The page's side of the data workers (`crates/worker/src/main.rs`): starts them, sends them
+//! [`Request`]s and hands their [`Reply`]s to the [`Dataset`] signals. Requests sent before a
+//! worker has started wait in a queue. With several workers (`?workers=N`) every request and
+//! reply goes through the merge (`trailglass_core::shards::Coordinator`), which spreads the files
+//! and makes one reply of theirs. Browser glue only: the protocol and the merge are
+//! `trailglass_core`, tested natively.
 
 use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use trailglass_core::engine::{LeftOut, ReadOptions, Reply, Request};
+use trailglass_core::shards::{Coordinator, Out};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -23,8 +26,29 @@ struct Link {
     waiting: Vec<JsValue>,
 }
 
+/// The data workers, and the merge of their replies when there are several.
+#[derive(Default)]
+struct Links {
+    links: Vec<Link>,
+    merge: Option<Coordinator>,
+}
+
 thread_local! {
-    static LINK: RefCell<Link> = RefCell::new(Link::default());
+    static LINKS: RefCell<Links> = RefCell::new(Links::default());
+}
+
+/// How many data workers this page starts: `?workers=N` in the address (1 to 8), else one.
+///
+/// Several workers are not the default yet: the Identities view, the detections' timelines,
+/// exports and duplicates across workers are not merged (`trailglass_core::shards`).
+fn worker_count() -> u32 {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("workers="))
+        .and_then(|n| n.parse::<u32>().ok())
+        .map_or(1, |n| n.clamp(1, 8))
 }
 
 fn message(req: &Request, files: Option<Array>) -> JsValue {
@@ -37,21 +61,70 @@ fn message(req: &Request, files: Option<Array>) -> JsValue {
     msg.into()
 }
 
-fn post(msg: JsValue) {
-    LINK.with(|l| {
-        let mut l = l.borrow_mut();
-        match (&l.worker, l.ready) {
-            (Some(w), true) => {
-                let _ = w.post_message(&msg);
+/// Posts to worker `w`, or queues until it is ready.
+fn post_to(l: &mut Links, w: usize, msg: JsValue) {
+    if let Some(link) = l.links.get_mut(w) {
+        match (&link.worker, link.ready) {
+            (Some(worker), true) => {
+                let _ = worker.post_message(&msg);
             }
-            _ => l.waiting.push(msg),
+            _ => link.waiting.push(msg),
         }
-    });
+    }
 }
 
-/// Sends a request to the worker.
+/// Carries out the merge's outs: asks to the workers, replies to the page (after the borrow of
+/// the links ends).
+fn carry_out(l: &mut Links, outs: Vec<Out>, files: &[web_sys::File]) -> Vec<Reply> {
+    let mut replies = Vec::new();
+    for o in outs {
+        match o {
+            Out::Ask(w, req) => post_to(l, w as usize, message(&req, None)),
+            Out::Load(w, req, idx) => {
+                let arr = Array::new();
+                for f in idx.iter().filter_map(|&i| files.get(i)) {
+                    arr.push(f);
+                }
+                post_to(l, w as usize, message(&req, Some(arr)));
+            }
+            Out::Reply(r) => replies.push(*r),
+        }
+    }
+    replies
+}
+
+thread_local! {
+    static DATASET: RefCell<Option<Dataset>> = const { RefCell::new(None) };
+}
+
+/// Hands replies of the merge to the page.
+fn deliver(replies: Vec<Reply>) {
+    if replies.is_empty() {
+        return;
+    }
+    if let Some(ds) = DATASET.with(|d| *d.borrow()) {
+        for r in replies {
+            route(&ds, r, None);
+        }
+    }
+}
+
+/// Sends a request to the worker (through the merge when there are several).
 pub fn send(req: &Request) {
-    post(message(req, None));
+    let replies = LINKS.with(|l| {
+        let mut l = l.borrow_mut();
+        match l.merge.as_mut() {
+            None => {
+                post_to(&mut l, 0, message(req, None));
+                Vec::new()
+            }
+            Some(m) => {
+                let outs = m.request(req.clone(), &[]);
+                carry_out(&mut l, outs, &[])
+            }
+        }
+    });
+    deliver(replies);
 }
 
 /// Sends files to read (the `File` objects are structured-cloned, not copied), with the files
@@ -63,65 +136,110 @@ pub fn send_files(
     left_out: Vec<LeftOut>,
     options: ReadOptions,
 ) {
-    let arr = Array::new();
-    for f in files {
-        arr.push(&f);
-    }
-    post(message(&Request::Load { paths, missing, left_out, options }, Some(arr)));
-}
-
-/// Starts the worker and routes its replies into `ds` for the life of the page.
-pub fn start(ds: Dataset) {
-    let worker = match web_sys::Worker::new(WORKER_URL) {
-        Ok(w) => w,
-        Err(e) => {
-            ds.fail(format!("The data worker could not start: {e:?}"));
-            return;
-        }
-    };
-    let on_message =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let data = ev.data();
-            let json = Reflect::get(&data, &"json".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            let bytes = Reflect::get(&data, &"bytes".into())
-                .ok()
-                .and_then(|b| b.dyn_into::<Uint8Array>().ok());
-            match serde_json::from_str::<Reply>(&json) {
-                Ok(Reply::Ready) => flush(),
-                Ok(reply) => route(&ds, reply, bytes),
-                Err(e) => ds.fail(format!("The data worker sent something unreadable: {e}")),
-            }
-        });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
-        move |ev: web_sys::ErrorEvent| {
-            ev.prevent_default();
-            ds.fail(format!(
-            "The data worker stopped ({}). This usually means the browser ran out of memory for this tab; \
-             reload the page and load fewer files.",
-            ev.message()
-        ));
-        },
-    );
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
-    LINK.with(|l| l.borrow_mut().worker = Some(worker));
-}
-
-/// The worker is ready: sends what waited.
-fn flush() {
-    let (worker, waiting) = LINK.with(|l| {
+    let req = Request::Load { paths, missing, left_out, options };
+    let replies = LINKS.with(|l| {
         let mut l = l.borrow_mut();
-        l.ready = true;
-        (l.worker.clone(), std::mem::take(&mut l.waiting))
+        match l.merge.as_mut() {
+            None => {
+                let arr = Array::new();
+                for f in &files {
+                    arr.push(f);
+                }
+                post_to(&mut l, 0, message(&req, Some(arr)));
+                Vec::new()
+            }
+            Some(m) => {
+                let sizes: Vec<u64> = files.iter().map(|f| f.size().max(0.0) as u64).collect();
+                let outs = m.request(req, &sizes);
+                carry_out(&mut l, outs, &files)
+            }
+        }
     });
-    if let Some(w) = worker {
+    deliver(replies);
+}
+
+/// Starts the workers and routes their replies into `ds` for the life of the page.
+pub fn start(ds: Dataset) {
+    let of = worker_count();
+    DATASET.with(|d| *d.borrow_mut() = Some(ds));
+    set_root_attribute("data-workers", u64::from(of));
+    for w in 0..of as usize {
+        let worker = match web_sys::Worker::new(WORKER_URL) {
+            Ok(w) => w,
+            Err(e) => {
+                ds.fail(format!("The data worker could not start: {e:?}"));
+                return;
+            }
+        };
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                on_reply(ds, w, ev.data());
+            });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
+            move |ev: web_sys::ErrorEvent| {
+                ev.prevent_default();
+                ds.fail(format!(
+                "The data worker stopped ({}). This usually means the browser ran out of memory for this tab; \
+                 reload the page and load fewer files.",
+                ev.message()
+            ));
+            },
+        );
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        LINKS.with(|l| l.borrow_mut().links.push(Link { worker: Some(worker), ..Link::default() }));
+    }
+    if of > 1 {
+        let merge = Coordinator::new(of);
+        let start = merge.start();
+        LINKS.with(|l| {
+            let mut l = l.borrow_mut();
+            l.merge = Some(merge);
+            carry_out(&mut l, start, &[]);
+        });
+    }
+}
+
+/// A message of worker `w`: with one worker its reply goes to the page; with several, to the
+/// merge, whose replies go to the page.
+fn on_reply(ds: Dataset, w: usize, data: JsValue) {
+    let json =
+        Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let bytes =
+        Reflect::get(&data, &"bytes".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok());
+    let reply = match serde_json::from_str::<Reply>(&json) {
+        Ok(Reply::Ready) => return flush(w),
+        Ok(reply) => reply,
+        Err(e) => return ds.fail(format!("The data worker sent something unreadable: {e}")),
+    };
+    let merged = LINKS.with(|l| {
+        let mut l = l.borrow_mut();
+        let outs = l.merge.as_mut().map(|m| m.reply(w as u32, reply.clone()))?;
+        Some(carry_out(&mut l, outs, &[]))
+    });
+    match merged {
+        None => route(&ds, reply, bytes),
+        Some(replies) => deliver(replies),
+    }
+}
+
+/// Worker `w` is ready: sends what waited.
+fn flush(w: usize) {
+    let (worker, waiting) = LINKS.with(|l| {
+        let mut l = l.borrow_mut();
+        match l.links.get_mut(w) {
+            Some(link) => {
+                link.ready = true;
+                (link.worker.clone(), std::mem::take(&mut link.waiting))
+            }
+            None => (None, Vec::new()),
+        }
+    });
+    if let Some(worker) = worker {
         for m in waiting {
-            let _ = w.post_message(&m);
+            let _ = worker.post_message(&m);
         }
     }
 }

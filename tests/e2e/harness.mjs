@@ -31,7 +31,7 @@ export async function launch() {
 }
 
 /** Opens the app in a fresh page; resolves when the app has rendered. */
-export async function openApp(browser, { viewport = { width: 1280, height: 720 }, colorScheme = 'light', hash = '', timezoneId = 'UTC' } = {}) {
+export async function openApp(browser, { viewport = { width: 1280, height: 720 }, colorScheme = 'light', hash = '', query = '', timezoneId = 'UTC' } = {}) {
   const server = await startServer(DIST, { prefix: PREFIX });
   const base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
   const context = await browser.newContext({ viewport, colorScheme, timezoneId });
@@ -43,7 +43,7 @@ export async function openApp(browser, { viewport = { width: 1280, height: 720 }
   page.on('request', (r) => {
     if (log.started && !/^(blob|data):/.test(r.url())) log.lateRequests.push(`${r.method()} ${r.url()}`);
   });
-  await page.goto(base + hash);
+  await page.goto(base + query + hash);
   await page.waitForSelector('[data-testid="drop-zone"]');
   await page.waitForLoadState('networkidle');
   // The offline service worker caches the app shell while the page loads; wait for it, so its

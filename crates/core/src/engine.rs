@@ -27,6 +27,7 @@
 mod detections;
 mod identities;
 mod load;
+mod part;
 mod protocol;
 mod session;
 mod state;
@@ -36,6 +37,7 @@ pub use load::{
     budget_message, fits, gzip_declared_size, Cadence, Due, Load, Pending, ANSWER_MS, STATUS_MS,
     YIELD_MS,
 };
+pub use part::{Role, ViewPart, MAX_SAMPLES, MIN_STRIDE};
 pub use protocol::{
     Answer, Detection, ExportFormat, FileLine, FileState, LeftOut, Level, Progress, ReadOptions,
     Reply, Request, RowDetail, RowLine, RowsPage, RuleFile, RuleOrigin, RuleProblem, Status,

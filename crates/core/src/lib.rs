@@ -53,6 +53,7 @@ mod read;
 pub mod record;
 pub mod report;
 pub mod scan;
+pub mod shards;
 pub mod store;
 pub mod time;
 pub mod units;

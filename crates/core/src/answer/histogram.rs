@@ -2,6 +2,7 @@
 //! column (the chart stacks them).
 
 use super::count::top;
+use super::parts::{bins_for, histogram_in, time_range};
 use crate::store::{Column, Store};
 
 /// Bucket sizes the histogram chooses from, in ms: 1 s … 1 d … 1 year.
@@ -62,99 +63,30 @@ pub fn histogram(
     target_buckets: usize,
     split_by: Option<Column>,
 ) -> Histogram {
-    let times = store.times();
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for &r in rows {
-        if let Some(&t) = times.get(r as usize) {
-            if t != i64::MIN {
-                lo = lo.min(t);
-                hi = hi.max(t);
-            }
-        }
-    }
-    if lo > hi {
+    let Some(range) = time_range(store, rows) else {
         return Histogram { start_ms: 0, bucket_ms: 1000, counts: Vec::new(), series: Vec::new() };
-    }
-    let target = target_buckets.max(1) as i64;
-    let bucket = BUCKET_SIZES_MS
-        .iter()
-        .copied()
-        .find(|&b| hi.div_euclid(b) - lo.div_euclid(b) < target)
-        .or_else(|| BUCKET_SIZES_MS.last().copied())
-        .unwrap_or(86_400_000);
-    let mut start = lo.div_euclid(bucket) * bucket;
-    let mut nb = (hi.div_euclid(bucket) - lo.div_euclid(bucket) + 1) as usize;
-    // Events within a few buckets (one event, a burst in one second) get empty buckets on both
-    // sides, so the chart shows a bar in its context instead of one bar across the whole width.
-    let min_buckets = MIN_BUCKETS.min(target_buckets);
-    if nb < min_buckets {
-        let pad = min_buckets - nb;
-        start -= (pad / 2) as i64 * bucket;
-        nb = min_buckets;
-    }
-    let mut counts = vec![0u64; nb];
-    let slot = |t: i64| ((t - start) / bucket) as usize;
-    let mut series = Vec::new();
+    };
+    let bins = bins_for(range, target_buckets);
     match split_by {
-        None => {
-            for &r in rows {
-                if let Some(&t) = times.get(r as usize) {
-                    if t != i64::MIN {
-                        if let Some(c) = counts.get_mut(slot(t)) {
-                            *c += 1;
-                        }
-                    }
-                }
-            }
-        }
+        None => histogram_in(store, rows, bins, None),
         Some(col) => {
             let dict = store.dictionary(col);
-            let ids = store.column(col);
+            let times = store.times();
             let mut c = vec![0u32; dict.len()];
             for &r in rows {
                 if times.get(r as usize).is_some_and(|&t| t != i64::MIN) {
-                    if let Some(n) = ids.get(r as usize).and_then(|&id| c.get_mut(id as usize)) {
+                    if let Some(n) =
+                        store.column(col).get(r as usize).and_then(|&id| c.get_mut(id as usize))
+                    {
                         *n += 1;
                     }
                 }
             }
-            let tops = top(&c, dict, SERIES_TOP);
-            // id → series index (tops.len() = "other").
-            let mut which = vec![tops.len() as u32; dict.len()];
-            for (i, &(_, id)) in tops.iter().enumerate() {
-                if let Some(w) = which.get_mut(id as usize) {
-                    *w = i as u32;
-                }
-            }
-            let ns = tops.len() + 1;
-            let mut grid = vec![0u64; nb * ns];
-            for &r in rows {
-                let (Some(&t), Some(&id)) = (times.get(r as usize), ids.get(r as usize)) else {
-                    continue;
-                };
-                if t == i64::MIN {
-                    continue;
-                }
-                let b = slot(t);
-                let s = which.get(id as usize).copied().unwrap_or(tops.len() as u32) as usize;
-                if let Some(g) = grid.get_mut(s * nb + b) {
-                    *g += 1;
-                }
-                if let Some(c) = counts.get_mut(b) {
-                    *c += 1;
-                }
-            }
-            let mut chunks = grid.chunks(nb.max(1));
-            for &(_, id) in &tops {
-                let name = dict.get(id as usize).map_or("", |s| s).to_owned();
-                series.push((name, chunks.next().map(<[u64]>::to_vec).unwrap_or_default()));
-            }
-            if let Some(other) = chunks.next() {
-                if other.iter().any(|&x| x > 0) {
-                    series.push(("other".to_owned(), other.to_vec()));
-                }
-            }
+            let names: Vec<String> = top(&c, dict, SERIES_TOP)
+                .iter()
+                .map(|&(_, id)| dict.get(id as usize).map_or("", |s| s).to_owned())
+                .collect();
+            histogram_in(store, rows, bins, Some((col, &names)))
         }
     }
-    Histogram { start_ms: start, bucket_ms: bucket, counts, series }
 }

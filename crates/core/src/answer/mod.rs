@@ -18,6 +18,8 @@ mod findings;
 mod histogram;
 mod identities;
 mod navigator;
+mod order;
+mod parts;
 mod services;
 mod sort;
 
@@ -26,12 +28,17 @@ pub use detections::{buckets, detection, detections, technique_events, Detection
 pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
 pub use facets::{facet, Facet};
 pub use findings::{finding_counts, findings, Finding, FindingCount, FINDINGS, FINDINGS_RULES};
-pub use histogram::{histogram, Histogram, BUCKET_SIZES_MS, MIN_BUCKETS};
+pub use histogram::{histogram, Histogram, BUCKET_SIZES_MS, MIN_BUCKETS, SERIES_TOP};
 pub use identities::{
     identities, identity_facets, ChainNode, FirstSeen, FirstTime, IdentitiesAnswer, IdentityLine,
     IDENTITIES_TOP,
 };
 pub use navigator::{export_navigator_layer, level_color, navigator_layer, NAVIGATOR_VERSIONS};
+pub use order::{compare_points, order_points, rank_in, sort_point, SortPoint};
+pub use parts::{
+    add_counts, add_histograms, bins_for, facet_of, histogram_in, merge_services, service_parts,
+    time_range, timed_value_counts, top_counts, value_counts, Bins, ServicePart, ValueCounts,
+};
 pub use services::{service_summary, ServiceSummary};
 pub use sort::{page, sort_rows, sorted_page, step_position, SortKey};
 

@@ -11,8 +11,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::part::{Role, ViewPart};
 pub use crate::answer::Detection;
-use crate::answer::{Facet, FindingCount, Histogram, IdentitiesAnswer, ServiceSummary, SortKey};
+use crate::answer::{
+    Bins, Facet, FindingCount, Histogram, IdentitiesAnswer, ServiceSummary, SortKey, SortPoint,
+};
 use crate::detect;
 pub use crate::detect::{Level, RuleOrigin};
 use crate::identity::Behind;
@@ -193,6 +196,10 @@ pub struct Answer {
     /// The user's rule files, for the "your rules" list.
     #[serde(default)]
     pub rule_files: Vec<RuleFile>,
+    /// From one of several data workers: its part of the answer, which the merge
+    /// (`crate::shards`) makes the facets, histogram and summaries of (left empty here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<Box<ViewPart>>,
 }
 
 /// A rule that could not be compiled (it never stops the other rules).
@@ -371,6 +378,31 @@ pub enum Request {
     RemoveRules {
         name: String,
     },
+    // The requests of the merge (`crate::shards`) to one of several data workers; the page never
+    // sends them. Row ids are ids in the whole tab ([`Role::global`]), positions the worker's own.
+    /// Become one of several data workers: answers become parts, the sample is dealt round.
+    Shard {
+        role: Role,
+    },
+    /// The current matches' histogram over the merged buckets, split by service into `series`.
+    Bins {
+        bins: Bins,
+        series: Vec<String>,
+    },
+    /// Where `lo` falls in the current order and the points from there to `hi`
+    /// ([`Reply::Range`]).
+    Range {
+        lo: Option<SortPoint>,
+        hi: Option<SortPoint>,
+    },
+    /// How many rows of the current order come before `point`.
+    Rank {
+        point: SortPoint,
+    },
+    /// A row's point and position in the current order.
+    Locate {
+        row: u32,
+    },
 }
 
 /// What the engine tells the page.
@@ -398,6 +430,26 @@ pub enum Reply {
     /// Something failed in the worker (the page shows it).
     Failed {
         message: String,
+    },
+    // The replies of one of several data workers to the merge; `answer` names the worker's
+    // answer they were computed on, so the merge can tell a stale one.
+    Bins {
+        answer: u64,
+        histogram: Histogram,
+    },
+    Range {
+        answer: u64,
+        start: usize,
+        points: Vec<SortPoint>,
+    },
+    Rank {
+        answer: u64,
+        rank: usize,
+    },
+    Located {
+        answer: u64,
+        point: Option<SortPoint>,
+        pos: Option<usize>,
     },
 }
 

@@ -7,6 +7,7 @@
 //! `F` is the handle of a file to read: a browser `File` in the worker, anything in tests.
 
 use super::load::{budget_need, fits, Due, Load, Pending, STATUS_MS};
+use super::part::Role;
 use super::protocol::{Answer, Reply, Request, Status};
 use super::state::Engine;
 use crate::store::Limits;
@@ -64,6 +65,17 @@ impl<F> Session<F> {
     /// Answers `req` at `now_ms`. `files` are the handles (and sizes) that travel beside a
     /// `Load`, in the order of its paths; other requests have none.
     pub fn handle(&mut self, req: Request, files: Vec<(F, u64)>, now_ms: f64) -> Outcome {
+        let role = self.engine.role();
+        let mut out = self.handle_local(req, files, now_ms);
+        if role.of > 1 {
+            out.replies.iter_mut().for_each(|r| to_global(role, r));
+        }
+        out
+    }
+
+    /// [`Session::handle`] with the row ids of the request and its replies this worker's own.
+    fn handle_local(&mut self, req: Request, files: Vec<(F, u64)>, now_ms: f64) -> Outcome {
+        let role = self.engine.role();
         let e = &mut self.engine;
         match req {
             Request::View { seq, view } => {
@@ -72,9 +84,32 @@ impl<F> Session<F> {
             Request::Rows { offset, limit, columns } => {
                 Outcome::replies(vec![Reply::Rows(e.rows(offset, limit, &columns))])
             }
-            Request::Detail { row } => Outcome::replies(vec![Reply::Detail(e.detail(row))]),
-            Request::Step { from, by } => Outcome::replies(vec![e.step(from, by)]),
+            Request::Detail { row } => {
+                Outcome::replies(vec![Reply::Detail(role.local(row).and_then(|r| e.detail(r)))])
+            }
+            Request::Step { from, by } => {
+                Outcome::replies(vec![e.step(from.and_then(|f| role.local(f)), by)])
+            }
             Request::Find { event_id } => Outcome::replies(vec![e.find(&event_id)]),
+            Request::Shard { role } => {
+                e.set_role(role);
+                Outcome::default()
+            }
+            Request::Bins { bins, series } => Outcome::replies(vec![Reply::Bins {
+                answer: e.answer_id(),
+                histogram: e.bins(bins, &series),
+            }]),
+            Request::Range { lo, hi } => {
+                let (start, points) = e.range(lo.as_ref(), hi.as_ref());
+                Outcome::replies(vec![Reply::Range { answer: e.answer_id(), start, points }])
+            }
+            Request::Rank { point } => {
+                Outcome::replies(vec![Reply::Rank { answer: e.answer_id(), rank: e.rank(&point) }])
+            }
+            Request::Locate { row } => {
+                let (point, pos) = role.local(row).map_or((None, None), |r| e.locate(r));
+                Outcome::replies(vec![Reply::Located { answer: e.answer_id(), point, pos }])
+            }
             Request::Export { format, columns } => {
                 let (name, mime) = format.file();
                 match e.export(format, &columns) {
@@ -93,7 +128,8 @@ impl<F> Session<F> {
                 }
             }
             Request::Sample { events } => {
-                e.load_owned((self.sample)(events));
+                let files = (self.sample)(events).into_iter().enumerate();
+                e.load_owned(files.filter(|(i, _)| role.keeps_sample_file(*i)).map(|(_, f)| f));
                 let replies = e.changed();
                 let start_indexing = self.start_indexing(now_ms);
                 Outcome { replies, start_indexing, ..Outcome::default() }
@@ -265,5 +301,15 @@ impl<F> Session<F> {
             self.indexing = None;
         }
         more
+    }
+}
+
+/// Rewrites the row ids of a reply of this worker as ids in the whole tab.
+fn to_global(role: Role, reply: &mut Reply) {
+    match reply {
+        Reply::Rows(page) => page.rows.iter_mut().for_each(|r| r.id = role.global(r.id)),
+        Reply::Detail(Some(d)) => d.row = role.global(d.row),
+        Reply::Selected { row: Some(r), .. } => *r = role.global(*r),
+        _ => {}
     }
 }

@@ -8,6 +8,7 @@
 
 use super::detections::Detector;
 use super::identities::Who;
+use super::part::{view_part, Role};
 
 mod loading;
 use super::protocol::{
@@ -16,7 +17,7 @@ use super::protocol::{
 use crate::answer::{
     export_csv, export_detections_csv, export_detections_json, export_navigator_layer,
     export_ndjson, export_records_json, facet, histogram, service_summary, sort_rows,
-    step_position, CsvColumn,
+    step_position, CsvColumn, Histogram, SortKey,
 };
 use crate::query::{field_text, field_text_in, parse, Context, TextIndex};
 use crate::store::{Column, Limits, RawReader, Store};
@@ -85,6 +86,8 @@ pub struct Engine {
     detector: Detector,
     /// Who is behind every row.
     who: Who,
+    /// Set when this engine is one of several data workers: it then answers with a part.
+    role: Option<Role>,
 }
 
 impl Default for Engine {
@@ -105,6 +108,7 @@ impl Engine {
             sorted: Vec::new(),
             detector: Detector::default(),
             who: Who::default(),
+            role: None,
             progress: None,
             notice: None,
             files_sent: None,
@@ -123,6 +127,31 @@ impl Engine {
     /// The current answer's rows in table order.
     pub fn sorted(&self) -> &[u32] {
         &self.sorted
+    }
+
+    /// The number of the current answer (a page names the answer it was cut from).
+    pub fn answer_id(&self) -> u64 {
+        self.answer_id
+    }
+
+    /// The current answer's rows, ascending.
+    pub fn matches(&self) -> &[u32] {
+        &self.matches
+    }
+
+    /// The current view's sort and whether it is descending.
+    pub fn view_key(&self) -> (SortKey, bool) {
+        self.view.as_ref().map_or((SortKey::Time, false), |(_, v)| (v.sort, v.descending))
+    }
+
+    /// This engine's place among the tab's data workers (alone: index 0 of 1).
+    pub fn role(&self) -> Role {
+        self.role.unwrap_or_default()
+    }
+
+    /// Makes this engine one of several data workers: its answers become parts for the merge.
+    pub fn set_role(&mut self, role: Role) {
+        self.role = Some(role);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -168,6 +197,25 @@ impl Engine {
         self.answer_id += 1;
         let s = &self.store;
         let rows = &self.matches;
+        if let Some(role) = self.role {
+            // One of several workers: the merge makes the facets, histogram and summaries.
+            let part = view_part(s, role, rows, &self.sorted, view.sort, view.services);
+            return Some(Answer {
+                seq,
+                id: self.answer_id,
+                generation: self.generation,
+                error,
+                count: rows.len(),
+                findings: detected.findings(),
+                detections: detected.detections(s, &Histogram::default()),
+                rule_problems: detected.problems(),
+                rule_files: detected.files(),
+                techniques: detected.techniques(),
+                rules_run: detected.rules_run(),
+                part: Some(Box::new(part)),
+                ..Answer::default()
+            });
+        }
         let histogram = histogram(s, rows, HISTOGRAM_BUCKETS, Some(Column::Service));
         Some(Answer {
             seq,
@@ -186,6 +234,7 @@ impl Engine {
             rule_files: detected.files(),
             techniques: detected.techniques(),
             rules_run: detected.rules_run(),
+            part: None,
         })
     }
 

@@ -256,6 +256,11 @@ fn messages_round_trip_as_json() {
             Request::Clear => "Clear",
             Request::AddRules { .. } => "AddRules",
             Request::RemoveRules { .. } => "RemoveRules",
+            Request::Shard { .. } => "Shard",
+            Request::Bins { .. } => "Bins",
+            Request::Range { .. } => "Range",
+            Request::Rank { .. } => "Rank",
+            Request::Locate { .. } => "Locate",
         }
     }
     fn reply_kind(r: &Reply) -> &'static str {
@@ -268,6 +273,10 @@ fn messages_round_trip_as_json() {
             Reply::Selected { .. } => "Selected",
             Reply::Exported { .. } => "Exported",
             Reply::Failed { .. } => "Failed",
+            Reply::Bins { .. } => "Bins",
+            Reply::Range { .. } => "Range",
+            Reply::Rank { .. } => "Rank",
+            Reply::Located { .. } => "Located",
         }
     }
     let reqs = vec![
@@ -295,10 +304,21 @@ fn messages_round_trip_as_json() {
         Request::Clear,
         Request::AddRules { name: "mine.yml".into(), text: "title: t\n".into() },
         Request::RemoveRules { name: "mine.yml".into() },
+        Request::Shard { role: Role { index: 1, of: 2 } },
+        Request::Bins {
+            bins: crate::answer::Bins { start_ms: 0, bucket_ms: 1000, count: 3 },
+            series: vec!["s3".into()],
+        },
+        Request::Range {
+            lo: Some(crate::answer::SortPoint { text: Some("a".into()), time: 5, row: 3 }),
+            hi: None,
+        },
+        Request::Rank { point: crate::answer::SortPoint { text: None, time: 1, row: 2 } },
+        Request::Locate { row: 7 },
     ];
     let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
     kinds.dedup();
-    assert_eq!(kinds.len(), 12, "every request: {kinds:?}");
+    assert_eq!(kinds.len(), 17, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
@@ -316,10 +336,18 @@ fn messages_round_trip_as_json() {
     assert_eq!(lines, Some(3), "the export's bytes come beside its reply");
     replies.extend(export.replies);
     replies.push(Reply::Failed { message: "bad request".into() });
+    e.engine_mut().set_role(Role { index: 1, of: 2 });
+    replies.extend(handle(&mut e, Request::View { seq: 2, view: view("") }));
+    let bins = crate::answer::Bins { start_ms: 0, bucket_ms: 1000, count: 2 };
+    replies.extend(handle(&mut e, Request::Bins { bins, series: vec![] }));
+    replies.extend(handle(&mut e, Request::Range { lo: None, hi: None }));
+    let point = crate::answer::SortPoint { text: None, time: 0, row: 1 };
+    replies.extend(handle(&mut e, Request::Rank { point }));
+    replies.extend(handle(&mut e, Request::Locate { row: 1 }));
     let mut kinds: Vec<&str> = replies.iter().map(reply_kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    assert_eq!(kinds.len(), 8, "every reply: {kinds:?}");
+    assert_eq!(kinds.len(), 12, "every reply: {kinds:?}");
     for r in replies {
         assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
     }

@@ -89,6 +89,20 @@ pub struct Totals {
     pub bytes: u64,
 }
 
+impl std::ops::AddAssign for Totals {
+    /// The totals of two stores together (two data workers' files).
+    fn add_assign(&mut self, o: Totals) {
+        self.read += o.read;
+        self.kept += o.kept;
+        self.duplicates += o.duplicates;
+        self.rejected += o.rejected;
+        self.filtered += o.filtered;
+        self.digests += o.digests;
+        self.files += o.files;
+        self.bytes += o.bytes;
+    }
+}
+
 /// Memory estimates in bytes (capacities, not lengths).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct MemoryUse {
@@ -188,13 +202,16 @@ impl Store {
     pub fn totals(&self) -> Totals {
         let mut t = Totals { files: self.files.len() as u64, ..Totals::default() };
         for f in &self.files {
-            t.read += f.events;
-            t.kept += f.kept;
-            t.duplicates += f.duplicates;
-            t.rejected += f.rejected;
-            t.filtered += f.filtered;
-            t.digests += f.digests;
-            t.bytes += f.bytes;
+            t += Totals {
+                read: f.events,
+                kept: f.kept,
+                duplicates: f.duplicates,
+                rejected: f.rejected,
+                filtered: f.filtered,
+                digests: f.digests,
+                files: 0,
+                bytes: f.bytes,
+            };
         }
         t
     }

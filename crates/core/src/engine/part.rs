@@ -1,0 +1,139 @@
+//! The engine as one of several data workers (a *shard*; `crate::shards` merges them): its
+//! place among them ([`Role`]), the part of an answer it gives instead of a whole one
+//! ([`ViewPart`]), and what it answers for the merge: a view's histogram over the merged buckets,
+//! the sort points of a stretch of its order, the rank of a point in it, the place of a row.
+//!
+//! Row ids that leave a shard are ids in the whole tab ([`Role::global`]), so the page and the
+//! merge never mistake one worker's row for another's; positions stay the shard's own.
+
+use serde::{Deserialize, Serialize};
+
+use super::state::{Engine, FACET_COLUMNS};
+use crate::answer::{
+    histogram_in, rank_in, service_parts, sort_point, time_range, timed_value_counts, value_counts,
+    Bins, Histogram, ServicePart, SortKey, SortPoint, ValueCounts,
+};
+use crate::store::{Column, Store};
+
+/// This worker's place among `of` data workers: rows of the whole tab are numbered
+/// `local * of + index`, so each worker's ids keep its own rows' order and `id % of` names the
+/// worker. One worker alone (`of` = 1) keeps its own ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub index: u32,
+    pub of: u32,
+}
+
+impl Default for Role {
+    fn default() -> Self {
+        Role { index: 0, of: 1 }
+    }
+}
+
+impl Role {
+    /// The id in the whole tab of this worker's `row`.
+    pub fn global(self, row: u32) -> u32 {
+        row.saturating_mul(self.of.max(1)).saturating_add(self.index)
+    }
+
+    /// This worker's row of a tab-wide `id`, if the row is this worker's.
+    pub fn local(self, id: u32) -> Option<u32> {
+        let of = self.of.max(1);
+        (id % of == self.index).then_some(id / of)
+    }
+
+    /// The worker holding a tab-wide row id.
+    pub fn owner(of: u32, id: u32) -> u32 {
+        id % of.max(1)
+    }
+
+    /// Whether this worker keeps the `i`-th file of the built-in sample (they are dealt round).
+    pub fn keeps_sample_file(self, i: usize) -> bool {
+        i % self.of.max(1) as usize == self.index as usize
+    }
+}
+
+/// One worker's part of a view's answer: what the merge adds up (every value with its count, not
+/// a top list), the time range of its matches (the merged histogram's buckets come from all of
+/// them), and every `stride`-th sort point of its order (where to look for a page).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ViewPart {
+    pub role: Role,
+    /// Earliest and latest time among the matches.
+    pub range: Option<(i64, i64)>,
+    pub facets: Vec<(Column, ValueCounts)>,
+    /// The services among the matches that have a time (the histogram's series are their top).
+    pub series: ValueCounts,
+    /// When the view asked for the per-service summary.
+    pub services: Option<Vec<ServicePart>>,
+    /// The sort points at positions 0, stride, 2·stride … of this worker's order.
+    pub stride: usize,
+    pub samples: Vec<SortPoint>,
+}
+
+/// Sort points a part carries at most; the stride grows past it.
+pub const MAX_SAMPLES: usize = 4096;
+/// The smallest stride between samples.
+pub const MIN_STRIDE: usize = 256;
+
+/// The view part of `rows` (the matches, ascending) whose table order is `sorted`.
+pub(super) fn view_part(
+    store: &Store,
+    role: Role,
+    rows: &[u32],
+    sorted: &[u32],
+    key: SortKey,
+    services: bool,
+) -> ViewPart {
+    let stride = MIN_STRIDE.max(sorted.len().div_ceil(MAX_SAMPLES));
+    ViewPart {
+        role,
+        range: time_range(store, rows),
+        facets: FACET_COLUMNS.iter().map(|&c| (c, value_counts(store, rows, c))).collect(),
+        series: timed_value_counts(store, rows, Column::Service),
+        services: services.then(|| service_parts(store, rows)),
+        stride,
+        samples: sorted
+            .iter()
+            .step_by(stride)
+            .map(|&r| sort_point(store, r, key, role.global(r)))
+            .collect(),
+    }
+}
+
+impl Engine {
+    fn point_of(&self, row: u32) -> SortPoint {
+        let key = self.view_key().0;
+        sort_point(self.store(), row, key, self.role().global(row))
+    }
+
+    /// The histogram of the current matches over `bins`, split by service into `series`.
+    pub fn bins(&self, bins: Bins, series: &[String]) -> Histogram {
+        histogram_in(self.store(), self.matches(), bins, Some((Column::Service, series)))
+    }
+
+    /// How many rows of the current order come before `p`.
+    pub fn rank(&self, p: &SortPoint) -> usize {
+        rank_in(self.sorted(), |r| self.point_of(r), p, self.view_key().1)
+    }
+
+    /// The position in the current order of the first row at or after `lo` (the start when
+    /// `None`), and the points of the rows from there that come before `hi` (to the end when
+    /// `None`).
+    pub fn range(&self, lo: Option<&SortPoint>, hi: Option<&SortPoint>) -> (usize, Vec<SortPoint>) {
+        let start = lo.map_or(0, |p| self.rank(p));
+        let end = hi.map_or(self.sorted().len(), |p| self.rank(p)).max(start);
+        let points = self.sorted().get(start..end).unwrap_or(&[]).iter().map(|&r| self.point_of(r));
+        (start, points.collect())
+    }
+
+    /// A row's sort point and position in the current order, if it is in it.
+    pub fn locate(&self, row: u32) -> (Option<SortPoint>, Option<usize>) {
+        if row as usize >= self.store().len() {
+            return (None, None);
+        }
+        let point = self.point_of(row);
+        let pos = self.matches().binary_search(&row).is_ok().then(|| self.rank(&point));
+        (Some(point), pos)
+    }
+}

@@ -1,0 +1,523 @@
+//! Several data workers behind one tab: the files spread over them, each with its own store
+//! and text index, and their replies merged into the replies one worker holding everything
+//! would give. [`Coordinator`] is the merge, written without I/O: the page hands it each of its
+//! own requests and each worker's reply, and posts what it returns ([`Out`]). Natively the tests
+//! drive it over in-process engines and compare every reply with a single engine's.
+//!
+//! * `spread`: which worker reads which file.
+//! * `status`: the tab's status from theirs.
+//! * `merge`: one answer from their parts, with a second round for the histogram.
+//! * `pages`: a page of the merged order from a window of each worker's.
+//!
+//! A worker answers the requests of one kind in the order they came (`postMessage` keeps the
+//! order), so each worker's replies to the merge's asks are matched to them by a queue; Status
+//! and Answer replies come unasked during a load and are taken as they come. Every ask names the
+//! worker's answer it was made for; a reply computed on another (the worker's data moved on) is
+//! dropped, and the next merged answer makes the page ask again.
+
+mod merge;
+mod pages;
+mod spread;
+mod status;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests;
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::answer::SortPoint;
+use crate::engine::{
+    Answer, Reply, Request, Role, RowDetail, RowLine, RowsPage, ViewSpec, MAX_PAGE,
+};
+use merge::{merge, Orders, Round};
+pub use spread::spread;
+use status::Statuses;
+
+/// What the page does with what the merge returns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Out {
+    /// Post a request to worker `0`.
+    Ask(u32, Request),
+    /// Post a `Load` to worker `0` with the files of these indices (into the page's request's
+    /// files) beside it.
+    Load(u32, Request, Vec<usize>),
+    /// Hand this reply to the page.
+    Reply(Box<Reply>),
+}
+
+/// A reply for the page.
+fn to_page(r: Reply) -> Out {
+    Out::Reply(Box::new(r))
+}
+
+/// What a page's request (or a merge) waits for.
+enum Job {
+    /// The second round of the merged answer to view `seq`.
+    Round { seq: u64, round: Box<Round> },
+    /// A page of rows (or, for `select`, the one row of a Step).
+    Page { offset: usize, limit: usize, columns: Vec<String>, select: bool, stage: PageStage },
+    /// Where a row is in the merged order: for a Detail, or a Step, Find.
+    Place { purpose: Purpose, stage: PlaceStage },
+}
+
+enum PageStage {
+    Ranges(Vec<Option<(usize, Vec<SortPoint>)>>),
+    Rows { sequence: Vec<u32>, got: Vec<Option<Vec<RowLine>>>, waiting: usize },
+}
+
+enum Purpose {
+    Detail(Option<Box<RowDetail>>),
+    Step { by: i64 },
+    Find { event_id: String },
+}
+
+enum PlaceStage {
+    /// Waiting for the Find replies of every worker.
+    Found(Vec<Option<Option<u32>>>),
+    /// Waiting for the row's owner to locate it.
+    Locate { owner: u32 },
+    /// Waiting for the others' ranks of the row's point; `pos` its position with its owner.
+    Rank { row: u32, pos: usize, ranks: Vec<Option<usize>> },
+}
+
+/// The merge of `of` data workers' replies (see the module docs).
+pub struct Coordinator {
+    of: u32,
+    statuses: Statuses,
+    view: Option<(u64, ViewSpec)>,
+    /// Each worker's latest answer to the current view.
+    answers: Vec<Option<Answer>>,
+    answer_id: u64,
+    orders: Orders,
+    jobs: HashMap<u64, Job>,
+    next_job: u64,
+    /// Per worker, the jobs whose asks it has not answered yet, in the order asked.
+    queues: Vec<VecDeque<u64>>,
+}
+
+impl Coordinator {
+    pub fn new(of: u32) -> Self {
+        let of = of.max(1);
+        Coordinator {
+            of,
+            statuses: Statuses::new(of as usize),
+            view: None,
+            answers: vec![None; of as usize],
+            answer_id: 0,
+            orders: Orders::default(),
+            jobs: HashMap::new(),
+            next_job: 0,
+            queues: vec![VecDeque::new(); of as usize],
+        }
+    }
+
+    pub fn workers(&self) -> u32 {
+        self.of
+    }
+
+    /// What to post first: each worker's place among them.
+    pub fn start(&self) -> Vec<Out> {
+        (0..self.of)
+            .map(|index| Out::Ask(index, Request::Shard { role: Role { index, of: self.of } }))
+            .collect()
+    }
+
+    fn all(&self, req: &Request) -> Vec<Out> {
+        (0..self.of).map(|w| Out::Ask(w, req.clone())).collect()
+    }
+
+    fn job(&mut self, job: Job, asks: Vec<(u32, Request)>) -> Vec<Out> {
+        let id = self.next_job;
+        self.next_job += 1;
+        self.job_as(id, job, asks)
+    }
+
+    /// One of the page's requests; `sizes` are the sizes of a `Load`'s files, in its order.
+    pub fn request(&mut self, req: Request, sizes: &[u64]) -> Vec<Out> {
+        match req {
+            Request::View { seq, ref view } => {
+                self.view = Some((seq, view.clone()));
+                self.answers.iter_mut().for_each(|a| *a = None);
+                self.all(&req)
+            }
+            Request::Rows { offset, limit, columns } => self.page(offset, limit, columns, false),
+            Request::Detail { row } => {
+                let owner = Role::owner(self.of, row);
+                let job = Job::Place {
+                    purpose: Purpose::Detail(None),
+                    stage: PlaceStage::Locate { owner },
+                };
+                self.job(
+                    job,
+                    vec![(owner, Request::Detail { row }), (owner, Request::Locate { row })],
+                )
+            }
+            Request::Step { from, by } => match from {
+                None => self.select(0),
+                Some(row) => {
+                    let owner = Role::owner(self.of, row);
+                    let job = Job::Place {
+                        purpose: Purpose::Step { by },
+                        stage: PlaceStage::Locate { owner },
+                    };
+                    self.job(job, vec![(owner, Request::Locate { row })])
+                }
+            },
+            Request::Find { event_id } => {
+                let asks = (0..self.of)
+                    .map(|w| (w, Request::Find { event_id: event_id.clone() }))
+                    .collect();
+                let job = Job::Place {
+                    purpose: Purpose::Find { event_id },
+                    stage: PlaceStage::Found(vec![None; self.of as usize]),
+                };
+                self.job(job, asks)
+            }
+            Request::Load { paths, missing, left_out, options } => {
+                let parts = spread(&paths, sizes, self.of as usize);
+                parts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(w, files)| *w == 0 || !files.is_empty())
+                    .map(|(w, files)| {
+                        let first = w == 0;
+                        let request = Request::Load {
+                            paths: files.iter().filter_map(|&i| paths.get(i).cloned()).collect(),
+                            missing: if first { missing.clone() } else { Vec::new() },
+                            left_out: if first { left_out.clone() } else { Vec::new() },
+                            options,
+                        };
+                        Out::Load(w as u32, request, files)
+                    })
+                    .collect()
+            }
+            Request::Export { .. } => vec![to_page(Reply::Failed {
+                message: "Export failed: exports are not merged across data workers yet; \
+                          reload the page with one worker (?workers=1) to export."
+                    .into(),
+            })],
+            other => self.all(&other),
+        }
+    }
+
+    /// A reply of worker `w`.
+    pub fn reply(&mut self, w: u32, reply: Reply) -> Vec<Out> {
+        match reply {
+            Reply::Ready => Vec::new(),
+            Reply::Status(s) => {
+                self.statuses.take(w as usize, s);
+                vec![to_page(Reply::Status(self.statuses.merged()))]
+            }
+            Reply::Answer(a) => self.answer(w, a),
+            Reply::Failed { message } => vec![to_page(Reply::Failed { message })],
+            other => {
+                let Some(id) = self.queues.get_mut(w as usize).and_then(VecDeque::pop_front) else {
+                    return Vec::new();
+                };
+                let Some(job) = self.jobs.remove(&id) else { return Vec::new() };
+                self.feed(id, job, w, other)
+            }
+        }
+    }
+
+    /// A worker's answer to the current view: once every worker has answered it, the second
+    /// round (or, with no timed match, the merged answer at once).
+    fn answer(&mut self, w: u32, a: Answer) -> Vec<Out> {
+        let Some((seq, view)) = self.view.clone() else { return Vec::new() };
+        if a.seq != seq || a.part.is_none() {
+            return Vec::new();
+        }
+        if let Some(slot) = self.answers.get_mut(w as usize) {
+            *slot = Some(a);
+        }
+        if self.answers.iter().any(Option::is_none) {
+            return Vec::new();
+        }
+        let answers: Vec<Answer> = self.answers.iter().flatten().cloned().collect();
+        match Round::start(answers) {
+            Ok((round, ask)) => {
+                let asks = (0..self.of).map(|w| (w, ask.clone())).collect();
+                self.job(Job::Round { seq, round: Box::new(round) }, asks)
+            }
+            Err(answers) => {
+                self.answer_id += 1;
+                let (a, orders) = merge(answers, seq, self.answer_id, &view, Default::default());
+                self.orders = orders;
+                vec![to_page(Reply::Answer(a))]
+            }
+        }
+    }
+
+    fn page(
+        &mut self,
+        offset: usize,
+        limit: usize,
+        columns: Vec<String>,
+        select: bool,
+    ) -> Vec<Out> {
+        let limit = limit.min(MAX_PAGE);
+        let total = self.orders.total();
+        if offset >= total || limit == 0 {
+            return if select {
+                vec![to_page(Reply::Selected { row: None, pos: None, event_id: None })]
+            } else {
+                vec![to_page(Reply::Rows(RowsPage {
+                    answer: self.orders.id,
+                    offset,
+                    rows: Vec::new(),
+                }))]
+            };
+        }
+        let (lo, hi) = pages::window(&self.orders, offset, limit);
+        let asks =
+            (0..self.of).map(|w| (w, Request::Range { lo: lo.clone(), hi: hi.clone() })).collect();
+        let stage = PageStage::Ranges(vec![None; self.of as usize]);
+        self.job(Job::Page { offset, limit, columns, select, stage }, asks)
+    }
+
+    /// The row at merged position `pos`, as a Step's reply.
+    fn select(&mut self, pos: usize) -> Vec<Out> {
+        self.page(pos, 1, vec!["eventID".into()], true)
+    }
+
+    /// Whether worker `w`'s reply was computed on the answer the merged orders hold.
+    fn current(&self, w: u32, answer: u64) -> bool {
+        self.orders.shards.get(w as usize).is_some_and(|o| o.answer == answer)
+    }
+
+    /// Feeds worker `w`'s reply to job `id`; puts the job back if it waits for more.
+    fn feed(&mut self, id: u64, job: Job, w: u32, reply: Reply) -> Vec<Out> {
+        match job {
+            Job::Page { offset, limit, columns, select, stage } => {
+                self.feed_page(id, (offset, limit, columns, select), stage, w, reply)
+            }
+            Job::Place { purpose, stage } => self.feed_place(id, purpose, stage, w, reply),
+            Job::Round { seq, mut round } => {
+                let Reply::Bins { answer, histogram } = reply else { return Vec::new() };
+                if !round.take(w as usize, answer, histogram) {
+                    // The worker moved on: its next answer starts another round.
+                    return Vec::new();
+                }
+                if !round.complete() {
+                    return self.keep(id, Job::Round { seq, round });
+                }
+                let Some((current, view)) = self.view.clone().filter(|(s, _)| *s == seq) else {
+                    return Vec::new();
+                };
+                self.answer_id += 1;
+                let (a, orders) = round.finish(current, self.answer_id, &view);
+                self.orders = orders;
+                vec![to_page(Reply::Answer(a))]
+            }
+        }
+    }
+
+    fn keep(&mut self, id: u64, job: Job) -> Vec<Out> {
+        self.jobs.insert(id, job);
+        Vec::new()
+    }
+
+    fn feed_page(
+        &mut self,
+        id: u64,
+        (offset, limit, columns, select): (usize, usize, Vec<String>, bool),
+        stage: PageStage,
+        w: u32,
+        reply: Reply,
+    ) -> Vec<Out> {
+        match (stage, reply) {
+            (PageStage::Ranges(mut got), Reply::Range { answer, start, points }) => {
+                if !self.current(w, answer) {
+                    return self.drop_job(id);
+                }
+                if let Some(slot) = got.get_mut(w as usize) {
+                    *slot = Some((start, points));
+                }
+                if got.iter().any(Option::is_none) {
+                    let stage = PageStage::Ranges(got);
+                    return self.keep(id, Job::Page { offset, limit, columns, select, stage });
+                }
+                let ranges: Vec<_> = got.into_iter().flatten().collect();
+                let plan = pages::plan(self.orders.descending, &ranges, offset, limit);
+                let asks: Vec<(u32, Request)> = plan
+                    .stretches
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &(_, n))| n > 0)
+                    .map(|(w, &(at, n))| {
+                        (w as u32, Request::Rows { offset: at, limit: n, columns: columns.clone() })
+                    })
+                    .collect();
+                let mut got: Vec<Option<Vec<RowLine>>> = vec![Some(Vec::new()); self.of as usize];
+                for (w, _) in &asks {
+                    if let Some(g) = got.get_mut(*w as usize) {
+                        *g = None;
+                    }
+                }
+                let stage = PageStage::Rows { sequence: plan.sequence, got, waiting: asks.len() };
+                let job = Job::Page { offset, limit, columns, select, stage };
+                let mut out = self.job_as(id, job, asks);
+                out.extend(self.page_done(id));
+                out
+            }
+            (PageStage::Rows { sequence, mut got, waiting }, Reply::Rows(page)) => {
+                if !self.current(w, page.answer) {
+                    return self.drop_job(id);
+                }
+                if let Some(slot) = got.get_mut(w as usize) {
+                    *slot = Some(page.rows);
+                }
+                let stage = PageStage::Rows { sequence, got, waiting: waiting.saturating_sub(1) };
+                self.jobs.insert(id, Job::Page { offset, limit, columns, select, stage });
+                self.page_done(id)
+            }
+            _ => self.drop_job(id),
+        }
+    }
+
+    /// The page's reply, when job `id` has every worker's rows.
+    fn page_done(&mut self, id: u64) -> Vec<Out> {
+        let ready = matches!(
+            self.jobs.get(&id),
+            Some(Job::Page { stage: PageStage::Rows { waiting: 0, .. }, .. })
+        );
+        if !ready {
+            return Vec::new();
+        }
+        let Some(Job::Page {
+            offset, stage: PageStage::Rows { sequence, got, .. }, select, ..
+        }) = self.jobs.remove(&id)
+        else {
+            return Vec::new();
+        };
+        let rows =
+            pages::interleave(&sequence, got.into_iter().map(Option::unwrap_or_default).collect());
+        if select {
+            let row = rows.first();
+            let event_id = row.and_then(|r| r.cells.first()).filter(|c| !c.is_empty()).cloned();
+            return vec![to_page(Reply::Selected {
+                row: row.map(|r| r.id),
+                pos: row.map(|_| offset),
+                event_id,
+            })];
+        }
+        vec![to_page(Reply::Rows(RowsPage { answer: self.orders.id, offset, rows }))]
+    }
+
+    /// Forgets job `id`, and its asks still queued (their replies are then taken for nobody's).
+    fn drop_job(&mut self, id: u64) -> Vec<Out> {
+        self.jobs.remove(&id);
+        // Its remaining asks stay queued: their replies pop the id and find no job.
+        Vec::new()
+    }
+
+    fn feed_place(
+        &mut self,
+        id: u64,
+        purpose: Purpose,
+        stage: PlaceStage,
+        w: u32,
+        reply: Reply,
+    ) -> Vec<Out> {
+        match (stage, reply) {
+            (PlaceStage::Found(mut got), Reply::Selected { row, .. }) => {
+                if let Some(slot) = got.get_mut(w as usize) {
+                    *slot = Some(row);
+                }
+                if got.iter().any(Option::is_none) {
+                    return self.keep(id, Job::Place { purpose, stage: PlaceStage::Found(got) });
+                }
+                let Purpose::Find { event_id } = purpose else { return Vec::new() };
+                // The first worker that has it (the lowest index: its files came first).
+                let Some(row) = got.into_iter().flatten().flatten().next() else {
+                    return vec![to_page(Reply::Selected { row: None, pos: None, event_id: None })];
+                };
+                let owner = Role::owner(self.of, row);
+                let job = Job::Place {
+                    purpose: Purpose::Find { event_id },
+                    stage: PlaceStage::Locate { owner },
+                };
+                self.job_as(id, job, vec![(owner, Request::Locate { row })])
+            }
+            (PlaceStage::Locate { owner }, Reply::Detail(d)) => {
+                let job = Job::Place {
+                    purpose: Purpose::Detail(d.map(Box::new)),
+                    stage: PlaceStage::Locate { owner },
+                };
+                self.keep(id, job)
+            }
+            (PlaceStage::Locate { owner }, Reply::Located { answer, point, pos }) => {
+                let row = point.as_ref().map(|p| p.row);
+                let (Some(point), Some(pos), true) = (point, pos, self.current(owner, answer))
+                else {
+                    return self.placed(purpose, row, None);
+                };
+                let row = point.row;
+                let others: Vec<u32> = (0..self.of).filter(|&x| x != owner).collect();
+                if others.is_empty() {
+                    return self.placed(purpose, Some(row), Some(pos));
+                }
+                let mut ranks = vec![None; self.of as usize];
+                if let Some(r) = ranks.get_mut(owner as usize) {
+                    *r = Some(0);
+                }
+                let asks =
+                    others.iter().map(|&x| (x, Request::Rank { point: point.clone() })).collect();
+                self.job_as(
+                    id,
+                    Job::Place { purpose, stage: PlaceStage::Rank { row, pos, ranks } },
+                    asks,
+                )
+            }
+            (PlaceStage::Rank { row, pos, mut ranks }, Reply::Rank { answer, rank }) => {
+                if !self.current(w, answer) {
+                    return self.placed(purpose, Some(row), None);
+                }
+                if let Some(slot) = ranks.get_mut(w as usize) {
+                    *slot = Some(rank);
+                }
+                if ranks.iter().any(Option::is_none) {
+                    let stage = PlaceStage::Rank { row, pos, ranks };
+                    return self.keep(id, Job::Place { purpose, stage });
+                }
+                let global = pos + ranks.into_iter().flatten().sum::<usize>();
+                self.placed(purpose, Some(row), Some(global))
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A job that asks again under its own id.
+    fn job_as(&mut self, id: u64, job: Job, asks: Vec<(u32, Request)>) -> Vec<Out> {
+        self.jobs.insert(id, job);
+        asks.into_iter()
+            .map(|(w, r)| {
+                if let Some(q) = self.queues.get_mut(w as usize) {
+                    q.push_back(id);
+                }
+                Out::Ask(w, r)
+            })
+            .collect()
+    }
+
+    /// A row placed in the merged order (`pos`; `None` when it is not in it).
+    fn placed(&mut self, purpose: Purpose, row: Option<u32>, pos: Option<usize>) -> Vec<Out> {
+        match purpose {
+            Purpose::Detail(d) => {
+                vec![to_page(Reply::Detail(d.map(|d| RowDetail { pos, ..*d })))]
+            }
+            Purpose::Find { event_id } => {
+                vec![to_page(Reply::Selected { row, pos, event_id: row.map(|_| event_id) })]
+            }
+            Purpose::Step { by } => {
+                let total = self.orders.total() as i64;
+                let target = match pos {
+                    Some(p) if total > 0 => (p as i64 + by).clamp(0, total - 1) as usize,
+                    _ => 0,
+                };
+                self.select(target)
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The merge driven over in-process engines, as the page drives it over workers, and every
+//! reply compared with one engine holding all the files: two and three workers, the sample and
+//! a spread of files, every sort, pages at every depth, steps, details, finds.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::*;
+use crate::answer::SortKey;
+use crate::engine::{Session, ViewSpec};
+use crate::store::{Column, Limits};
+
+type Tab = Session<Vec<u8>>;
+/// A request as a worker takes it, with its files' bytes and sizes.
+type Posted = (Request, Vec<(Vec<u8>, u64)>);
+/// A table row compared by its time, its sort text and its cells.
+type Keyed = (Option<i64>, String, Vec<String>);
+
+fn sample_files(events: usize) -> Vec<(String, Vec<u8>)> {
+    trailglass_sample::builtin(events).into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
+/// A session's replies to a request, its load (if it starts one) run to the end with a clock
+/// that moves a second per file, so Status and Answer replies come during it as in a browser.
+fn serve(s: &mut Tab, req: Request, files: Vec<(Vec<u8>, u64)>, clock: &mut f64) -> Vec<Reply> {
+    let out = s.handle(req, files, *clock);
+    let mut replies = out.replies;
+    if out.start_load {
+        while let Some(p) = s.next_file() {
+            if s.stopping() {
+                break;
+            }
+            s.start_file(&p.path);
+            *clock += 1000.0;
+            let due = s.file_read(&p.path, p.size, p.options, Ok(p.file), *clock);
+            match due {
+                crate::engine::Due::Stop => break,
+                crate::engine::Due::Nothing => {}
+                crate::engine::Due::Status => {
+                    replies.push(Reply::Status(s.status()));
+                    s.status_posted(*clock);
+                }
+                crate::engine::Due::Answer => {
+                    let a = s.refresh();
+                    replies.push(Reply::Status(s.status()));
+                    replies.extend(a.map(Reply::Answer));
+                    s.answered(1.0, *clock);
+                }
+            }
+        }
+        replies.extend(s.finish_load(*clock).replies);
+    }
+    replies
+}
+
+/// Workers behind a merge, and one engine with everything beside them.
+struct Cluster {
+    merge: Coordinator,
+    workers: Vec<Tab>,
+    single: Tab,
+    clock: f64,
+    /// Each worker's requests not yet handled (the page posts; the worker takes them in order).
+    inbox: Vec<VecDeque<Posted>>,
+}
+
+impl Cluster {
+    fn new(of: u32) -> Self {
+        let merge = Coordinator::new(of);
+        let workers = (0..of).map(|_| Session::new(Limits::default(), sample_files)).collect();
+        let mut c = Cluster {
+            merge,
+            workers,
+            single: Session::new(Limits::default(), sample_files),
+            clock: 0.0,
+            inbox: vec![VecDeque::new(); of as usize],
+        };
+        let start = c.merge.start();
+        let mut no_files = Vec::new();
+        assert!(c.post(start, &mut no_files).is_empty());
+        c
+    }
+
+    /// Posts the merge's outs; returns the replies for the page once every worker is idle.
+    /// Workers take their requests one at a time, in turn, so their replies interleave.
+    fn post(&mut self, outs: Vec<Out>, files: &mut [Option<Vec<u8>>]) -> Vec<Reply> {
+        let mut page = Vec::new();
+        self.route(outs, files, &mut page);
+        loop {
+            let mut any = false;
+            for w in 0..self.workers.len() {
+                let Some((req, fs)) = self.inbox[w].pop_front() else { continue };
+                any = true;
+                let replies = serve(&mut self.workers[w], req, fs, &mut self.clock);
+                for r in replies {
+                    let outs = self.merge.reply(w as u32, r);
+                    self.route(outs, files, &mut page);
+                }
+            }
+            if !any {
+                return page;
+            }
+        }
+    }
+
+    fn route(&mut self, outs: Vec<Out>, files: &mut [Option<Vec<u8>>], page: &mut Vec<Reply>) {
+        for o in outs {
+            match o {
+                Out::Ask(w, r) => self.inbox[w as usize].push_back((r, Vec::new())),
+                Out::Load(w, r, idx) => {
+                    let fs = idx
+                        .iter()
+                        .map(|&i| {
+                            let b = files[i].take().expect("each file goes to one worker");
+                            let n = b.len() as u64;
+                            (b, n)
+                        })
+                        .collect();
+                    self.inbox[w as usize].push_back((r, fs));
+                }
+                Out::Reply(r) => page.push(*r),
+            }
+        }
+    }
+
+    /// The merged replies and the single engine's to one request.
+    fn ask(&mut self, req: Request) -> (Vec<Reply>, Vec<Reply>) {
+        self.ask_each(req.clone(), req)
+    }
+
+    /// The merged replies to `merged` and the single engine's to `single`.
+    fn ask_each(&mut self, merged: Request, single: Request) -> (Vec<Reply>, Vec<Reply>) {
+        let single = serve(&mut self.single, single, Vec::new(), &mut self.clock);
+        let outs = self.merge.request(merged, &[]);
+        (self.post(outs, &mut []), single)
+    }
+
+    fn load(&mut self, files: Vec<(String, Vec<u8>)>) {
+        let paths: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+        let sizes: Vec<u64> = files.iter().map(|f| f.1.len() as u64).collect();
+        let req = Request::Load {
+            paths,
+            missing: vec!["gone.json".into()],
+            left_out: Vec::new(),
+            options: Default::default(),
+        };
+        let all = files.iter().map(|f| (f.1.clone(), f.1.len() as u64)).collect();
+        serve(&mut self.single, req.clone(), all, &mut self.clock);
+        let outs = self.merge.request(req, &sizes);
+        let mut fs: Vec<Option<Vec<u8>>> = files.into_iter().map(|f| Some(f.1)).collect();
+        let replies = self.post(outs, &mut fs);
+        let last = last_status(&replies).expect("a status");
+        let single = self.single.status();
+        assert_eq!(last.totals, single.totals);
+        assert_eq!(last.progress, None);
+    }
+}
+
+fn last_status(replies: &[Reply]) -> Option<Status> {
+    replies.iter().rev().find_map(|r| match r {
+        Reply::Status(s) => Some(s.clone()),
+        _ => None,
+    })
+}
+
+fn last_answer(replies: &[Reply]) -> Answer {
+    replies
+        .iter()
+        .rev()
+        .find_map(|r| match r {
+            Reply::Answer(a) => Some(a.clone()),
+            _ => None,
+        })
+        .expect("an answer")
+}
+
+use crate::engine::Status;
+
+/// The parts of an answer the merge makes (the rest is checked elsewhere or not merged yet).
+fn same_answer(merged: &Answer, single: &Answer) {
+    assert_eq!(merged.count, single.count);
+    assert_eq!(merged.error, single.error);
+    assert_eq!(merged.facets, single.facets);
+    assert_eq!(merged.histogram, single.histogram);
+    assert_eq!(merged.services, single.services);
+    assert_eq!(merged.techniques.len(), single.techniques.len());
+}
+
+/// Rows of a page as (time, cells): ids differ between the merge and one engine.
+fn lines(replies: &[Reply]) -> Vec<(Option<i64>, Vec<String>)> {
+    replies
+        .iter()
+        .find_map(|r| match r {
+            Reply::Rows(p) => Some(p.rows.iter().map(|l| (l.time_ms, l.cells.clone())).collect()),
+            _ => None,
+        })
+        .expect("a page")
+}
+
+/// Rows of equal sort key may come in another order (ties go by row id, which differs): groups
+/// consecutive rows of the same key and sorts within.
+fn by_key(rows: Vec<(Option<i64>, Vec<String>)>) -> Vec<Keyed> {
+    let mut groups: BTreeMap<usize, Vec<Keyed>> = BTreeMap::new();
+    let mut g = 0;
+    let mut prev: Option<(Option<i64>, String)> = None;
+    for (t, cells) in rows {
+        let key = (t, cells.get(1).cloned().unwrap_or_default());
+        if prev.as_ref() != Some(&key) {
+            g += 1;
+            prev = Some(key.clone());
+        }
+        groups.entry(g).or_default().push((key.0, key.1, cells));
+    }
+    groups
+        .into_values()
+        .flat_map(|mut v| {
+            v.sort();
+            v
+        })
+        .collect()
+}
+
+fn view(query: &str, sort: SortKey, descending: bool) -> ViewSpec {
+    ViewSpec { query: query.into(), sort, descending, services: true, ..ViewSpec::default() }
+}
+
+fn check_view(c: &mut Cluster, seq: u64, v: ViewSpec) {
+    let key_col = match v.sort {
+        SortKey::Time => "eventID".to_string(),
+        SortKey::Column(col) => col.name().to_string(),
+    };
+    let sort = v.sort;
+    let (m, s) = c.ask(Request::View { seq, view: v });
+    let (ma, sa) = (last_answer(&m), last_answer(&s));
+    same_answer(&ma, &sa);
+    let total = sa.count;
+    let columns = vec!["eventID".to_string(), key_col, "user".into()];
+    // Every row once, in pages of 97: the whole merged order is the single one.
+    let mut all_m = Vec::new();
+    let mut all_s = Vec::new();
+    let mut offset = 0;
+    while offset < total {
+        let req = Request::Rows { offset, limit: 97, columns: columns.clone() };
+        let (m, s) = c.ask(req);
+        all_m.extend(lines(&m));
+        all_s.extend(lines(&s));
+        offset += 97;
+    }
+    assert_eq!(all_m.len(), total);
+    let key = |v: &Vec<(Option<i64>, Vec<String>)>| -> Vec<(Option<i64>, String)> {
+        v.iter().map(|(t, c)| (*t, c.get(1).cloned().unwrap_or_default())).collect()
+    };
+    if matches!(sa.count, 0) {
+        return;
+    }
+    // The sort keys in the same order; the rows the same within equal keys.
+    if let SortKey::Column(_) = sort {
+        assert_eq!(key(&all_m), key(&all_s));
+    } else {
+        let t = |v: &Vec<(Option<i64>, Vec<String>)>| v.iter().map(|x| x.0).collect::<Vec<_>>();
+        assert_eq!(t(&all_m), t(&all_s));
+    }
+    assert_eq!(by_key(all_m.clone()), by_key(all_s));
+    // A deep page on its own (no earlier page asked).
+    let deep = total * 2 / 3;
+    let (m, _) = c.ask(Request::Rows { offset: deep, limit: 40, columns: columns.clone() });
+    let want: Vec<_> = all_m.iter().skip(deep).take(40).map(|x| x.0).collect();
+    assert_eq!(lines(&m).iter().map(|x| x.0).collect::<Vec<_>>(), want);
+}
+
+fn selected(replies: &[Reply]) -> (Option<u32>, Option<usize>, Option<String>) {
+    replies
+        .iter()
+        .find_map(|r| match r {
+            Reply::Selected { row, pos, event_id } => Some((*row, *pos, event_id.clone())),
+            _ => None,
+        })
+        .expect("a selection")
+}
+
+#[test]
+fn two_workers_answer_the_sample_as_one_engine() {
+    let mut c = Cluster::new(2);
+    let (m, s) = c.ask(Request::Sample { events: 3000 });
+    assert_eq!(last_status(&m).map(|s| s.totals), last_status(&s).map(|s| s.totals));
+    let mut seq = 0;
+    for (q, sort, desc) in [
+        ("", SortKey::Time, false),
+        ("", SortKey::Time, true),
+        ("errorCode:*", SortKey::Column(Column::User), false),
+        ("service:s3 OR service:iam", SortKey::Column(Column::Action), true),
+        ("AccessDenied", SortKey::Column(Column::SourceIp), false),
+        ("nothing-matches-this-xyz", SortKey::Time, false),
+    ] {
+        seq += 1;
+        check_view(&mut c, seq, view(q, sort, desc));
+    }
+}
+
+#[test]
+fn steps_details_and_finds_place_rows_in_the_merged_order() {
+    let mut c = Cluster::new(3);
+    c.ask(Request::Sample { events: 2000 });
+    let (m, s) = c.ask(Request::View { seq: 1, view: view("", SortKey::Time, true) });
+    same_answer(&last_answer(&m), &last_answer(&s));
+    // Walk a few steps from the first row, both ways, and compare positions and events.
+    let (mut mrow, mut srow) = (None, None);
+    for by in [0, 1, 5, 250, -3, 10_000, -20_000] {
+        let (m, s) = c.ask_each(Request::Step { from: mrow, by }, Request::Step { from: srow, by });
+        let (ms, ss) = (selected(&m), selected(&s));
+        assert_eq!(ms.1, ss.1, "the position after a step of {by}");
+        assert!(ms.2.is_some());
+        mrow = ms.0;
+        srow = ss.0;
+        // The step moved the single engine the same way; keep them in step by position.
+        let (m2, _) = c.ask(Request::Detail { row: mrow.unwrap() });
+        let d = m2.iter().find_map(|r| match r {
+            Reply::Detail(d) => d.clone(),
+            _ => None,
+        });
+        let d = d.expect("the detail");
+        assert_eq!(d.pos, ms.1);
+        assert_eq!(Some(d.event_id.clone()), ms.2);
+        let (f, _) = c.ask(Request::Find { event_id: d.event_id.clone() });
+        assert_eq!(selected(&f), (mrow, ms.1, Some(d.event_id)));
+    }
+    let (f, _) = c.ask(Request::Find { event_id: "no-such-event".into() });
+    assert_eq!(selected(&f), (None, None, None));
+}
+
+#[test]
+fn files_spread_over_workers_load_and_answer_as_one_engine() {
+    let mut c = Cluster::new(2);
+    c.load(sample_files(2500));
+    let (m, _) = c.ask(Request::View { seq: 1, view: view("", SortKey::Time, false) });
+    assert!(last_answer(&m).count > 0);
+    check_view(&mut c, 2, view("region:us-east-1", SortKey::Column(Column::Region), false));
+    let files = last_status(&c.ask(Request::Clear).0);
+    assert_eq!(files.map(|s| s.totals.kept), Some(0));
+}
