@@ -216,7 +216,8 @@ fn on_reply(ds: Dataset, w: usize, data: JsValue) {
     };
     let merged = LINKS.with(|l| {
         let mut l = l.borrow_mut();
-        let outs = l.merge.as_mut().map(|m| m.reply(w as u32, reply.clone()))?;
+        let outs =
+            l.merge.as_mut().map(|m| m.reply(w as u32, reply.clone(), js_sys::Date::now()))?;
         Some(carry_out(&mut l, outs, &[]))
     });
     match merged {

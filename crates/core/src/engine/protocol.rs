@@ -436,6 +436,9 @@ pub enum Reply {
     Bins {
         answer: u64,
         histogram: Histogram,
+        /// Each detection's matches per bucket, by rule id.
+        #[serde(default)]
+        detections: Vec<(String, Vec<u32>)>,
     },
     Range {
         answer: u64,

@@ -98,6 +98,7 @@ impl<F> Session<F> {
             Request::Bins { bins, series } => Outcome::replies(vec![Reply::Bins {
                 answer: e.answer_id(),
                 histogram: e.bins(bins, &series),
+                detections: e.detection_buckets(bins),
             }]),
             Request::Range { lo, hi } => {
                 let (start, points) = e.range(lo.as_ref(), hi.as_ref());

@@ -17,7 +17,7 @@ use super::protocol::{
 use crate::answer::{
     export_csv, export_detections_csv, export_detections_json, export_navigator_layer,
     export_ndjson, export_records_json, facet, histogram, service_summary, sort_rows,
-    step_position, CsvColumn, Histogram, SortKey,
+    step_position, Bins, CsvColumn, Histogram, SortKey,
 };
 use crate::query::{field_text, field_text_in, parse, Context, TextIndex};
 use crate::store::{Column, Limits, RawReader, Store};
@@ -236,6 +236,20 @@ impl Engine {
             rules_run: detected.rules_run(),
             part: None,
         })
+    }
+
+    /// Each detection's matches per bucket of `bins` (the merged histogram's, when this engine
+    /// is one of several workers), by rule id.
+    pub fn detection_buckets(&self, bins: Bins) -> Vec<(String, Vec<u32>)> {
+        let hist = Histogram {
+            start_ms: bins.start_ms,
+            bucket_ms: bins.bucket_ms,
+            counts: vec![0; bins.count],
+            series: Vec::new(),
+        };
+        let s = &self.store;
+        let found = self.detector.with(s, self.generation, |c| c.detections(s, &hist));
+        found.into_iter().map(|d| (d.rule, d.buckets)).collect()
     }
 
     /// Rows `offset..offset + limit` (at most [`MAX_PAGE`]) of the current order.

@@ -2,9 +2,10 @@
 //! service summary come from every value's merged count, the histogram from a second round in
 //! which every worker counts over the buckets of all the matches' time range ([`Round`]).
 //!
-//! Not merged yet: the Identities view and the origin/session facets (left empty), and the
-//! detections' per-bucket counts; a detection's top users and addresses merge the workers' top
-//! lists, which is exact only while each worker lists every value (see the issue notes).
+//! Not merged yet: the Identities view and the origin/session facets (left empty), and
+//! correlation rules over events in different workers (each worker correlates its own); a
+//! detection's top users and addresses merge the workers' top lists, which is exact only while
+//! each worker lists every value.
 
 use std::collections::HashMap;
 
@@ -46,6 +47,8 @@ pub(super) struct Round {
     answers: Vec<Answer>,
     bins: Bins,
     got: Vec<Option<Histogram>>,
+    /// Each rule's detection buckets, added over the workers that replied.
+    buckets: HashMap<String, Vec<u32>>,
 }
 
 impl Round {
@@ -65,17 +68,27 @@ impl Round {
                 .collect();
         let ask = Request::Bins { bins, series };
         let got = vec![None; answers.len()];
-        Ok((Round { answers, bins, got }, ask))
+        Ok((Round { answers, bins, got, buckets: HashMap::new() }, ask))
     }
 
     /// Worker `w`'s histogram for its answer `answer`: false when it answered another (it moved
     /// on; this round is dropped and the next answer starts another).
-    pub(super) fn take(&mut self, w: usize, answer: u64, h: Histogram) -> bool {
+    pub(super) fn take(
+        &mut self,
+        w: usize,
+        answer: u64,
+        h: Histogram,
+        detections: Vec<(String, Vec<u32>)>,
+    ) -> bool {
         let ours = self.answers.get(w).is_some_and(|a| a.id == answer)
             && h.bucket_ms == self.bins.bucket_ms
             && h.counts.len() == self.bins.count;
         if let (true, Some(slot)) = (ours, self.got.get_mut(w)) {
             *slot = Some(h);
+            for (rule, b) in detections {
+                let acc = self.buckets.entry(rule).or_insert_with(|| vec![0; b.len()]);
+                acc.iter_mut().zip(&b).for_each(|(a, x)| *a += x);
+            }
         }
         ours
     }
@@ -85,9 +98,13 @@ impl Round {
     }
 
     /// The merged answer (once [`Round::complete`]).
-    pub(super) fn finish(self, seq: u64, id: u64, view: &ViewSpec) -> (Answer, Orders) {
+    pub(super) fn finish(mut self, seq: u64, id: u64, view: &ViewSpec) -> (Answer, Orders) {
         let histogram = add_histograms(self.got.iter().flatten());
-        merge(self.answers, seq, id, view, histogram)
+        let (mut answer, orders) = merge(self.answers, seq, id, view, histogram);
+        for d in &mut answer.detections {
+            d.buckets = self.buckets.remove(&d.rule).unwrap_or_default();
+        }
+        (answer, orders)
     }
 }
 

@@ -28,7 +28,8 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::answer::SortPoint;
 use crate::engine::{
-    Answer, Reply, Request, Role, RowDetail, RowLine, RowsPage, ViewSpec, MAX_PAGE,
+    Answer, Reply, Request, Role, RowDetail, RowLine, RowsPage, ViewSpec, ANSWER_MS, MAX_PAGE,
+    STATUS_MS,
 };
 use merge::{merge, Orders, Round};
 pub use spread::spread;
@@ -94,6 +95,19 @@ pub struct Coordinator {
     next_job: u64,
     /// Per worker, the jobs whose asks it has not answered yet, in the order asked.
     queues: Vec<VecDeque<u64>>,
+    /// During a load the page hears of it at the pace one worker keeps ([`STATUS_MS`],
+    /// [`ANSWER_MS`]), not at every worker's: when it last had a status and an answer, and
+    /// whether one is held back (it goes with the next reply past its time, or at once when the
+    /// load ends; the workers' statuses keep coming meanwhile).
+    paced: Paced,
+}
+
+#[derive(Default)]
+struct Paced {
+    status_ms: Option<f64>,
+    status_held: bool,
+    answer_ms: Option<f64>,
+    answer_held: bool,
 }
 
 impl Coordinator {
@@ -109,6 +123,7 @@ impl Coordinator {
             jobs: HashMap::new(),
             next_job: 0,
             queues: vec![VecDeque::new(); of as usize],
+            paced: Paced::default(),
         }
     }
 
@@ -139,6 +154,8 @@ impl Coordinator {
             Request::View { seq, ref view } => {
                 self.view = Some((seq, view.clone()));
                 self.answers.iter_mut().for_each(|a| *a = None);
+                // A new view is answered as soon as every worker has, even during a load.
+                self.paced.answer_ms = None;
                 self.all(&req)
             }
             Request::Rows { offset, limit, columns } => self.page(offset, limit, columns, false),
@@ -201,40 +218,72 @@ impl Coordinator {
         }
     }
 
-    /// A reply of worker `w`.
-    pub fn reply(&mut self, w: u32, reply: Reply) -> Vec<Out> {
-        match reply {
+    /// A reply of worker `w`, at `now_ms`.
+    pub fn reply(&mut self, w: u32, reply: Reply, now_ms: f64) -> Vec<Out> {
+        let mut out = match reply {
             Reply::Ready => Vec::new(),
             Reply::Status(s) => {
                 self.statuses.take(w as usize, s);
-                vec![to_page(Reply::Status(self.statuses.merged()))]
+                self.paced.status_held = true;
+                Vec::new()
             }
             Reply::Answer(a) => self.answer(w, a),
             Reply::Failed { message } => vec![to_page(Reply::Failed { message })],
-            other => {
-                let Some(id) = self.queues.get_mut(w as usize).and_then(VecDeque::pop_front) else {
-                    return Vec::new();
-                };
-                let Some(job) = self.jobs.remove(&id) else { return Vec::new() };
-                self.feed(id, job, w, other)
-            }
-        }
+            other => match self.queues.get_mut(w as usize).and_then(VecDeque::pop_front) {
+                Some(id) => match self.jobs.remove(&id) {
+                    Some(job) => self.feed(id, job, w, other),
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
+            },
+        };
+        out.extend(self.paced_out(now_ms));
+        out
     }
 
-    /// A worker's answer to the current view: once every worker has answered it, the second
-    /// round (or, with no timed match, the merged answer at once).
+    /// The status and the answer held back, if their time has come (at once outside a load).
+    fn paced_out(&mut self, now: f64) -> Vec<Out> {
+        let loading = self.statuses.loading();
+        let due = |last: Option<f64>, every: f64| !loading || last.is_none_or(|t| now - t >= every);
+        let mut out = Vec::new();
+        if self.paced.status_held && due(self.paced.status_ms, STATUS_MS) {
+            self.paced.status_held = false;
+            self.paced.status_ms = loading.then_some(now);
+            out.push(to_page(Reply::Status(self.statuses.merged())));
+        }
+        if self.paced.answer_held && due(self.paced.answer_ms, ANSWER_MS) {
+            self.paced.answer_held = false;
+            self.paced.answer_ms = loading.then_some(now);
+            out.extend(self.start_round());
+        }
+        out
+    }
+
+    /// A worker's answer to the current view: once every worker has answered it, the merged
+    /// answer is due.
     fn answer(&mut self, w: u32, a: Answer) -> Vec<Out> {
-        let Some((seq, view)) = self.view.clone() else { return Vec::new() };
-        if a.seq != seq || a.part.is_none() {
+        let Some((seq, _)) = &self.view else { return Vec::new() };
+        if a.seq != *seq || a.part.is_none() {
             return Vec::new();
         }
         if let Some(slot) = self.answers.get_mut(w as usize) {
             *slot = Some(a);
         }
-        if self.answers.iter().any(Option::is_none) {
+        if self.answers.iter().all(Option::is_some) {
+            // Merged when its time comes (see `paced_out`).
+            self.paced.answer_held = true;
+        }
+        Vec::new()
+    }
+
+    /// The merged answer of the workers' latest answers to the current view: the second round,
+    /// or with no timed match the answer at once.
+    fn start_round(&mut self) -> Vec<Out> {
+        let Some((seq, view)) = self.view.clone() else { return Vec::new() };
+        let answers: Vec<Answer> = self.answers.iter().flatten().cloned().collect();
+        if answers.len() != self.of as usize {
             return Vec::new();
         }
-        let answers: Vec<Answer> = self.answers.iter().flatten().cloned().collect();
         match Round::start(answers) {
             Ok((round, ask)) => {
                 let asks = (0..self.of).map(|w| (w, ask.clone())).collect();
@@ -294,8 +343,10 @@ impl Coordinator {
             }
             Job::Place { purpose, stage } => self.feed_place(id, purpose, stage, w, reply),
             Job::Round { seq, mut round } => {
-                let Reply::Bins { answer, histogram } = reply else { return Vec::new() };
-                if !round.take(w as usize, answer, histogram) {
+                let Reply::Bins { answer, histogram, detections } = reply else {
+                    return Vec::new();
+                };
+                if !round.take(w as usize, answer, histogram, detections) {
                     // The worker moved on: its next answer starts another round.
                     return Vec::new();
                 }

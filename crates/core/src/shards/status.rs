@@ -40,6 +40,11 @@ impl Statuses {
         }
     }
 
+    /// Whether a worker's last status says it is loading.
+    pub(super) fn loading(&self) -> bool {
+        self.last.iter().flatten().any(|s| s.progress.is_some())
+    }
+
     /// The tab's status (the file list when a worker's changed since the last call).
     pub(super) fn merged(&mut self) -> Status {
         let mut out = Status::default();

@@ -91,7 +91,7 @@ impl Cluster {
                 any = true;
                 let replies = serve(&mut self.workers[w], req, fs, &mut self.clock);
                 for r in replies {
-                    let outs = self.merge.reply(w as u32, r);
+                    let outs = self.merge.reply(w as u32, r, self.clock);
                     self.route(outs, files, &mut page);
                 }
             }
@@ -182,6 +182,12 @@ fn same_answer(merged: &Answer, single: &Answer) {
     assert_eq!(merged.histogram, single.histogram);
     assert_eq!(merged.services, single.services);
     assert_eq!(merged.techniques.len(), single.techniques.len());
+    // Detections: the same rules with the same counts and timelines (the sample's correlation
+    // rules fire within one file each, which one worker holds whole).
+    let brief = |a: &Answer| -> Vec<(String, u64, Vec<u32>)> {
+        a.detections.iter().map(|d| (d.rule.clone(), d.count, d.buckets.clone())).collect()
+    };
+    assert_eq!(brief(merged), brief(single));
 }
 
 /// Rows of a page as (time, cells): ids differ between the merge and one engine.
@@ -281,6 +287,10 @@ fn two_workers_answer_the_sample_as_one_engine() {
     let mut c = Cluster::new(2);
     let (m, s) = c.ask(Request::Sample { events: 3000 });
     assert_eq!(last_status(&m).map(|s| s.totals), last_status(&s).map(|s| s.totals));
+    // The sample's story fires rules, so the detections compared below are not empty.
+    let (m, _) = c.ask(Request::View { seq: 99, view: view("", SortKey::Time, false) });
+    let fired = last_answer(&m).detections;
+    assert!(fired.len() >= 3 && fired.iter().all(|d| d.buckets.iter().sum::<u32>() > 0));
     let mut seq = 0;
     for (q, sort, desc) in [
         ("", SortKey::Time, false),
@@ -335,4 +345,33 @@ fn files_spread_over_workers_load_and_answer_as_one_engine() {
     check_view(&mut c, 2, view("region:us-east-1", SortKey::Column(Column::Region), false));
     let files = last_status(&c.ask(Request::Clear).0);
     assert_eq!(files.map(|s| s.totals.kept), Some(0));
+}
+
+#[test]
+fn during_a_load_the_page_hears_at_one_workers_pace() {
+    let mut m = Coordinator::new(2);
+    let loading = |files_done| Status {
+        progress: Some(crate::engine::Progress {
+            files_done,
+            files_total: 9,
+            ..Default::default()
+        }),
+        ..Status::default()
+    };
+    let statuses = |outs: Vec<Out>| {
+        outs.into_iter()
+            .filter(|o| matches!(o, Out::Reply(r) if matches!(**r, Reply::Status(_))))
+            .count()
+    };
+    // Both workers post every 250 ms, out of step: the page gets one status per 250 ms.
+    let mut heard = 0;
+    for i in 0..20 {
+        let t = f64::from(i) * 125.0;
+        heard += statuses(m.reply((i % 2) as u32, Reply::Status(loading(i as usize)), t));
+    }
+    assert!((9..=11).contains(&heard), "{heard} statuses in 2.5 s");
+    // The end of the load is heard at once, whatever the pace.
+    let done = Status::default();
+    assert_eq!(statuses(m.reply(0, Reply::Status(done.clone()), 2_380.0)), 0, "one still loads");
+    assert_eq!(statuses(m.reply(1, Reply::Status(done), 2_390.0)), 1);
 }
