@@ -129,7 +129,8 @@ impl Dataset {
             Reply::Bins { .. }
             | Reply::Range { .. }
             | Reply::Rank { .. }
-            | Reply::Located { .. } => {}
+            | Reply::Located { .. }
+            | Reply::Lines { .. } => {}
         }
     }
 

@@ -88,6 +88,15 @@ fn carry_out(l: &mut Links, outs: Vec<Out>, files: &[web_sys::File]) -> Vec<Repl
                 post_to(l, w as usize, message(&req, Some(arr)));
             }
             Out::Reply(r) => replies.push(*r),
+            Out::Download { name, mime, bytes } => {
+                let size = bytes.len() as u64;
+                let arr = Uint8Array::new_with_length(bytes.len() as u32);
+                arr.copy_from(&bytes);
+                replies.push(match crate::web::download::download_array(&name, &mime, &arr) {
+                    Ok(()) => Reply::Exported { name, mime, bytes: size },
+                    Err(e) => Reply::Failed { message: format!("Export failed: {e}") },
+                });
+            }
         }
     }
     replies
@@ -104,7 +113,11 @@ fn deliver(replies: Vec<Reply>) {
     }
     if let Some(ds) = DATASET.with(|d| *d.borrow()) {
         for r in replies {
-            route(&ds, r, None);
+            match r {
+                // The merged export was saved already (`carry_out`).
+                Reply::Exported { .. } => ds.apply(r),
+                r => route(&ds, r, None),
+            }
         }
     }
 }

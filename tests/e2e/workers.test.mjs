@@ -5,7 +5,7 @@
 // from the generated events here, not from the app.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUT, launch, openApp, tid, waitLoaded, assertClean, screenshot, search, waitCount, waitRows } from './harness.mjs';
 
@@ -119,6 +119,12 @@ test('two workers: one tab, every count, the order across both, steps and the de
     for (let i = 1; i < nums.length; i++) assert.equal(Math.abs(nums[i] - nums[i - 1]), 3, `${ids}`);
     assert.ok(nums.every((x, i) => i === 0 || (nums[i] > nums[i - 1]) === asc), `${ids}`);
     await screenshot(page, 'workers-detail');
+    // An export runs across both workers: every GetObject event once, in time order.
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid('export-ndjson'))]);
+    const lines = readFileSync(await dl.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l).eventID);
+    assert.equal(lines.length, where((n) => n % 3 === 0));
+    const order = lines.map((id) => Number(id.slice(3)));
+    assert.ok(order.every((x, i) => i === 0 || Math.abs(x - order[i - 1]) === 3), 'consecutive in time');
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });

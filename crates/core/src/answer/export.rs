@@ -33,6 +33,72 @@ pub fn export_ndjson(store: &Store, rows: &[u32], w: &mut impl Write) -> io::Res
     Ok(())
 }
 
+/// `{"Records":[…]}` around records given one per line (each a record's text), as
+/// [`export_records_json`] writes it.
+pub fn frame_records_json(
+    lines: impl IntoIterator<Item = Vec<u8>>,
+    w: &mut impl Write,
+) -> io::Result<()> {
+    w.write_all(b"{\"Records\":[")?;
+    for (i, line) in lines.into_iter().enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        w.write_all(&line)?;
+    }
+    w.write_all(b"\n]}\n")
+}
+
+/// A file of `format` from its lines ([`export_lines`], in table order): the JSON array, the
+/// NDJSON lines, or the CSV header and rows of `columns`.
+pub fn frame_export(
+    format: LineFormat,
+    columns: &[CsvColumn],
+    lines: impl IntoIterator<Item = Vec<u8>>,
+    w: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        LineFormat::Records => frame_records_json(lines, w),
+        LineFormat::Ndjson | LineFormat::Csv => {
+            let end: &[u8] = if format == LineFormat::Csv { b"\r\n" } else { b"\n" };
+            if format == LineFormat::Csv {
+                w.write_all(&csv_header(columns)?)?;
+            }
+            for line in lines {
+                w.write_all(&line)?;
+                w.write_all(end)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The exports that are one line per event (what a data worker sends of its stretch of the
+/// order when several are merged).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LineFormat {
+    /// `{"Records":[…]}`: the line is the record.
+    Records,
+    Ndjson,
+    /// The line is the row's CSV fields (without the line end).
+    Csv,
+}
+
+/// Each row's line of `format` (without its line end or separator).
+pub fn export_lines(
+    store: &Store,
+    rows: &[u32],
+    format: LineFormat,
+    columns: &[CsvColumn],
+) -> io::Result<Vec<String>> {
+    let mut raws = store.raw_reader();
+    rows.iter()
+        .map(|&r| match format {
+            LineFormat::Records | LineFormat::Ndjson => Ok(raws.get(r as usize).to_owned()),
+            LineFormat::Csv => csv_line(&mut raws, r as usize, columns)
+                .map(|l| String::from_utf8_lossy(&l).into_owned()),
+        })
+        .collect()
+}
+
 /// A CSV column: the event time, an indexed column, or a nested path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CsvColumn {
@@ -97,13 +163,8 @@ pub(crate) fn write_field(w: &mut impl Write, v: &str) -> io::Result<()> {
     }
 }
 
-/// Writes a header line and one line per row.
-pub fn export_csv(
-    store: &Store,
-    rows: &[u32],
-    columns: &[CsvColumn],
-    w: &mut impl Write,
-) -> io::Result<()> {
+/// The CSV header line (with its CRLF).
+fn csv_header(columns: &[CsvColumn]) -> io::Result<Vec<u8>> {
     let mut line = Vec::new();
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
@@ -112,18 +173,33 @@ pub fn export_csv(
         write_field(&mut line, c.header())?;
     }
     line.extend_from_slice(b"\r\n");
-    w.write_all(&line)?;
+    Ok(line)
+}
+
+/// One row's CSV fields (without the CRLF).
+fn csv_line(raws: &mut RawReader<'_>, row: usize, columns: &[CsvColumn]) -> io::Result<Vec<u8>> {
+    let mut line = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        write_field(&mut line, &c.value(raws, row))?;
+    }
+    Ok(line)
+}
+
+/// Writes a header line and one line per row.
+pub fn export_csv(
+    store: &Store,
+    rows: &[u32],
+    columns: &[CsvColumn],
+    w: &mut impl Write,
+) -> io::Result<()> {
+    w.write_all(&csv_header(columns)?)?;
     let mut raws = store.raw_reader();
     for &r in rows {
-        line.clear();
-        for (i, c) in columns.iter().enumerate() {
-            if i > 0 {
-                line.push(b',');
-            }
-            write_field(&mut line, &c.value(&mut raws, r as usize))?;
-        }
-        line.extend_from_slice(b"\r\n");
-        w.write_all(&line)?;
+        w.write_all(&csv_line(&mut raws, r as usize, columns)?)?;
+        w.write_all(b"\r\n")?;
     }
     Ok(())
 }

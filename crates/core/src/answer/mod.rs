@@ -25,7 +25,10 @@ mod sort;
 
 pub use detection_export::{export_detections_csv, export_detections_json, DetectionRows};
 pub use detections::{buckets, detection, detections, technique_events, Detection, TOP_VALUES};
-pub use export::{export_csv, export_ndjson, export_records_json, CsvColumn};
+pub use export::{
+    export_csv, export_lines, export_ndjson, export_records_json, frame_export, frame_records_json,
+    CsvColumn, LineFormat,
+};
 pub use facets::{facet, Facet};
 pub use findings::{finding_counts, findings, Finding, FindingCount, FINDINGS, FINDINGS_RULES};
 pub use histogram::{histogram, Histogram, BUCKET_SIZES_MS, MIN_BUCKETS, SERIES_TOP};

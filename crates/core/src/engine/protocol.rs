@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::part::{Role, ViewPart};
 pub use crate::answer::Detection;
 use crate::answer::{
-    Bins, Facet, FindingCount, Histogram, IdentitiesAnswer, ServiceSummary, SortKey, SortPoint,
+    Bins, Facet, FindingCount, Histogram, IdentitiesAnswer, LineFormat, ServiceSummary, SortKey,
+    SortPoint,
 };
 use crate::detect;
 pub use crate::detect::{Level, RuleOrigin};
@@ -403,6 +404,13 @@ pub enum Request {
     Locate {
         row: u32,
     },
+    /// Rows `offset..offset + limit` of the current order as export lines ([`Reply::Lines`]).
+    Lines {
+        format: LineFormat,
+        columns: Vec<String>,
+        offset: usize,
+        limit: usize,
+    },
 }
 
 /// What the engine tells the page.
@@ -453,6 +461,10 @@ pub enum Reply {
         answer: u64,
         point: Option<SortPoint>,
         pos: Option<usize>,
+    },
+    Lines {
+        answer: u64,
+        lines: Vec<String>,
     },
 }
 

@@ -107,6 +107,16 @@ impl<F> Session<F> {
             Request::Rank { point } => {
                 Outcome::replies(vec![Reply::Rank { answer: e.answer_id(), rank: e.rank(&point) }])
             }
+            Request::Lines { format, columns, offset, limit } => {
+                match e.export_lines(format, &columns, offset, limit) {
+                    Ok(lines) => {
+                        Outcome::replies(vec![Reply::Lines { answer: e.answer_id(), lines }])
+                    }
+                    Err(err) => Outcome::replies(vec![Reply::Failed {
+                        message: format!("Export failed: {err}"),
+                    }]),
+                }
+            }
             Request::Locate { row } => {
                 let (point, pos) = role.local(row).map_or((None, None), |r| e.locate(r));
                 Outcome::replies(vec![Reply::Located { answer: e.answer_id(), point, pos }])

@@ -15,9 +15,9 @@ use super::protocol::{
     Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, ViewSpec,
 };
 use crate::answer::{
-    export_csv, export_detections_csv, export_detections_json, export_navigator_layer,
-    export_ndjson, export_records_json, facet, histogram, service_summary, sort_rows,
-    step_position, Bins, CsvColumn, Histogram, SortKey,
+    export_csv, export_detections_csv, export_detections_json, export_lines,
+    export_navigator_layer, export_ndjson, export_records_json, facet, histogram, service_summary,
+    sort_rows, step_position, Bins, CsvColumn, Histogram, LineFormat, SortKey,
 };
 use crate::query::{field_text, field_text_in, parse, Context, TextIndex};
 use crate::store::{Column, Limits, RawReader, Store};
@@ -330,6 +330,21 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// Rows `offset..offset + limit` of the current order as export lines (one of several
+    /// workers' stretch of a merged export).
+    pub fn export_lines(
+        &self,
+        format: LineFormat,
+        columns: &[String],
+        offset: usize,
+        limit: usize,
+    ) -> std::io::Result<Vec<String>> {
+        let end = offset.saturating_add(limit).min(self.sorted.len());
+        let rows = self.sorted.get(offset.min(end)..end).unwrap_or(&[]);
+        let cols: Vec<CsvColumn> = columns.iter().map(|c| CsvColumn::parse(c)).collect();
+        export_lines(&self.store, rows, format, &cols)
     }
 
     /// Forgets every event and file (the view stays).

@@ -261,6 +261,7 @@ fn messages_round_trip_as_json() {
             Request::Range { .. } => "Range",
             Request::Rank { .. } => "Rank",
             Request::Locate { .. } => "Locate",
+            Request::Lines { .. } => "Lines",
         }
     }
     fn reply_kind(r: &Reply) -> &'static str {
@@ -277,6 +278,7 @@ fn messages_round_trip_as_json() {
             Reply::Range { .. } => "Range",
             Reply::Rank { .. } => "Rank",
             Reply::Located { .. } => "Located",
+            Reply::Lines { .. } => "Lines",
         }
     }
     let reqs = vec![
@@ -315,10 +317,16 @@ fn messages_round_trip_as_json() {
         },
         Request::Rank { point: crate::answer::SortPoint { text: None, time: 1, row: 2 } },
         Request::Locate { row: 7 },
+        Request::Lines {
+            format: crate::answer::LineFormat::Csv,
+            columns: vec!["user".into()],
+            offset: 0,
+            limit: 2,
+        },
     ];
     let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
     kinds.dedup();
-    assert_eq!(kinds.len(), 17, "every request: {kinds:?}");
+    assert_eq!(kinds.len(), 18, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
@@ -344,10 +352,12 @@ fn messages_round_trip_as_json() {
     let point = crate::answer::SortPoint { text: None, time: 0, row: 1 };
     replies.extend(handle(&mut e, Request::Rank { point }));
     replies.extend(handle(&mut e, Request::Locate { row: 1 }));
+    let format = crate::answer::LineFormat::Ndjson;
+    replies.extend(handle(&mut e, Request::Lines { format, columns: vec![], offset: 0, limit: 2 }));
     let mut kinds: Vec<&str> = replies.iter().map(reply_kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    assert_eq!(kinds.len(), 12, "every reply: {kinds:?}");
+    assert_eq!(kinds.len(), 13, "every reply: {kinds:?}");
     for r in replies {
         assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
     }

@@ -16,6 +16,7 @@
 //! dropped, and the next merged answer makes the page ask again.
 
 mod merge;
+mod page_job;
 mod pages;
 mod spread;
 mod status;
@@ -26,12 +27,11 @@ mod tests;
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::answer::SortPoint;
 use crate::engine::{
-    Answer, Reply, Request, Role, RowDetail, RowLine, RowsPage, ViewSpec, ANSWER_MS, MAX_PAGE,
-    STATUS_MS,
+    Answer, Reply, Request, Role, RowDetail, ViewSpec, ANSWER_MS, MAX_PAGE, STATUS_MS,
 };
 use merge::{merge, Orders, Round};
+use page_job::{PageFor, PageJob};
 pub use spread::spread;
 use status::Statuses;
 
@@ -45,6 +45,8 @@ pub enum Out {
     Load(u32, Request, Vec<usize>),
     /// Hand this reply to the page.
     Reply(Box<Reply>),
+    /// Save this file (a merged export), then tell the page it is exported.
+    Download { name: String, mime: String, bytes: Vec<u8> },
 }
 
 /// A reply for the page.
@@ -56,15 +58,10 @@ fn to_page(r: Reply) -> Out {
 enum Job {
     /// The second round of the merged answer to view `seq`.
     Round { seq: u64, round: Box<Round> },
-    /// A page of rows (or, for `select`, the one row of a Step).
-    Page { offset: usize, limit: usize, columns: Vec<String>, select: bool, stage: PageStage },
+    /// A stretch of the merged order: a page of rows, a Step's row, a chunk of an export.
+    Page(PageJob),
     /// Where a row is in the merged order: for a Detail, or a Step, Find.
     Place { purpose: Purpose, stage: PlaceStage },
-}
-
-enum PageStage {
-    Ranges(Vec<Option<(usize, Vec<SortPoint>)>>),
-    Rows { sequence: Vec<u32>, got: Vec<Option<Vec<RowLine>>>, waiting: usize },
 }
 
 enum Purpose {
@@ -158,7 +155,9 @@ impl Coordinator {
                 self.paced.answer_ms = None;
                 self.all(&req)
             }
-            Request::Rows { offset, limit, columns } => self.page(offset, limit, columns, false),
+            Request::Rows { offset, limit, columns } => {
+                self.page(offset, limit.min(MAX_PAGE), columns, PageFor::Table)
+            }
             Request::Detail { row } => {
                 let owner = Role::owner(self.of, row);
                 let job = Job::Place {
@@ -209,11 +208,7 @@ impl Coordinator {
                     })
                     .collect()
             }
-            Request::Export { .. } => vec![to_page(Reply::Failed {
-                message: "Export failed: exports are not merged across data workers yet; \
-                          reload the page with one worker (?workers=1) to export."
-                    .into(),
-            })],
+            Request::Export { format, columns } => self.export(format, columns),
             other => self.all(&other),
         }
     }
@@ -298,38 +293,6 @@ impl Coordinator {
         }
     }
 
-    fn page(
-        &mut self,
-        offset: usize,
-        limit: usize,
-        columns: Vec<String>,
-        select: bool,
-    ) -> Vec<Out> {
-        let limit = limit.min(MAX_PAGE);
-        let total = self.orders.total();
-        if offset >= total || limit == 0 {
-            return if select {
-                vec![to_page(Reply::Selected { row: None, pos: None, event_id: None })]
-            } else {
-                vec![to_page(Reply::Rows(RowsPage {
-                    answer: self.orders.id,
-                    offset,
-                    rows: Vec::new(),
-                }))]
-            };
-        }
-        let (lo, hi) = pages::window(&self.orders, offset, limit);
-        let asks =
-            (0..self.of).map(|w| (w, Request::Range { lo: lo.clone(), hi: hi.clone() })).collect();
-        let stage = PageStage::Ranges(vec![None; self.of as usize]);
-        self.job(Job::Page { offset, limit, columns, select, stage }, asks)
-    }
-
-    /// The row at merged position `pos`, as a Step's reply.
-    fn select(&mut self, pos: usize) -> Vec<Out> {
-        self.page(pos, 1, vec!["eventID".into()], true)
-    }
-
     /// Whether worker `w`'s reply was computed on the answer the merged orders hold.
     fn current(&self, w: u32, answer: u64) -> bool {
         self.orders.shards.get(w as usize).is_some_and(|o| o.answer == answer)
@@ -338,9 +301,7 @@ impl Coordinator {
     /// Feeds worker `w`'s reply to job `id`; puts the job back if it waits for more.
     fn feed(&mut self, id: u64, job: Job, w: u32, reply: Reply) -> Vec<Out> {
         match job {
-            Job::Page { offset, limit, columns, select, stage } => {
-                self.feed_page(id, (offset, limit, columns, select), stage, w, reply)
-            }
+            Job::Page(page) => self.feed_page(id, page, w, reply),
             Job::Place { purpose, stage } => self.feed_place(id, purpose, stage, w, reply),
             Job::Round { seq, mut round } => {
                 let Reply::Bins { answer, histogram, detections } = reply else {
@@ -366,100 +327,6 @@ impl Coordinator {
 
     fn keep(&mut self, id: u64, job: Job) -> Vec<Out> {
         self.jobs.insert(id, job);
-        Vec::new()
-    }
-
-    fn feed_page(
-        &mut self,
-        id: u64,
-        (offset, limit, columns, select): (usize, usize, Vec<String>, bool),
-        stage: PageStage,
-        w: u32,
-        reply: Reply,
-    ) -> Vec<Out> {
-        match (stage, reply) {
-            (PageStage::Ranges(mut got), Reply::Range { answer, start, points }) => {
-                if !self.current(w, answer) {
-                    return self.drop_job(id);
-                }
-                if let Some(slot) = got.get_mut(w as usize) {
-                    *slot = Some((start, points));
-                }
-                if got.iter().any(Option::is_none) {
-                    let stage = PageStage::Ranges(got);
-                    return self.keep(id, Job::Page { offset, limit, columns, select, stage });
-                }
-                let ranges: Vec<_> = got.into_iter().flatten().collect();
-                let plan = pages::plan(self.orders.descending, &ranges, offset, limit);
-                let asks: Vec<(u32, Request)> = plan
-                    .stretches
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &(_, n))| n > 0)
-                    .map(|(w, &(at, n))| {
-                        (w as u32, Request::Rows { offset: at, limit: n, columns: columns.clone() })
-                    })
-                    .collect();
-                let mut got: Vec<Option<Vec<RowLine>>> = vec![Some(Vec::new()); self.of as usize];
-                for (w, _) in &asks {
-                    if let Some(g) = got.get_mut(*w as usize) {
-                        *g = None;
-                    }
-                }
-                let stage = PageStage::Rows { sequence: plan.sequence, got, waiting: asks.len() };
-                let job = Job::Page { offset, limit, columns, select, stage };
-                let mut out = self.job_as(id, job, asks);
-                out.extend(self.page_done(id));
-                out
-            }
-            (PageStage::Rows { sequence, mut got, waiting }, Reply::Rows(page)) => {
-                if !self.current(w, page.answer) {
-                    return self.drop_job(id);
-                }
-                if let Some(slot) = got.get_mut(w as usize) {
-                    *slot = Some(page.rows);
-                }
-                let stage = PageStage::Rows { sequence, got, waiting: waiting.saturating_sub(1) };
-                self.jobs.insert(id, Job::Page { offset, limit, columns, select, stage });
-                self.page_done(id)
-            }
-            _ => self.drop_job(id),
-        }
-    }
-
-    /// The page's reply, when job `id` has every worker's rows.
-    fn page_done(&mut self, id: u64) -> Vec<Out> {
-        let ready = matches!(
-            self.jobs.get(&id),
-            Some(Job::Page { stage: PageStage::Rows { waiting: 0, .. }, .. })
-        );
-        if !ready {
-            return Vec::new();
-        }
-        let Some(Job::Page {
-            offset, stage: PageStage::Rows { sequence, got, .. }, select, ..
-        }) = self.jobs.remove(&id)
-        else {
-            return Vec::new();
-        };
-        let rows =
-            pages::interleave(&sequence, got.into_iter().map(Option::unwrap_or_default).collect());
-        if select {
-            let row = rows.first();
-            let event_id = row.and_then(|r| r.cells.first()).filter(|c| !c.is_empty()).cloned();
-            return vec![to_page(Reply::Selected {
-                row: row.map(|r| r.id),
-                pos: row.map(|_| offset),
-                event_id,
-            })];
-        }
-        vec![to_page(Reply::Rows(RowsPage { answer: self.orders.id, offset, rows }))]
-    }
-
-    /// Forgets job `id`, and its asks still queued (their replies are then taken for nobody's).
-    fn drop_job(&mut self, id: u64) -> Vec<Out> {
-        self.jobs.remove(&id);
-        // Its remaining asks stay queued: their replies pop the id and find no job.
         Vec::new()
     }
 

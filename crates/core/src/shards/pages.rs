@@ -13,7 +13,6 @@ use std::cmp::Ordering;
 
 use super::merge::{Order, Orders};
 use crate::answer::{order_points, SortPoint};
-use crate::engine::RowLine;
 
 /// Bounds of how many rows of worker order `o` come before `p`.
 fn rank_bounds(o: &Order, p: &SortPoint, descending: bool) -> (usize, usize) {
@@ -92,8 +91,8 @@ pub(super) fn plan(
     Plan { stretches, sequence: page }
 }
 
-/// The page's rows from each worker's stretch, in the merged order.
-pub(super) fn interleave(sequence: &[u32], pages: Vec<Vec<RowLine>>) -> Vec<RowLine> {
+/// The page's rows (or lines) from each worker's stretch, in the merged order.
+pub(super) fn interleave<T>(sequence: &[u32], pages: Vec<Vec<T>>) -> Vec<T> {
     let mut its: Vec<_> = pages.into_iter().map(Vec::into_iter).collect();
     sequence.iter().filter_map(|&w| its.get_mut(w as usize).and_then(Iterator::next)).collect()
 }
