@@ -563,6 +563,39 @@ try {
     log(`facet: runs ms: ${times.map(f1).join(' ')}`);
   }
   await clear();
+
+  // Detail: from the click on a row of the table to the first frame in which the detail panel
+  // shows that row's event (its record read from the worker's compressed blocks). Each run
+  // clicks another row, so no run reopens the event on screen.
+  {
+    const times = [];
+    for (let i = 0; i <= opt.repeat; i++) { // the first click is a warm-up
+      const row = page.locator(tid('event-row')).nth(2 + (i * 3) % 12);
+      await row.waitFor({ timeout: QUERY_TIMEOUT_MS });
+      const id = await row.getAttribute('data-row');
+      const done = page.evaluate((id) => new Promise((resolve) => {
+        let t0 = null;
+        const shownId = () => document.querySelector('[data-testid="event-detail"]')?.dataset.eventId;
+        const before = shownId();
+        document.addEventListener('click', () => { if (t0 === null) t0 = performance.now(); }, { capture: true, once: true });
+        const tick = () => {
+          const now = shownId();
+          const shown = document.querySelector('[data-testid="event-row"].selected')?.dataset.row === id
+            && now && now !== before;
+          if (t0 !== null && shown) resolve(performance.now() - t0);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }), id);
+      await row.click({ timeout: QUERY_TIMEOUT_MS });
+      const ms = await withTimeout(Promise.race([done, app.failed]), QUERY_TIMEOUT_MS, 'detail');
+      if (i > 0) times.push(ms);
+      await page.keyboard.press('Escape');
+    }
+    put('detail_median_ms', f1(median(times)));
+    put('detail_p95_ms', f1(p95(times)));
+    log(`detail: runs ms: ${times.map(f1).join(' ')}`);
+  }
   put('clear_median_ms', f1(median(clears)));
   put('clear_p95_ms', f1(p95(clears)));
   if (app.errors.length) log(`page errors during the run:\n  ${app.errors.join('\n  ')}`);
