@@ -71,13 +71,11 @@ pub fn histogram(
         None => histogram_in(store, rows, bins, None),
         Some(col) => {
             let dict = store.dictionary(col);
-            let times = store.times();
+            let (times, ids) = (store.times(), store.column(col));
             let mut c = vec![0u32; dict.len()];
             for &r in rows {
                 if times.get(r as usize).is_some_and(|&t| t != i64::MIN) {
-                    if let Some(n) =
-                        store.column(col).get(r as usize).and_then(|&id| c.get_mut(id as usize))
-                    {
+                    if let Some(n) = ids.get(r as usize).and_then(|&id| c.get_mut(id as usize)) {
                         *n += 1;
                     }
                 }

@@ -102,13 +102,18 @@ pub fn service_parts(store: &Store, rows: &[u32]) -> Vec<ServicePart> {
         .map(|(id, g)| {
             let errors = g.iter().filter(|&&r| ecol.get(r as usize).is_some_and(|&e| e != 0));
             let timed = g.iter().filter_map(|&r| times.get(r as usize).copied());
-            let timed: Vec<i64> = timed.filter(|&t| t != i64::MIN).collect();
+            let (first, last) = timed.filter(|&t| t != i64::MIN).fold(
+                (None, None),
+                |(lo, hi): (Option<i64>, Option<i64>), t| {
+                    (Some(lo.map_or(t, |x| x.min(t))), Some(hi.map_or(t, |x| x.max(t))))
+                },
+            );
             ServicePart {
                 service: sdict.get(id).map_or("", |s| s).to_owned(),
                 events: g.len() as u64,
                 errors: errors.count() as u64,
-                first_ms: timed.iter().copied().min(),
-                last_ms: timed.iter().copied().max(),
+                first_ms: first,
+                last_ms: last,
                 actions: value_counts(store, g, Column::Action),
                 callers: value_counts(store, g, Column::User),
             }

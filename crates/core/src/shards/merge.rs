@@ -145,7 +145,8 @@ pub(super) fn merge(
             })
             .collect(),
     };
-    let mut first = answers.first().cloned().unwrap_or_default();
+    // The rules are the same in every worker: the first one's list stands for all.
+    let first = answers.first();
     let answer = Answer {
         seq,
         id,
@@ -165,9 +166,9 @@ pub(super) fn merge(
         findings: merge_findings(&answers),
         detections: merge_detections(&answers),
         techniques: merge_techniques(&answers),
-        rules_run: first.rules_run,
-        rule_problems: std::mem::take(&mut first.rule_problems),
-        rule_files: std::mem::take(&mut first.rule_files),
+        rules_run: first.map_or(0, |a| a.rules_run),
+        rule_problems: first.map(|a| a.rule_problems.clone()).unwrap_or_default(),
+        rule_files: first.map(|a| a.rule_files.clone()).unwrap_or_default(),
         part: None,
     };
     (answer, orders)
