@@ -130,7 +130,10 @@ impl Dataset {
             | Reply::Range { .. }
             | Reply::Rank { .. }
             | Reply::Located { .. }
-            | Reply::Lines { .. } => {}
+            | Reply::Lines { .. }
+            | Reply::Keys { .. }
+            | Reply::Pairs { .. }
+            | Reply::Digests { .. } => {}
         }
     }
 

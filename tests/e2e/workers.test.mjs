@@ -128,3 +128,27 @@ test('two workers: one tab, every count, the order across both, steps and the de
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });
+
+test('two workers: an event in files of both workers is kept once', async (t) => {
+  // Six files again under other names: spread by name and size, so some copies land in the other
+  // worker, whose dedupe never saw the original. The load's end finds them across workers.
+  const copies = paths.slice(0, 6).map((p, i) => {
+    const copy = join(DIR, `copy-${i}.json`);
+    writeFileSync(copy, readFileSync(p));
+    return copy;
+  });
+  const app = await openApp(browser, { query: '?workers=2' });
+  const { page } = app;
+  try {
+    await page.setInputFiles(picker, [...paths, ...copies]);
+    await waitLoaded(page, N);
+    await waitCount(page, N);
+    await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent.replace(/[^0-9]/g, '') === want,
+      [tid('duplicate-count'), String(6 * PER_FILE)]);
+    // Each event once in the table and in a query over every file.
+    await search(page, 'file-3');
+    await waitCount(page, where((n) => n % FILES === 3));
+    await screenshot(page, 'workers-duplicates');
+    await assertClean(t, app, assert);
+  } finally { await app.close(); rmSync(join(DIR, 'copy-0.json'), { force: true }); }
+});

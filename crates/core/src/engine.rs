@@ -24,6 +24,7 @@
 //! `protocol` (and the store, the query language, the rules and the answers); this file only
 //! declares and re-exports them.
 
+pub mod dedupe;
 mod detections;
 mod identities;
 mod load;

@@ -411,6 +411,26 @@ pub enum Request {
         offset: usize,
         limit: usize,
     },
+    /// The content keys of this worker's rows, by the worker that owns each ([`Reply::Keys`];
+    /// `crate::engine::dedupe`).
+    Keys,
+    /// Keys other workers hold that this worker owns, as `(worker, encoded keys)`: which copies
+    /// may be dropped ([`Reply::Pairs`]). `store` is the store this worker's keys came from.
+    Owned {
+        store: u64,
+        from: Vec<(u32, String)>,
+    },
+    /// The second hash of each of these rows' texts ([`Reply::Digests`]).
+    Digests {
+        store: u64,
+        rows: Vec<u32>,
+    },
+    /// Take these rows (this worker's own ids, of store `store`) out: duplicates of another
+    /// worker's. Answered by the Status and Answer of the changed data.
+    DropRows {
+        store: u64,
+        rows: Vec<u32>,
+    },
 }
 
 /// What the engine tells the page.
@@ -465,6 +485,21 @@ pub enum Reply {
     Lines {
         answer: u64,
         lines: Vec<String>,
+    },
+    /// This worker's content keys (of store `store`), encoded, one string per owner worker (its
+    /// own entry empty).
+    Keys {
+        store: u64,
+        to: Vec<String>,
+    },
+    /// Candidate duplicates among the keys this worker owns (`engine::dedupe::encode_pairs`).
+    Pairs {
+        pairs: String,
+    },
+    /// The second hashes of the rows asked, in their order (base64 of little-endian `u64`s).
+    Digests {
+        store: u64,
+        digests: String,
     },
 }
 

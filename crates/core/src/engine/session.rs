@@ -117,6 +117,16 @@ impl<F> Session<F> {
                     }]),
                 }
             }
+            Request::Keys => Outcome::replies(vec![e.content_keys()]),
+            Request::Owned { store, from } => {
+                Outcome::replies(vec![e.owned_duplicates(store, &from)])
+            }
+            Request::Digests { store, rows } => Outcome::replies(vec![e.digests(store, &rows)]),
+            Request::DropRows { store, rows } => {
+                let replies = e.drop_rows(store, &rows);
+                let start_indexing = !replies.is_empty() && self.start_indexing(now_ms);
+                Outcome { replies, start_indexing, ..Outcome::default() }
+            }
             Request::Locate { row } => {
                 let (point, pos) = role.local(row).map_or((None, None), |r| e.locate(r));
                 Outcome::replies(vec![Reply::Located { answer: e.answer_id(), point, pos }])

@@ -43,6 +43,9 @@ pub const MAX_PAGE: usize = 500;
 /// Rows indexed per [`Engine::index_step`]: ~10 ms natively, a few tens of ms in wasm, so a
 /// request waits at most that long behind the indexing.
 pub const INDEX_SLICE: usize = 8_000;
+/// Deferred record blocks compressed per [`Engine::index_step`] once the index is whole: 4 MiB
+/// of text, ~15 ms in wasm.
+pub const COMPRESS_SLICE: usize = 64;
 
 /// Rows of `rows` whose time lies in `[start, end)`.
 pub(super) fn in_range(store: &Store, rows: &[u32], (start, end): (i64, i64)) -> Vec<u32> {
@@ -358,6 +361,15 @@ impl Engine {
         self.who.clear();
         self.progress = None;
         self.notice = None;
+    }
+
+    /// Puts `store` in place of the store (the same data less some rows): the index, the
+    /// identities and the rules' hits are made again from it; the view is kept.
+    pub(super) fn replace_store(&mut self, store: Store) {
+        self.store = store;
+        self.index = TextIndex::default();
+        self.detector.clear();
+        self.who.clear();
     }
 
     /// Reads files the caller holds (the built-in sample, which the worker generates), as a load

@@ -262,6 +262,10 @@ fn messages_round_trip_as_json() {
             Request::Rank { .. } => "Rank",
             Request::Locate { .. } => "Locate",
             Request::Lines { .. } => "Lines",
+            Request::Keys => "Keys",
+            Request::Owned { .. } => "Owned",
+            Request::DropRows { .. } => "DropRows",
+            Request::Digests { .. } => "Digests",
         }
     }
     fn reply_kind(r: &Reply) -> &'static str {
@@ -279,6 +283,9 @@ fn messages_round_trip_as_json() {
             Reply::Rank { .. } => "Rank",
             Reply::Located { .. } => "Located",
             Reply::Lines { .. } => "Lines",
+            Reply::Keys { .. } => "Keys",
+            Reply::Pairs { .. } => "Pairs",
+            Reply::Digests { .. } => "Digests",
         }
     }
     let reqs = vec![
@@ -323,10 +330,14 @@ fn messages_round_trip_as_json() {
             offset: 0,
             limit: 2,
         },
+        Request::Keys,
+        Request::Owned { store: u64::MAX, from: vec![(1, "AAAA".into())] },
+        Request::DropRows { store: 3, rows: vec![1, 2] },
+        Request::Digests { store: 3, rows: vec![0] },
     ];
     let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
     kinds.dedup();
-    assert_eq!(kinds.len(), 18, "every request: {kinds:?}");
+    assert_eq!(kinds.len(), 22, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
@@ -354,10 +365,14 @@ fn messages_round_trip_as_json() {
     replies.extend(handle(&mut e, Request::Locate { row: 1 }));
     let format = crate::answer::LineFormat::Ndjson;
     replies.extend(handle(&mut e, Request::Lines { format, columns: vec![], offset: 0, limit: 2 }));
+    replies.extend(handle(&mut e, Request::Keys));
+    let store = e.engine().store().store_id();
+    replies.extend(handle(&mut e, Request::Owned { store, from: vec![] }));
+    replies.extend(handle(&mut e, Request::Digests { store, rows: vec![0, 1] }));
     let mut kinds: Vec<&str> = replies.iter().map(reply_kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    assert_eq!(kinds.len(), 13, "every reply: {kinds:?}");
+    assert_eq!(kinds.len(), 16, "every reply: {kinds:?}");
     for r in replies {
         assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
     }

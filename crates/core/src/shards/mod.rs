@@ -10,6 +10,7 @@
 //! * `pages`: a page of the merged order from a window of each worker's; `page_job` the jobs
 //!   over a stretch of it (a table page, a Step's row, an export's chunks).
 //! * `place`: where a row is in the merged order (Detail, Step, Find).
+//! * `dedupe`: the events more than one worker holds, found when a load ends.
 //!
 //! A worker answers the requests of one kind in the order they came (`postMessage` keeps the
 //! order), so each worker's replies to the merge's asks are matched to them by a queue; Status
@@ -17,6 +18,7 @@
 //! worker's answer it was made for; a reply computed on another (the worker's data moved on) is
 //! dropped, and the next merged answer makes the page ask again.
 
+mod dedupe;
 mod merge;
 mod page_job;
 mod pages;
@@ -31,6 +33,7 @@ mod tests;
 use std::collections::{HashMap, VecDeque};
 
 use crate::engine::{Answer, Reply, Request, Role, ViewSpec, ANSWER_MS, MAX_PAGE, STATUS_MS};
+use dedupe::DedupeStage;
 use merge::{merge, Orders, Round};
 use page_job::{PageFor, PageJob};
 use place::{PlaceStage, Purpose};
@@ -64,6 +67,8 @@ enum Job {
     Page(PageJob),
     /// Where a row is in the merged order: for a Detail, or a Step, Find.
     Place { purpose: Purpose, stage: PlaceStage },
+    /// The duplicates across workers.
+    Dedupe(DedupeStage),
 }
 
 /// The merge of `of` data workers' replies (see the module docs).
@@ -205,9 +210,14 @@ impl Coordinator {
         let mut out = match reply {
             Reply::Ready => Vec::new(),
             Reply::Status(s) => {
+                let was_loading = self.statuses.loading();
                 self.statuses.take(w as usize, s);
                 self.paced.status_held = true;
-                Vec::new()
+                if was_loading && !self.statuses.loading() && self.of > 1 {
+                    self.start_dedupe()
+                } else {
+                    Vec::new()
+                }
             }
             Reply::Answer(a) => self.answer(w, a),
             Reply::Failed { message } => vec![to_page(Reply::Failed { message })],
@@ -290,6 +300,7 @@ impl Coordinator {
         match job {
             Job::Page(page) => self.feed_page(id, page, w, reply),
             Job::Place { purpose, stage } => self.feed_place(id, purpose, stage, w, reply),
+            Job::Dedupe(stage) => self.feed_dedupe(id, stage, w, reply),
             Job::Round { seq, mut round } => {
                 let Reply::Bins { answer, histogram, detections } = reply else {
                     return Vec::new();

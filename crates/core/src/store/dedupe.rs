@@ -45,6 +45,17 @@ impl Dedupe {
         }
     }
 
+    /// (hash, row) of every hash that only one row has.
+    pub(crate) fn unique(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.first.iter().filter(|(h, _)| !self.extra.contains_key(h)).map(|(&h, &r)| (h, r))
+    }
+
+    /// The row with this hash, when exactly one has it.
+    pub(crate) fn only(&self, hash: u64) -> Option<u32> {
+        let row = self.first.get(&hash).copied()?;
+        (!self.extra.contains_key(&hash)).then_some(row)
+    }
+
     /// Bytes held by the table (hashbrown: key + value per bucket plus one control byte).
     pub(crate) fn memory_bytes(&self) -> u64 {
         self.first.capacity() as u64 * (8 + 4 + 1)

@@ -8,11 +8,13 @@
 //! * raw records (`texts`): a record that looks spaced (line breaks, tabs, or `": "`
 //!   separators; see [`crate::scan::looks_spaced`]) is stored with insignificant whitespace
 //!   removed (strings untouched), others as they came, in LZ4-compressed blocks of 64 KiB
-//!   (two bytes per row locate a record). They are read through a [`RawReader`], which keeps
+//!   (two bytes per row locate a record; the first GiB of blocks compressed only when the
+//!   worker is idle, `texts`). They are read through a [`RawReader`], which keeps
 //!   the last block it opened, so a pass over rows in order decompresses each block once;
 //!   [`Store::raw`] reads one record;
 //! * duplicates (`dedupe.rs`): same eventID *and* same content = the same stored (normalized)
-//!   text, found by a 64-bit hash and confirmed byte for byte;
+//!   text, found by a 64-bit hash and confirmed byte for byte; across the stores of several
+//!   data workers by that hash and the text's length (`remove.rs`);
 //! * row vectors grow by a quarter at a time (bounded slack), not 2x.
 //!
 //! The store knows nothing of file formats: the reader (`crate::read`, which also defines
@@ -30,6 +32,7 @@ use crate::report::{ErrorKind, FileReport, ReadError};
 mod column;
 mod dedupe;
 mod dict;
+mod remove;
 mod texts;
 mod write;
 
@@ -37,6 +40,7 @@ pub use column::Column;
 pub(crate) use column::NCOLS;
 use dedupe::Dedupe;
 use dict::{Dict, CACHE_SLOTS};
+pub use remove::ContentKey;
 pub use texts::RawCache;
 use texts::Texts;
 #[cfg(test)]
@@ -261,6 +265,24 @@ impl Store {
     /// The first row of each block of records, ascending (the last is the open block's).
     pub fn block_starts(&self) -> &[u32] {
         self.texts.block_starts()
+    }
+
+    /// Compresses up to `max_blocks` of the record blocks whose compression was deferred (see
+    /// `texts`); true when some still wait. Called when the worker is idle.
+    pub fn compress_deferred(&mut self, max_blocks: usize) -> bool {
+        self.texts.compress_deferred(max_blocks)
+    }
+
+    /// Whether some record blocks wait for [`Store::compress_deferred`].
+    pub fn compress_waiting(&self) -> bool {
+        self.texts.compress_waiting()
+    }
+
+    /// Sets how many plain bytes of sealed blocks may wait for compression (0: every block is
+    /// compressed as it seals).
+    #[cfg(test)]
+    pub(crate) fn set_defer_limit(&mut self, bytes: u64) {
+        self.texts.set_defer_limit(bytes);
     }
 
     /// Plain bytes of every stored record text (what they would take uncompressed).

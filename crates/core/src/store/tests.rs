@@ -40,10 +40,20 @@ fn records_read_back_from_compressed_blocks() {
     let mut s = Store::new();
     s.ingest_owned("a.json", text.clone().into_bytes());
     assert_eq!(s.len(), 3000);
-    // Many blocks, the text held in far fewer bytes than it has.
+    // Many blocks, kept plain until the worker is idle (compression deferred), and read so.
     let plain = s.raw_plain_bytes();
     assert_eq!(plain, evs.iter().map(|e| e.len() as u64).sum::<u64>());
     assert!(plain > 8 * BLOCK as u64);
+    assert!(s.memory_bytes().raw > plain, "{} of {plain}", s.memory_bytes().raw);
+    for (i, e) in evs.iter().enumerate() {
+        assert_eq!(s.raw_reader().get(i), e, "row {i}");
+    }
+    // Compressed a few blocks at a time, read back the same between steps and after.
+    assert!(s.compress_deferred(3));
+    assert_eq!(s.raw(1), evs[1]);
+    while s.compress_deferred(3) {}
+    assert!(!s.compress_deferred(3));
+    // The text held in far fewer bytes than it has.
     assert!(s.memory_bytes().raw * 3 < plain, "{} of {plain}", s.memory_bytes().raw);
     // Every record as it was: in order through one reader, out of order one by one.
     let mut r = s.raw_reader();
@@ -62,6 +72,36 @@ fn records_read_back_from_compressed_blocks() {
     t.ingest("b.json", records(&[EV2]).as_bytes());
     assert_eq!(t.raw_cached(&mut cache, 0), EV2);
     assert_eq!(s.raw_cached(&mut cache, 10), evs[10]);
+}
+
+#[test]
+fn past_the_deferred_limit_blocks_are_compressed_as_they_seal() {
+    let evs = many(3000);
+    let refs: Vec<&str> = evs.iter().map(|s| s.as_str()).collect();
+    let (mut all, mut none, mut some) = (Store::new(), Store::new(), Store::new());
+    none.set_defer_limit(0);
+    some.set_defer_limit(4 * BLOCK as u64);
+    for s in [&mut all, &mut none, &mut some] {
+        s.ingest_owned("a.json", records(&refs).into_bytes());
+    }
+    let (a, n, m) = (all.memory_bytes().raw, none.memory_bytes().raw, some.memory_bytes().raw);
+    // Nothing deferred: compressed as it came; a limit of four blocks: about four blocks more
+    // of text less what they compress to (each block sealed past it compressed the oldest
+    // waiting one too).
+    assert!(n * 3 < all.raw_plain_bytes(), "{n}");
+    assert!(m > n + 2 * BLOCK as u64 && m < n + 5 * BLOCK as u64, "{m} against {n}");
+    assert!(a > m, "{a} against {m}");
+    assert!(!none.compress_deferred(1));
+    while some.compress_deferred(1) {}
+    while all.compress_deferred(1) {}
+    // Compressing later or at once gives the same blocks (give or take the compressor's reused
+    // buffer, grown in another order).
+    for later in [all.memory_bytes().raw, some.memory_bytes().raw] {
+        assert!(later.abs_diff(n) < 1024, "{later} against {n}");
+    }
+    for (i, e) in evs.iter().enumerate() {
+        assert_eq!((none.raw(i), some.raw(i)), (e.clone(), e.clone()), "row {i}");
+    }
 }
 
 #[test]

@@ -13,29 +13,50 @@
 //! for one record); snappy 3.9:1 at ~550 MB/s; deflate level 1 4.1–4.3:1 at ~160 MB/s (~220 MB/s
 //! to decompress); ruzstd's fastest level 5.5:1 at ~56 MB/s, too slow to keep up with a load.
 //!
-//! Reading goes through a [`Cache`] (one decompressed block), so a pass over rows in order
-//! decompresses each block once.
+//! Compression is deferred while a store is small: the first [`DEFER_BYTES`] of sealed blocks
+//! are kept as plain text and compressed later, when the worker is idle
+//! ([`Texts::compress_deferred`], after the load, beside the text index), or, once that much is
+//! waiting, two blocks per block sealed (the new one and the oldest waiting), so a big load drains
+//! them and holds no more than the limit in plain text. A load of up to ~1 GiB of records thus
+//! spends no time compressing while the user waits (LZ4 at ~300 MB/s in wasm was ~4 s of a 1M
+//! event load; BENCHMARKS.md, "Deferred compression"), and a big one is compressed as before.
+//!
+//! Reading goes through a [`RawCache`] (decompressed blocks), so a pass over rows in order
+//! decompresses each block once; a plain block is read in place.
 
 /// Plain bytes of record text per block (the open block is sealed before it would pass this).
 pub(crate) const BLOCK: usize = 64 << 10;
 
+/// Plain bytes of sealed blocks that may wait, uncompressed, for the worker to be idle (see the
+/// module docs).
+pub(crate) const DEFER_BYTES: u64 = 1 << 30;
+
 #[derive(Debug)]
 struct Sealed {
-    data: Box<[u8]>,
+    data: Data,
     /// Plain bytes.
     len: u32,
-    kind: Kind,
 }
 
-/// How a sealed block's data is kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+/// How a sealed block is kept.
+#[derive(Debug)]
+enum Data {
     /// LZ4 with the dictionary (every block but the first).
-    Lz4Dict,
+    Lz4Dict(Box<[u8]>),
     /// LZ4 without it (the first block).
-    Lz4,
-    /// As it is: LZ4 would not make it smaller (text that does not repeat itself).
-    Plain,
+    Lz4(Box<[u8]>),
+    /// As it is: LZ4 would not make it smaller (text that does not repeat itself), or its
+    /// compression is deferred (its number is in `Texts::deferred`).
+    Plain(Box<str>),
+}
+
+impl Data {
+    fn bytes(&self) -> u64 {
+        match self {
+            Data::Lz4Dict(b) | Data::Lz4(b) => b.len() as u64,
+            Data::Plain(s) => s.len() as u64,
+        }
+    }
 }
 
 /// The record texts (see the module docs).
@@ -55,6 +76,11 @@ pub(super) struct Texts {
     scratch: Vec<u8>,
     /// Plain bytes of every sealed block.
     sealed_plain: u64,
+    /// Sealed blocks kept plain until the worker is idle, oldest first, and their bytes.
+    deferred: std::collections::VecDeque<u32>,
+    deferred_bytes: u64,
+    /// How many plain bytes may wait ([`DEFER_BYTES`]; 0 compresses every block as it seals).
+    defer_limit: u64,
 }
 
 /// Decompressed blocks kept by a reader between records: the last [`CACHED`] opened, so rows
@@ -89,6 +115,9 @@ impl Default for Texts {
             dict: None,
             scratch: Vec::new(),
             sealed_plain: 0,
+            deferred: Default::default(),
+            deferred_bytes: 0,
+            defer_limit: DEFER_BYTES,
         }
     }
 }
@@ -116,35 +145,100 @@ impl Texts {
         self.start.reserve_exact(extra);
     }
 
-    /// Compresses the open block into a sealed one.
+    /// Seals the open block: kept plain for later while the deferred bytes stay within the
+    /// limit, else compressed now, with the oldest deferred block too.
     fn seal(&mut self) {
-        let plain = self.open.as_bytes();
-        self.scratch.resize(lz4_flex::block::get_maximum_output_size(plain.len()), 0);
-        let (n, kind) = match &self.dict {
-            Some(d) => (
-                lz4_flex::block::compress_into_with_dict(plain, &mut self.scratch, d),
-                Kind::Lz4Dict,
-            ),
-            None => (lz4_flex::block::compress_into(plain, &mut self.scratch), Kind::Lz4),
-        };
-        // The output buffer is sized for the worst case, so compression does not fail; a block
-        // that does not get smaller is kept as it is.
-        let (data, kind): (Box<[u8]>, Kind) =
-            match n.ok().filter(|&n| n < plain.len()).and_then(|n| self.scratch.get(..n)) {
-                Some(c) => (c.into(), kind),
-                None => (plain.into(), Kind::Plain),
-            };
+        let text = std::mem::take(&mut self.open);
+        let len = text.len() as u64;
+        let block = self.sealed.len() as u32;
         if self.dict.is_none() {
-            self.dict = Some(plain.into());
+            self.dict = Some(text.as_bytes().into());
         }
-        self.sealed.push(Sealed { data, len: plain.len() as u32, kind });
-        self.sealed_plain += plain.len() as u64;
+        let data = if self.deferred_bytes + len <= self.defer_limit {
+            self.deferred.push_back(block);
+            self.deferred_bytes += len;
+            Data::Plain(text.as_str().into())
+        } else {
+            let data = if block == 0 { self.compress_first(&text) } else { self.compress(&text) };
+            self.compress_deferred(1);
+            data
+        };
+        self.sealed.push(Sealed { data, len: len as u32 });
+        self.sealed_plain += len;
+        self.open = text;
         self.open.clear();
         if self.open.capacity() > BLOCK {
             // A block that held one big record: back to the usual sizes.
             self.open = String::new();
             self.scratch = Vec::new();
         }
+    }
+
+    /// `plain` compressed (LZ4, with the dictionary when there is one), or kept as it is when
+    /// that would not make it smaller.
+    fn compress(&mut self, plain: &str) -> Data {
+        let bytes = plain.as_bytes();
+        self.scratch.resize(lz4_flex::block::get_maximum_output_size(bytes.len()), 0);
+        let with_dict = self.dict.as_deref();
+        let n = match with_dict {
+            Some(d) => lz4_flex::block::compress_into_with_dict(bytes, &mut self.scratch, d),
+            None => lz4_flex::block::compress_into(bytes, &mut self.scratch),
+        };
+        // The output buffer is sized for the worst case, so compression does not fail; a block
+        // that does not get smaller is kept as it is.
+        match n.ok().filter(|&n| n < bytes.len()).and_then(|n| self.scratch.get(..n)) {
+            Some(c) if with_dict.is_some() => Data::Lz4Dict(c.into()),
+            Some(c) => Data::Lz4(c.into()),
+            None => Data::Plain(plain.into()),
+        }
+    }
+
+    /// Compresses up to `max_blocks` deferred blocks, oldest first; true when some still wait.
+    pub(super) fn compress_deferred(&mut self, max_blocks: usize) -> bool {
+        for _ in 0..max_blocks {
+            let Some(block) = self.deferred.pop_front() else { break };
+            let Some(text) = self.sealed.get_mut(block as usize).and_then(|s| match &mut s.data {
+                Data::Plain(t) => Some(std::mem::take(t)),
+                _ => None,
+            }) else {
+                continue;
+            };
+            self.deferred_bytes = self.deferred_bytes.saturating_sub(text.len() as u64);
+            let data = if block == 0 { self.compress_first(&text) } else { self.compress(&text) };
+            if let Some(s) = self.sealed.get_mut(block as usize) {
+                s.data = data;
+            }
+        }
+        !self.deferred.is_empty()
+    }
+
+    /// Whether some sealed blocks wait for [`Texts::compress_deferred`].
+    pub(super) fn compress_waiting(&self) -> bool {
+        !self.deferred.is_empty()
+    }
+
+    /// The first block, which is the dictionary and so is compressed without one.
+    fn compress_first(&mut self, plain: &str) -> Data {
+        let dict = self.dict.take();
+        let data = self.compress(plain);
+        self.dict = dict;
+        data
+    }
+
+    /// Sets how many plain bytes may wait for compression (tests: 0 compresses as it seals).
+    #[cfg(test)]
+    pub(super) fn set_defer_limit(&mut self, bytes: u64) {
+        self.defer_limit = bytes;
+    }
+
+    /// What tells these texts apart from every other.
+    pub(super) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The length of `row`'s record (0 for a row out of range).
+    pub(super) fn len_of(&self, row: usize) -> usize {
+        self.locate(row).map_or(0, |(_, r)| r.len())
     }
 
     /// The block holding `row`'s record, and the byte range of the record in it.
@@ -168,6 +262,9 @@ impl Texts {
         let Some((block, range)) = self.locate(row) else { return "" };
         if block as usize == self.sealed.len() {
             return self.open.get(range).unwrap_or("");
+        }
+        if let Some(Sealed { data: Data::Plain(text), .. }) = self.sealed.get(block as usize) {
+            return text.get(range).unwrap_or("");
         }
         let key = (self.id, block);
         cache.clock += 1;
@@ -204,12 +301,12 @@ impl Texts {
     /// The text of sealed `block` ("" when it cannot be read).
     fn decompress(&self, block: u32) -> String {
         let Some(s) = self.sealed.get(block as usize) else { return String::new() };
-        let bytes = match s.kind {
-            Kind::Plain => Ok(s.data.to_vec()),
-            Kind::Lz4 => lz4_flex::block::decompress(&s.data, s.len as usize),
-            Kind::Lz4Dict => {
+        let bytes = match &s.data {
+            Data::Plain(t) => return t.to_string(),
+            Data::Lz4(b) => lz4_flex::block::decompress(b, s.len as usize),
+            Data::Lz4Dict(b) => {
                 let dict = self.dict.as_deref().unwrap_or_default();
-                lz4_flex::block::decompress_with_dict(&s.data, s.len as usize, dict)
+                lz4_flex::block::decompress_with_dict(b, s.len as usize, dict)
             }
         };
         match bytes {
@@ -221,7 +318,7 @@ impl Texts {
 
     /// Bytes held: compressed blocks, the open block, the dictionary.
     pub(super) fn bytes(&self) -> u64 {
-        let sealed: u64 = self.sealed.iter().map(|s| s.data.len() as u64).sum();
+        let sealed: u64 = self.sealed.iter().map(|s| s.data.bytes()).sum();
         sealed
             + (self.sealed.capacity() * std::mem::size_of::<Sealed>()) as u64
             + self.open.capacity() as u64

@@ -20,7 +20,9 @@
 //!   `ratio_vs_value` = ingest_plain / value_baseline, `ratio_borrowed_vs_value` likewise;
 //! * `gunzip_mb_per_s`: flate2 decompression alone;
 //! * `store_bytes_per_event` (columns, dedupe table and dictionaries: everything but raw record
-//!   bytes) and `raw_bytes_per_event`, from `store.memory_bytes()`;
+//!   bytes) and `raw_bytes_per_event`, from `store.memory_bytes()` once the deferred record
+//!   blocks are compressed (`raw_bytes_per_event_before_idle_compression` before, and
+//!   `idle_compression_s`, the time that compression took);
 //! * `kept`, `duplicates`, `rejected` of the plain store.
 //!
 //! Then the query benchmarks (`query.rs`) and the detection benchmarks (`rules.rs`:
@@ -200,6 +202,13 @@ fn main() {
     );
     println!("ingest_plain_mb_per_s={}", mbps(plain_bytes, plain_s));
     let totals = store.totals();
+    // Up to `store::texts::DEFER_BYTES` of record text is kept plain through the load and
+    // compressed when the worker is idle: both sizes, and that compression's speed.
+    let mut store = store;
+    let loaded = store.memory_bytes();
+    let t = Instant::now();
+    while store.compress_deferred(64) {}
+    let deferred_s = t.elapsed().as_secs_f64();
     let mem = store.memory_bytes();
     drop(store);
 
@@ -261,6 +270,8 @@ fn main() {
     let per_event = |x: u64| if opts.events > 0 { x as f64 / opts.events as f64 } else { 0.0 };
     println!("store_bytes_per_event={:.1}", per_event(mem.columns + mem.interned));
     println!("raw_bytes_per_event={:.1}", per_event(mem.raw));
+    println!("raw_bytes_per_event_before_idle_compression={:.1}", per_event(loaded.raw));
+    println!("idle_compression_s={deferred_s:.2}");
     println!("kept={}", totals.kept);
     println!("duplicates={}", totals.duplicates);
     println!("rejected={}", totals.rejected);

@@ -1,7 +1,7 @@
 //! The [`Engine`] as a load drives it: files announced, read and counted, the end of the load,
 //! the text index built slice by slice, and the status the page shows meanwhile.
 
-use super::{file_lines, Engine, INDEX_SLICE};
+use super::{file_lines, Engine, COMPRESS_SLICE, INDEX_SLICE};
 use crate::engine::protocol::{Answer, Progress, Status};
 use crate::ReadOptions;
 
@@ -64,10 +64,15 @@ impl Engine {
         self.answer()
     }
 
-    /// Extends the text index by one slice; true when rows remain to index.
+    /// Extends the text index by one slice, or once it is whole compresses a slice of the
+    /// record blocks whose compression was deferred (`store::texts`); true while either work
+    /// remains.
     pub fn index_step(&mut self) -> bool {
-        self.index.extend_by(&self.store, INDEX_SLICE);
-        self.index.rows() < self.store.len()
+        if self.index.rows() < self.store.len() {
+            self.index.extend_by(&self.store, INDEX_SLICE);
+            return self.index.rows() < self.store.len() || self.store.compress_waiting();
+        }
+        self.store.compress_deferred(COMPRESS_SLICE)
     }
 
     /// The status to push; the file list only when it changed since the last call.
