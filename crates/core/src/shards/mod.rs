@@ -220,7 +220,15 @@ impl Coordinator {
                 }
             }
             Reply::Answer(a) => self.answer(w, a),
-            Reply::Failed { message } => vec![to_page(Reply::Failed { message })],
+            Reply::Failed { message } => {
+                // The failure answers the worker's oldest ask (an export's lines, the only ask
+                // that fails): that job is given up, so the worker's later replies still meet
+                // their own asks; the other workers' replies to it find no job and are dropped.
+                if let Some(id) = self.queues.get_mut(w as usize).and_then(VecDeque::pop_front) {
+                    self.jobs.remove(&id);
+                }
+                vec![to_page(Reply::Failed { message })]
+            }
             other => match self.queues.get_mut(w as usize).and_then(VecDeque::pop_front) {
                 Some(id) => match self.jobs.remove(&id) {
                     Some(job) => self.feed(id, job, w, other),

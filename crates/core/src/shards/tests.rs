@@ -454,6 +454,35 @@ fn a_shared_key_alone_drops_no_event() {
     }
 }
 
+/// A worker's failure answers its oldest ask: the job is given up, and the asks after it still
+/// meet their replies (the queues stay in step).
+#[test]
+fn a_failed_ask_leaves_the_queues_in_step() {
+    let mut c = Cluster::new(2);
+    c.ask(Request::Sample { events: 2000 });
+    c.ask(Request::View { seq: 1, view: view("", SortKey::Time, false) });
+    let columns = vec!["eventID".to_string()];
+    let outs =
+        c.merge.request(Request::Rows { offset: 0, limit: 10, columns: columns.clone() }, &[]);
+    assert!(outs.iter().any(|o| matches!(o, Out::Ask(0, _))));
+    // Worker 0 fails its ask; worker 1 answers its own, which finds the job gone.
+    let heard = c.merge.reply(0, Reply::Failed { message: "Export failed: x".into() }, c.clock);
+    assert!(heard
+        .iter()
+        .any(|o| matches!(o, Out::Reply(r) if matches!(**r, Reply::Failed { .. }))));
+    for o in outs {
+        if let Out::Ask(1, r) = o {
+            c.inbox[1].push_back((r, Vec::new()));
+        }
+    }
+    assert!(c.post(Vec::new(), &mut []).iter().all(|r| !matches!(r, Reply::Rows(_))));
+    // The next page is the single engine's.
+    let (m, s) = c.ask(Request::Rows { offset: 5, limit: 20, columns });
+    let times = |r: &[Reply]| lines(r).into_iter().map(|l| l.0).collect::<Vec<_>>();
+    assert_eq!(times(&m).len(), 20);
+    assert_eq!(times(&m), times(&s));
+}
+
 #[test]
 fn a_merged_export_is_the_file_one_engine_writes() {
     use crate::engine::ExportFormat;
