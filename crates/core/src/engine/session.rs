@@ -164,6 +164,9 @@ impl<F> Session<F> {
                 }
                 let bytes: u64 = files.iter().map(|(_, size)| size).sum();
                 e.queue(files.len(), bytes);
+                e.plan_compression(
+                    paths.iter().zip(&files).map(|(p, (_, size))| json_bytes(p, *size)).sum(),
+                );
                 let pending = paths.into_iter().zip(files).map(|(path, (file, size))| Pending {
                     path,
                     size,
@@ -322,6 +325,17 @@ impl<F> Session<F> {
             self.indexing = None;
         }
         more
+    }
+}
+
+/// The JSON a file of `size` bytes is taken to hold: a compressed one (`.gz`, `.zip`)
+/// [`crate::plan::GZIP_RATIO`] times its size.
+fn json_bytes(path: &str, size: u64) -> u64 {
+    let p = path.to_ascii_lowercase();
+    if p.ends_with(".gz") || p.ends_with(".zip") {
+        size.saturating_mul(crate::plan::GZIP_RATIO)
+    } else {
+        size
     }
 }
 

@@ -91,6 +91,9 @@ pub struct Engine {
     who: Who,
     /// Set when this engine is one of several data workers: it then answers with a part.
     role: Option<Role>,
+    /// During a load: the store's record bytes when it began, and the JSON bytes its files are
+    /// taken to hold ([`Engine::plan_compression`]).
+    load_json: Option<(u64, u64)>,
 }
 
 impl Default for Engine {
@@ -112,6 +115,7 @@ impl Engine {
             detector: Detector::default(),
             who: Who::default(),
             role: None,
+            load_json: None,
             progress: None,
             notice: None,
             files_sent: None,
@@ -360,7 +364,24 @@ impl Engine {
         self.detector.clear();
         self.who.clear();
         self.progress = None;
+        self.load_json = None;
         self.notice = None;
+    }
+
+    /// A load (or one more batch of its files) brings about `incoming` bytes of JSON: record
+    /// blocks wait to be compressed when the worker is idle if the store will hold at most
+    /// [`crate::store::DEFER_BYTES`] of records once the whole load is read, else they are
+    /// compressed as they fill (see `store::texts`). The page sends a big drop in batches of 50
+    /// files, all within a second or so, so the first batch's blocks may wait until a later
+    /// batch shows the load is big; they are then drained, one with each block sealed.
+    pub fn plan_compression(&mut self, incoming: u64) {
+        let plain = self.store.raw_plain_bytes();
+        let (start, queued) = self.load_json.get_or_insert((plain, 0));
+        *queued = queued.saturating_add(incoming);
+        let expected = start.saturating_add(*queued);
+        let limit =
+            if expected <= crate::store::DEFER_BYTES { crate::store::DEFER_BYTES } else { 0 };
+        self.store.set_defer_limit(limit);
     }
 
     /// Puts `store` in place of the store (the same data less some rows): the index, the

@@ -452,3 +452,26 @@ fn file_states_serialize_as_their_names() {
         assert_eq!((state.as_str(), state.to_string()), (name, name.to_string()));
     }
 }
+
+/// A load the store will hold whole in 1.5 GiB waits to be compressed when the worker is idle
+/// (the index loop does it); a bigger one is compressed as it is read.
+#[test]
+fn small_loads_are_compressed_when_idle_big_ones_as_they_come() {
+    let big = crate::store::DEFER_BYTES / 2 + 1;
+    // One batch of 10 MiB; two batches of just over half the limit each (the second shows the
+    // load is big; blocks sealed after it are compressed).
+    for (batches, deferred) in [(vec![10 << 20], true), (vec![big, big], false)] {
+        let mut e = Engine::default();
+        for b in batches {
+            e.plan_compression(b);
+        }
+        load_sample(&mut e, 20_000);
+        let (raw, plain) = (e.store().memory_bytes().raw, e.store().raw_plain_bytes());
+        assert!(plain > 4 << 20, "{plain}");
+        assert_eq!(raw > plain, deferred, "{raw} held for {plain}");
+        while e.index_step() {}
+        let raw = e.store().memory_bytes().raw;
+        assert!(raw * 3 < plain, "{raw} held for {plain} once idle");
+        assert_eq!(e.detail(7).map(|d| d.row), Some(7));
+    }
+}

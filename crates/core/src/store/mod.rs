@@ -41,10 +41,10 @@ pub(crate) use column::NCOLS;
 use dedupe::Dedupe;
 use dict::{Dict, CACHE_SLOTS};
 pub use remove::ContentKey;
-pub use texts::RawCache;
 use texts::Texts;
 #[cfg(test)]
 pub(crate) use texts::BLOCK;
+pub use texts::{RawCache, DEFER_BYTES};
 
 /// Caps that protect the tab. Defaults: 1 GiB decompressed per file or archive member, 3 GiB of
 /// memory for the store and its text index (peak ≈ that + the files being read and one file's
@@ -279,9 +279,8 @@ impl Store {
     }
 
     /// Sets how many plain bytes of sealed blocks may wait for compression (0: every block is
-    /// compressed as it seals).
-    #[cfg(test)]
-    pub(crate) fn set_defer_limit(&mut self, bytes: u64) {
+    /// compressed as it seals; see `texts`).
+    pub fn set_defer_limit(&mut self, bytes: u64) {
         self.texts.set_defer_limit(bytes);
     }
 

@@ -13,13 +13,16 @@
 //! for one record); snappy 3.9:1 at ~550 MB/s; deflate level 1 4.1–4.3:1 at ~160 MB/s (~220 MB/s
 //! to decompress); ruzstd's fastest level 5.5:1 at ~56 MB/s, too slow to keep up with a load.
 //!
-//! Compression is deferred while a store is small: the first [`DEFER_BYTES`] of sealed blocks
+//! Compression is deferred for a small load: when the engine expects the store to hold at most
+//! [`DEFER_BYTES`] (1.5 GiB) of records after a load (`Engine::plan_compression`), sealed blocks
 //! are kept as plain text and compressed later, when the worker is idle
-//! ([`Texts::compress_deferred`], after the load, beside the text index), or, once that much is
-//! waiting, two blocks per block sealed (the new one and the oldest waiting), so a big load drains
-//! them and holds no more than the limit in plain text. A load of up to ~1 GiB of records thus
-//! spends no time compressing while the user waits (LZ4 at ~300 MB/s in wasm was ~4 s of a 1M
-//! event load; BENCHMARKS.md, "Deferred compression"), and a big one is compressed as before.
+//! ([`Texts::compress_deferred`], after the text index); should more come than that, each block
+//! sealed past it compresses itself and the oldest waiting one, so the waiting ones drain. A
+//! bigger load compresses every block as it seals (and drains any still waiting). So a load of a
+//! million events spends no time compressing while the user waits (LZ4 at ~300 MB/s in wasm was
+//! ~4 s of it; BENCHMARKS.md, "Deferred compression"), while a big one keeps its peak memory: at
+//! five million events, deferring the first GiB raised the worker's peak from 3.0 to 3.6 GB
+//! (the plain blocks freed later are holes the growing columns cannot use).
 //!
 //! Reading goes through a [`RawCache`] (decompressed blocks), so a pass over rows in order
 //! decompresses each block once; a plain block is read in place.
@@ -29,7 +32,7 @@ pub(crate) const BLOCK: usize = 64 << 10;
 
 /// Plain bytes of sealed blocks that may wait, uncompressed, for the worker to be idle (see the
 /// module docs).
-pub(crate) const DEFER_BYTES: u64 = 1 << 30;
+pub const DEFER_BYTES: u64 = 3 << 29;
 
 #[derive(Debug)]
 struct Sealed {
@@ -225,8 +228,7 @@ impl Texts {
         data
     }
 
-    /// Sets how many plain bytes may wait for compression (tests: 0 compresses as it seals).
-    #[cfg(test)]
+    /// Sets how many plain bytes may wait for compression (0 compresses as it seals).
     pub(super) fn set_defer_limit(&mut self, bytes: u64) {
         self.defer_limit = bytes;
     }

@@ -202,7 +202,7 @@ fn main() {
     );
     println!("ingest_plain_mb_per_s={}", mbps(plain_bytes, plain_s));
     let totals = store.totals();
-    // Up to `store::texts::DEFER_BYTES` of record text is kept plain through the load and
+    // Up to `store::DEFER_BYTES` of record text is kept plain through the load and
     // compressed when the worker is idle: both sizes, and that compression's speed.
     let mut store = store;
     let loaded = store.memory_bytes();

@@ -55,6 +55,7 @@ impl Engine {
     /// Ends the load (all read, cancelled or stopped), saying why when it stopped early.
     pub fn finish_load(&mut self, notice: Option<String>) {
         self.progress = None;
+        self.load_json = None;
         self.notice = notice;
     }
 
