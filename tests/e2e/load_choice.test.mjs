@@ -84,6 +84,9 @@ test('the panel shows the tree before reading; one day of one account is read, t
     assert.equal(await page.locator(`${tid('file-status')}[data-status="left-out"]`).count(), 0);
     assert.equal(await text(page, 'left-out-files'), `${fmt(total.files - want.files)} files left out by choice (load filter): not read`);
     await page.click(`${tid('left-out-files')} > summary`);
+    // The folded lines render once it opens (a frame after the click, not within it).
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n,
+      [tid('file-status'), total.files], { timeout: 10_000 }).catch(() => {});
     const lines = await fileStates(page);
     assert.equal(lines.length, total.files, 'every file has a line');
     const left = lines.filter((l) => l.status === 'left-out');
