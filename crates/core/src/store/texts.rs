@@ -162,7 +162,7 @@ impl Texts {
             self.deferred_bytes += len;
             Data::Plain(text.as_str().into())
         } else {
-            let data = if block == 0 { self.compress_first(&text) } else { self.compress(&text) };
+            let data = self.compress_block(block, &text);
             self.compress_deferred(1);
             data
         };
@@ -207,7 +207,7 @@ impl Texts {
                 continue;
             };
             self.deferred_bytes = self.deferred_bytes.saturating_sub(text.len() as u64);
-            let data = if block == 0 { self.compress_first(&text) } else { self.compress(&text) };
+            let data = self.compress_block(block, &text);
             if let Some(s) = self.sealed.get_mut(block as usize) {
                 s.data = data;
             }
@@ -220,8 +220,12 @@ impl Texts {
         !self.deferred.is_empty()
     }
 
-    /// The first block, which is the dictionary and so is compressed without one.
-    fn compress_first(&mut self, plain: &str) -> Data {
+    /// Block `block`'s text compressed: the first block is the dictionary, so it is compressed
+    /// without one.
+    fn compress_block(&mut self, block: u32, plain: &str) -> Data {
+        if block != 0 {
+            return self.compress(plain);
+        }
         let dict = self.dict.take();
         let data = self.compress(plain);
         self.dict = dict;
