@@ -133,7 +133,9 @@ impl Dataset {
             | Reply::Lines { .. }
             | Reply::Keys { .. }
             | Reply::Pairs { .. }
-            | Reply::Digests { .. } => {}
+            | Reply::Digests { .. }
+            | Reply::IdTable { .. }
+            | Reply::IdClaims { .. } => {}
         }
     }
 

@@ -52,6 +52,7 @@ pub mod query;
 mod read;
 pub mod record;
 pub mod report;
+pub mod role;
 pub mod scan;
 pub mod shards;
 pub mod store;

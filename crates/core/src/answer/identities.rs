@@ -81,7 +81,8 @@ const WHAT: [(&str, Column); 4] = [
 /// view. Computed once per resolution of the identities.
 #[derive(Default)]
 pub struct FirstSeen {
-    rows: usize,
+    /// The identities' generation it was computed for.
+    generation: Option<u64>,
     /// Per origin: its first time; per (kind, origin, value id): the first time.
     origin_first: Vec<i64>,
     origin_last: Vec<i64>,
@@ -91,12 +92,12 @@ pub struct FirstSeen {
 impl FirstSeen {
     /// Brought up to date with `ids` (recomputed when it resolved more rows).
     pub fn update(&mut self, store: &Store, ids: &Identities) {
-        if self.rows == ids.rows() && self.origin_first.is_empty() == ids.origins().is_empty() {
+        if self.generation == Some(ids.generation()) {
             return;
         }
         let n = ids.rows().min(store.len());
         let mut f = FirstSeen {
-            rows: ids.rows(),
+            generation: Some(ids.generation()),
             origin_first: vec![i64::MAX; ids.origins().len()],
             origin_last: vec![i64::MIN; ids.origins().len()],
             ..FirstSeen::default()

@@ -4,7 +4,8 @@
 //! event detail take from them.
 
 use crate::answer::{identities, identity_facets, Facet, FirstSeen, IdentitiesAnswer};
-use crate::identity::{Behind, Identities};
+use crate::identity::{Behind, IdClaims, IdGraph, IdTable, Identities};
+use crate::role::Role;
 use crate::store::Store;
 
 #[derive(Default)]
@@ -26,7 +27,26 @@ impl Who {
     }
 
     pub(super) fn clear(&mut self) {
-        *self = Who::default();
+        self.ids.clear();
+        self.first = FirstSeen::default();
+    }
+
+    /// One of several data workers (rows named in hops are the tab's).
+    pub(super) fn set_role(&mut self, role: Role) {
+        self.ids.set_role(role);
+    }
+
+    /// The exchange between workers (`crate::identity::remote`).
+    pub(super) fn table(&mut self, store: &Store) -> IdTable {
+        self.ids.table(store)
+    }
+
+    pub(super) fn share(&mut self, store: &Store, table: IdTable) -> IdClaims {
+        self.ids.share(store, table)
+    }
+
+    pub(super) fn take_graph(&mut self, graph: IdGraph) {
+        self.ids.take_graph(graph);
     }
 
     pub(super) fn get(&self) -> &Identities {

@@ -8,50 +8,14 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::role::Role;
+
 use super::state::{Engine, FACET_COLUMNS};
 use crate::answer::{
     histogram_in, rank_in, service_parts, sort_point, time_range, timed_value_counts, value_counts,
     Bins, Histogram, ServicePart, SortKey, SortPoint, ValueCounts,
 };
 use crate::store::{Column, Store};
-
-/// This worker's place among `of` data workers: rows of the whole tab are numbered
-/// `local * of + index`, so each worker's ids keep its own rows' order and `id % of` names the
-/// worker. One worker alone (`of` = 1) keeps its own ids.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Role {
-    pub index: u32,
-    pub of: u32,
-}
-
-impl Default for Role {
-    fn default() -> Self {
-        Role { index: 0, of: 1 }
-    }
-}
-
-impl Role {
-    /// The id in the whole tab of this worker's `row`.
-    pub fn global(self, row: u32) -> u32 {
-        row.saturating_mul(self.of.max(1)).saturating_add(self.index)
-    }
-
-    /// This worker's row of a tab-wide `id`, if the row is this worker's.
-    pub fn local(self, id: u32) -> Option<u32> {
-        let of = self.of.max(1);
-        (id % of == self.index).then_some(id / of)
-    }
-
-    /// The worker holding a tab-wide row id.
-    pub fn owner(of: u32, id: u32) -> u32 {
-        id % of.max(1)
-    }
-
-    /// Whether this worker keeps the `i`-th file of the built-in sample (they are dealt round).
-    pub fn keeps_sample_file(self, i: usize) -> bool {
-        i % self.of.max(1) as usize == self.index as usize
-    }
-}
 
 /// One worker's part of a view's answer: what the merge adds up (every value with its count, not
 /// a top list), the time range of its matches (the merged histogram's buckets come from all of

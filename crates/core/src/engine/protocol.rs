@@ -19,7 +19,7 @@ use crate::answer::{
 };
 use crate::detect;
 pub use crate::detect::{Level, RuleOrigin};
-use crate::identity::Behind;
+use crate::identity::{Behind, IdClaims, IdGraph, IdTable};
 use crate::query::QueryError;
 use crate::report::FileStatus;
 use crate::store::{Column, Totals};
@@ -431,6 +431,22 @@ pub enum Request {
         store: u64,
         rows: Vec<u32>,
     },
+    /// What this worker's identities link by ([`Reply::IdTable`]; `crate::identity::table`).
+    IdTable,
+    /// Resolve again with the whole tab's table (when the store is still `store` with `rows`
+    /// rows); answered with what this worker can answer for the others ([`Reply::IdClaims`]).
+    IdShare {
+        store: u64,
+        rows: u64,
+        table: Box<IdTable>,
+    },
+    /// Follow the chains through the other workers' sessions; answered by the Status and
+    /// Answer of the changed identities (nothing when the store moved on).
+    IdGraph {
+        store: u64,
+        rows: u64,
+        graph: Box<IdGraph>,
+    },
 }
 
 /// What the engine tells the page.
@@ -500,6 +516,16 @@ pub enum Reply {
     Digests {
         store: u64,
         digests: String,
+    },
+    /// This worker's identity table, of store `store` with `rows` rows.
+    IdTable {
+        store: u64,
+        rows: u64,
+        table: Box<IdTable>,
+    },
+    /// What this worker answers for the other workers' chains (empty when its store moved on).
+    IdClaims {
+        claims: Box<IdClaims>,
     },
 }
 

@@ -127,6 +127,13 @@ impl<F> Session<F> {
                 let start_indexing = !replies.is_empty() && self.start_indexing(now_ms);
                 Outcome { replies, start_indexing, ..Outcome::default() }
             }
+            Request::IdTable => Outcome::replies(vec![e.id_table()]),
+            Request::IdShare { store, rows, table } => {
+                Outcome::replies(vec![e.id_share(store, rows, *table)])
+            }
+            Request::IdGraph { store, rows, graph } => {
+                Outcome::replies(e.id_graph(store, rows, *graph))
+            }
             Request::Locate { row } => {
                 let (point, pos) = role.local(row).map_or((None, None), |r| e.locate(r));
                 Outcome::replies(vec![Reply::Located { answer: e.answer_id(), point, pos }])

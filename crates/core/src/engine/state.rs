@@ -10,6 +10,7 @@ use super::detections::Detector;
 use super::identities::Who;
 use super::part::{view_part, Role};
 
+mod exchange;
 mod loading;
 use super::protocol::{
     Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, ViewSpec,
@@ -159,6 +160,7 @@ impl Engine {
     /// Makes this engine one of several data workers: its answers become parts for the merge.
     pub fn set_role(&mut self, role: Role) {
         self.role = Some(role);
+        self.who.set_role(role);
     }
 
     // -----------------------------------------------------------------------------------------

@@ -266,6 +266,9 @@ fn messages_round_trip_as_json() {
             Request::Owned { .. } => "Owned",
             Request::DropRows { .. } => "DropRows",
             Request::Digests { .. } => "Digests",
+            Request::IdTable => "IdTable",
+            Request::IdShare { .. } => "IdShare",
+            Request::IdGraph { .. } => "IdGraph",
         }
     }
     fn reply_kind(r: &Reply) -> &'static str {
@@ -286,6 +289,8 @@ fn messages_round_trip_as_json() {
             Reply::Keys { .. } => "Keys",
             Reply::Pairs { .. } => "Pairs",
             Reply::Digests { .. } => "Digests",
+            Reply::IdTable { .. } => "IdTable",
+            Reply::IdClaims { .. } => "IdClaims",
         }
     }
     let reqs = vec![
@@ -334,10 +339,13 @@ fn messages_round_trip_as_json() {
         Request::Owned { store: u64::MAX, from: vec![(1, "AAAA".into())] },
         Request::DropRows { store: 3, rows: vec![1, 2] },
         Request::Digests { store: 3, rows: vec![0] },
+        Request::IdTable,
+        Request::IdShare { store: 3, rows: 9, table: Box::default() },
+        Request::IdGraph { store: 3, rows: 9, graph: Box::default() },
     ];
     let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
     kinds.dedup();
-    assert_eq!(kinds.len(), 22, "every request: {kinds:?}");
+    assert_eq!(kinds.len(), 25, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
@@ -369,10 +377,17 @@ fn messages_round_trip_as_json() {
     let store = e.engine().store().store_id();
     replies.extend(handle(&mut e, Request::Owned { store, from: vec![] }));
     replies.extend(handle(&mut e, Request::Digests { store, rows: vec![0, 1] }));
+    replies.extend(handle(&mut e, Request::IdTable));
+    let table = match replies.last() {
+        Some(Reply::IdTable { table, .. }) => table.clone(),
+        other => panic!("an identity table, not {other:?}"),
+    };
+    let rows = e.engine().store().len() as u64;
+    replies.extend(handle(&mut e, Request::IdShare { store, rows, table }));
     let mut kinds: Vec<&str> = replies.iter().map(reply_kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    assert_eq!(kinds.len(), 16, "every reply: {kinds:?}");
+    assert_eq!(kinds.len(), 18, "every reply: {kinds:?}");
     for r in replies {
         assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
     }

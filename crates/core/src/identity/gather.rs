@@ -10,7 +10,7 @@ use super::facts::{read_identity, read_issue, read_sign_in, IdentityFacts, Issue
 use crate::store::{Column, Store};
 
 /// What kind of caller a group is (`userIdentity.type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Caller {
     IamUser,
     Root,
@@ -179,8 +179,6 @@ pub(crate) struct Gathered {
     copies: FxHashMap<u32, Vec<u32>>,
     /// Issues by (hash of the access key, time in seconds), to merge the copies of one call.
     issue_map: FxHashMap<(u64, i64), u32>,
-    /// The row of an issue, for the federated callers (`SAMLUser`, `WebIdentityUser`).
-    pub(crate) issue_of_row: FxHashMap<u32, u32>,
     pub(crate) sign_ins: Vec<SignIn>,
     /// The rows of `AWSAccount` callers (copies of cross-account calls, tied to the caller's
     /// copy when resolving).
@@ -268,26 +266,17 @@ impl Gathered {
 
     fn add_issue(&mut self, row: u32, time: i64, facts: IssueFacts) {
         let at = (key_hash(&facts.key), time.div_euclid(1000));
-        let federated = matches!(
-            facts.kind,
-            IssueKind::AssumeRoleWithSaml | IssueKind::AssumeRoleWithWebIdentity
-        );
-        let i = match self.issue_map.get(&at) {
+        match self.issue_map.get(&at) {
             Some(&i) => {
                 // Which copy's caller is best known is decided when resolving; the facts of
                 // the first copy stay.
                 self.copies.entry(i).or_default().push(row);
-                i
             }
             None => {
                 let i = self.issues.len() as u32;
                 self.issues.push(Issue::new(row, time, facts));
                 self.issue_map.insert(at, i);
-                i
             }
-        };
-        if federated {
-            self.issue_of_row.insert(row, i);
         }
     }
 
@@ -310,10 +299,6 @@ impl Gathered {
         self.issues.get(i as usize)
     }
 
-    pub(crate) fn sign_in(&self, i: u32) -> Option<&SignIn> {
-        self.sign_ins.get(i as usize)
-    }
-
     /// Heap bytes held (estimates): per row, by the groups, by the issues and sign-ins.
     pub(crate) fn bytes(&self) -> (usize, usize, usize) {
         let per_row = 0;
@@ -324,7 +309,6 @@ impl Gathered {
             + self.issues.iter().map(|i| i.extra.as_ref().map_or(0, |_| 96)).sum::<usize>()
             + self.copies.capacity() * 40
             + self.issue_map.capacity() * 24
-            + self.issue_of_row.capacity() * 12
             + self.sign_ins.capacity() * (std::mem::size_of::<SignIn>() + 64)
             + self.accounts.capacity() * 4;
         (per_row, groups, issues)

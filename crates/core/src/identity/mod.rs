@@ -27,18 +27,23 @@
 mod facts;
 mod gather;
 mod parents;
+mod remote;
 mod resolve;
+mod table;
 #[cfg(test)]
 mod tests;
 mod types;
 
 pub use facts::IssueKind;
+pub use remote::{IdClaims, IdGraph, Node, NodeParent, Ref};
 pub use resolve::{arn_account, hop_name, role_session, MAX_HOPS};
+pub use table::{CopyRow, IdTable, SharedIssue, SharedSwitch, Stub};
 pub use types::{Behind, Cut, Hop, IdentityStats, Origin, OriginKind, OUTSIDE};
 
 use gather::{Caller, Gathered, Group};
-use resolve::{Link, Parent, Resolved};
+use resolve::{Link, Parent, Resolved, Scope};
 
+use crate::role::Role;
 use crate::store::{Column, Store};
 
 /// The resolution of every row of a store, kept up to date as the store grows.
@@ -47,26 +52,77 @@ pub struct Identities {
     gathered: Gathered,
     resolved: Resolved,
     shared: resolve::SharedIds,
+    /// This worker's place in the tab (rows it names are the tab's).
+    role: Role,
+    /// What the resolution links by: this store's, or the whole tab's after an exchange.
+    table: IdTable,
+    merged: bool,
+    /// Bumped at every resolution (the first-time marks follow it).
+    generation: u64,
 }
 
 impl Identities {
     pub fn new() -> Self {
-        Self::default()
+        Identities::default()
+    }
+
+    /// One of several data workers: the rows it names (a hop's call) are the tab's.
+    pub fn set_role(&mut self, role: Role) {
+        if role != self.role {
+            *self = Identities { role, ..Identities::default() };
+        }
     }
 
     /// Reads the rows added since the last call and resolves every row again (when some were
-    /// added). A store that shrank (replaced) is read from the start.
+    /// added), with this store's own table. A store that shrank (replaced) is read from the
+    /// start.
     pub fn update(&mut self, store: &Store) {
         if store.len() == self.resolved.rows && self.gathered.rows == store.len() {
             return;
         }
         self.gathered.extend(store);
-        self.resolved = resolve::resolve(store, &self.gathered, &mut self.shared);
+        self.table = IdTable::of_store(store, &self.gathered, self.role, &mut self.shared);
+        self.merged = false;
+        self.resolve(store);
+    }
+
+    fn resolve(&mut self, store: &Store) {
+        let scope = Scope { table: &self.table, role: self.role, merged: self.merged };
+        self.resolved = resolve::resolve(store, &self.gathered, scope, &mut self.shared);
+        self.generation += 1;
+    }
+
+    /// This store's table, for the exchange between workers (resolved up to date first).
+    pub fn table(&mut self, store: &Store) -> IdTable {
+        self.update(store);
+        self.table.clone()
+    }
+
+    /// Resolves again with the whole tab's table; what this worker answers for the others.
+    pub fn share(&mut self, store: &Store, table: IdTable) -> IdClaims {
+        self.update(store);
+        self.table = table;
+        self.merged = true;
+        self.resolve(store);
+        self.claims(store)
+    }
+
+    /// Follows the chains through the other workers' sessions (after [`Identities::share`]).
+    pub fn take_graph(&mut self, graph: IdGraph) {
+        if self.merged {
+            self.join(graph);
+            self.generation += 1;
+        }
+    }
+
+    /// Changes at every resolution.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Forgets everything (the data is gone).
     pub fn clear(&mut self) {
-        *self = Identities::default();
+        *self = Identities { role: self.role, ..Identities::default() };
     }
 
     /// The rows resolved.
@@ -109,14 +165,26 @@ impl Identities {
     }
 
     /// The access key of session `s`'s credentials ("" when it has none).
-    pub fn session_key<'a>(&self, store: &'a Store, s: u32) -> &'a str {
+    pub fn session_key<'a>(&'a self, store: &'a Store, s: u32) -> &'a str {
+        if let Some(f) = self.foreign(s) {
+            return &f.hop.key;
+        }
         let Some(g) = self.group_of_session(s) else { return "" };
         store.dictionary(Column::AccessKey).get(g.key as usize).map_or("", |k| k)
+    }
+
+    /// Another worker's session (it has no rows here).
+    fn foreign(&self, s: u32) -> Option<&remote::ForeignNode> {
+        let f = self.resolved.sessions.get(s as usize)?.foreign?;
+        self.resolved.foreign.get(f as usize)
     }
 
     /// What `session:` matches and the session column shows: the access key, else
     /// `<identity>@<creation time>` for a keyless console session, else the identity.
     pub fn session_label(&self, store: &Store, s: u32) -> String {
+        if let Some(f) = self.foreign(s) {
+            return f.label.clone();
+        }
         let key = self.session_key(store, s);
         if !key.is_empty() {
             return key.to_string();
@@ -131,6 +199,9 @@ impl Identities {
 
     /// Session `s`'s identity as a chain names it.
     pub fn identity(&self, store: &Store, s: u32) -> String {
+        if let Some(f) = self.foreign(s) {
+            return f.hop.identity.clone();
+        }
         let Some(se) = self.resolved.sessions.get(s as usize) else { return String::new() };
         let Some(g) = self.gathered.group(se.group) else { return String::new() };
         match g.caller {
@@ -202,9 +273,8 @@ impl Identities {
             .into_iter()
             .filter_map(|x| {
                 let h = self.hop(store, x)?;
-                let g = self.group_of_session(x)?;
-                if let Some(si) = &g.facts.source_identity {
-                    source_identity = Some(si.clone());
+                if let Some(si) = self.source_identity(x) {
+                    source_identity = Some(si);
                 }
                 Some(h)
             })
@@ -226,38 +296,53 @@ impl Identities {
         self.resolved.sessions.get(s as usize).and_then(|se| self.gathered.group(se.group))
     }
 
-    /// The caller group of `row` (its own, not that of a copy it is tied to).
-    fn group_of_row(&self, store: &Store, row: usize) -> Option<&gather::Group> {
-        self.gathered.group(self.gathered.group_at(gather::caller_of_row(store, row))?)
+    /// The `sourceIdentity` session `s`'s credentials carry, if its record says.
+    fn source_identity(&self, s: u32) -> Option<String> {
+        if let Some(f) = self.foreign(s) {
+            return f.source_identity.clone();
+        }
+        self.group_of_session(s)?.facts.source_identity.clone()
     }
 
     fn hop(&self, store: &Store, x: u32) -> Option<Hop> {
+        if let Some(f) = self.foreign(x) {
+            return Some(f.hop.clone());
+        }
         let se = self.resolved.sessions.get(x as usize)?;
         let g = self.gathered.group(se.group)?;
         let identity = self.identity(store, x);
         let name = hop_name(&identity).to_string();
         let account =
             arn_account(&identity).map(str::to_string).or_else(|| g.facts.account.clone());
-        let (via, via_row) = match se.link {
+        // The call that made it, as a row of the tab, when and from where.
+        let call = match se.link {
             Link::Issue(k) => {
-                let is = self.gathered.issue(k)?;
+                let is = self.table.issues.get(k as usize)?;
                 // The copy whose caller is not an `AWSAccount` stub (the caller's own account).
-                let row = self
-                    .gathered
-                    .issue_rows(k)
-                    .find(|&r| {
-                        self.group_of_row(store, r as usize)
-                            .is_some_and(|g| g.caller != Caller::Account)
-                    })
-                    .or(Some(is.row));
-                (Some(is.kind.event_name().to_string()), row)
+                let row = is.rows.iter().find(|r| !r.stub).or(is.rows.first())?;
+                Some((is.kind.event_name(), row.id, row.time_ms, row.ip.clone()))
             }
             Link::Switch(k) => {
-                (Some("SwitchRole".to_string()), Some(self.gathered.sign_in(k)?.row))
+                let sw = self.table.switches.get(k as usize)?;
+                Some(("SwitchRole", sw.id, sw.time_ms, sw.ip.clone()))
             }
-            Link::Federated(_) | Link::None => (None, None),
+            Link::Federated(_) | Link::None => None,
         };
-        let at = via_row.unwrap_or(se.first.1) as usize;
+        let (via, via_row, time_ms, source_ip) = match call {
+            Some((via, row, time, ip)) => (Some(via.to_string()), Some(row), time, ip),
+            None => {
+                let at = se.first.1 as usize;
+                let all = (se.link == Link::None)
+                    .then(|| self.resolved.firsts.get(&remote::caller_hash(store, g)))
+                    .flatten();
+                match all {
+                    Some((t, ip)) => (None, None, Some(*t), ip.clone()),
+                    None => {
+                        (None, None, store.time_ms(at), store.get(at, Column::SourceIp).to_string())
+                    }
+                }
+            }
+        };
         Some(Hop {
             identity,
             name,
@@ -265,8 +350,8 @@ impl Identities {
             key: self.session_key(store, x).to_string(),
             via,
             via_row,
-            time_ms: store.time_ms(at),
-            source_ip: store.get(at, Column::SourceIp).to_string(),
+            time_ms,
+            source_ip,
         })
     }
 

@@ -8,12 +8,14 @@
 use rustc_hash::FxHashMap;
 
 use super::gather::{Caller, Gathered};
-use super::resolve::{role_session, Link, Parent, Resolved};
+use super::remote::Ref;
+use super::resolve::{role_session, Link, Parent, Resolved, Scope};
+use super::table::IdTable;
 use super::OriginKind;
 use crate::store::{Column, Store};
 
 /// The origin of a principal ARN named outside a session (a role switch's `SwitchFrom`).
-fn principal_origin(arn: &str) -> Option<OriginKind> {
+pub(super) fn principal_origin(arn: &str) -> Option<OriginKind> {
     if arn.starts_with("arn:") && arn.contains(":user/") {
         Some(OriginKind::IamUser)
     } else if arn.starts_with("arn:") && arn.ends_with(":root") {
@@ -23,10 +25,10 @@ fn principal_origin(arn: &str) -> Option<OriginKind> {
     }
 }
 
-pub(super) fn parents(store: &Store, g: &Gathered, out: &mut Resolved) {
+pub(super) fn parents(store: &Store, g: &Gathered, scope: Scope<'_>, out: &mut Resolved) {
     let arn_dict = store.dictionary(Column::Arn);
     let user_dict = store.dictionary(Column::User);
-    let stores = sso_stores(g, store);
+    let stores = scope.table;
     // Sessions by their ARN, for a role switch from a role session.
     let mut by_arn: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
     for (i, s) in out.sessions.iter().enumerate() {
@@ -45,17 +47,19 @@ pub(super) fn parents(store: &Store, g: &Gathered, out: &mut Resolved) {
             .filter(|(role, _)| role.starts_with("AWSReservedSSO_"))
             .map(|(_, name)| name.to_string());
         let parent = if let Some(name) = sso {
-            Parent::Origin(out.origin(OriginKind::SsoUser, sso_text(&stores, &name)))
+            Parent::Origin(out.origin(OriginKind::SsoUser, stores.sso_text(&name)))
         } else {
             match link {
-                Link::Issue(k) => caller_of(g, out, k),
+                Link::Issue(k) => caller_of(g, scope, out, k),
                 Link::Federated(k) => {
-                    match (g.issue(k).and_then(|is| is.federated_origin()), sso_issue(g, k)) {
+                    let issue = stores.issues.get(k as usize);
+                    let fed = issue.and_then(|is| is.federated_origin.as_deref());
+                    match (fed, issue.and_then(|is| is.sso_user.clone())) {
                         // Identity Center signs its users into AWSReservedSSO_ roles with SAML:
                         // the subject is the SSO user.
-                        (Some(_), Some(name)) => Parent::Origin(
-                            out.origin(OriginKind::SsoUser, sso_text(&stores, &name)),
-                        ),
+                        (Some(_), Some(name)) => {
+                            Parent::Origin(out.origin(OriginKind::SsoUser, stores.sso_text(&name)))
+                        }
                         (Some(o), None) => {
                             let kind = if gr.caller == Caller::Saml {
                                 OriginKind::Saml
@@ -68,12 +72,12 @@ pub(super) fn parents(store: &Store, g: &Gathered, out: &mut Resolved) {
                     }
                 }
                 Link::Switch(k) => {
-                    let from = g
-                        .sign_in(k)
-                        .and_then(|si| Some((si.time, si.facts.switch_from.as_deref()?)));
+                    let from = stores.switches.get(k as usize).map(|si| (si.time, &*si.from));
                     match from {
                         Some((time, from)) => match principal_origin(from) {
                             Some(kind) => Parent::Origin(out.origin(kind, from.to_string())),
+                            // The session switched from may be any worker's.
+                            None if scope.merged => Parent::Remote(Ref::Switch(k)),
                             None => by_arn
                                 .get(from)
                                 .and_then(|v| {
@@ -87,7 +91,7 @@ pub(super) fn parents(store: &Store, g: &Gathered, out: &mut Resolved) {
                         None => Parent::None,
                     }
                 }
-                Link::None => own_origin(out, gr.caller, &arn, &user, gr, &stores),
+                Link::None => own_origin(out, gr.caller, &arn, &user, gr, stores),
             }
         };
         if let Some(s) = out.sessions.get_mut(i) {
@@ -96,23 +100,26 @@ pub(super) fn parents(store: &Store, g: &Gathered, out: &mut Resolved) {
     }
 }
 
-/// The SSO user an issue signs into an `AWSReservedSSO_*` role, if it does.
-fn sso_issue(g: &Gathered, k: u32) -> Option<String> {
-    g.issue(k)?.sso_user().map(str::to_string)
+/// How well a copy's caller is known: not an `AWSAccount` stub (2), with a link (1).
+pub(super) fn score(g: &Gathered, out: &Resolved, row: u32) -> u8 {
+    let Some(s) = out.session_of.get(row as usize).and_then(|&s| out.session(s)) else {
+        return 0;
+    };
+    let known = g.group(s.group).is_some_and(|gr| gr.caller != Caller::Account);
+    known as u8 * 2 + (s.link != Link::None) as u8
 }
 
 /// The parent of a session issued by issue `k`: the caller's session of the copy whose caller
-/// is best known (has an origin of its own or a parent, and is not an `AWSAccount` stub).
-fn caller_of(g: &Gathered, out: &Resolved, k: u32) -> Parent {
-    let session = |row: u32| out.session_of.get(row as usize).copied();
-    let score = |row: u32| {
-        let Some(s) = session(row).and_then(|s| out.session(s)) else { return 0 };
-        let known = g.group(s.group).is_some_and(|gr| gr.caller != Caller::Account);
-        known as u8 * 2 + (s.link != Link::None) as u8
-    };
-    g.issue_rows(k)
-        .max_by_key(|&r| score(r))
-        .and_then(session)
+/// is best known (has an origin of its own or a parent, and is not an `AWSAccount` stub); left
+/// to the exchange when another worker holds a copy.
+fn caller_of(g: &Gathered, scope: Scope<'_>, out: &Resolved, k: u32) -> Parent {
+    let Some(is) = scope.table.issues.get(k as usize) else { return Parent::None };
+    let local: Option<Vec<u32>> = is.rows.iter().map(|c| scope.role.local(c.id)).collect();
+    let Some(local) = local else { return Parent::Remote(Ref::Issue(k)) };
+    local
+        .into_iter()
+        .max_by_key(|&r| score(g, out, r))
+        .and_then(|r| out.session_of.get(r as usize).copied())
         .map_or(Parent::None, Parent::Session)
 }
 
@@ -123,7 +130,7 @@ fn own_origin(
     arn: &str,
     user: &str,
     gr: &super::gather::Group,
-    stores: &Stores,
+    stores: &IdTable,
 ) -> Parent {
     let f = &gr.facts;
     let (kind, text) = match caller {
@@ -171,50 +178,11 @@ fn own_origin(
             }
             let text = match &f.store_id {
                 Some(st) => format!("sso:{st}/{name}"),
-                None => sso_text(stores, &name),
+                None => stores.sso_text(&name),
             };
             (OriginKind::SsoUser, text)
         }
         _ => return Parent::None,
     };
     Parent::Origin(out.origin(kind, text))
-}
-
-/// The identity stores the logs name: by user name, and all of them.
-struct Stores {
-    by_user: FxHashMap<String, String>,
-    all: Vec<String>,
-}
-
-fn sso_stores(g: &Gathered, store: &Store) -> Stores {
-    let mut by_user = FxHashMap::default();
-    let mut all: Vec<String> = Vec::new();
-    let user_dict = store.dictionary(Column::User);
-    let facts = g.groups.iter().map(|gr| (&*gr.facts, gr.user)).chain(
-        g.sign_ins.iter().map(|s| (&s.facts.identity, store.id(s.row as usize, Column::User))),
-    );
-    for (f, user) in facts {
-        if let Some(st) = &f.store_id {
-            if !all.contains(st) {
-                all.push(st.clone());
-            }
-            let name = f.user_name.clone().or_else(|| {
-                user_dict.get(user as usize).map(|s| s.to_string()).filter(|s| !s.is_empty())
-            });
-            if let Some(u) = name {
-                by_user.insert(u, st.clone());
-            }
-        }
-    }
-    Stores { by_user, all }
-}
-
-/// `sso:<store>/<user>` when the logs name the user's store (or only one store), else
-/// `sso:<user>`.
-fn sso_text(stores: &Stores, user: &str) -> String {
-    match stores.by_user.get(user).or(if stores.all.len() == 1 { stores.all.first() } else { None })
-    {
-        Some(st) => format!("sso:{st}/{user}"),
-        None => format!("sso:{user}"),
-    }
 }

@@ -15,7 +15,10 @@
 use rustc_hash::FxHashMap;
 
 use super::gather::{key_hash, Caller, Gathered};
+use super::remote::{ForeignNode, Ref};
+use super::table::IdTable;
 use super::{Cut, Origin, OriginKind};
+use crate::role::Role;
 use crate::store::{Column, RawReader, Store};
 
 /// The session of a row that has none (it never happens: every row read has a group).
@@ -31,9 +34,9 @@ const SKEW_MS: i64 = 2_000;
 /// How a session's credentials were made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Link {
-    /// By an issue (index into `Gathered::issues`).
+    /// By an issue (index into `IdTable::issues`).
     Issue(u32),
-    /// By a console role switch (index into `Gathered::sign_ins`).
+    /// By a console role switch (index into `IdTable::switches`).
     Switch(u32),
     /// A federated caller (SAMLUser, WebIdentityUser) of the issue of its row.
     Federated(u32),
@@ -46,6 +49,8 @@ pub(crate) enum Link {
 pub(crate) enum Parent {
     Session(u32),
     Origin(u32),
+    /// A session of another data worker's, which the exchange names (`super::remote`).
+    Remote(Ref),
     None,
 }
 
@@ -60,6 +65,8 @@ pub(crate) struct Session {
     pub(crate) cut: Option<Cut>,
     /// The session's earliest row (time, row).
     pub(crate) first: (i64, u32),
+    /// A session of another worker's (index into `Resolved::foreign`): it has no rows here.
+    pub(crate) foreign: Option<u32>,
 }
 
 /// The resolution of every row.
@@ -70,6 +77,13 @@ pub(crate) struct Resolved {
     pub(crate) sessions: Vec<Session>,
     pub(crate) origins: Vec<Origin>,
     origin_map: FxHashMap<String, u32>,
+    /// Other workers' sessions a chain here goes through.
+    pub(crate) foreign: Vec<ForeignNode>,
+    /// The `AWSAccount` copies no row here ties to (another worker may hold the caller's copy).
+    pub(crate) untied: Vec<u32>,
+    /// After the exchange: the first event (time, address) of each session nothing made, over
+    /// all workers, by its caller's hash (`super::remote::caller_hash`).
+    pub(crate) firsts: FxHashMap<u64, (i64, String)>,
 }
 
 impl Resolved {
@@ -118,62 +132,60 @@ struct Lookups<'a> {
     switches: FxHashMap<&'a str, Vec<u32>>,
 }
 
-fn lookups<'a>(store: &'a Store, g: &'a Gathered) -> Lookups<'a> {
+fn lookups(t: &IdTable) -> Lookups<'_> {
     let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     let mut by_session_arn: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    for (i, is) in g.issues.iter().enumerate() {
+    for (i, is) in t.issues.iter().enumerate() {
         by_key.entry(is.key).or_default().push(i as u32);
         if is.session_arn != 0 {
             by_session_arn.entry(is.session_arn).or_default().push(i as u32);
         }
     }
     for v in by_key.values_mut().chain(by_session_arn.values_mut()) {
-        v.sort_by_key(|&i| g.issue(i).map_or(i64::MIN, |is| is.time));
+        v.sort_by_key(|&i| t.issues.get(i as usize).map_or(i64::MIN, |is| is.time));
     }
     let mut switches: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-    for (i, s) in g.sign_ins.iter().enumerate() {
-        let arn = store.get(s.row as usize, Column::Arn);
-        if s.facts.switch_from.is_some() && !arn.is_empty() {
-            switches.entry(arn).or_default().push(i as u32);
-        }
+    for (i, s) in t.switches.iter().enumerate() {
+        switches.entry(s.arn.as_str()).or_default().push(i as u32);
     }
     Lookups { by_key, by_session_arn, switches }
 }
 
 /// The issue of `list` (sorted by time) whose credentials `t` uses.
-fn issue_at(g: &Gathered, list: &[u32], t: i64) -> Option<u32> {
+fn issue_at(tb: &IdTable, list: &[u32], t: i64) -> Option<u32> {
+    let issue = |i: u32| tb.issues.get(i as usize);
     if t == i64::MIN {
         return if list.len() == 1 { list.first().copied() } else { None };
     }
-    let end = list.partition_point(|&i| g.issue(i).is_some_and(|is| is.time - SKEW_MS <= t));
+    let end = list.partition_point(|&i| issue(i).is_some_and(|is| is.time - SKEW_MS <= t));
     let before = list.get(..end).unwrap_or(&[]);
     before
         .iter()
         .rev()
         .copied()
-        .find(|&i| g.issue(i).is_some_and(|is| t <= is.time.saturating_add(is.lifetime_ms)))
+        .find(|&i| issue(i).is_some_and(|is| t <= is.time.saturating_add(is.lifetime_ms)))
 }
 
 /// The link of a console session with no issued key: by (session ARN, creationDate), the STS
 /// call that made that session at that time, else the role switch into it.
-fn console_link(g: &Gathered, l: &Lookups<'_>, arn: &str, created: Option<i64>) -> Link {
+fn console_link(tb: &IdTable, l: &Lookups<'_>, arn: &str, created: Option<i64>) -> Link {
     let Some(c) = created else { return Link::None };
     if let Some(list) = l.by_session_arn.get(&key_hash(arn)) {
-        if let Some(&i) =
-            list.iter().find(|&&i| g.issue(i).is_some_and(|is| (is.time - c).abs() <= SKEW_MS))
+        if let Some(&i) = list
+            .iter()
+            .find(|&&i| tb.issues.get(i as usize).is_some_and(|is| (is.time - c).abs() <= SKEW_MS))
         {
             return Link::Issue(i);
         }
     }
     if let Some(list) = l.switches.get(arn) {
+        let switch = |i: u32| tb.switches.get(i as usize);
         let best = list
             .iter()
             .filter(|&&i| {
-                g.sign_in(i).is_some_and(|s| {
-                    s.facts.identity.created_ms.map_or(s.time <= c + SKEW_MS, |x| x == c)
-                })
+                switch(i).is_some_and(|s| s.created_ms.map_or(s.time <= c + SKEW_MS, |x| x == c))
             })
-            .max_by_key(|&&i| g.sign_in(i).map_or(i64::MIN, |s| s.time));
+            .max_by_key(|&&i| switch(i).map_or(i64::MIN, |s| s.time));
         if let Some(&i) = best {
             return Link::Switch(i);
         }
@@ -181,9 +193,25 @@ fn console_link(g: &Gathered, l: &Lookups<'_>, arn: &str, created: Option<i64>) 
     Link::None
 }
 
+/// How a resolution sees the rest of the role: its table (this store's or, after the exchange,
+/// the whole role's) and this worker's place in it.
+#[derive(Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub(crate) table: &'a IdTable,
+    pub(crate) role: Role,
+    /// The table is the whole role's: what another worker may hold is left to the exchange.
+    pub(crate) merged: bool,
+}
+
 /// Every row's session, every session's parent and origin.
-pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Resolved {
-    let l = lookups(store, g);
+pub(crate) fn resolve(
+    store: &Store,
+    g: &Gathered,
+    scope: Scope<'_>,
+    shared: &mut SharedIds,
+) -> Resolved {
+    let tb = scope.table;
+    let l = lookups(tb);
     let n = g.rows;
     let mut out = Resolved { rows: n, ..Resolved::default() };
     let key_dict = store.dictionary(Column::AccessKey);
@@ -210,11 +238,23 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
             }
             let arn = arn_dict.get(gr.arn as usize).map_or("", |s| s);
             if gr.caller == Caller::AssumedRole && !arn.is_empty() {
-                return Some(console_link(g, &l, arn, gr.created_ms));
+                return Some(console_link(tb, &l, arn, gr.created_ms));
             }
             Some(Link::None)
         })
         .collect();
+    // The federated callers' rows (`SAMLUser`, `WebIdentityUser`): the issue of their own call.
+    let mut federated: FxHashMap<u32, u32> = FxHashMap::default();
+    for (i, is) in tb.issues.iter().enumerate() {
+        if matches!(
+            is.kind,
+            super::IssueKind::AssumeRoleWithSaml | super::IssueKind::AssumeRoleWithWebIdentity
+        ) {
+            for r in is.rows.iter().filter_map(|c| scope.role.local(c.id)) {
+                federated.insert(r, i as u32);
+            }
+        }
+    }
     let mut map: FxHashMap<(u32, Link), u32> = FxHashMap::default();
     let mut last: Vec<Option<(Link, u32)>> = vec![None; g.groups.len()];
     out.session_of.reserve(n);
@@ -236,12 +276,12 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
             Some(link) => link,
             None => match gr.caller {
                 Caller::Saml | Caller::WebIdentity => {
-                    g.issue_of_row.get(&(r as u32)).map_or(Link::None, |&i| Link::Federated(i))
+                    federated.get(&(r as u32)).map_or(Link::None, |&i| Link::Federated(i))
                 }
                 _ => l
                     .by_key
                     .get(&key)
-                    .and_then(|list| issue_at(g, list, t))
+                    .and_then(|list| issue_at(tb, list, t))
                     .map_or(Link::None, Link::Issue),
             },
         };
@@ -257,6 +297,7 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
                         depth: 0,
                         cut: None,
                         first: (t, r as u32),
+                        foreign: None,
                     });
                     out.sessions.len() as u32 - 1
                 });
@@ -271,8 +312,8 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
         }
         out.session_of.push(s);
     }
-    tie_copies(store, g, shared, &mut out);
-    super::parents::parents(store, g, &mut out);
+    tie_copies(store, g, shared, &mut out, scope.merged);
+    super::parents::parents(store, g, scope, &mut out);
     origins(&mut out);
     out
 }
@@ -281,7 +322,7 @@ pub(crate) fn resolve(store: &Store, g: &Gathered, shared: &mut SharedIds) -> Re
 /// rows that may be copies of one call are read, once.
 pub(crate) type SharedIds = FxHashMap<u32, Option<u64>>;
 
-fn shared_id(raws: &mut RawReader<'_>, cache: &mut SharedIds, row: u32) -> Option<u64> {
+pub(crate) fn shared_id(raws: &mut RawReader<'_>, cache: &mut SharedIds, row: u32) -> Option<u64> {
     *cache.entry(row).or_insert_with(|| {
         super::facts::read_identity(raws.get(row as usize))
             .and_then(|f| f.shared_event)
@@ -292,11 +333,13 @@ fn shared_id(raws: &mut RawReader<'_>, cache: &mut SharedIds, row: u32) -> Optio
 /// An `AWSAccount` caller (the copy of a cross-account call in the resource owner's account)
 /// takes the session of the copy in the caller's account: the row with the same time,
 /// eventName and sharedEventID whose caller is not an `AWSAccount` stub. Records are read only
-/// for rows that share a time and eventName with such a caller.
-fn tie_copies(store: &Store, g: &Gathered, cache: &mut SharedIds, out: &mut Resolved) {
+/// for rows that share a time and eventName with such a caller. With the role's table, the
+/// copies left untied are noted for the exchange.
+fn tie_copies(store: &Store, g: &Gathered, cache: &mut SharedIds, out: &mut Resolved, note: bool) {
     if g.accounts.is_empty() {
         return;
     }
+    let mut tied: rustc_hash::FxHashSet<u32> = rustc_hash::FxHashSet::default();
     let times = store.times();
     let actions = store.column(Column::Action);
     let mut wanted: FxHashMap<(i64, u32), Vec<u32>> = FxHashMap::default();
@@ -319,15 +362,19 @@ fn tie_copies(store: &Store, g: &Gathered, cache: &mut SharedIds, out: &mut Reso
             if shared_id(&mut raws, cache, stub) == Some(id) {
                 if let Some(x) = out.session_of.get_mut(stub as usize) {
                     *x = s;
+                    tied.insert(stub);
                 }
             }
         }
+    }
+    if note {
+        out.untied = g.accounts.iter().copied().filter(|r| !tied.contains(r)).collect();
     }
 }
 
 /// Follows the parents to the origins, iteratively, cutting loops and chains deeper than
 /// [`MAX_HOPS`].
-fn origins(out: &mut Resolved) {
+pub(crate) fn origins(out: &mut Resolved) {
     const TODO: u32 = 0;
     const BUSY: u32 = u32::MAX;
     let n = out.sessions.len();
@@ -352,7 +399,7 @@ fn origins(out: &mut Resolved) {
             match s.parent {
                 Parent::Session(p) => at = p,
                 Parent::Origin(o) => break (Some(o), 0, None),
-                Parent::None => break (None, 0, None),
+                Parent::Remote(_) | Parent::None => break (None, 0, None),
             }
         };
         for &s in path.iter().rev() {

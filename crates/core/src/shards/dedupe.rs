@@ -3,7 +3,7 @@
 //! the candidate pairs (the copy kept, the copy dropped); every worker hashes the texts of its
 //! candidates' rows again with a second hash; each worker with confirmed copies to drop
 //! rewrites its store without them and answers again (its Status and Answer come unasked, as
-//! after a load).
+//! after a load). The identity exchange (`super::identities`) follows, whatever was found.
 
 use super::{Coordinator, Job, Out};
 use crate::engine::dedupe::{decode_digests, decode_pairs, Pair};
@@ -72,7 +72,7 @@ impl Coordinator {
                 }
                 let pairs: Vec<Pair> = got.into_iter().flatten().flatten().collect();
                 if pairs.is_empty() {
-                    return Vec::new();
+                    return self.start_identities();
                 }
                 // Every row of a pair, per worker, each once.
                 let mut asked: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -126,12 +126,17 @@ impl Coordinator {
                         d.push(p.lose.1);
                     }
                 }
-                drop.into_iter()
+                let mut out: Vec<Out> = drop
+                    .into_iter()
                     .zip(stores)
                     .enumerate()
                     .filter(|(_, (rows, _))| !rows.is_empty())
                     .map(|(w, (rows, store))| Out::Ask(w as u32, Request::DropRows { store, rows }))
-                    .collect()
+                    .collect();
+                // Each worker takes its requests in order: the tables come of the stores
+                // without their duplicates.
+                out.extend(self.start_identities());
+                out
             }
             // A reply of another kind than asked: the exchange is given up (the next load's end
             // starts another).

@@ -11,6 +11,7 @@
 //!   over a stretch of it (a table page, a Step's row, an export's chunks).
 //! * `place`: where a row is in the merged order (Detail, Step, Find).
 //! * `dedupe`: the events more than one worker holds, found when a load ends.
+//! * `identities`: then the chains of who is behind each call, across the workers.
 //!
 //! A worker answers the requests of one kind in the order they came (`postMessage` keeps the
 //! order), so each worker's replies to the merge's asks are matched to them by a queue; Status
@@ -19,6 +20,7 @@
 //! dropped, and the next merged answer makes the page ask again.
 
 mod dedupe;
+mod identities;
 mod merge;
 mod page_job;
 mod pages;
@@ -34,6 +36,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::engine::{Answer, Reply, Request, Role, ViewSpec, ANSWER_MS, MAX_PAGE, STATUS_MS};
 use dedupe::DedupeStage;
+use identities::IdStage;
 use merge::{merge, Orders, Round};
 use page_job::{PageFor, PageJob};
 use place::{PlaceStage, Purpose};
@@ -69,6 +72,8 @@ enum Job {
     Place { purpose: Purpose, stage: PlaceStage },
     /// The duplicates across workers.
     Dedupe(DedupeStage),
+    /// The identities across workers.
+    Identities(IdStage),
 }
 
 /// The merge of `of` data workers' replies (see the module docs).
@@ -309,6 +314,7 @@ impl Coordinator {
             Job::Page(page) => self.feed_page(id, page, w, reply),
             Job::Place { purpose, stage } => self.feed_place(id, purpose, stage, w, reply),
             Job::Dedupe(stage) => self.feed_dedupe(id, stage, w, reply),
+            Job::Identities(stage) => self.feed_identities(id, stage, w, reply),
             Job::Round { seq, mut round } => {
                 let Reply::Bins { answer, histogram, detections } = reply else {
                     return Vec::new();

@@ -72,10 +72,15 @@ pub(super) fn store_of(files: &[Vec<Value>]) -> Store {
     s
 }
 
+/// One engine's resolution of `files`, checked against the same events dealt over two and
+/// three data workers (`split`).
 pub(super) fn resolved(files: &[Vec<Value>]) -> (Store, Identities) {
     let s = store_of(files);
     let mut ids = Identities::new();
     ids.update(&s);
+    for of in [2, 3] {
+        split::agrees(files, (&s, &ids), of);
+    }
     (s, ids)
 }
 
@@ -97,4 +102,5 @@ pub(super) const ALICE: &str = "arn:aws:iam::111111111111:user/alice";
 pub(super) const BOB: &str = "arn:aws:iam::111111111111:user/bob";
 
 mod shapes;
+mod split;
 mod traps;
