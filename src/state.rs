@@ -135,7 +135,8 @@ impl Dataset {
             | Reply::Pairs { .. }
             | Reply::Digests { .. }
             | Reply::IdTable { .. }
-            | Reply::IdClaims { .. } => {}
+            | Reply::IdClaims { .. }
+            | Reply::IdPairs { .. } => {}
         }
     }
 

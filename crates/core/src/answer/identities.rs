@@ -4,27 +4,35 @@
 //! last seen, and what it did for the first time within the loaded data; and the facets of
 //! origin and session.
 //!
-//! Counting is per origin and per dictionary id in vectors, like the other answers; only the
-//! pairs (origin, value) need a hash map, and the first-time pairs are computed over every row
-//! once per resolution ([`FirstSeen`]), not per answer.
+//! Each data worker counts its matches into an [`IdentitiesPart`] (`identities_part.rs`): every
+//! origin with its sessions (named alike in every worker), the paths they took, every address,
+//! agent, region and service with its count, its first-time marks. One engine's answer is the
+//! merge of its own part, a tab's the merge of its workers' ([`merge_identities`]): the same
+//! code, so the two agree wherever the parts do.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use super::facets::Facet;
-use crate::identity::{arn_account, hop_name, Identities, Origin};
-use crate::store::{Column, Store};
+pub use super::identities_part::{identities_part, identity_facet_counts, FirstPairs, FirstSeen};
+use super::parts::{add_counts, facet_of, top_counts, ValueCounts};
+use crate::identity::{Identities, Origin};
+use crate::store::Store;
 
 /// How many origins an answer lists (the most active; the page says how many more).
 pub const IDENTITIES_TOP: usize = 300;
 /// Values listed per kind (addresses, agents, regions) of one origin.
 const VALUES_TOP: usize = 3;
 /// First-time marks listed per origin.
-const FIRSTS_TOP: usize = 8;
+pub(super) const FIRSTS_TOP: usize = 8;
 /// Nodes drawn in one origin's graph.
 const GRAPH_NODES: usize = 12;
 
 /// A node of an origin's graph: the origin itself (index 0) or a role (or user) reached.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ChainNode {
     pub name: String,
     pub account: Option<String>,
@@ -70,246 +78,176 @@ pub struct IdentitiesAnswer {
     pub sessions: u64,
 }
 
-const WHAT: [(&str, Column); 4] = [
-    ("ip", Column::SourceIp),
-    ("agent", Column::UserAgent),
-    ("region", Column::Region),
-    ("service", Column::Service),
-];
-
-/// When each (origin, value) pair was first seen, over every row: the first-time marks of the
-/// view. Computed once per resolution of the identities.
-#[derive(Default)]
-pub struct FirstSeen {
-    /// The identities' generation it was computed for.
-    generation: Option<u64>,
-    /// Per origin: its first time; per (kind, origin, value id): the first time.
-    origin_first: Vec<i64>,
-    origin_last: Vec<i64>,
-    pairs: [FxHashMap<(u32, u32), i64>; 4],
+/// One origin's line as one worker counts it over its matches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LinePart {
+    /// `None`: credentials issued outside the loaded logs.
+    pub origin: Option<Origin>,
+    pub events: u64,
+    pub errors: u64,
+    pub first_ms: Option<i64>,
+    pub last_ms: Option<i64>,
+    /// Each session ([`Identities::session_hash`]) with its path (an index into `paths`).
+    pub sessions: Vec<(u64, u32)>,
+    /// The hops after the origin, as the graph names them.
+    pub paths: Vec<Vec<ChainNode>>,
+    pub ips: ValueCounts,
+    pub agents: ValueCounts,
+    pub regions: ValueCounts,
+    pub services: Vec<String>,
+    /// Every first-time mark (not only the listed few).
+    pub firsts: Vec<FirstTime>,
 }
 
-impl FirstSeen {
-    /// Brought up to date with `ids` (recomputed when it resolved more rows).
-    pub fn update(&mut self, store: &Store, ids: &Identities) {
-        if self.generation == Some(ids.generation()) {
-            return;
-        }
-        let n = ids.rows().min(store.len());
-        let mut f = FirstSeen {
-            generation: Some(ids.generation()),
-            origin_first: vec![i64::MAX; ids.origins().len()],
-            origin_last: vec![i64::MIN; ids.origins().len()],
-            ..FirstSeen::default()
-        };
-        let times = store.times();
-        let cols = WHAT.map(|(_, c)| store.column(c));
-        for (r, &t) in times.iter().enumerate().take(n) {
-            let Some(o) = ids.origin_id(r) else { continue };
-            if t == i64::MIN {
-                continue;
-            }
-            if let Some(x) = f.origin_first.get_mut(o as usize) {
-                *x = (*x).min(t);
-            }
-            if let Some(x) = f.origin_last.get_mut(o as usize) {
-                *x = (*x).max(t);
-            }
-            for (col, pairs) in cols.iter().zip(&mut f.pairs) {
-                let Some(&v) = col.get(r) else { continue };
-                let e = pairs.entry((o, v)).or_insert(t);
-                *e = (*e).min(t);
-            }
-        }
-        *self = f;
-    }
-
-    /// The first-time pairs of origin `o` after its first day (or the first half of its span,
-    /// when that is shorter): what is new for it, at most [`FIRSTS_TOP`] (new addresses and
-    /// agents before new regions and services, the most recent of each), in time order.
-    fn firsts(&self, store: &Store, o: u32) -> Vec<FirstTime> {
-        let (Some(&start), Some(&end)) =
-            (self.origin_first.get(o as usize), self.origin_last.get(o as usize))
-        else {
-            return vec![];
-        };
-        if start > end {
-            return vec![];
-        }
-        let after = start + (86_400_000).min((end - start) / 2);
-        let mut out = Vec::new();
-        for ((what, col), pairs) in WHAT.iter().zip(&self.pairs) {
-            let dict = store.dictionary(*col);
-            for (&(oo, id), &t) in pairs {
-                if oo == o && t > after {
-                    let value = dict.get(id as usize).map_or("", |s| s).to_string();
-                    if !value.is_empty() {
-                        out.push(FirstTime { what: (*what).to_string(), value, time_ms: t });
-                    }
-                }
-            }
-        }
-        // A new address or agent says most about stolen credentials, then a new region, then a
-        // new service; among those of a kind, the most recent. Shown in time order.
-        let rank = |w: &str| WHAT.iter().position(|(x, _)| *x == w).unwrap_or(WHAT.len());
-        out.sort_by(|a, b| {
-            rank(&a.what)
-                .cmp(&rank(&b.what))
-                .then(b.time_ms.cmp(&a.time_ms))
-                .then_with(|| a.value.cmp(&b.value))
-        });
-        out.truncate(FIRSTS_TOP);
-        out.sort_by(|a, b| a.time_ms.cmp(&b.time_ms).then_with(|| a.value.cmp(&b.value)));
-        out
-    }
+/// One worker's counts for the Identities view: a line for every origin among its matches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdentitiesPart {
+    pub lines: Vec<LinePart>,
 }
 
-/// The Identities view over `rows` (ascending).
+/// The Identities view over `rows` (ascending) of one engine: the merge of its own part.
 pub fn identities(
     store: &Store,
     ids: &Identities,
     first: &FirstSeen,
     rows: &[u32],
 ) -> IdentitiesAnswer {
-    let no = ids.origins().len(); // the unknown origin's slot
-    let slot = |r: usize| ids.origin_id(r).map_or(no, |o| o as usize);
-    let mut events = vec![0u64; no + 1];
-    for &r in rows {
-        if (r as usize) < ids.rows() {
-            if let Some(e) = events.get_mut(slot(r as usize)) {
-                *e += 1;
-            }
-        }
+    merge_identities(vec![identities_part(store, ids, first, rows)])
+}
+
+/// The Identities view from every worker's part: lines by origin (counts add, sessions and
+/// values merge), the most active [`IDENTITIES_TOP`] listed (ties by origin, the unknown last).
+pub fn merge_identities(parts: Vec<IdentitiesPart>) -> IdentitiesAnswer {
+    let mut by: HashMap<Option<String>, Vec<LinePart>> = HashMap::new();
+    for l in parts.into_iter().flat_map(|p| p.lines) {
+        by.entry(l.origin.as_ref().map(|o| o.text.clone())).or_default().push(l);
     }
-    let events_of = |o: usize| events.get(o).copied().unwrap_or(0);
-    let mut order: Vec<usize> = (0..=no).filter(|&o| events_of(o) > 0).collect();
-    order.sort_by(|&a, &b| events_of(b).cmp(&events_of(a)).then(a.cmp(&b)));
-    let origins = order.iter().filter(|&&o| o != no).count() as u64;
-    let more = order.len().saturating_sub(IDENTITIES_TOP) as u64;
-    order.truncate(IDENTITIES_TOP);
-    let listed: FxHashMap<usize, usize> = order.iter().enumerate().map(|(i, &o)| (o, i)).collect();
-    let mut acc: Vec<Acc> = order.iter().map(|_| Acc::default()).collect();
-    let errors = store.column(Column::ErrorCode);
-    let times = store.times();
-    let cols = WHAT.map(|(_, c)| store.column(c));
-    let mut all_sessions: FxHashSet<u32> = FxHashSet::default();
-    for &r in rows {
-        let r = r as usize;
-        if r >= ids.rows() {
-            continue;
-        }
-        let Some(a) = listed.get(&slot(r)).and_then(|&i| acc.get_mut(i)) else {
-            all_sessions.extend(ids.session_of(r));
-            continue;
-        };
-        a.errors += u64::from(errors.get(r).is_some_and(|&e| e != 0));
-        if let Some(&t) = times.get(r).filter(|&&t| t != i64::MIN) {
-            a.first = Some(a.first.map_or(t, |f: i64| f.min(t)));
-            a.last = Some(a.last.map_or(t, |l: i64| l.max(t)));
-        }
-        if let Some(s) = ids.session_of(r) {
-            a.sessions.insert(s);
-            all_sessions.insert(s);
-        }
-        for (col, values) in cols.iter().zip(&mut a.values) {
-            let Some(&v) = col.get(r) else { continue };
-            *values.entry(v).or_insert(0) += 1;
-        }
-    }
-    let lines = order
-        .iter()
-        .zip(acc)
-        .map(|(&o, a)| {
-            let origin = ids.origins().get(o).cloned();
-            let (nodes, edges, accounts) = graph(store, ids, origin.as_ref(), &a.sessions);
-            let top = |(_, col): (&str, Column), values: &FxHashMap<u32, u64>| {
-                let dict = store.dictionary(col);
-                let mut v: Vec<(String, u64)> = values
-                    .iter()
-                    .map(|(&id, &c)| (dict.get(id as usize).map_or("", |s| s).to_string(), c))
-                    .filter(|(s, _)| !s.is_empty())
-                    .collect();
-                v.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-                v.truncate(VALUES_TOP);
-                v
-            };
-            let [ips, agents, regions, services] = &a.values;
-            let [ip, agent, region, _] = WHAT;
-            IdentityLine {
-                events: events_of(o),
-                errors: a.errors,
-                first_ms: a.first,
-                last_ms: a.last,
-                sessions: a.sessions.len() as u64,
-                nodes,
-                edges,
-                accounts,
-                ips: top(ip, ips),
-                agents: top(agent, agents),
-                regions: top(region, regions),
-                services: services.len() as u64,
-                firsts: if o == no { vec![] } else { first.firsts(store, o as u32) },
-                origin,
-            }
+    let mut all_sessions: rustc_hash::FxHashSet<u64> = rustc_hash::FxHashSet::default();
+    let mut lines: Vec<IdentityLine> = by
+        .into_values()
+        .map(|ls| {
+            all_sessions.extend(ls.iter().flat_map(|l| l.sessions.iter().map(|s| s.0)));
+            line(ls)
         })
         .collect();
+    lines.sort_by(|a, b| {
+        b.events.cmp(&a.events).then_with(|| match (&a.origin, &b.origin) {
+            (Some(x), Some(y)) => x.text.cmp(&y.text),
+            (a, b) => b.is_some().cmp(&a.is_some()),
+        })
+    });
+    let origins = lines.iter().filter(|l| l.origin.is_some()).count() as u64;
+    let more = lines.len().saturating_sub(IDENTITIES_TOP) as u64;
+    lines.truncate(IDENTITIES_TOP);
     IdentitiesAnswer { lines, more, origins, sessions: all_sessions.len() as u64 }
 }
 
-#[derive(Default)]
-struct Acc {
-    errors: u64,
-    first: Option<i64>,
-    last: Option<i64>,
-    sessions: FxHashSet<u32>,
-    values: [FxHashMap<u32, u64>; 4],
+/// One origin's line from its parts.
+fn line(parts: Vec<LinePart>) -> IdentityLine {
+    let origin = parts.first().and_then(|l| l.origin.clone());
+    let mut paths: FxHashMap<u64, &Vec<ChainNode>> = FxHashMap::default();
+    for l in &parts {
+        for &(s, p) in &l.sessions {
+            if let Some(path) = l.paths.get(p as usize) {
+                paths.entry(s).or_insert(path);
+            }
+        }
+    }
+    let mut counted: HashMap<&Vec<ChainNode>, u64> = HashMap::new();
+    for path in paths.values() {
+        *counted.entry(path).or_insert(0) += 1;
+    }
+    let (nodes, edges, accounts) = graph(origin.as_ref(), counted);
+    let top = |f: fn(&LinePart) -> &ValueCounts| {
+        top_counts(&add_counts(parts.iter().map(f)), VALUES_TOP)
+            .into_iter()
+            .filter(|(v, _)| !v.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let mut services: Vec<&String> = parts.iter().flat_map(|l| &l.services).collect();
+    services.sort_unstable();
+    services.dedup();
+    let mut firsts: HashMap<(&str, &str), i64> = HashMap::new();
+    for f in parts.iter().flat_map(|l| &l.firsts) {
+        let t = firsts.entry((&f.what, &f.value)).or_insert(f.time_ms);
+        *t = (*t).min(f.time_ms);
+    }
+    let firsts = pick_firsts(
+        firsts
+            .into_iter()
+            .map(|((w, v), t)| FirstTime { what: w.into(), value: v.into(), time_ms: t })
+            .collect(),
+    );
+    IdentityLine {
+        events: parts.iter().map(|l| l.events).sum(),
+        errors: parts.iter().map(|l| l.errors).sum(),
+        first_ms: parts.iter().filter_map(|l| l.first_ms).min(),
+        last_ms: parts.iter().filter_map(|l| l.last_ms).max(),
+        sessions: paths.len() as u64,
+        nodes,
+        edges,
+        accounts,
+        ips: top(|l| &l.ips),
+        agents: top(|l| &l.agents),
+        regions: top(|l| &l.regions),
+        services: services.len() as u64,
+        firsts,
+        origin,
+    }
+}
+
+/// The marks listed: a new address or agent says most about stolen credentials, then a new
+/// region, then a new service; among those of a kind, the most recent; at most [`FIRSTS_TOP`],
+/// shown in time order.
+pub(super) fn pick_firsts(mut out: Vec<FirstTime>) -> Vec<FirstTime> {
+    let rank = |w: &str| ["ip", "agent", "region", "service"].iter().position(|x| *x == w);
+    out.sort_by(|a, b| {
+        rank(&a.what)
+            .unwrap_or(4)
+            .cmp(&rank(&b.what).unwrap_or(4))
+            .then(b.time_ms.cmp(&a.time_ms))
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    out.truncate(FIRSTS_TOP);
+    out.sort_by(|a, b| a.time_ms.cmp(&b.time_ms).then_with(|| a.value.cmp(&b.value)));
+    out
 }
 
 type Graph = (Vec<ChainNode>, Vec<(u32, u32, u64)>, Vec<String>);
 
-/// The roles (and users) an origin's sessions reached: node 0 the origin, an edge per hop.
-fn graph(
-    store: &Store,
-    ids: &Identities,
-    origin: Option<&Origin>,
-    sessions: &FxHashSet<u32>,
-) -> Graph {
+/// The roles (and users) an origin's sessions reached: node 0 the origin, an edge per hop
+/// counting the sessions through it. Paths are drawn the most travelled first (then by name),
+/// up to [`GRAPH_NODES`] nodes.
+fn graph(origin: Option<&Origin>, paths: HashMap<&Vec<ChainNode>, u64>) -> Graph {
     let mut nodes = vec![ChainNode {
         name: origin.map_or_else(|| "unknown origin".to_string(), |o| o.name.clone()),
-        account: origin.and_then(|o| arn_account(&o.text)).map(str::to_string),
+        account: origin.and_then(|o| crate::identity::arn_account(&o.text)).map(str::to_string),
     }];
-    let mut index: FxHashMap<(String, Option<String>), u32> = FxHashMap::default();
+    let mut ordered: Vec<(&Vec<ChainNode>, u64)> = paths.into_iter().collect();
+    ordered.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut index: FxHashMap<&ChainNode, u32> = FxHashMap::default();
     let mut edges: FxHashMap<(u32, u32), u64> = FxHashMap::default();
     let mut accounts: Vec<String> = Vec::new();
-    let mut ordered: Vec<u32> = sessions.iter().copied().collect();
-    ordered.sort_unstable();
-    for s in ordered {
+    for (path, sessions) in ordered {
         let mut at = 0u32;
-        for x in ids.path(s) {
-            let id = ids.identity(store, x);
-            if origin.is_some_and(|o| o.text == id) {
-                continue;
-            }
-            let account = arn_account(&id).map(str::to_string);
-            if let Some(a) = &account {
+        for hop in path {
+            if let Some(a) = &hop.account {
                 if !accounts.contains(a) {
                     accounts.push(a.clone());
                 }
             }
-            let name = hop_name(&id).to_string();
-            let key = (name.clone(), account.clone());
-            let node = match index.get(&key) {
+            let node = match index.get(hop) {
                 Some(&n) => n,
                 None if nodes.len() < GRAPH_NODES => {
-                    nodes.push(ChainNode { name, account });
+                    nodes.push(hop.clone());
                     let n = nodes.len() as u32 - 1;
-                    index.insert(key, n);
+                    index.insert(hop, n);
                     n
                 }
                 None => break,
             };
             if node != at {
-                *edges.entry((at, node)).or_insert(0) += 1;
+                *edges.entry((at, node)).or_insert(0) += sessions;
             }
             at = node;
         }
@@ -327,38 +265,18 @@ pub fn identity_facets(
     rows: &[u32],
     top_n: usize,
 ) -> Vec<(String, Facet)> {
-    // One increment per row (by session); the origins' counts are summed from the sessions'.
-    let no = ids.origins().len();
-    let mut by_session = vec![0u64; ids.sessions()];
-    let column = ids.session_column();
-    let mut counted = 0u64;
-    for &r in rows {
-        let Some(c) = column.get(r as usize).and_then(|&s| by_session.get_mut(s as usize)) else {
-            continue;
-        };
-        *c += 1;
-        counted += 1;
-    }
-    let mut by_origin = vec![0u64; no + 1];
-    for (s, &n) in by_session.iter().enumerate() {
-        let o = ids.session_origin(s as u32).map_or(no, |o| o as usize);
-        if let Some(c) = by_origin.get_mut(o) {
-            *c += n;
-        }
-    }
-    let facet_of = |counts: &[u64], label: &dyn Fn(usize) -> String| {
-        let mut nz: Vec<(u64, usize)> =
-            counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| (c, i)).collect();
-        let distinct = nz.len() as u64;
-        nz.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        nz.truncate(top_n);
-        let values: Vec<(String, u64)> = nz.iter().map(|&(c, i)| (label(i), c)).collect();
-        let shown: u64 = values.iter().map(|v| v.1).sum();
-        Facet { values, other: counted - shown.min(counted), distinct }
-    };
-    let origin =
-        facet_of(&by_origin, &|i| ids.origins().get(i).map_or(String::new(), |o| o.text.clone()));
-    let session = facet_of(&by_session, &|i| ids.session_label(store, i as u32));
+    let (origin, session, counted) = identity_facet_counts(store, ids, rows);
+    merge_identity_facets(&[(origin, session, counted)], top_n)
+}
+
+/// The origin and session facets from every worker's counts (values, values, rows counted).
+pub fn merge_identity_facets(
+    parts: &[(ValueCounts, ValueCounts, u64)],
+    top_n: usize,
+) -> Vec<(String, Facet)> {
+    let counted = parts.iter().map(|p| p.2).sum();
+    let origin = facet_of(&add_counts(parts.iter().map(|p| &p.0)), counted, top_n);
+    let session = facet_of(&add_counts(parts.iter().map(|p| &p.1)), counted, top_n);
     vec![("origin".to_string(), origin), ("session".to_string(), session)]
 }
 

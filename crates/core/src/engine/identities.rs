@@ -3,7 +3,10 @@
 //! the first-time marks of the Identities view, and what an answer, a table cell and the
 //! event detail take from them.
 
-use crate::answer::{identities, identity_facets, Facet, FirstSeen, IdentitiesAnswer};
+use crate::answer::{
+    identities, identities_part, identity_facet_counts, identity_facets, Facet, FirstPairs,
+    FirstSeen, IdentitiesAnswer, IdentitiesPart, ValueCounts,
+};
 use crate::identity::{Behind, IdClaims, IdGraph, IdTable, Identities};
 use crate::role::Role;
 use crate::store::Store;
@@ -49,6 +52,16 @@ impl Who {
         self.ids.take_graph(graph);
     }
 
+    /// The first-time pairs, for the merge of every worker's.
+    pub(super) fn first_pairs(&mut self, store: &Store) -> FirstPairs {
+        self.first.update(store, &self.ids);
+        self.first.pairs(store, &self.ids)
+    }
+
+    pub(super) fn take_first_pairs(&mut self, store: &Store, all: &FirstPairs) {
+        self.first.take_pairs(store, &self.ids, all);
+    }
+
     pub(super) fn get(&self) -> &Identities {
         &self.ids
     }
@@ -57,6 +70,20 @@ impl Who {
     pub(super) fn answer(&mut self, store: &Store, rows: &[u32]) -> IdentitiesAnswer {
         self.first.update(store, &self.ids);
         identities(store, &self.ids, &self.first, rows)
+    }
+
+    /// This worker's part of the Identities view over `rows`.
+    pub(super) fn part(&mut self, store: &Store, rows: &[u32]) -> IdentitiesPart {
+        self.first.update(store, &self.ids);
+        identities_part(store, &self.ids, &self.first, rows)
+    }
+
+    pub(super) fn facet_counts(
+        &self,
+        store: &Store,
+        rows: &[u32],
+    ) -> (ValueCounts, ValueCounts, u64) {
+        identity_facet_counts(store, &self.ids, rows)
     }
 
     pub(super) fn facets(&self, store: &Store, rows: &[u32], top: usize) -> Vec<(String, Facet)> {

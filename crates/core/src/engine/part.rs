@@ -13,7 +13,7 @@ pub use crate::role::Role;
 use super::state::{Engine, FACET_COLUMNS};
 use crate::answer::{
     histogram_in, rank_in, service_parts, sort_point, time_range, timed_value_counts, value_counts,
-    Bins, Histogram, ServicePart, SortKey, SortPoint, ValueCounts,
+    Bins, Histogram, IdentitiesPart, ServicePart, SortKey, SortPoint, ValueCounts,
 };
 use crate::store::{Column, Store};
 
@@ -33,6 +33,10 @@ pub struct ViewPart {
     /// The sort points at positions 0, stride, 2·stride … of this worker's order.
     pub stride: usize,
     pub samples: Vec<SortPoint>,
+    /// The origin and session facets' counts (origins, session labels, rows counted).
+    pub who: (ValueCounts, ValueCounts, u64),
+    /// When the view asked for the Identities view.
+    pub identities: Option<IdentitiesPart>,
 }
 
 /// Sort points a part carries at most; the stride grows past it.
@@ -62,6 +66,8 @@ pub(super) fn view_part(
             .step_by(stride)
             .map(|&r| sort_point(store, r, key, role.global(r)))
             .collect(),
+        who: Default::default(),
+        identities: None,
     }
 }
 

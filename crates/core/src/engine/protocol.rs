@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::part::{Role, ViewPart};
 pub use crate::answer::Detection;
 use crate::answer::{
-    Bins, Facet, FindingCount, Histogram, IdentitiesAnswer, LineFormat, ServiceSummary, SortKey,
-    SortPoint,
+    Bins, Facet, FindingCount, FirstPairs, Histogram, IdentitiesAnswer, LineFormat, ServiceSummary,
+    SortKey, SortPoint,
 };
 use crate::detect;
 pub use crate::detect::{Level, RuleOrigin};
@@ -440,12 +440,19 @@ pub enum Request {
         rows: u64,
         table: Box<IdTable>,
     },
-    /// Follow the chains through the other workers' sessions; answered by the Status and
-    /// Answer of the changed identities (nothing when the store moved on).
+    /// Follow the chains through the other workers' sessions; answered with this worker's
+    /// first-time pairs ([`Reply::IdPairs`]).
     IdGraph {
         store: u64,
         rows: u64,
         graph: Box<IdGraph>,
+    },
+    /// The tab's first-time pairs; answered by the Status and Answer of the changed identities
+    /// (nothing when the store moved on).
+    IdFirsts {
+        store: u64,
+        rows: u64,
+        pairs: Box<FirstPairs>,
     },
 }
 
@@ -526,6 +533,10 @@ pub enum Reply {
     /// What this worker answers for the other workers' chains (empty when its store moved on).
     IdClaims {
         claims: Box<IdClaims>,
+    },
+    /// This worker's first-time pairs (empty when its store moved on).
+    IdPairs {
+        pairs: Box<FirstPairs>,
     },
 }
 

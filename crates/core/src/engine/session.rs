@@ -132,7 +132,10 @@ impl<F> Session<F> {
                 Outcome::replies(vec![e.id_share(store, rows, *table)])
             }
             Request::IdGraph { store, rows, graph } => {
-                Outcome::replies(e.id_graph(store, rows, *graph))
+                Outcome::replies(vec![e.id_graph(store, rows, *graph)])
+            }
+            Request::IdFirsts { store, rows, pairs } => {
+                Outcome::replies(e.id_firsts(store, rows, &pairs))
             }
             Request::Locate { row } => {
                 let (point, pos) = role.local(row).map_or((None, None), |r| e.locate(r));

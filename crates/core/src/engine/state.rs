@@ -208,7 +208,9 @@ impl Engine {
         let rows = &self.matches;
         if let Some(role) = self.role {
             // One of several workers: the merge makes the facets, histogram and summaries.
-            let part = view_part(s, role, rows, &self.sorted, view.sort, view.services);
+            let mut part = view_part(s, role, rows, &self.sorted, view.sort, view.services);
+            part.who = self.who.facet_counts(s, rows);
+            part.identities = view.identities.then(|| self.who.part(s, rows));
             return Some(Answer {
                 seq,
                 id: self.answer_id,

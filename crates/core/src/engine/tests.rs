@@ -269,6 +269,7 @@ fn messages_round_trip_as_json() {
             Request::IdTable => "IdTable",
             Request::IdShare { .. } => "IdShare",
             Request::IdGraph { .. } => "IdGraph",
+            Request::IdFirsts { .. } => "IdFirsts",
         }
     }
     fn reply_kind(r: &Reply) -> &'static str {
@@ -291,6 +292,7 @@ fn messages_round_trip_as_json() {
             Reply::Digests { .. } => "Digests",
             Reply::IdTable { .. } => "IdTable",
             Reply::IdClaims { .. } => "IdClaims",
+            Reply::IdPairs { .. } => "IdPairs",
         }
     }
     let reqs = vec![
@@ -342,10 +344,11 @@ fn messages_round_trip_as_json() {
         Request::IdTable,
         Request::IdShare { store: 3, rows: 9, table: Box::default() },
         Request::IdGraph { store: 3, rows: 9, graph: Box::default() },
+        Request::IdFirsts { store: 3, rows: 9, pairs: Box::default() },
     ];
     let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
     kinds.dedup();
-    assert_eq!(kinds.len(), 25, "every request: {kinds:?}");
+    assert_eq!(kinds.len(), 26, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
@@ -384,10 +387,11 @@ fn messages_round_trip_as_json() {
     };
     let rows = e.engine().store().len() as u64;
     replies.extend(handle(&mut e, Request::IdShare { store, rows, table }));
+    replies.extend(handle(&mut e, Request::IdGraph { store, rows, graph: Box::default() }));
     let mut kinds: Vec<&str> = replies.iter().map(reply_kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    assert_eq!(kinds.len(), 18, "every reply: {kinds:?}");
+    assert_eq!(kinds.len(), 19, "every reply: {kinds:?}");
     for r in replies {
         assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
     }

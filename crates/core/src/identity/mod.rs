@@ -173,6 +173,21 @@ impl Identities {
         store.dictionary(Column::AccessKey).get(g.key as usize).map_or("", |k| k)
     }
 
+    /// Session `s` as every worker of the tab names it (its caller and the call that made its
+    /// credentials, once the workers share one table): the Identities view counts sessions
+    /// across workers by it.
+    pub fn session_hash(&self, store: &Store, s: u32) -> u64 {
+        use std::hash::{Hash, Hasher};
+        if let Some(f) = self.foreign(s) {
+            return f.session;
+        }
+        let Some(se) = self.resolved.sessions.get(s as usize) else { return 0 };
+        let mut h = rustc_hash::FxHasher::default();
+        self.gathered.group(se.group).map(|g| remote::caller_hash(store, g)).hash(&mut h);
+        se.link.hash(&mut h);
+        h.finish()
+    }
+
     /// Another worker's session (it has no rows here).
     fn foreign(&self, s: u32) -> Option<&remote::ForeignNode> {
         let f = self.resolved.sessions.get(s as usize)?.foreign?;

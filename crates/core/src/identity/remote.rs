@@ -52,6 +52,8 @@ pub struct Node {
     pub hop: Hop,
     /// What `session:` matches.
     pub label: String,
+    /// The session as every worker names it ([`Identities::session_hash`]).
+    pub session: u64,
     pub source_identity: Option<String>,
     pub parent: NodeParent,
     /// A session nothing in the logs made: its hop shows its first event, the earliest of all
@@ -88,6 +90,7 @@ pub struct IdGraph {
 pub(crate) struct ForeignNode {
     pub(crate) hop: Hop,
     pub(crate) label: String,
+    pub(crate) session: u64,
     pub(crate) source_identity: Option<String>,
 }
 
@@ -275,6 +278,7 @@ impl Identities {
                     id: node_id(self.role, at),
                     hop,
                     label: self.session_label(store, at),
+                    session: self.session_hash(store, at),
                     source_identity: self.source_identity(at),
                     parent,
                     first_key,
@@ -321,6 +325,7 @@ impl Identities {
             out.foreign.push(ForeignNode {
                 hop: n.hop.clone(),
                 label: n.label.clone(),
+                session: n.session,
                 source_identity: n.source_identity.clone(),
             });
         }

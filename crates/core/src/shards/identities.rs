@@ -2,10 +2,13 @@
 //! worker sends its identity table; the merge joins them and sends the tab's table to all; each
 //! resolves again with it and claims the sessions it can answer for the others; the merge picks
 //! the claims one engine would have made and sends the chosen graph to all, which follow their
-//! chains through it and answer again (their Status and Answer come unasked, as after a load).
+//! chains through it and send their first-time pairs (what each origin did when); the merge
+//! sends the tab's earliest to all, which answer again (their Status and Answer come unasked,
+//! as after a load).
 //! The rules: `crate::identity::remote`.
 
 use super::{Coordinator, Job, Out};
+use crate::answer::FirstPairs;
 use crate::engine::{Reply, Request};
 use crate::identity::{IdClaims, IdGraph, IdTable};
 
@@ -14,6 +17,8 @@ pub(super) enum IdStage {
     Tables(Vec<Option<((u64, u64), IdTable)>>),
     /// Waiting for every worker's claims.
     Claims { table: Box<IdTable>, stores: Vec<(u64, u64)>, got: Vec<Option<IdClaims>> },
+    /// Waiting for every worker's first-time pairs (under the origins the graph gave).
+    Pairs { stores: Vec<(u64, u64)>, got: Vec<Option<FirstPairs>> },
 }
 
 impl Coordinator {
@@ -60,11 +65,29 @@ impl Coordinator {
                     return self.keep(id, Job::Identities(stage));
                 }
                 let graph = Box::new(IdGraph::of(&table, got.into_iter().flatten().collect()));
+                let asks = stores
+                    .iter()
+                    .enumerate()
+                    .map(|(w, &(store, rows))| {
+                        (w as u32, Request::IdGraph { store, rows, graph: graph.clone() })
+                    })
+                    .collect();
+                let got = vec![None; self.of as usize];
+                self.job_as(id, Job::Identities(IdStage::Pairs { stores, got }), asks)
+            }
+            (IdStage::Pairs { stores, mut got }, Reply::IdPairs { pairs }) => {
+                if let Some(slot) = got.get_mut(w as usize) {
+                    *slot = Some(*pairs);
+                }
+                if got.iter().any(Option::is_none) {
+                    return self.keep(id, Job::Identities(IdStage::Pairs { stores, got }));
+                }
+                let pairs = Box::new(FirstPairs::merge(got.into_iter().flatten().collect()));
                 stores
                     .into_iter()
                     .enumerate()
                     .map(|(w, (store, rows))| {
-                        Out::Ask(w as u32, Request::IdGraph { store, rows, graph: graph.clone() })
+                        Out::Ask(w as u32, Request::IdFirsts { store, rows, pairs: pairs.clone() })
                     })
                     .collect()
             }

@@ -2,16 +2,16 @@
 //! service summary come from every value's merged count, the histogram from a second round in
 //! which every worker counts over the buckets of all the matches' time range ([`Round`]).
 //!
-//! Not merged yet: the Identities view and the origin/session facets (left empty), and
-//! correlation rules over events in different workers (each worker correlates its own); a
-//! detection's top users and addresses merge the workers' top lists, which is exact only while
-//! each worker lists every value.
+//! The Identities view and the origin and session facets merge the workers' parts
+//! (`crate::answer::merge_identities`). Not merged yet: correlation rules over events in
+//! different workers (each worker correlates its own); a detection's top users and addresses
+//! merge the workers' top lists, which is exact only while each worker lists every value.
 
 use std::collections::HashMap;
 
 use crate::answer::{
-    add_counts, add_histograms, bins_for, facet_of, merge_services, top_counts, Bins, Histogram,
-    SortPoint, ValueCounts, TOP_VALUES,
+    add_counts, add_histograms, bins_for, facet_of, merge_identities, merge_identity_facets,
+    merge_services, top_counts, Bins, Histogram, SortPoint, ValueCounts, TOP_VALUES,
 };
 use crate::engine::{
     Answer, Detection, Request, ViewSpec, FACET_COLUMNS, FACET_TOP, HISTOGRAM_BUCKETS,
@@ -161,8 +161,13 @@ pub(super) fn merge(
             histogram
         },
         services,
-        who_facets: Vec::new(),
-        identities: None,
+        who_facets: merge_identity_facets(
+            &parts.iter().map(|p| p.who.clone()).collect::<Vec<_>>(),
+            FACET_TOP,
+        ),
+        identities: view
+            .identities
+            .then(|| merge_identities(parts.iter().filter_map(|p| p.identities.clone()).collect())),
         findings: merge_findings(&answers),
         detections: merge_detections(&answers),
         techniques: merge_techniques(&answers),

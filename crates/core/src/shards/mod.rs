@@ -206,6 +206,12 @@ impl Coordinator {
                     .collect()
             }
             Request::Export { format, columns } => self.export(format, columns),
+            // The sample is read at once (no load to end): the identities are exchanged after it.
+            Request::Sample { .. } if self.of > 1 => {
+                let mut out = self.all(&req);
+                out.extend(self.start_identities());
+                out
+            }
             other => self.all(&other),
         }
     }

@@ -189,6 +189,8 @@ fn same_answer(merged: &Answer, single: &Answer) {
     assert_eq!(merged.histogram, single.histogram);
     assert_eq!(merged.services, single.services);
     assert_eq!(merged.techniques.len(), single.techniques.len());
+    assert_eq!(merged.who_facets, single.who_facets, "the origin and session facets");
+    assert_eq!(merged.identities, single.identities, "the Identities view");
     // Detections: the same rules with the same counts and timelines (the sample's correlation
     // rules fire within one file each, which one worker holds whole).
     let brief = |a: &Answer| -> Vec<(String, u64, Vec<u32>)> {
@@ -574,7 +576,15 @@ fn who_is_behind_each_call_is_one_engines_answer_across_workers() {
     for of in [2, 3] {
         let mut c = Cluster::new(of);
         c.load(sample_files(3000));
-        c.ask(Request::View { seq: 1, view: view("", SortKey::Time, false) });
+        let mut v = view("", SortKey::Time, false);
+        v.identities = true;
+        let (m, s) = c.ask(Request::View { seq: 1, view: v.clone() });
+        same_answer(&last_answer(&m), &last_answer(&s));
+        let lines = last_answer(&s).identities.map_or(0, |a| a.lines.len());
+        assert!(lines > 3, "the sample has several origins: {lines}");
+        v.query = "origin:*svc-deploy* OR ip:185.220.101.47".into();
+        let (m, s) = c.ask(Request::View { seq: 2, view: v });
+        same_answer(&last_answer(&m), &last_answer(&s));
         let (merged, single) = (who(&mut c, true), who(&mut c, false));
         assert_eq!(merged.len(), single.len());
         for (id, s) in &single {

@@ -6,6 +6,7 @@
 use super::Engine;
 use crate::engine::Reply;
 
+use crate::answer::FirstPairs;
 use crate::identity::{IdGraph, IdTable};
 
 impl Engine {
@@ -29,13 +30,24 @@ impl Engine {
         Reply::IdClaims { claims: Box::new(self.who.share(&self.store, table)) }
     }
 
-    /// Follows the chains through the other workers' sessions and answers again (the data is
-    /// the same generation: the rules' hits stand).
-    pub fn id_graph(&mut self, store: u64, rows: u64, graph: IdGraph) -> Vec<Reply> {
+    /// [`Reply::IdPairs`]: follows the chains through the other workers' sessions; this
+    /// worker's first-time pairs under the origins it now knows (nothing when the store moved
+    /// on).
+    pub fn id_graph(&mut self, store: u64, rows: u64, graph: IdGraph) -> Reply {
+        if (store, rows) != self.fingerprint() {
+            return Reply::IdPairs { pairs: Box::default() };
+        }
+        self.who.take_graph(graph);
+        Reply::IdPairs { pairs: Box::new(self.who.first_pairs(&self.store)) }
+    }
+
+    /// Takes the tab's first-time pairs and answers again (the data is the same generation:
+    /// the rules' hits stand).
+    pub fn id_firsts(&mut self, store: u64, rows: u64, pairs: &FirstPairs) -> Vec<Reply> {
         if (store, rows) != self.fingerprint() {
             return Vec::new();
         }
-        self.who.take_graph(graph);
+        self.who.take_first_pairs(&self.store, pairs);
         self.rules_changed()
     }
 }
