@@ -39,8 +39,8 @@ thread_local! {
 
 /// How many data workers this page starts: `?workers=N` in the address (1 to 8), else one.
 ///
-/// Several workers are not the default yet: the Identities view, the detections' timelines,
-/// exports and duplicates across workers are not merged (`trailglass_core::shards`).
+/// Several workers are not the default yet: correlation rules over events in different workers
+/// and the detections' exports are not merged (`trailglass_core::shards`).
 fn worker_count() -> u32 {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     search

@@ -30,8 +30,14 @@ after(async () => { await browser?.close(); });
 
 const ALICE = 'arn:aws:iam::111111111111:user/alice';
 
-test('the Identities view lists the origins, and a card shows exactly its events', async (t) => {
-  const app = await openApp(browser, { viewport: { width: 1400, height: 900 } });
+// With two data workers the files are spread over both, so a key issued in one worker's files
+// is used in the other's: the same answers, once the workers have exchanged their identities.
+for (const workers of [1, 2]) {
+const query = workers > 1 ? `?workers=${workers}` : '';
+const shot = (name) => (workers > 1 ? `${name}-workers-${workers}` : name);
+
+test(`the Identities view lists the origins, and a card shows exactly its events (${workers} worker(s))`, async (t) => {
+  const app = await openApp(browser, { query, viewport: { width: 1400, height: 900 } });
   const { page } = app;
   try {
     await dropFiles(page, files);
@@ -39,12 +45,18 @@ test('the Identities view lists the origins, and a card shows exactly its events
     await page.click(tid('tab-identities'));
     await page.locator(tid('identity')).first().waitFor();
     const origins = new Set(expected.map((e) => e.origin).filter(Boolean));
-    const summary = await page.textContent(tid('identities-summary'));
-    assert.match(summary, new RegExp(`^${origins.size} origins`), summary);
     // The most active origin is first; its card has a chain graph with the roles it reached.
     const byOrigin = new Map();
     for (const e of expected) byOrigin.set(e.origin, (byOrigin.get(e.origin) ?? 0) + 1);
     const top = [...byOrigin].sort((a, b) => b[1] - a[1])[0];
+    // (Waited for: with several workers the view is answered again once they have exchanged.)
+    await page.waitForFunction(([sel, card, n, origin]) => {
+      const first = document.querySelector(card);
+      return document.querySelector(sel)?.textContent.startsWith(`${n} origins`)
+        && (first?.dataset.origin || null) === origin;
+    }, [tid('identities-summary'), tid('identity'), origins.size, top[0]]);
+    const summary = await page.textContent(tid('identities-summary'));
+    assert.match(summary, new RegExp(`^${origins.size} origins`), summary);
     const first = page.locator(tid('identity')).first();
     assert.equal((await first.getAttribute('data-origin')) || null, top[0]);
     const alice = page.locator(`${tid('identity')}[data-origin="${ALICE}"]`);
@@ -53,10 +65,10 @@ test('the Identities view lists the origins, and a card shows exactly its events
     assert.ok(nodes.some((n) => n.includes('CrossAccountAdmin')), `alice reached the cross-account role: ${nodes}`);
     assert.ok(nodes.some((n) => n.includes('222222222222')), 'the account is labelled');
     await alice.scrollIntoViewIfNeeded();
-    await screenshot(page, 'identities');
+    await screenshot(page, shot('identities'));
     // Dark mode draws it too.
     await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, 'identities-dark');
+    await screenshot(page, shot('identities-dark'));
     await page.emulateMedia({ colorScheme: 'light' });
 
     // Sort by errors: the most failing origin first.
@@ -77,8 +89,8 @@ test('the Identities view lists the origins, and a card shows exactly its events
   } finally { await app.close(); }
 });
 
-test('origin:, chain: and session: select what the generator says, and the detail walks the chain', async (t) => {
-  const app = await openApp(browser, { viewport: { width: 1400, height: 900 } });
+test(`origin:, chain: and session: select what the generator says, and the detail walks the chain (${workers} worker(s))`, async (t) => {
+  const app = await openApp(browser, { query, viewport: { width: 1400, height: 900 } });
   const { page } = app;
   try {
     await dropFiles(page, files);
@@ -103,7 +115,7 @@ test('origin:, chain: and session: select what the generator says, and the detai
     assert.match(await page.textContent(tid('behind-headline')), /IAM user alice/);
     const hops = page.locator(tid('behind-hop'));
     assert.equal(await hops.count(), deep.chain.length - 1, 'one hop per session after the origin');
-    await screenshot(page, 'behind');
+    await screenshot(page, shot('behind'));
     // The first hop's STS call opens in the detail.
     await hops.first().locator(tid('behind-via')).click();
     await page.waitForFunction(([sel, id]) => document.querySelector(sel)?.dataset.eventId !== id, [tid('event-detail'), deep.id]);
@@ -119,6 +131,7 @@ test('origin:, chain: and session: select what the generator says, and the detai
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });
+}
 
 test('the sample story shows its chain: a leaked key into a second and a third account', async (t) => {
   const app = await openApp(browser, { viewport: { width: 1400, height: 900 } });

@@ -125,6 +125,9 @@ test('read-only events left out at load are counted, and the counts reconcile', 
     assert.equal(await page.locator(tid('duplicate-count')).count(), 0);
     assert.equal(await page.locator(tid('rejected-count')).count(), 0);
     await page.click(`${tid('left-out-files')} > summary`);
+    // The folded lines render a frame after the click (as in the test above).
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n,
+      [`${tid('file-status')}[data-status="left-out"]`, files.length - chosen.length], { timeout: 10_000 }).catch(() => {});
     const lines = await fileStates(page);
     const log = lines.find((l) => l.path.endsWith('_f0.json') && l.path.includes('/2024/03/06/'));
     const f = chosen.find((c) => c.path === log.path);
