@@ -25,7 +25,7 @@ use crate::role::Role;
 use crate::store::{Column, Store};
 
 /// A parent another worker may hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Ref {
     /// The caller of the role's issue (index into `IdTable::issues`).
     Issue(u32),
@@ -160,26 +160,9 @@ impl IdGraph {
     }
 }
 
-impl PartialOrd for Ref {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ref {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let key = |r: &Ref| match *r {
-            Ref::Issue(k) => (0, k),
-            Ref::Switch(k) => (1, k),
-            Ref::Stub(k) => (2, k),
-        };
-        key(self).cmp(&key(other))
-    }
-}
-
 impl Identities {
     /// What this worker can answer for the others, once resolved with the role's table.
-    pub(super) fn claims(&self, store: &Store) -> IdClaims {
+    pub(super) fn claims(&mut self, store: &Store) -> IdClaims {
         let (role, table, out) = (self.role, &self.table, &self.resolved);
         let mut c = IdClaims::default();
         let mut wanted: Vec<u32> = Vec::new();
@@ -218,7 +201,8 @@ impl Identities {
             }
         }
         if !by_call.is_empty() {
-            let mut cache = self.shared.clone();
+            // The sharedEventIDs read stay in the cache (taken out while the rows are read).
+            let mut cache = std::mem::take(&mut self.shared);
             let mut raws = store.raw_reader();
             let times = store.times();
             let actions = store.column(Column::Action);
@@ -236,6 +220,7 @@ impl Identities {
                     wanted.push(s);
                 }
             }
+            self.shared = cache;
         }
         // The first events of the sessions nothing made.
         for se in out.sessions.iter().filter(|s| s.link == Link::None && s.first.0 != i64::MIN) {
