@@ -136,7 +136,9 @@ impl Dataset {
             | Reply::Digests { .. }
             | Reply::IdTable { .. }
             | Reply::IdClaims { .. }
-            | Reply::IdPairs { .. } => {}
+            | Reply::IdPairs { .. }
+            | Reply::CorrParts { .. }
+            | Reply::DetectionEvents { .. } => {}
         }
     }
 

@@ -37,18 +37,33 @@ thread_local! {
     static LINKS: RefCell<Links> = RefCell::new(Links::default());
 }
 
-/// How many data workers this page starts: `?workers=N` in the address (1 to 8), else one.
-///
-/// Several workers are not the default yet: correlation rules over events in different workers
-/// and the detections' exports are not merged (`trailglass_core::shards`).
+/// How many data workers this page starts: `?workers=N` in the address (1 to 8), else one per
+/// core the browser reports (`navigator.hardwareConcurrency`), at most [`DEFAULT_WORKERS`].
+/// Each worker has its own store and its own wasm32 memory, so two hold about twice what one
+/// does; and on this project's two-core machine two load a million events in 6.4 s against 8.1
+/// (BENCHMARKS.md). Past four, the page thread's share of the merge was not measured.
 fn worker_count() -> u32 {
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    search
+    let window = web_sys::window();
+    let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let asked = search
         .trim_start_matches('?')
         .split('&')
         .find_map(|kv| kv.strip_prefix("workers="))
-        .and_then(|n| n.parse::<u32>().ok())
-        .map_or(1, |n| n.clamp(1, 8))
+        .and_then(|n| n.parse::<u32>().ok());
+    let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency());
+    default_workers(asked, cores)
+}
+
+/// The most data workers a page starts unasked.
+const DEFAULT_WORKERS: u32 = 4;
+
+/// `asked` (1 to 8), else one per core of `cores`, at most [`DEFAULT_WORKERS`].
+fn default_workers(asked: Option<u32>, cores: f64) -> u32 {
+    match asked {
+        Some(n) => n.clamp(1, 8),
+        None if cores.is_finite() && cores >= 1.0 => (cores as u32).clamp(1, DEFAULT_WORKERS),
+        None => 1,
+    }
 }
 
 fn message(req: &Request, files: Option<Array>) -> JsValue {
@@ -295,5 +310,24 @@ fn set_root_attribute(name: &str, value: u64) {
         web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
     {
         let _ = root.set_attribute(name, &value.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_workers;
+
+    #[test]
+    fn one_worker_per_core_up_to_four_unless_asked() {
+        assert_eq!(default_workers(None, 2.0), 2);
+        assert_eq!(default_workers(None, 1.0), 1);
+        assert_eq!(default_workers(None, 16.0), 4);
+        // A browser that hides its cores (0, or not a number) gets one.
+        assert_eq!(default_workers(None, 0.0), 1);
+        assert_eq!(default_workers(None, f64::NAN), 1);
+        assert_eq!(default_workers(Some(1), 16.0), 1);
+        assert_eq!(default_workers(Some(3), 2.0), 3);
+        assert_eq!(default_workers(Some(0), 2.0), 1);
+        assert_eq!(default_workers(Some(99), 2.0), 8);
     }
 }

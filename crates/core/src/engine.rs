@@ -33,7 +33,7 @@ mod protocol;
 mod session;
 mod state;
 
-pub use detections::rule_rows;
+pub use detections::{rule_rows, write_detections};
 pub use load::{
     budget_message, fits, gzip_declared_size, Cadence, Due, Load, Pending, ANSWER_MS, STATUS_MS,
     YIELD_MS,

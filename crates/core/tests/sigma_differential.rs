@@ -18,7 +18,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use trailglass_core::detect::{naive, naive_correlation, DetectCache, RuleBody, RuleSet};
+use trailglass_core::detect::{
+    fire_parts, naive, naive_correlation, DetectCache, Hits, RuleBody, RuleSet,
+};
+use trailglass_core::role::Role;
 use trailglass_core::Store;
 
 const EXTRA: &str = include_str!("sigma_differential_rules.yml");
@@ -94,6 +97,63 @@ fn compare_grown(set: &RuleSet, files: &[(String, Vec<u8>)], what: &str) -> usiz
     want.iter().map(Vec::len).sum()
 }
 
+/// The rows of `store` dealt round over `of` stores (row `r` to store `r % of`, its record as an
+/// NDJSON line), as `of` data workers would hold them with the tab's rows numbered
+/// `local * of + index` (`Role`): each store runs the rules, the correlations are fired over every
+/// store's matches (`fire_parts`), and every rule's rows over the tab must be the reference's.
+/// Returns how many correlation windows took events of more than one store.
+fn compare_split(set: &RuleSet, store: &Store, of: u32, what: &str) -> usize {
+    let want = naive_rows(set, store);
+    let stores: Vec<Store> = (0..of)
+        .map(|w| {
+            let lines: Vec<u8> = (w as usize..store.len())
+                .step_by(of as usize)
+                .flat_map(|r| format!("{}\n", store.raw(r)).into_bytes())
+                .collect();
+            store_of(&[(format!("worker {w}.ndjson"), lines)])
+        })
+        .collect();
+    let mut runs: Vec<(DetectCache, Hits)> = stores
+        .iter()
+        .map(|s| {
+            let mut cache = DetectCache::new();
+            let hits = set.run_cached(s, &mut cache);
+            (cache, hits)
+        })
+        .collect();
+    let parts: Vec<_> = stores
+        .iter()
+        .zip(&mut runs)
+        .enumerate()
+        .map(|(w, (s, (cache, hits)))| {
+            set.correlation_parts(s, cache, hits, Role { index: w as u32, of })
+        })
+        .collect();
+    for (run, fired) in runs.iter_mut().zip(fire_parts(&parts)) {
+        for (id, rows) in fired {
+            assert!(set.set_correlation_rows(&mut run.1, &id, rows), "{id} is a correlation");
+        }
+    }
+    let mut crossing = 0;
+    for (i, meta) in set.rules().iter().enumerate() {
+        let mut got: Vec<u32> = runs
+            .iter()
+            .enumerate()
+            .flat_map(|(w, (_, hits))| {
+                let role = Role { index: w as u32, of };
+                hits.rows(i).iter().map(move |&r| role.global(r))
+            })
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, want[i], "{what}, over {of} stores: rule {} ({})", meta.title, meta.file);
+        if meta.correlation {
+            let held = |w: u32| got.iter().any(|r| r % of == w);
+            crossing += usize::from((0..of).filter(|&w| held(w)).count() > 1);
+        }
+    }
+    crossing
+}
+
 fn store_of(files: &[(String, Vec<u8>)]) -> Store {
     let mut s = Store::new();
     for (name, bytes) in files {
@@ -130,6 +190,9 @@ fn plan_equals_reference_on_the_corpus() {
     let all: Vec<(String, Vec<u8>)> =
         files.iter().map(|f| (f.to_string_lossy().into(), std::fs::read(f).unwrap())).collect();
     matches += compare(&set, &store_of(&all), "the whole corpus");
+    for of in [2, 3] {
+        compare_split(&set, &store_of(&all), of, "the whole corpus");
+    }
     assert_eq!(compare_grown(&set, &all, "the whole corpus"), compare(&set, &store_of(&all), ""));
     assert!(rows > 2000 && matches > 500, "{rows} rows, {matches} matches");
 }
@@ -142,6 +205,10 @@ fn plan_equals_reference_on_the_sample() {
     let store = store_of(&files);
     assert!(store.len() >= 20_000);
     assert!(compare(&set, &store, "sample") > 100);
+    for of in [2, 3] {
+        let crossing = compare_split(&set, &store, of, "sample");
+        assert!(crossing > 0, "some correlation fires over events of several stores");
+    }
     let chunks: Vec<(String, Vec<u8>)> = files
         .chunks(7)
         .enumerate()

@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::detections::Detection;
 use super::export::write_field;
@@ -17,37 +17,41 @@ use crate::query::field_text_in;
 use crate::store::Store;
 use crate::time::format_ms;
 
-/// A detection and its rows (ascending row ids), as the exports take them.
+/// A detection and its rows (ascending row ids), as one store holds them.
 pub type DetectionRows<'a> = (&'a Detection, &'a [u32]);
 
-/// The eventIDs of every detection's rows, read once each in the store's order (the rules'
-/// rows overlap and each detection's spread over the whole store: read detection by detection,
-/// the same compressed blocks would be opened again for every rule).
-struct EventIds {
-    rows: Vec<u32>,
-    ids: Vec<Option<String>>,
+/// A detection with the eventIDs of its events (sorted; events without one are left out): what
+/// the exports are written from, one store's ([`detection_events`]) or merged over several data
+/// workers' (`crate::shards`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetectionEvents {
+    pub detection: Detection,
+    pub event_ids: Vec<String>,
 }
 
-impl EventIds {
-    fn read(store: &Store, items: &[DetectionRows<'_>]) -> EventIds {
-        let mut rows: Vec<u32> = items.iter().flat_map(|(_, r)| r.iter().copied()).collect();
-        rows.sort_unstable();
-        rows.dedup();
-        let mut raws = store.raw_reader();
-        let ids = rows.iter().map(|&r| field_text_in(&mut raws, r as usize, "eventID")).collect();
-        EventIds { rows, ids }
-    }
-
-    /// The eventIDs of `rows`, sorted (events without one are left out).
-    fn of(&self, rows: &[u32]) -> Vec<String> {
-        let mut out: Vec<String> = rows
-            .iter()
-            .filter_map(|r| self.rows.binary_search(r).ok())
-            .filter_map(|i| self.ids.get(i).cloned().flatten())
-            .collect();
-        out.sort_unstable();
-        out
-    }
+/// Each detection of `items` with its events' ids. The eventIDs are read once each in the
+/// store's order (the rules' rows overlap and each detection's spread over the whole store:
+/// read detection by detection, the same compressed blocks would be opened again for every
+/// rule).
+pub fn detection_events(store: &Store, items: &[DetectionRows<'_>]) -> Vec<DetectionEvents> {
+    let mut rows: Vec<u32> = items.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut raws = store.raw_reader();
+    let ids: Vec<Option<String>> =
+        rows.iter().map(|&r| field_text_in(&mut raws, r as usize, "eventID")).collect();
+    items
+        .iter()
+        .map(|(d, of)| {
+            let mut event_ids: Vec<String> = of
+                .iter()
+                .filter_map(|r| rows.binary_search(r).ok())
+                .filter_map(|i| ids.get(i).cloned().flatten())
+                .collect();
+            event_ids.sort_unstable();
+            DetectionEvents { detection: (*d).clone(), event_ids }
+        })
+        .collect()
 }
 
 const CSV_HEADER: [&str; 11] = [
@@ -66,16 +70,11 @@ const CSV_HEADER: [&str; 11] = [
 
 /// Writes a header line and one line per detection; lists (techniques, tactics, event ids) are
 /// joined with spaces.
-pub fn export_detections_csv(
-    store: &Store,
-    items: &[DetectionRows<'_>],
-    w: &mut impl Write,
-) -> io::Result<()> {
-    let ids = EventIds::read(store, items);
+pub fn export_detections_csv(items: &[DetectionEvents], w: &mut impl Write) -> io::Result<()> {
     let mut line = Vec::new();
     put(&mut line, &CSV_HEADER)?;
     w.write_all(&line)?;
-    for (d, rows) in items {
+    for DetectionEvents { detection: d, event_ids } in items {
         line.clear();
         let time = |t: Option<i64>| t.map(format_ms).unwrap_or_default();
         put(
@@ -91,7 +90,7 @@ pub fn export_detections_csv(
                 &d.count.to_string(),
                 &time(d.first_ms),
                 &time(d.last_ms),
-                &ids.of(rows).join(" "),
+                &event_ids.join(" "),
             ],
         )?;
         w.write_all(&line)?;
@@ -135,19 +134,14 @@ struct Entry<'a> {
     last_seen: Option<String>,
     top_users: &'a [(String, u64)],
     top_ips: &'a [(String, u64)],
-    event_ids: Vec<String>,
+    event_ids: &'a [String],
 }
 
 /// Writes a JSON array with one object per detection.
-pub fn export_detections_json(
-    store: &Store,
-    items: &[DetectionRows<'_>],
-    w: &mut impl Write,
-) -> io::Result<()> {
-    let ids = EventIds::read(store, items);
+pub fn export_detections_json(items: &[DetectionEvents], w: &mut impl Write) -> io::Result<()> {
     let entries: Vec<Entry<'_>> = items
         .iter()
-        .map(|(d, rows)| Entry {
+        .map(|DetectionEvents { detection: d, event_ids }| Entry {
             rule: &d.rule,
             title: &d.title,
             level: d.level,
@@ -161,7 +155,7 @@ pub fn export_detections_json(
             last_seen: d.last_ms.map(format_ms),
             top_users: &d.top_users,
             top_ips: &d.top_ips,
-            event_ids: ids.of(rows),
+            event_ids,
         })
         .collect();
     serde_json::to_writer_pretty(&mut *w, &entries)?;

@@ -17,6 +17,10 @@ use crate::store::{Column, Store};
 
 /// How many users and source IPs a detection names.
 pub const TOP_VALUES: usize = 3;
+/// How many users and source IPs a detection keeps before it is shown ([`Detection::shown`]):
+/// with several data workers the merge adds every worker's lists, so the top values over all
+/// are exact while no worker has more distinct values than this among a rule's events.
+pub const KEPT_VALUES: usize = 4096;
 
 /// One rule that matched events, over everything loaded (the page's Detections list, the
 /// swimlane under the histogram, the ATT&CK matrix).
@@ -40,13 +44,23 @@ pub struct Detection {
     pub count: u64,
     pub first_ms: Option<i64>,
     pub last_ms: Option<i64>,
-    /// Up to [`TOP_VALUES`] users (the `user` column) with their counts, most first.
+    /// Up to [`TOP_VALUES`] users (the `user` column) with their counts, most first (up to
+    /// [`KEPT_VALUES`] before it is shown).
     pub top_users: Vec<(String, u64)>,
-    /// Up to [`TOP_VALUES`] source IP addresses with their counts, most first.
+    /// Up to [`TOP_VALUES`] source IP addresses with their counts, most first (likewise).
     pub top_ips: Vec<(String, u64)>,
     /// Matches per bucket of the answer's histogram (same buckets as `Answer.histogram`);
     /// empty when the histogram is empty.
     pub buckets: Vec<u32>,
+}
+
+impl Detection {
+    /// As the page shows it: its [`TOP_VALUES`] top users and addresses.
+    pub fn shown(mut self) -> Detection {
+        self.top_users.truncate(TOP_VALUES);
+        self.top_ips.truncate(TOP_VALUES);
+        self
+    }
 }
 
 /// The detections of `hits` (every reported rule of `rules` with at least one row), each with
@@ -96,7 +110,8 @@ pub fn technique_events(detections: &[(usize, Detection)], hits: &Hits) -> Vec<(
         .collect()
 }
 
-/// The detection of one rule from its rows (ascending row ids).
+/// The detection of one rule from its rows (ascending row ids), with up to [`KEPT_VALUES`] top
+/// users and addresses.
 pub fn detection(store: &Store, meta: &RuleMeta, rows: &[u32]) -> Detection {
     let times = store.times();
     let timed = || rows.iter().filter_map(|&r| times.get(r as usize)).filter(|&&t| t != i64::MIN);
@@ -134,7 +149,7 @@ fn top_values(store: &Store, rows: &[u32], col: Column) -> Vec<(String, u64)> {
             *slot = 0;
         }
     }
-    top(&c, dict, TOP_VALUES)
+    top(&c, dict, KEPT_VALUES)
         .into_iter()
         .filter_map(|(n, id)| Some((dict.get(id as usize)?.to_string(), u64::from(n))))
         .collect()

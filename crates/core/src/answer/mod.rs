@@ -24,8 +24,12 @@ mod parts;
 mod services;
 mod sort;
 
-pub use detection_export::{export_detections_csv, export_detections_json, DetectionRows};
-pub use detections::{buckets, detection, detections, technique_events, Detection, TOP_VALUES};
+pub use detection_export::{
+    detection_events, export_detections_csv, export_detections_json, DetectionEvents, DetectionRows,
+};
+pub use detections::{
+    buckets, detection, detections, technique_events, Detection, KEPT_VALUES, TOP_VALUES,
+};
 pub use export::{
     export_csv, export_lines, export_ndjson, export_records_json, frame_export, frame_records_json,
     CsvColumn, LineFormat,

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::detection_export::DetectionRows;
+use super::detections::Detection;
 use crate::detect::Level;
 
 /// The layer's versions: layer format, Navigator, ATT&CK.
@@ -36,28 +36,30 @@ const LEVELS: [Level; 5] =
 /// What the detections say about one technique.
 #[derive(Default)]
 struct Hit<'a> {
-    /// The rows of its detections (sorted and deduplicated before scoring).
-    rows: Vec<u32>,
+    /// The events of its detections (each once).
+    score: u64,
     level: Option<Level>,
     titles: Vec<&'a str>,
 }
 
-/// The layer as JSON.
-pub fn navigator_layer(items: &[DetectionRows<'_>]) -> Value {
+/// The layer as JSON: the techniques of `detections`, each scored by `events` (the distinct
+/// events of the detections naming it: `crate::answer::technique_events`, added over data
+/// workers, whose events are distinct).
+pub fn navigator_layer(detections: &[&Detection], events: &[(String, u64)]) -> Value {
     let mut hits: BTreeMap<&str, Hit<'_>> = BTreeMap::new();
-    for (d, rows) in items {
+    for d in detections {
         for t in &d.techniques {
             let h = hits.entry(t).or_default();
-            h.rows.extend_from_slice(rows);
             h.level = h.level.max(Some(d.level));
             if !h.titles.contains(&d.title.as_str()) {
                 h.titles.push(&d.title);
             }
         }
     }
-    for h in hits.values_mut() {
-        h.rows.sort_unstable();
-        h.rows.dedup();
+    for (t, n) in events {
+        if let Some(h) = hits.get_mut(t.as_str()) {
+            h.score = *n;
+        }
     }
     let parents: Vec<&str> =
         hits.keys().filter_map(|t| t.split_once('.').map(|(p, _)| p)).collect();
@@ -65,7 +67,7 @@ pub fn navigator_layer(items: &[DetectionRows<'_>]) -> Value {
     for (id, h) in &hits {
         let mut t = json!({
             "techniqueID": id,
-            "score": h.rows.len(),
+            "score": h.score,
             "color": h.level.map_or("", level_color),
             "comment": h.titles.join("; "),
             "enabled": true,
@@ -83,7 +85,7 @@ pub fn navigator_layer(items: &[DetectionRows<'_>]) -> Value {
                 .push(json!({ "techniqueID": p, "showSubtechniques": true, "enabled": true }));
         }
     }
-    let max = hits.values().map(|h| h.rows.len()).max().unwrap_or(0);
+    let max = hits.values().map(|h| h.score).max().unwrap_or(0);
     let (layer, navigator, attack) = NAVIGATOR_VERSIONS;
     json!({
         "name": "Trailglass detections",
@@ -104,7 +106,11 @@ pub fn navigator_layer(items: &[DetectionRows<'_>]) -> Value {
 }
 
 /// Writes the layer.
-pub fn export_navigator_layer(items: &[DetectionRows<'_>], w: &mut impl Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &navigator_layer(items))?;
+pub fn export_navigator_layer(
+    detections: &[&Detection],
+    events: &[(String, u64)],
+    w: &mut impl Write,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &navigator_layer(detections, events))?;
     w.write_all(b"\n")
 }

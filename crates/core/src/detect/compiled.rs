@@ -68,7 +68,7 @@ pub enum RefKind {
 }
 
 /// A numeric comparison, `value <op> bound`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cmp {
     Gt,
     Gte,

@@ -8,7 +8,7 @@ use super::error::RuleError;
 use super::yaml::{Kind, Node};
 
 /// Which correlation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CorrelationType {
     /// Matches of the referred rules, per group, within the timespan.
     EventCount,

@@ -12,6 +12,17 @@ impl Hits {
         Hits { rows }
     }
 
+    /// Puts `rows` (ascending) as rule `rule`'s; false for an unknown index.
+    pub(crate) fn set(&mut self, rule: usize, rows: Vec<u32>) -> bool {
+        match self.rows.get_mut(rule) {
+            Some(slot) => {
+                *slot = rows;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Ascending row ids matching `rules()[rule]` (empty for an unknown index).
     pub fn rows(&self, rule: usize) -> &[u32] {
         self.rows.get(rule).map_or(&[], |r| r)

@@ -15,7 +15,7 @@
 //!   compiles a [`Match`] into tests on those paths, `eval` evaluates them on row sets (`rows`)
 //!   within candidate rows; `index` is the path index ([`DetectCache`]: each path's values per
 //!   row, interned, read by `extract` from the raw records in one pass per row, or taken from the
-//!   store's columns where they are faithful); `correlate` builds correlation windows from rows.
+//!   store's columns where they are faithful); `correlate` builds correlation windows from rows, and `shared` over several workers' rows.
 //!   `hits` holds the answer. Dependencies point one way: set → run → correlate → eval → plan →
 //!   index → extract → naive.
 //!
@@ -43,9 +43,11 @@ pub mod rule;
 mod run;
 mod selection;
 pub mod set;
+mod shared;
 mod yaml;
 
 pub use compiled::{Cidr, Cmp, Match, Op, RefKind};
+pub use correlate::Window;
 pub use correlation::{Correlation, CorrelationType, RuleRef};
 pub use error::RuleError;
 pub use hits::Hits;
@@ -56,4 +58,5 @@ pub use rule::{
 };
 pub use selection::MAX_VALUES;
 pub use set::{RuleMeta, RuleOrigin, RuleProblem, RuleSet};
+pub use shared::{fire_parts, CorrPart, NO_VALUE};
 pub use yaml::{MAX_BYTES, MAX_DEPTH, MAX_NODES};

@@ -19,6 +19,8 @@ use super::hits::Hits;
 use super::index::DetectCache;
 use super::meta::Level;
 use super::rule::{check_references, parse_rules_named, Rule, RuleBody};
+use super::shared::CorrPart;
+use crate::role::Role;
 use crate::store::Store;
 
 /// Where a rule comes from.
@@ -243,6 +245,26 @@ impl RuleSet {
         rows: usize,
     ) -> Hits {
         super::run::run_from(&self.rules, store, cache, Some((earlier, rows)))
+    }
+
+    /// Every correlation rule with this store's matches of the rules it refers to (`hits`: this
+    /// set's hits over `store`), their rows numbered in the tab by `role` (`super::shared`).
+    pub fn correlation_parts(
+        &self,
+        store: &Store,
+        cache: &mut DetectCache,
+        hits: &Hits,
+        role: Role,
+    ) -> Vec<CorrPart> {
+        let ids: Vec<&str> = self.meta.iter().map(|m| m.id.as_str()).collect();
+        super::shared::parts(&self.rules, &ids, store, cache, hits, role)
+    }
+
+    /// Puts `rows` (ascending) as the rows of correlation `id` in `hits` (the windows over
+    /// several workers' matches); false when this set has no correlation of that id.
+    pub fn set_correlation_rows(&self, hits: &mut Hits, id: &str, rows: Vec<u32>) -> bool {
+        let at = self.meta.iter().position(|m| m.correlation && m.id == id);
+        at.is_some_and(|i| hits.set(i, rows))
     }
 
     fn rebuild(&mut self) {

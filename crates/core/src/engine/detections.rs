@@ -10,14 +10,18 @@
 //! comes from here, and so do the rows the query language's detection terms select
 //! ([`Detector::rule_rows`]), so the list, the counts and a click on them always agree.
 
+use super::protocol::ExportFormat;
 use super::protocol::{Detection, RuleFile, RuleProblem};
 use crate::answer::{
-    buckets, detections, finding_counts, technique_events, FindingCount, Histogram,
+    buckets, detection_events, detections, export_detections_csv, export_detections_json,
+    export_navigator_layer, finding_counts, technique_events, DetectionEvents, DetectionRows,
+    FindingCount, Histogram,
 };
 use std::cell::RefCell;
 
-use crate::detect::{self, DetectCache, Hits, RuleSet};
+use crate::detect::{self, CorrPart, DetectCache, Hits, RuleSet};
 use crate::query::{RuleRows, LEVELS};
+use crate::role::Role;
 use crate::store::Store;
 
 /// The hits of one generation of the data and one version of the rules.
@@ -48,10 +52,24 @@ impl Detected {
             Some(e) => rules.run_more(store, cache, &e.hits, e.rows),
             None => rules.run_cached(store, cache),
         };
-        let detections = detections(store, rules, &hits);
-        let findings = finding_counts(rules, &hits);
-        let techniques = technique_events(&detections, &hits);
-        Detected { generation, version, rows: store.len(), hits, detections, techniques, findings }
+        let mut d = Detected {
+            generation,
+            version,
+            rows: store.len(),
+            hits,
+            detections: Vec::new(),
+            techniques: Vec::new(),
+            findings: Vec::new(),
+        };
+        d.summarise(store, rules);
+        d
+    }
+
+    /// The detections, findings and techniques of the hits.
+    fn summarise(&mut self, store: &Store, rules: &RuleSet) {
+        self.detections = detections(store, rules, &self.hits);
+        self.findings = finding_counts(rules, &self.hits);
+        self.techniques = technique_events(&self.detections, &self.hits);
     }
 }
 
@@ -120,6 +138,42 @@ impl Detector {
         Current { rules, d: self.current.insert(d) }
     }
 
+    /// This store's matches of every correlation's rules on `generation`, numbered as rows of
+    /// the tab by `role`, with the version of the rules they are of (for the merge across data
+    /// workers: `crate::shards`).
+    pub(super) fn correlation_parts(
+        &mut self,
+        store: &Store,
+        generation: u64,
+        role: Role,
+    ) -> (u64, Vec<CorrPart>) {
+        self.update(store, generation);
+        let Some(d) = &self.current else { return (self.version, Vec::new()) };
+        (self.version, self.rules.correlation_parts(store, self.cache.get_mut(), &d.hits, role))
+    }
+
+    /// Takes the rows of each correlation fired over every worker's matches (by rule id, this
+    /// store's rows) as the hits of `generation`, and the detections with them; false when the
+    /// rules are no longer of `version`.
+    pub(super) fn take_correlations(
+        &mut self,
+        store: &Store,
+        generation: u64,
+        version: u64,
+        fired: Vec<(String, Vec<u32>)>,
+    ) -> bool {
+        if version != self.version {
+            return false;
+        }
+        self.update(store, generation);
+        let Some(d) = self.current.as_mut() else { return false };
+        for (id, rows) in fired {
+            self.rules.set_correlation_rows(&mut d.hits, &id, rows);
+        }
+        d.summarise(store, &self.rules);
+        true
+    }
+
     /// The rules with their hits on `generation`, computed on the side when they are not kept
     /// (for a caller that cannot keep them, such as an export before any answer).
     pub(super) fn with<T>(
@@ -150,8 +204,14 @@ pub(super) struct Current<'a> {
 }
 
 impl<'a> Current<'a> {
-    /// The detections with their matches per bucket of `hist`.
+    /// The detections as shown, with their matches per bucket of `hist`.
     pub(super) fn detections(self, store: &Store, hist: &Histogram) -> Vec<Detection> {
+        self.kept(store, hist).into_iter().map(Detection::shown).collect()
+    }
+
+    /// The detections with every top value kept (up to `KEPT_VALUES`: what one of several
+    /// workers sends the merge), with their matches per bucket of `hist`.
+    pub(super) fn kept(self, store: &Store, hist: &Histogram) -> Vec<Detection> {
         let hits = &self.d.hits;
         self.d
             .detections
@@ -160,9 +220,12 @@ impl<'a> Current<'a> {
             .collect()
     }
 
-    /// The detections, each with its rows, in the page's order (for the exports).
-    pub(super) fn with_rows(self) -> Vec<(&'a Detection, &'a [u32])> {
-        self.d.detections.iter().map(|(i, d)| (d, self.d.hits.rows(*i))).collect()
+    /// The detections with their events' ids, in the page's order, every top value kept (the
+    /// exports show them: [`Detection::shown`]).
+    pub(super) fn events(self, store: &Store) -> Vec<DetectionEvents> {
+        let items: Vec<DetectionRows<'_>> =
+            self.d.detections.iter().map(|(i, d)| (d, self.d.hits.rows(*i))).collect();
+        detection_events(store, &items)
     }
 
     pub(super) fn techniques(self) -> Vec<(String, u64)> {
@@ -231,4 +294,29 @@ pub fn rule_rows<'a>(rules: &'a RuleSet, hits: &'a Hits) -> Vec<RuleRows<'a>> {
             rows: hits.rows(i),
         })
         .collect()
+}
+
+/// The detections' export `format` (`DetectionsCsv`, `DetectionsJson`, `AttackNavigator`; `None`
+/// for another) of `items` (shown as the page shows them, [`Detection::shown`]) and the
+/// techniques' event counts: one engine's, or merged over data workers (`crate::shards`).
+pub fn write_detections(
+    format: ExportFormat,
+    items: Vec<DetectionEvents>,
+    techniques: &[(String, u64)],
+) -> Option<std::io::Result<Vec<u8>>> {
+    let items: Vec<DetectionEvents> = items
+        .into_iter()
+        .map(|d| DetectionEvents { detection: d.detection.shown(), ..d })
+        .collect();
+    let mut out = Vec::new();
+    let done = match format {
+        ExportFormat::DetectionsCsv => export_detections_csv(&items, &mut out),
+        ExportFormat::DetectionsJson => export_detections_json(&items, &mut out),
+        ExportFormat::AttackNavigator => {
+            let detections: Vec<&Detection> = items.iter().map(|d| &d.detection).collect();
+            export_navigator_layer(&detections, techniques, &mut out)
+        }
+        ExportFormat::Json | ExportFormat::Ndjson | ExportFormat::Csv => return None,
+    };
+    Some(done.map(|()| out))
 }

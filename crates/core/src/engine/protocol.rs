@@ -13,11 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use super::part::{Role, ViewPart};
 pub use crate::answer::Detection;
+use crate::answer::DetectionEvents;
 use crate::answer::{
     Bins, Facet, FindingCount, FirstPairs, Histogram, IdentitiesAnswer, LineFormat, ServiceSummary,
     SortKey, SortPoint,
 };
 use crate::detect;
+use crate::detect::CorrPart;
 pub use crate::detect::{Level, RuleOrigin};
 use crate::identity::{Behind, IdClaims, IdGraph, IdTable};
 use crate::query::QueryError;
@@ -454,6 +456,21 @@ pub enum Request {
         rows: u64,
         pairs: Box<FirstPairs>,
     },
+    /// This worker's matches of every correlation's rules ([`Reply::CorrParts`]; the windows
+    /// over all workers' matches are the merge's: `crate::detect::fire_parts`).
+    CorrParts,
+    /// The rows of this worker that each correlation fired over every worker's matches (by rule
+    /// id), for the store `store` with `rows` rows and the rules' `version`; answered by the
+    /// Status and Answer of the changed detections (nothing when the store or rules moved on).
+    CorrRows {
+        store: u64,
+        rows: u64,
+        version: u64,
+        fired: Vec<(String, Vec<u32>)>,
+    },
+    /// Every detection with its events' ids, and the techniques' event counts
+    /// ([`Reply::DetectionEvents`]: what the merge writes the detections' exports from).
+    DetectionEvents,
 }
 
 /// What the engine tells the page.
@@ -537,6 +554,20 @@ pub enum Reply {
     /// This worker's first-time pairs (empty when its store moved on).
     IdPairs {
         pairs: Box<FirstPairs>,
+    },
+    /// This worker's matches of every correlation's rules, of store `store` with `rows` rows
+    /// and the rules' `version`.
+    CorrParts {
+        store: u64,
+        rows: u64,
+        version: u64,
+        parts: Vec<CorrPart>,
+    },
+    /// This worker's detections with their events' ids (every top value kept), and its
+    /// distinct events per ATT&CK technique.
+    DetectionEvents {
+        items: Vec<DetectionEvents>,
+        techniques: Vec<(String, u64)>,
     },
 }
 

@@ -137,6 +137,11 @@ impl<F> Session<F> {
             Request::IdFirsts { store, rows, pairs } => {
                 Outcome::replies(e.id_firsts(store, rows, &pairs))
             }
+            Request::CorrParts => Outcome::replies(vec![e.corr_parts()]),
+            Request::CorrRows { store, rows, version, fired } => {
+                Outcome::replies(e.corr_rows(store, rows, version, fired))
+            }
+            Request::DetectionEvents => Outcome::replies(vec![e.detection_events()]),
             Request::Locate { row } => {
                 let (point, pos) = role.local(row).map_or((None, None), |r| e.locate(r));
                 Outcome::replies(vec![Reply::Located { answer: e.answer_id(), point, pos }])

@@ -6,19 +6,19 @@
 //! load calls (files in, progress, the end of a load, the text index's slices, the status) is in
 //! `state/loading.rs`.
 
-use super::detections::Detector;
+use super::detections::{write_detections, Detector};
 use super::identities::Who;
 use super::part::{view_part, Role};
 
+mod correlations;
 mod exchange;
 mod loading;
 use super::protocol::{
     Answer, ExportFormat, FileLine, Progress, Reply, RowDetail, RowLine, RowsPage, ViewSpec,
 };
 use crate::answer::{
-    export_csv, export_detections_csv, export_detections_json, export_lines,
-    export_navigator_layer, export_ndjson, export_records_json, facet, histogram, service_summary,
-    sort_rows, step_position, Bins, CsvColumn, Histogram, LineFormat, SortKey,
+    export_csv, export_lines, export_ndjson, export_records_json, facet, histogram,
+    service_summary, sort_rows, step_position, Bins, CsvColumn, Histogram, LineFormat, SortKey,
 };
 use crate::query::{field_text, field_text_in, parse, Context, TextIndex};
 use crate::store::{Column, Limits, RawReader, Store};
@@ -218,7 +218,7 @@ impl Engine {
                 error,
                 count: rows.len(),
                 findings: detected.findings(),
-                detections: detected.detections(s, &Histogram::default()),
+                detections: detected.kept(s, &Histogram::default()),
                 rule_problems: detected.problems(),
                 rule_files: detected.files(),
                 techniques: detected.techniques(),
@@ -330,14 +330,11 @@ impl Engine {
             | ExportFormat::DetectionsJson
             | ExportFormat::AttackNavigator => {
                 let s = &self.store;
-                self.detector.with(s, self.generation, |h| {
-                    let items = h.with_rows();
-                    match format {
-                        ExportFormat::DetectionsCsv => export_detections_csv(s, &items, &mut out),
-                        ExportFormat::DetectionsJson => export_detections_json(s, &items, &mut out),
-                        _ => export_navigator_layer(&items, &mut out),
-                    }
-                })?
+                let (items, techniques) =
+                    self.detector.with(s, self.generation, |c| (c.events(s), c.techniques()));
+                if let Some(bytes) = write_detections(format, items, &techniques) {
+                    out = bytes?;
+                }
             }
         }
         Ok(out)

@@ -270,6 +270,9 @@ fn messages_round_trip_as_json() {
             Request::IdShare { .. } => "IdShare",
             Request::IdGraph { .. } => "IdGraph",
             Request::IdFirsts { .. } => "IdFirsts",
+            Request::CorrParts => "CorrParts",
+            Request::CorrRows { .. } => "CorrRows",
+            Request::DetectionEvents => "DetectionEvents",
         }
     }
     fn reply_kind(r: &Reply) -> &'static str {
@@ -293,6 +296,8 @@ fn messages_round_trip_as_json() {
             Reply::IdTable { .. } => "IdTable",
             Reply::IdClaims { .. } => "IdClaims",
             Reply::IdPairs { .. } => "IdPairs",
+            Reply::CorrParts { .. } => "CorrParts",
+            Reply::DetectionEvents { .. } => "DetectionEvents",
         }
     }
     let reqs = vec![
@@ -345,10 +350,13 @@ fn messages_round_trip_as_json() {
         Request::IdShare { store: 3, rows: 9, table: Box::default() },
         Request::IdGraph { store: 3, rows: 9, graph: Box::default() },
         Request::IdFirsts { store: 3, rows: 9, pairs: Box::default() },
+        Request::CorrParts,
+        Request::CorrRows { store: 3, rows: 9, version: 1, fired: vec![("r".into(), vec![2])] },
+        Request::DetectionEvents,
     ];
     let mut kinds: Vec<&str> = reqs.iter().map(request_kind).collect();
     kinds.dedup();
-    assert_eq!(kinds.len(), 26, "every request: {kinds:?}");
+    assert_eq!(kinds.len(), 29, "every request: {kinds:?}");
     for r in reqs {
         let text = serde_json::to_string(&r).expect("ser");
         assert_eq!(serde_json::from_str::<Request>(&text).expect("de"), r, "{text}");
@@ -388,10 +396,12 @@ fn messages_round_trip_as_json() {
     let rows = e.engine().store().len() as u64;
     replies.extend(handle(&mut e, Request::IdShare { store, rows, table }));
     replies.extend(handle(&mut e, Request::IdGraph { store, rows, graph: Box::default() }));
+    replies.extend(handle(&mut e, Request::CorrParts));
+    replies.extend(handle(&mut e, Request::DetectionEvents));
     let mut kinds: Vec<&str> = replies.iter().map(reply_kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    assert_eq!(kinds.len(), 19, "every reply: {kinds:?}");
+    assert_eq!(kinds.len(), 21, "every reply: {kinds:?}");
     for r in replies {
         assert_eq!(serde_json::from_str::<Reply>(&r.to_json()).expect("de"), r);
     }

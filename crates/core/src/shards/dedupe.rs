@@ -72,7 +72,7 @@ impl Coordinator {
                 }
                 let pairs: Vec<Pair> = got.into_iter().flatten().flatten().collect();
                 if pairs.is_empty() {
-                    return self.start_identities();
+                    return self.exchanges();
                 }
                 // Every row of a pair, per worker, each once.
                 let mut asked: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -135,7 +135,7 @@ impl Coordinator {
                     .collect();
                 // Each worker takes its requests in order: the tables come of the stores
                 // without their duplicates.
-                out.extend(self.start_identities());
+                out.extend(self.exchanges());
                 out
             }
             // A reply of another kind than asked: the exchange is given up (the next load's end

@@ -3,9 +3,10 @@
 //! which every worker counts over the buckets of all the matches' time range ([`Round`]).
 //!
 //! The Identities view and the origin and session facets merge the workers' parts
-//! (`crate::answer::merge_identities`). Not merged yet: correlation rules over events in
-//! different workers (each worker correlates its own); a detection's top users and addresses
-//! merge the workers' top lists, which is exact only while each worker lists every value.
+//! (`crate::answer::merge_identities`). A detection's top users and addresses are the top of the
+//! workers' lists added, each worker listing up to `crate::answer::KEPT_VALUES` values (exact
+//! unless one worker has more distinct values among a rule's events). The correlations are fired
+//! over all workers' matches when a load ends (`super::correlations`).
 
 use std::collections::HashMap;
 
@@ -169,8 +170,8 @@ pub(super) fn merge(
             .identities
             .then(|| merge_identities(parts.iter().filter_map(|p| p.identities.clone()).collect())),
         findings: merge_findings(&answers),
-        detections: merge_detections(&answers),
-        techniques: merge_techniques(&answers),
+        detections: merge_detections(answers.iter().flat_map(|a| &a.detections)),
+        techniques: merge_techniques(answers.iter().flat_map(|a| &a.techniques)),
         rules_run: first.map_or(0, |a| a.rules_run),
         rule_problems: first.map(|a| a.rule_problems.clone()).unwrap_or_default(),
         rule_files: first.map(|a| a.rule_files.clone()).unwrap_or_default(),
@@ -193,9 +194,12 @@ fn merge_findings(answers: &[Answer]) -> Vec<crate::answer::FindingCount> {
     out
 }
 
-fn merge_techniques(answers: &[Answer]) -> Vec<(String, u64)> {
+/// Each technique's events added over the workers (their events are distinct).
+pub(super) fn merge_techniques<'a>(
+    techniques: impl IntoIterator<Item = &'a (String, u64)>,
+) -> Vec<(String, u64)> {
     let mut sum: HashMap<&str, u64> = HashMap::new();
-    for (t, n) in answers.iter().flat_map(|a| &a.techniques) {
+    for (t, n) in techniques {
         *sum.entry(t.as_str()).or_insert(0) += n;
     }
     let mut out: Vec<(String, u64)> = sum.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
@@ -203,10 +207,14 @@ fn merge_techniques(answers: &[Answer]) -> Vec<(String, u64)> {
     out
 }
 
-fn merge_detections(answers: &[Answer]) -> Vec<Detection> {
-    // Each rule's detection, with every worker's top users and addresses.
+/// Each rule's detection over the workers' (their events are distinct): the counts add, the
+/// first and last times are the earliest and latest, the top users and addresses are the top of
+/// every worker's list added.
+pub(super) fn merge_detections<'a>(
+    detections: impl IntoIterator<Item = &'a Detection>,
+) -> Vec<Detection> {
     let mut by: Vec<(Detection, ValueCounts, ValueCounts)> = Vec::new();
-    for d in answers.iter().flat_map(|a| &a.detections) {
+    for d in detections {
         match by.iter_mut().find(|(o, _, _)| o.rule == d.rule) {
             Some((o, users, ips)) => {
                 o.count += d.count;

@@ -12,6 +12,8 @@
 //! * `place`: where a row is in the merged order (Detail, Step, Find).
 //! * `dedupe`: the events more than one worker holds, found when a load ends.
 //! * `identities`: then the chains of who is behind each call, across the workers.
+//! * `correlations`: then the correlation rules' windows over every worker's matches; and the
+//!   detections' exports.
 //!
 //! A worker answers the requests of one kind in the order they came (`postMessage` keeps the
 //! order), so each worker's replies to the merge's asks are matched to them by a queue; Status
@@ -19,6 +21,7 @@
 //! worker's answer it was made for; a reply computed on another (the worker's data moved on) is
 //! dropped, and the next merged answer makes the page ask again.
 
+mod correlations;
 mod dedupe;
 mod identities;
 mod merge;
@@ -35,6 +38,7 @@ mod tests;
 use std::collections::{HashMap, VecDeque};
 
 use crate::engine::{Answer, Reply, Request, Role, ViewSpec, ANSWER_MS, MAX_PAGE, STATUS_MS};
+use correlations::{CorrStage, DetectionExport};
 use dedupe::DedupeStage;
 use identities::IdStage;
 use merge::{merge, Orders, Round};
@@ -74,6 +78,10 @@ enum Job {
     Dedupe(DedupeStage),
     /// The identities across workers.
     Identities(IdStage),
+    /// The correlations across workers.
+    Correlations(CorrStage),
+    /// A detections' export.
+    DetectionExport(DetectionExport),
 }
 
 /// The merge of `of` data workers' replies (see the module docs).
@@ -206,10 +214,16 @@ impl Coordinator {
                     .collect()
             }
             Request::Export { format, columns } => self.export(format, columns),
-            // The sample is read at once (no load to end): the identities are exchanged after it.
+            // The sample is read at once (no load to end): the identities and correlations are
+            // exchanged after it, and the correlations again after a change of the rules.
             Request::Sample { .. } if self.of > 1 => {
                 let mut out = self.all(&req);
-                out.extend(self.start_identities());
+                out.extend(self.exchanges());
+                out
+            }
+            Request::AddRules { .. } | Request::RemoveRules { .. } if self.of > 1 => {
+                let mut out = self.all(&req);
+                out.extend(self.start_correlations());
                 out
             }
             other => self.all(&other),
@@ -321,6 +335,8 @@ impl Coordinator {
             Job::Place { purpose, stage } => self.feed_place(id, purpose, stage, w, reply),
             Job::Dedupe(stage) => self.feed_dedupe(id, stage, w, reply),
             Job::Identities(stage) => self.feed_identities(id, stage, w, reply),
+            Job::Correlations(stage) => self.feed_correlations(id, stage, w, reply),
+            Job::DetectionExport(job) => self.feed_detection_export(id, job, w, reply),
             Job::Round { seq, mut round } => {
                 let Reply::Bins { answer, histogram, detections } = reply else {
                     return Vec::new();
@@ -341,6 +357,14 @@ impl Coordinator {
                 vec![to_page(Reply::Answer(a))]
             }
         }
+    }
+
+    /// What follows a load's end (its duplicates dropped): the identities and the correlations
+    /// over every worker's events.
+    fn exchanges(&mut self) -> Vec<Out> {
+        let mut out = self.start_identities();
+        out.extend(self.start_correlations());
+        out
     }
 
     fn keep(&mut self, id: u64, job: Job) -> Vec<Out> {

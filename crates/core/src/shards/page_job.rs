@@ -72,19 +72,15 @@ impl Coordinator {
         self.page(pos, 1, vec!["eventID".into()], PageFor::Select)
     }
 
-    /// Starts an export of the current order (the detections' exports are not merged yet).
+    /// Starts an export of the current order, or of the detections.
     pub(super) fn export(&mut self, format: ExportFormat, columns: Vec<String>) -> Vec<Out> {
         let lines = match format {
             ExportFormat::Json => LineFormat::Records,
             ExportFormat::Ndjson => LineFormat::Ndjson,
             ExportFormat::Csv => LineFormat::Csv,
-            _ => {
-                return vec![to_page(Reply::Failed {
-                    message: "Export failed: the detections' exports are not merged across data \
-                              workers yet; reload the page without ?workers= to export them."
-                        .into(),
-                })]
-            }
+            ExportFormat::DetectionsCsv
+            | ExportFormat::DetectionsJson
+            | ExportFormat::AttackNavigator => return self.export_detections(format),
         };
         let total = self.orders.total();
         let e = Exporting { format, lines, total, done: Vec::with_capacity(total) };

@@ -10,7 +10,7 @@ use crate::answer::FirstPairs;
 use crate::identity::{IdGraph, IdTable};
 
 impl Engine {
-    fn fingerprint(&self) -> (u64, u64) {
+    pub(super) fn fingerprint(&self) -> (u64, u64) {
         (self.store.store_id(), self.store.len() as u64)
     }
 
