@@ -39,7 +39,7 @@ pub fn ProgressBar() -> impl IntoView {
             })
         })
     };
-    let notice = move || ds.status.with(|s| s.notice.clone());
+    let notice = move || ds.status.with(|s| s.notice_text());
     // After a load the worker indexes the text for free-text search; until it is done a word
     // search scans the rows not yet indexed (correct, slower).
     let indexing = move || {

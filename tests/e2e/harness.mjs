@@ -92,6 +92,14 @@ export async function waitLoaded(page, n = null) {
     [tid('loaded-count'), n],
     { timeout: 60_000 },
   );
+  // The counts come with the status; the answer over the same data (with several workers,
+  // merged from theirs) and its table rows come just after.
+  await page.waitForFunction(() => {
+    const r = document.documentElement;
+    const g = r.getAttribute('data-generation');
+    return g !== null && g === r.getAttribute('data-answer-generation');
+  }, null, { timeout: 60_000 });
+  await waitRows(page);
 }
 
 /** Types a query in the search box and commits it (Enter). */

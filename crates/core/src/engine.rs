@@ -28,6 +28,7 @@ pub mod dedupe;
 mod detections;
 mod identities;
 mod load;
+mod notice;
 mod part;
 mod protocol;
 mod session;
@@ -38,6 +39,7 @@ pub use load::{
     budget_message, fits, gzip_declared_size, Cadence, Due, Load, Pending, ANSWER_MS, STATUS_MS,
     YIELD_MS,
 };
+pub use notice::Notice;
 pub use part::{Role, ViewPart, MAX_SAMPLES, MIN_STRIDE};
 pub use protocol::{
     Answer, Detection, ExportFormat, FileLine, FileState, LeftOut, Level, Progress, ReadOptions,

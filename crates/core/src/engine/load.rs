@@ -13,8 +13,8 @@
 
 use std::collections::VecDeque;
 
+use super::notice::Notice;
 use crate::store::Store;
-use crate::units::{mib, thousands};
 use crate::ReadOptions;
 
 /// How often the page hears of a running load (progress, counts).
@@ -119,7 +119,7 @@ pub struct Load<F> {
     /// Files taken off the queue by the loop and not finished yet.
     in_flight: usize,
     /// Why the running load stopped early, once it did.
-    notice: Option<String>,
+    notice: Option<Notice>,
     cadence: Cadence,
 }
 
@@ -200,26 +200,22 @@ impl<F> Load<F> {
         self.in_flight = self.in_flight.saturating_sub(1);
     }
 
-    /// The budget is full: drops the queue and keeps the notice to show (`message` and how many
+    /// `store`'s budget is full: drops the queue and keeps the notice to show (with how many
     /// files, the current one included, are left unread).
-    pub fn stop_full(&mut self, message: &str) {
+    pub fn stop_full(&mut self, store: &Store) {
         let left = self.queue.len() + self.in_flight;
         self.queue.clear();
-        self.notice = Some(format!("{message} {left} files were not read."));
+        self.notice = Some(Notice::full(store, left as u64));
     }
 
-    /// The load loop ended: the notice to show (why it stopped early, if it did). `kept` is the
-    /// number of events stored, which a cancelled load reports.
-    pub fn finish(&mut self, kept: u64) -> Option<String> {
+    /// The load loop ended: the notice to show (why it stopped early, if it did).
+    pub fn finish(&mut self) -> Option<Notice> {
         let cancelled = std::mem::take(&mut self.cancelled);
         self.running = false;
         self.in_flight = 0;
         let mut notice = self.notice.take();
         if notice.is_none() && cancelled && !self.cleared() {
-            notice = Some(format!(
-                "Load cancelled; the {} events read before it are kept.",
-                thousands(kept)
-            ));
+            notice = Some(Notice::Cancelled);
         }
         notice
     }
@@ -252,17 +248,7 @@ const STORED_PER_BYTE: (u64, u64) = (2, 5);
 
 /// The message when the memory budget is full.
 pub fn budget_message(store: &Store) -> String {
-    let t = store.totals();
-    format!(
-        "Stopped loading: the memory budget ({}) is full. Loaded {} events from {} files ({} of \
-         logs, held in {}). Narrow the files (fewer days, accounts or regions) and load the rest \
-         in another tab.",
-        mib(store.limits().max_memory_bytes),
-        thousands(t.kept),
-        thousands(t.files),
-        mib(t.bytes),
-        mib(store.memory_needed())
-    )
+    Notice::full(store, 0).text(&store.totals())
 }
 
 /// The uncompressed size a gzip file declares in its trailer (ISIZE, modulo 2^32), when `bytes`

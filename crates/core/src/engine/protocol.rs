@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::notice::Notice;
 use super::part::{Role, ViewPart};
 pub use crate::answer::Detection;
 use crate::answer::DetectionEvents;
@@ -147,12 +148,20 @@ pub struct Status {
     /// Every file read so far (only sent when it changed since the last status; `None` = same).
     pub files: Option<Vec<FileLine>>,
     pub progress: Option<Progress>,
-    /// Why the last load stopped early (cancelled, memory budget), if it did.
-    pub notice: Option<String>,
+    /// Why the last load stopped early (cancelled, memory budget), if it did
+    /// ([`Status::notice_text`] says it).
+    pub notice: Option<Notice>,
     /// Rows covered by the text index (free text is fastest when this equals `totals.kept`).
     pub indexed: usize,
     /// Bytes of the worker's WebAssembly memory (filled in by the worker).
     pub heap_bytes: u64,
+}
+
+impl Status {
+    /// The notice as the page shows it, with this status's counts.
+    pub fn notice_text(&self) -> Option<String> {
+        self.notice.as_ref().map(|n| n.text(&self.totals))
+    }
 }
 
 /// The answer to a [`ViewSpec`]: counts and aggregates, never the rows themselves.

@@ -260,8 +260,8 @@ impl<F> Session<F> {
         }
         match read {
             Ok(bytes) => {
-                if let Err(message) = fits(self.engine.store(), budget_need(&bytes, size)) {
-                    self.load.stop_full(&message);
+                if fits(self.engine.store(), budget_need(&bytes, size)).is_err() {
+                    self.load.stop_full(self.engine.store());
                     return Due::Stop;
                 }
                 self.engine.ingest_with(path, bytes, options);
@@ -299,7 +299,7 @@ impl<F> Session<F> {
     /// The load loop ended at `now_ms` (the queue is empty, or it stopped): the final status and
     /// answer, and whether to start indexing.
     pub fn finish_load(&mut self, now_ms: f64) -> Outcome {
-        let notice = self.load.finish(self.engine.store().totals().kept);
+        let notice = self.load.finish();
         self.engine.finish_load(notice);
         let replies = self.engine.changed();
         let start_indexing = self.start_indexing(now_ms);

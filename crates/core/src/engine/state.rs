@@ -8,6 +8,7 @@
 
 use super::detections::{write_detections, Detector};
 use super::identities::Who;
+use super::notice::Notice;
 use super::part::{view_part, Role};
 
 mod correlations;
@@ -84,7 +85,7 @@ pub struct Engine {
     matches: Vec<u32>,
     sorted: Vec<u32>,
     progress: Option<Progress>,
-    notice: Option<String>,
+    notice: Option<Notice>,
     files_sent: Option<(usize, u64)>,
     /// The rules, and their hits on the current generation.
     detector: Detector,

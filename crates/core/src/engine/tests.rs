@@ -184,9 +184,9 @@ fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
     assert_eq!(files.len(), 2);
     assert_eq!(files[1].status, FileState::Error);
     assert!(e.status().files.is_none(), "unchanged");
-    e.finish_load(Some("Cancelled".into()));
+    e.finish_load(Some(crate::engine::Notice::Cancelled));
     let s = e.status();
-    assert_eq!((s.progress, s.notice.as_deref()), (None, Some("Cancelled")));
+    assert_eq!((s.progress, s.notice), (None, Some(crate::engine::Notice::Cancelled)));
     assert!(
         (Progress { bytes_done: 50, bytes_total: 200, ..Progress::default() }.fraction() - 0.25)
             .abs()

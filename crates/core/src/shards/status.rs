@@ -1,8 +1,9 @@
 //! The tab's status from its workers' statuses: counts, progress, index and memory add up; the
 //! file list is every worker's list; the generation is the sum of theirs (each only grows, so
-//! the sum changes exactly when one of them does).
+//! the sum changes exactly when one of them does); the notices merge into one said with the
+//! tab's counts.
 
-use crate::engine::{FileLine, Progress, Status};
+use crate::engine::{FileLine, Notice, Progress, Status};
 
 /// The last status of each worker and its last file list (a status carries the list only when
 /// it changed).
@@ -75,10 +76,7 @@ impl Statuses {
             }
             p
         });
-        let mut notices: Vec<&str> =
-            self.last.iter().flatten().filter_map(|s| s.notice.as_deref()).collect();
-        notices.dedup();
-        out.notice = (!notices.is_empty()).then(|| notices.join(" "));
+        out.notice = Notice::merge(self.last.iter().flatten().filter_map(|s| s.notice.as_ref()));
         if std::mem::take(&mut self.files_changed) {
             out.files = Some(self.files.concat());
         }

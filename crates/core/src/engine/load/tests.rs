@@ -110,7 +110,7 @@ fn the_budget_stops_a_load_and_says_how_many_files_were_left() {
     s.start_file(&b.path);
     assert_eq!(s.file_read(&b.path, b.size, b.options, Ok(b.file), 20.0), Due::Stop);
     let st = final_status(&mut s, 30.0);
-    let notice = st.notice.expect("a notice");
+    let notice = st.notice_text().expect("a notice");
     assert!(notice.starts_with("Stopped loading: the memory budget"), "{notice}");
     assert!(notice.ends_with(" 3 files were not read."), "{notice}");
     assert_eq!((st.totals.kept, st.totals.files), (3, 1));
@@ -127,7 +127,10 @@ fn cancel_keeps_what_was_read() {
     assert_eq!(turn(&mut s, 30.0, 1.0), None, "the loop stops before its next file");
     let st = final_status(&mut s, 40.0);
     assert_eq!(st.totals.kept, 3);
-    assert_eq!(st.notice.as_deref(), Some("Load cancelled; the 3 events read before it are kept."));
+    assert_eq!(
+        st.notice_text().as_deref(),
+        Some("Load cancelled; the 3 events read before it are kept.")
+    );
     // Cancel without a load does nothing.
     s.handle(Request::Cancel, Vec::new(), 50.0);
     assert!(!s.stopping());

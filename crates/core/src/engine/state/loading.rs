@@ -3,6 +3,7 @@
 
 use super::{file_lines, Engine, COMPRESS_SLICE, INDEX_SLICE};
 use crate::engine::protocol::{Answer, Progress, Status};
+use crate::engine::Notice;
 use crate::ReadOptions;
 
 impl Engine {
@@ -53,7 +54,7 @@ impl Engine {
     }
 
     /// Ends the load (all read, cancelled or stopped), saying why when it stopped early.
-    pub fn finish_load(&mut self, notice: Option<String>) {
+    pub fn finish_load(&mut self, notice: Option<Notice>) {
         self.progress = None;
         self.load_json = None;
         self.notice = notice;
