@@ -386,6 +386,10 @@ try {
   // Where they were: start relative to the picker's change event (negative = began before it,
   // e.g. the browser building the FileList) and duration, in ms.
   put('long_task_list', during.map((t) => `${f1(t.start - bench.t0)}:${f1(t.dur)}`).join(',') || 'none');
+  // What the workers' messages cost the page thread so far, by reply kind:
+  // kind:messages:JSON bytes:ms (parse, merge, signals; src/web/worker_client.rs).
+  const messages = () => page.evaluate(() => document.documentElement.getAttribute('data-worker-messages') ?? 'none');
+  put('page_messages_at_load_end', await messages());
   put('progress_updates', bench.progressChanges.filter((t) => t >= bench.t0).length);
   put('progress_max_gap_ms', f1(Math.max(...gaps)));
 
@@ -462,6 +466,8 @@ try {
     const t = Date.now();
     await page.waitForFunction(() => !document.querySelector('[data-testid="index-status"]'), null, { timeout: LOAD_TIMEOUT_MS, polling: 50 });
     put('index_ready_seconds_after_load', f3((Date.now() - t) / 1000));
+    // The same, once the load's end has settled (the exchanges between workers, the index).
+    put('page_messages_settled', await messages());
   }
 
   // ---- queries, as the user sees them: from the Enter key (or the click) to the first frame

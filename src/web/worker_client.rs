@@ -231,8 +231,9 @@ pub fn start(ds: Dataset) {
 }
 
 /// A message of worker `w`: with one worker its reply goes to the page; with several, to the
-/// merge, whose replies go to the page.
+/// merge, whose replies go to the page. What it cost the page thread is tallied.
 fn on_reply(ds: Dataset, w: usize, data: JsValue) {
+    let start = now_ms();
     let json =
         Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let bytes =
@@ -242,15 +243,65 @@ fn on_reply(ds: Dataset, w: usize, data: JsValue) {
         Ok(reply) => reply,
         Err(e) => return ds.fail(format!("The data worker sent something unreadable: {e}")),
     };
-    let merged = LINKS.with(|l| {
+    let reply = LINKS.with(|l| {
         let mut l = l.borrow_mut();
-        let outs =
-            l.merge.as_mut().map(|m| m.reply(w as u32, reply.clone(), js_sys::Date::now()))?;
-        Some(carry_out(&mut l, outs, &[]))
+        let Some(m) = l.merge.as_mut() else { return Err(reply) };
+        let outs = m.reply(w as u32, reply, js_sys::Date::now());
+        Ok(carry_out(&mut l, outs, &[]))
     });
-    match merged {
-        None => route(&ds, reply, bytes),
-        Some(replies) => deliver(replies),
+    match reply {
+        Err(reply) => route(&ds, reply, bytes),
+        Ok(replies) => deliver(replies),
+    }
+    let text = TALLY.with(|t| {
+        let mut t = t.borrow_mut();
+        t.add(reply_kind(&json), json.len() as u64, now_ms() - start);
+        t.text()
+    });
+    if let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-worker-messages", &text);
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+thread_local! {
+    static TALLY: RefCell<Tally> = RefCell::new(Tally::default());
+}
+
+/// The kind of a reply from its JSON (`{"kind":"Answer",…}`; serde writes the tag first).
+fn reply_kind(json: &str) -> &str {
+    json.strip_prefix("{\"kind\":\"").and_then(|s| s.split('"').next()).unwrap_or("?")
+}
+
+/// What the workers' messages cost the page thread, by reply kind: how many, their JSON bytes,
+/// and the milliseconds from a message's arrival to its replies handed on (parsing, the merge,
+/// the signals and what renders at once). On `<html data-worker-messages>` for the benchmark.
+#[derive(Default)]
+struct Tally {
+    kinds: Vec<(String, u64, u64, f64)>,
+}
+
+impl Tally {
+    fn add(&mut self, kind: &str, bytes: u64, ms: f64) {
+        match self.kinds.iter_mut().find(|k| k.0 == kind) {
+            Some(k) => {
+                k.1 += 1;
+                k.2 += bytes;
+                k.3 += ms;
+            }
+            None => self.kinds.push((kind.to_string(), 1, bytes, ms)),
+        }
+    }
+
+    /// `kind:messages:bytes:ms` for each kind, space-separated.
+    fn text(&self) -> String {
+        let each = self.kinds.iter().map(|(k, n, b, ms)| format!("{k}:{n}:{b}:{ms:.0}"));
+        each.collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -316,6 +367,16 @@ fn set_root_attribute(name: &str, value: u64) {
 #[cfg(test)]
 mod tests {
     use super::default_workers;
+
+    #[test]
+    fn the_tally_adds_each_kinds_messages() {
+        let mut t = super::Tally::default();
+        t.add(super::reply_kind(r#"{"kind":"Answer","body":{}}"#), 10, 1.5);
+        t.add(super::reply_kind(r#"{"kind":"Status","body":{}}"#), 4, 0.2);
+        t.add("Answer", 20, 2.0);
+        assert_eq!(t.text(), "Answer:2:30:4 Status:1:4:0");
+        assert_eq!(super::reply_kind("junk"), "?");
+    }
 
     #[test]
     fn one_worker_per_core_up_to_four_unless_asked() {
