@@ -604,6 +604,7 @@ try {
   put('clear_median_ms', f1(median(clears)));
   put('clear_p95_ms', f1(p95(clears)));
   if (app.errors.length) log(`page errors during the run:\n  ${app.errors.join('\n  ')}`);
+  put('page_messages_end', await messages());
   put('page_errors', app.errors.length);
   await app.context.close();
 

@@ -38,10 +38,11 @@ thread_local! {
 }
 
 /// How many data workers this page starts: `?workers=N` in the address (1 to 8), else one per
-/// core the browser reports (`navigator.hardwareConcurrency`), at most [`DEFAULT_WORKERS`].
-/// Each worker has its own store and its own wasm32 memory, so two hold about twice what one
-/// does; and on this project's two-core machine two load a million events in 6.4 s against 8.1
-/// (BENCHMARKS.md). Past four, the page thread's share of the merge was not measured.
+/// two cores the browser reports (`navigator.hardwareConcurrency`), at least one and at most
+/// [`DEFAULT_WORKERS`]. Each worker has its own store and its own wasm32 memory, so two hold
+/// about twice what one does and load faster; but every answer is then merged on the page
+/// thread, which on two cores competes with the workers: there two load a million events in
+/// 4.8–7.0 s against 8.2 s, and answer a filter in 108–132 ms against 76 ms (BENCHMARKS.md).
 fn worker_count() -> u32 {
     let window = web_sys::window();
     let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
@@ -57,11 +58,11 @@ fn worker_count() -> u32 {
 /// The most data workers a page starts unasked.
 const DEFAULT_WORKERS: u32 = 4;
 
-/// `asked` (1 to 8), else one per core of `cores`, at most [`DEFAULT_WORKERS`].
+/// `asked` (1 to 8), else one per two of `cores`, from one to [`DEFAULT_WORKERS`].
 fn default_workers(asked: Option<u32>, cores: f64) -> u32 {
     match asked {
         Some(n) => n.clamp(1, 8),
-        None if cores.is_finite() && cores >= 1.0 => (cores as u32).clamp(1, DEFAULT_WORKERS),
+        None if cores.is_finite() && cores >= 1.0 => (cores as u32 / 2).clamp(1, DEFAULT_WORKERS),
         None => 1,
     }
 }
@@ -379,9 +380,11 @@ mod tests {
     }
 
     #[test]
-    fn one_worker_per_core_up_to_four_unless_asked() {
-        assert_eq!(default_workers(None, 2.0), 2);
+    fn one_worker_per_two_cores_up_to_four_unless_asked() {
+        assert_eq!(default_workers(None, 2.0), 1);
         assert_eq!(default_workers(None, 1.0), 1);
+        assert_eq!(default_workers(None, 4.0), 2);
+        assert_eq!(default_workers(None, 6.0), 3);
         assert_eq!(default_workers(None, 16.0), 4);
         // A browser that hides its cores (0, or not a number) gets one.
         assert_eq!(default_workers(None, 0.0), 1);

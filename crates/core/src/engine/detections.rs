@@ -83,6 +83,8 @@ pub(super) struct Detector {
     /// since the last answer instead of being rebuilt (at 1M events a rebuild costs seconds).
     /// In a cell because an answer that cannot keep its hits (`with`) still extends it.
     cache: RefCell<DetectCache>,
+    /// Bumped whenever the kept hits (and so the detections) change.
+    stamp: u64,
 }
 
 impl Default for Detector {
@@ -92,6 +94,7 @@ impl Default for Detector {
             version: 0,
             current: None,
             cache: RefCell::new(DetectCache::new()),
+            stamp: 0,
         }
     }
 }
@@ -132,10 +135,11 @@ impl Detector {
         let d = match self.current.take() {
             Some(d) if !stale => d,
             earlier => {
+                self.stamp += 1;
                 Detected::compute(store, rules, cache, (generation, version), earlier.as_ref())
             }
         };
-        Current { rules, d: self.current.insert(d) }
+        Current { rules, d: self.current.insert(d), stamp: self.stamp }
     }
 
     /// This store's matches of every correlation's rules on `generation`, numbered as rows of
@@ -171,6 +175,7 @@ impl Detector {
             self.rules.set_correlation_rows(&mut d.hits, &id, rows);
         }
         d.summarise(store, &self.rules);
+        self.stamp += 1;
         true
     }
 
@@ -183,14 +188,14 @@ impl Detector {
         f: impl FnOnce(Current<'_>) -> T,
     ) -> T {
         match self.usable(generation, store.len()) {
-            Some(d) => f(Current { rules: &self.rules, d }),
+            Some(d) => f(Current { rules: &self.rules, d, stamp: self.stamp }),
             None => {
                 let mut cache = self.cache.borrow_mut();
                 let at = (generation, self.version);
                 let d =
                     Detected::compute(store, &self.rules, &mut cache, at, self.current.as_ref());
                 drop(cache);
-                f(Current { rules: &self.rules, d: &d })
+                f(Current { rules: &self.rules, d: &d, stamp: 0 })
             }
         }
     }
@@ -201,9 +206,16 @@ impl Detector {
 pub(super) struct Current<'a> {
     rules: &'a RuleSet,
     d: &'a Detected,
+    /// Which computation of the kept hits these are (0: computed on the side, not kept).
+    stamp: u64,
 }
 
 impl<'a> Current<'a> {
+    /// Which computation of the kept hits these are: the same stamp, the same detections.
+    pub(super) fn stamp(self) -> u64 {
+        self.stamp
+    }
+
     /// The detections as shown, with their matches per bucket of `hist`.
     pub(super) fn detections(self, store: &Store, hist: &Histogram) -> Vec<Detection> {
         self.kept(store, hist).into_iter().map(Detection::shown).collect()

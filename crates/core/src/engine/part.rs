@@ -37,6 +37,15 @@ pub struct ViewPart {
     pub who: (ValueCounts, ValueCounts, u64),
     /// When the view asked for the Identities view.
     pub identities: Option<IdentitiesPart>,
+    /// Which computation of the rules' hits the answer's detections are (see
+    /// `detections_included`).
+    #[serde(default)]
+    pub detections_stamp: u64,
+    /// Whether the answer carries its detections; when not, they are those of the worker's
+    /// last answer that did, of the same stamp (they change once per data generation or rules
+    /// change, not with the view, and a worker's lists of every value are large).
+    #[serde(default)]
+    pub detections_included: bool,
 }
 
 /// Sort points a part carries at most; the stride grows past it.
@@ -68,6 +77,8 @@ pub(super) fn view_part(
             .collect(),
         who: Default::default(),
         identities: None,
+        detections_stamp: 0,
+        detections_included: false,
     }
 }
 

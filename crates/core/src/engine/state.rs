@@ -96,6 +96,9 @@ pub struct Engine {
     /// During a load: the store's record bytes when it began, and the JSON bytes its files are
     /// taken to hold ([`Engine::plan_compression`]).
     load_json: Option<(u64, u64)>,
+    /// One of several workers: the stamp of the detections its last answer carried (the next
+    /// answers leave them out while they are the same; `ViewPart::detections_included`).
+    detections_sent: Option<u64>,
 }
 
 impl Default for Engine {
@@ -118,6 +121,7 @@ impl Engine {
             who: Who::default(),
             role: None,
             load_json: None,
+            detections_sent: None,
             progress: None,
             notice: None,
             files_sent: None,
@@ -212,6 +216,14 @@ impl Engine {
             let mut part = view_part(s, role, rows, &self.sorted, view.sort, view.services);
             part.who = self.who.facet_counts(s, rows);
             part.identities = view.identities.then(|| self.who.part(s, rows));
+            let stamp = detected.stamp();
+            part.detections_stamp = stamp;
+            part.detections_included = self.detections_sent != Some(stamp);
+            self.detections_sent = Some(stamp);
+            let detections = match part.detections_included {
+                true => detected.kept(s, &Histogram::default()),
+                false => Vec::new(),
+            };
             return Some(Answer {
                 seq,
                 id: self.answer_id,
@@ -219,7 +231,7 @@ impl Engine {
                 error,
                 count: rows.len(),
                 findings: detected.findings(),
-                detections: detected.kept(s, &Histogram::default()),
+                detections,
                 rule_problems: detected.problems(),
                 rule_files: detected.files(),
                 techniques: detected.techniques(),

@@ -91,6 +91,9 @@ pub struct Coordinator {
     view: Option<(u64, ViewSpec)>,
     /// Each worker's latest answer to the current view.
     answers: Vec<Option<Answer>>,
+    /// Each worker's detections as its last answer that carried them gave them, with their
+    /// stamp (`ViewPart::detections_included`).
+    detections: Vec<Option<(u64, Vec<crate::engine::Detection>)>>,
     answer_id: u64,
     orders: Orders,
     jobs: HashMap<u64, Job>,
@@ -120,6 +123,7 @@ impl Coordinator {
             statuses: Statuses::new(of as usize),
             view: None,
             answers: vec![None; of as usize],
+            detections: vec![None; of as usize],
             answer_id: 0,
             orders: Orders::default(),
             jobs: HashMap::new(),
@@ -286,7 +290,17 @@ impl Coordinator {
 
     /// A worker's answer to the current view: once every worker has answered it, the merged
     /// answer is due.
-    fn answer(&mut self, w: u32, a: Answer) -> Vec<Out> {
+    fn answer(&mut self, w: u32, mut a: Answer) -> Vec<Out> {
+        // Every answer's detections are kept or filled in, whatever its view.
+        if let (Some(p), Some(slot)) = (a.part.as_deref(), self.detections.get_mut(w as usize)) {
+            if p.detections_included {
+                *slot = Some((p.detections_stamp, a.detections.clone()));
+            } else if let Some((stamp, d)) = slot.as_ref() {
+                if *stamp == p.detections_stamp {
+                    a.detections.clone_from(d);
+                }
+            }
+        }
         let Some((seq, _)) = &self.view else { return Vec::new() };
         if a.seq != *seq || a.part.is_none() {
             return Vec::new();

@@ -31,7 +31,7 @@
 //!
 //! Figures only: nothing here asserts on time. `--write DIR` also writes the generated `.json`
 //! files under DIR (for looking at them or feeding other tools). `--identities-only` runs only
-//! the identity benchmarks.
+//! the identity benchmarks, `--answers-only` only the answer benchmarks (`answers.rs`).
 
 use std::io::Read;
 use std::time::Instant;
@@ -45,6 +45,8 @@ mod query;
 mod rules;
 // Who is behind every event (the identity resolver).
 mod identities;
+// One view's answer through the engine, one engine and one of two workers.
+mod answers;
 
 struct Args {
     events: usize,
@@ -54,10 +56,13 @@ struct Args {
     write: Option<String>,
     /// Only the identity benchmarks (after building one store).
     identities_only: bool,
+    /// Only the answer benchmarks.
+    answers_only: bool,
 }
 
 const USAGE: &str = "usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] \
-                     [--events-per-file M (2000)] [--write DIR] [--identities-only]";
+                     [--events-per-file M (2000)] [--write DIR] [--identities-only] \
+                     [--answers-only]";
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
@@ -73,6 +78,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         events_per_file: None,
         write: None,
         identities_only: false,
+        answers_only: false,
     };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
@@ -83,6 +89,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("events-per-file") => a.events_per_file = Some(num(parser.value()?)?),
             Long("write") => a.write = Some(parser.value()?.string()?),
             Long("identities-only") => a.identities_only = true,
+            Long("answers-only") => a.answers_only = true,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0)
@@ -186,6 +193,14 @@ fn main() {
         let owned: Vec<(String, Vec<u8>)> =
             files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
         identities::run(&store, &owned);
+        return;
+    }
+    if args.answers_only {
+        let owned: Vec<(String, Vec<u8>)> =
+            files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+        drop(files);
+        drop(gz);
+        answers::run(&owned, args.repeat);
         return;
     }
 
