@@ -232,6 +232,16 @@ impl<'a> Current<'a> {
             .collect()
     }
 
+    /// Each detection's rule id with its matches per bucket of `hist` (nothing else cloned).
+    pub(super) fn buckets(self, store: &Store, hist: &Histogram) -> Vec<(String, Vec<u32>)> {
+        let hits = &self.d.hits;
+        self.d
+            .detections
+            .iter()
+            .map(|(i, d)| (d.rule.clone(), buckets(store, hits.rows(*i), hist)))
+            .collect()
+    }
+
     /// The detections with their events' ids, in the page's order, every top value kept (the
     /// exports show them: [`Detection::shown`]).
     pub(super) fn events(self, store: &Store) -> Vec<DetectionEvents> {

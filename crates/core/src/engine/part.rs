@@ -33,6 +33,10 @@ pub struct ViewPart {
     /// The sort points at positions 0, stride, 2·stride … of this worker's order.
     pub stride: usize,
     pub samples: Vec<SortPoint>,
+    /// The sort points of the first [`HEAD_POINTS`] rows of this worker's order (or all of
+    /// them): the merge places a page among them at once (the table's first pages).
+    #[serde(default)]
+    pub head: Vec<SortPoint>,
     /// The origin and session facets' counts (origins, session labels, rows counted).
     pub who: (ValueCounts, ValueCounts, u64),
     /// When the view asked for the Identities view.
@@ -52,6 +56,8 @@ pub struct ViewPart {
 pub const MAX_SAMPLES: usize = 4096;
 /// The smallest stride between samples.
 pub const MIN_STRIDE: usize = 256;
+/// The rows of each worker's order whose sort points its part carries from the start.
+pub const HEAD_POINTS: usize = 256;
 
 /// The view part of `rows` (the matches, ascending) whose table order is `sorted`.
 pub(super) fn view_part(
@@ -73,6 +79,11 @@ pub(super) fn view_part(
         samples: sorted
             .iter()
             .step_by(stride)
+            .map(|&r| sort_point(store, r, key, role.global(r)))
+            .collect(),
+        head: sorted
+            .iter()
+            .take(HEAD_POINTS)
             .map(|&r| sort_point(store, r, key, role.global(r)))
             .collect(),
         who: Default::default(),

@@ -272,8 +272,7 @@ impl Engine {
             series: Vec::new(),
         };
         let s = &self.store;
-        let found = self.detector.with(s, self.generation, |c| c.detections(s, &hist));
-        found.into_iter().map(|d| (d.rule, d.buckets)).collect()
+        self.detector.with(s, self.generation, |c| c.buckets(s, &hist))
     }
 
     /// Rows `offset..offset + limit` (at most [`MAX_PAGE`]) of the current order.

@@ -26,6 +26,8 @@ pub(super) struct Order {
     pub count: usize,
     pub stride: usize,
     pub samples: Vec<SortPoint>,
+    /// The sort points of the worker's first rows (`ViewPart::head`).
+    pub head: Vec<SortPoint>,
 }
 
 /// The merged answer's orders, one per worker.
@@ -142,6 +144,7 @@ pub(super) fn merge(
                     count: a.count,
                     stride: p.map_or(1, |p| p.stride.max(1)),
                     samples: p.map(|p| p.samples.clone()).unwrap_or_default(),
+                    head: p.map(|p| p.head.clone()).unwrap_or_default(),
                 }
             })
             .collect(),

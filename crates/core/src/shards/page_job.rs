@@ -60,6 +60,16 @@ impl Coordinator {
         if offset >= total || limit == 0 {
             return self.finish_page(offset, Vec::new(), Vec::new(), columns, purpose);
         }
+        // A page within every worker's head (the first rows after a new answer): placed at once.
+        if let Some(ranges) = pages::from_heads(&self.orders, offset, limit) {
+            let id = self.next_job;
+            self.next_job += 1;
+            return self.fetch(
+                id,
+                PageJob { offset, limit, columns, purpose, stage: Stage::Ranges(Vec::new()) },
+                ranges,
+            );
+        }
         let (lo, hi) = pages::window(&self.orders, offset, limit);
         let asks =
             (0..self.of).map(|w| (w, Request::Range { lo: lo.clone(), hi: hi.clone() })).collect();
@@ -103,36 +113,9 @@ impl Coordinator {
                     return self.keep(id, Job::Page(job));
                 }
                 let ranges: Vec<_> = got.into_iter().flatten().collect();
-                let plan = pages::plan(self.orders.descending, &ranges, offset, limit);
-                let ask = |at: usize, n: usize| match &purpose {
-                    PageFor::Export(e) => Request::Lines {
-                        format: e.lines,
-                        columns: columns.clone(),
-                        offset: at,
-                        limit: n,
-                    },
-                    _ => Request::Rows { offset: at, limit: n, columns: columns.clone() },
-                };
-                let asks: Vec<(u32, Request)> = plan
-                    .stretches
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &(_, n))| n > 0)
-                    .map(|(w, &(at, n))| (w as u32, ask(at, n)))
-                    .collect();
-                let mut got: Vec<Option<Fetched>> =
-                    (0..self.of).map(|_| Some(Fetched::Rows(Vec::new()))).collect();
-                for (w, _) in &asks {
-                    if let Some(g) = got.get_mut(*w as usize) {
-                        *g = None;
-                    }
-                }
-                let stage = Stage::Fetch { sequence: plan.sequence, got, waiting: asks.len() };
-                let job = PageJob { offset, limit, columns, purpose, stage };
-                if asks.is_empty() {
-                    return self.page_done(job);
-                }
-                self.job_as(id, Job::Page(job), asks)
+                let job =
+                    PageJob { offset, limit, columns, purpose, stage: Stage::Ranges(Vec::new()) };
+                self.fetch(id, job, ranges)
             }
             (Stage::Fetch { sequence, mut got, waiting }, reply) => {
                 let (answer, fetched) = match reply {
@@ -161,6 +144,39 @@ impl Coordinator {
             }
             (_, _) => self.drop_page(purpose),
         }
+    }
+
+    /// Asks each worker for its stretch of the page `job` names, placed by `ranges` (each
+    /// worker's position of its first point and the points from there).
+    fn fetch(&mut self, id: u64, job: PageJob, ranges: Vec<(usize, Vec<SortPoint>)>) -> Vec<Out> {
+        let PageJob { offset, limit, columns, purpose, .. } = job;
+        let plan = pages::plan(self.orders.descending, &ranges, offset, limit);
+        let ask = |at: usize, n: usize| match &purpose {
+            PageFor::Export(e) => {
+                Request::Lines { format: e.lines, columns: columns.clone(), offset: at, limit: n }
+            }
+            _ => Request::Rows { offset: at, limit: n, columns: columns.clone() },
+        };
+        let asks: Vec<(u32, Request)> = plan
+            .stretches
+            .iter()
+            .enumerate()
+            .filter(|(_, &(_, n))| n > 0)
+            .map(|(w, &(at, n))| (w as u32, ask(at, n)))
+            .collect();
+        let mut got: Vec<Option<Fetched>> =
+            (0..self.of).map(|_| Some(Fetched::Rows(Vec::new()))).collect();
+        for (w, _) in &asks {
+            if let Some(g) = got.get_mut(*w as usize) {
+                *g = None;
+            }
+        }
+        let stage = Stage::Fetch { sequence: plan.sequence, got, waiting: asks.len() };
+        let job = PageJob { offset, limit, columns, purpose, stage };
+        if asks.is_empty() {
+            return self.page_done(job);
+        }
+        self.job_as(id, Job::Page(job), asks)
     }
 
     /// A job whose every worker has sent its stretch.

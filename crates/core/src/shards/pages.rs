@@ -51,6 +51,23 @@ pub(super) fn window(
     (lo, hi)
 }
 
+/// When positions `offset..offset + limit` of the merged order lie among every worker's head
+/// (its first rows' points: none of a worker's rows past its head can be in the page), each
+/// worker's range from its start, for [`plan`] without asking the workers.
+pub(super) fn from_heads(
+    orders: &Orders,
+    offset: usize,
+    limit: usize,
+) -> Option<Vec<(usize, Vec<SortPoint>)>> {
+    let end = offset.checked_add(limit)?;
+    let whole = |o: &Order| o.head.len() == o.count || o.head.len() >= end;
+    orders
+        .shards
+        .iter()
+        .all(whole)
+        .then(|| orders.shards.iter().map(|o| (0, o.head.clone())).collect())
+}
+
 /// Which stretch of its order each worker gives to the page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Plan {
@@ -123,6 +140,7 @@ mod tests {
                 count: p.len(),
                 stride,
                 samples: p.iter().step_by(stride).cloned().collect(),
+                head: p.iter().take(100).cloned().collect(),
             })
             .collect();
         (Orders { id: 1, descending: false, shards }, pts)
@@ -154,11 +172,22 @@ mod tests {
         let (ord, pts) = orders(&times, 16);
         let mut all: Vec<SortPoint> = pts.concat();
         all.sort_by(|a, b| order_points(a, b, false));
-        for (offset, limit) in [(0, 40), (1, 1), (333, 50), (2050, 40), (2099, 5), (2100, 10)] {
-            let (lo, hi) = window(&ord, offset, limit);
-            let ranges: Vec<_> = pts.iter().map(|p| range(p, &lo, &hi)).collect();
+        // Placed through a window, and (within the first 100 rows) from the heads alone.
+        let cases = [(0, 40), (1, 1), (333, 50), (2050, 40), (2099, 5), (2100, 10), (60, 40)];
+        for (offset, limit, heads) in cases.iter().flat_map(|&(o, l)| [(o, l, false), (o, l, true)])
+        {
+            let from_heads = from_heads(&ord, offset, limit);
+            assert_eq!(from_heads.is_some(), offset + limit <= 100, "offset {offset}");
+            let ranges: Vec<_> = match (heads, from_heads) {
+                (true, Some(r)) => r,
+                (true, None) => continue,
+                (false, _) => {
+                    let (lo, hi) = window(&ord, offset, limit);
+                    pts.iter().map(|p| range(p, &lo, &hi)).collect()
+                }
+            };
             let window_len: usize = ranges.iter().map(|r| r.1.len()).sum();
-            assert!(window_len <= limit + 2 * 3 * 16 + 3, "window of {window_len}");
+            assert!(window_len <= limit + 2 * 3 * 16 + 3 || heads, "window of {window_len}");
             let plan = plan(false, &ranges, offset, limit);
             let got: Vec<u32> = plan
                 .sequence

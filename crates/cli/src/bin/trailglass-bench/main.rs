@@ -31,7 +31,8 @@
 //!
 //! Figures only: nothing here asserts on time. `--write DIR` also writes the generated `.json`
 //! files under DIR (for looking at them or feeding other tools). `--identities-only` runs only
-//! the identity benchmarks, `--answers-only` only the answer benchmarks (`answers.rs`).
+//! the identity benchmarks, `--answers-only` only the answer benchmarks (`answers.rs`), `--write-only` none (the
+//! files are only generated and written; no gzip).
 
 use std::io::Read;
 use std::time::Instant;
@@ -58,11 +59,14 @@ struct Args {
     identities_only: bool,
     /// Only the answer benchmarks.
     answers_only: bool,
+    /// Only generate (and `--write`) the files: no benchmark (for sizes past what memory holds
+    /// twice).
+    write_only: bool,
 }
 
 const USAGE: &str = "usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] \
                      [--events-per-file M (2000)] [--write DIR] [--identities-only] \
-                     [--answers-only]";
+                     [--answers-only] [--write-only]";
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
@@ -79,6 +83,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         write: None,
         identities_only: false,
         answers_only: false,
+        write_only: false,
     };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
@@ -90,6 +95,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("write") => a.write = Some(parser.value()?.string()?),
             Long("identities-only") => a.identities_only = true,
             Long("answers-only") => a.answers_only = true,
+            Long("write-only") => a.write_only = true,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0)
@@ -162,8 +168,10 @@ fn main() {
     let files = generate(&opts);
     let generate_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let gz: Vec<(String, Vec<u8>)> =
-        files.iter().map(|f| (format!("{}.gz", f.path), gzip(&f.bytes))).collect();
+    let gz: Vec<(String, Vec<u8>)> = match args.write_only {
+        true => Vec::new(),
+        false => files.iter().map(|f| (format!("{}.gz", f.path), gzip(&f.bytes))).collect(),
+    };
     let gzip_s = t.elapsed().as_secs_f64();
     if let Some(dir) = &args.write {
         for f in &files {
@@ -185,6 +193,9 @@ fn main() {
     println!("gz_bytes={gz_bytes}");
     println!("generate_s={generate_s:.2}");
     println!("gzip_s={gzip_s:.2}");
+    if args.write_only {
+        return;
+    }
     if args.identities_only {
         let mut store = Store::new();
         for f in &files {
