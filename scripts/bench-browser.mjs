@@ -341,6 +341,14 @@ try {
   for (const f of files) readFileSync(f);
   log(`loading ${files.length} files (${f1(fileBytes / 1e6)} MB${opt.gz ? ` gz, ${f1(MB)} MB plain` : ''}) into the app`);
   const loaded = page.evaluate(() => window.__bench.done);
+  // TRAILGLASS_PROFILE=FILE: a CPU profile of the page thread through the load (DevTools
+  // format), and its top self-time entries on stderr.
+  const profiler = process.env.TRAILGLASS_PROFILE ? await page.context().newCDPSession(page) : null;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await profiler.send('Profiler.start');
+  }
   await page.setInputFiles(inputSel, files, { timeout: 120_000 });
   // The "Choose what to read" panel: everything, or the first --days K days (timed from the click).
   const plan = await choose(page, { days: opt.days });
@@ -362,6 +370,20 @@ try {
     const mem = rendererMemory(browserPid);
     if (mem) { put('renderer_rss_bytes', mem.rss); put('renderer_peak_rss_bytes', mem.hwm); }
     throw new Error(`${err.message}${app.errors.length ? `\n  page errors: ${app.errors.slice(0, 5).join('\n  ')}` : ''}`);
+  }
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    writeFileSync(process.env.TRAILGLASS_PROFILE, JSON.stringify(profile));
+    const self = new Map();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id).callFrame;
+      const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+      self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    log(`profile: ${f1(total)} ms sampled; top self time:`);
+    for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) log(`  ${f1(ms)} ms  ${name}`);
   }
   const bench = await page.evaluate(() => ({
     t0: window.__bench.t0,

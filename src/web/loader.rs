@@ -35,7 +35,7 @@ fn display_path(file: &web_sys::File) -> String {
 
 /// Files from a picker or a plain drop, each with the path to show for it.
 pub fn with_paths(files: Vec<web_sys::File>) -> Vec<PathFile> {
-    files.into_iter().map(|f| PathFile { path: display_path(&f), file: Some(f) }).collect()
+    files.into_iter().map(|f| PathFile::new(display_path(&f), Some(f))).collect()
 }
 
 /// Files per message to the worker. Posting a `File` costs the page ~0.2 ms (structured clone),
@@ -51,7 +51,7 @@ thread_local! {
 }
 
 fn size_of(f: &PathFile) -> u64 {
-    f.file.as_ref().map_or(0, |f| f.size().max(0.0) as u64)
+    f.size
 }
 
 /// Reads `files` at once, or, when the drop is worth a choice (with any files already waiting
@@ -105,36 +105,37 @@ pub fn load_files(files: Vec<PathFile>) {
 /// [`load_files`], with the files the user left out (listed, not read) and what to leave out
 /// of those read.
 fn send_load(files: Vec<PathFile>, left_out: Vec<LeftOut>, options: ReadOptions) {
-    let mut batches: Vec<(Vec<String>, Vec<web_sys::File>)> = Vec::new();
+    let mut batches: Vec<(Vec<String>, Vec<web_sys::File>, Vec<u64>)> = Vec::new();
     let mut missing = Vec::new();
     for f in files {
         match f.file {
             Some(file) => {
-                if batches.last().is_none_or(|(p, _)| p.len() >= BATCH) {
-                    batches.push((Vec::new(), Vec::new()));
+                if batches.last().is_none_or(|(p, _, _)| p.len() >= BATCH) {
+                    batches.push((Vec::new(), Vec::new(), Vec::new()));
                 }
-                if let Some((paths, handles)) = batches.last_mut() {
+                if let Some((paths, handles, sizes)) = batches.last_mut() {
                     paths.push(f.path);
                     handles.push(file);
+                    sizes.push(f.size);
                 }
             }
             None => missing.push(f.path),
         }
     }
     let mut batches = batches.into_iter();
-    let (paths, handles) = batches.next().unwrap_or_default();
-    send_files(paths, handles, missing, left_out, options);
+    let (paths, handles, sizes) = batches.next().unwrap_or_default();
+    send_files(paths, handles, sizes, missing, left_out, options);
     let rest: Vec<_> = batches.collect();
     if !rest.is_empty() {
         let epoch = EPOCH.get();
         leptos::task::spawn_local(async move {
-            for (paths, handles) in rest {
+            for (paths, handles, sizes) in rest {
                 gloo::timers::future::TimeoutFuture::new(0).await;
                 // Cancel or Clear in between: the rest is not sent.
                 if EPOCH.get() != epoch {
                     return;
                 }
-                send_files(paths, handles, Vec::new(), Vec::new(), options);
+                send_files(paths, handles, sizes, Vec::new(), Vec::new(), options);
             }
         });
     }

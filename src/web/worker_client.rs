@@ -156,11 +156,13 @@ pub fn send(req: &Request) {
     deliver(replies);
 }
 
-/// Sends files to read (the `File` objects are structured-cloned, not copied), with the files
-/// the browser would not give, those the user left out, and what to leave out of those read.
+/// Sends files to read (the `File` objects are structured-cloned, not copied; `sizes` are theirs),
+/// with the files the browser would not give, those the user left out, and what to leave out of
+/// those read.
 pub fn send_files(
     paths: Vec<String>,
     files: Vec<web_sys::File>,
+    sizes: Vec<u64>,
     missing: Vec<String>,
     left_out: Vec<LeftOut>,
     options: ReadOptions,
@@ -178,7 +180,6 @@ pub fn send_files(
                 Vec::new()
             }
             Some(m) => {
-                let sizes: Vec<u64> = files.iter().map(|f| f.size().max(0.0) as u64).collect();
                 let outs = m.request(req, &sizes);
                 carry_out(&mut l, outs, &files)
             }
@@ -246,12 +247,12 @@ fn on_reply(ds: Dataset, w: usize, data: JsValue) {
     };
     let reply = LINKS.with(|l| {
         let mut l = l.borrow_mut();
-        let Some(m) = l.merge.as_mut() else { return Err(reply) };
+        let Some(m) = l.merge.as_mut() else { return Err(Box::new(reply)) };
         let outs = m.reply(w as u32, reply, js_sys::Date::now());
         Ok(carry_out(&mut l, outs, &[]))
     });
     match reply {
-        Err(reply) => route(&ds, reply, bytes),
+        Err(reply) => route(&ds, *reply, bytes),
         Ok(replies) => deliver(replies),
     }
     let text = TALLY.with(|t| {
