@@ -4,16 +4,19 @@
 //! holding every event and for one of two workers holding every other file (which answers with
 //! a part: every value's count, not top lists). The browser's `filter_median_ms` and
 //! `facet_median_ms` are these plus the message, the merge and the render. Prints, for each view
-//! (`all`, `filter` = service:s3 / service:ec2 alternately, `facet` = the facet click's query):
+//! (`all`, `filter` = service:s3 / service:ec2 alternately, `facet` = the facet click's query,
+//! `identities` = the Identities view of everything):
 //!
 //! * `answer_<view>_ms` and `answer_<view>_bytes` (one engine);
 //! * `part_<view>_ms`, `part_<view>_bytes` and `part_<view>_bytes_by_field` (one of two workers:
-//!   the serialized size of each field of its `ViewPart`).
+//!   the serialized size of each field of its `ViewPart`), and `merge_<view>_identities_ms`: the
+//!   page's merge of two such parts' Identities view.
 //!
 //! Figures only, no assertions.
 
 use std::time::Instant;
 
+use trailglass_core::answer::merge_identities;
 use trailglass_core::engine::{Answer, Engine, Role, ViewSpec};
 use trailglass_core::Limits;
 
@@ -39,7 +42,11 @@ fn json_len<T: serde::Serialize>(v: &T) -> usize {
 /// Sets each of `queries` in turn `repeat` times (after a first answer of each, which computes
 /// the rules' hits and the identities); the answers' times and the last one.
 fn time_views(e: &mut Engine, queries: &[&str], repeat: usize) -> (Vec<f64>, Option<Answer>) {
-    let view = |q: &str| ViewSpec { query: q.into(), services: true, ..ViewSpec::default() };
+    // `who:` asks for the Identities view (of every event).
+    let view = |q: &str| match q.strip_prefix("who:") {
+        Some(q) => ViewSpec { query: q.into(), identities: true, ..ViewSpec::default() },
+        None => ViewSpec { query: q.into(), services: true, ..ViewSpec::default() },
+    };
     let mut seq = 0;
     for q in queries {
         seq += 1;
@@ -58,10 +65,11 @@ fn time_views(e: &mut Engine, queries: &[&str], repeat: usize) -> (Vec<f64>, Opt
 }
 
 pub fn run(files: &[(String, Vec<u8>)], repeat: usize) {
-    let views: [(&str, &[&str]); 3] = [
+    let views: [(&str, &[&str]); 4] = [
         ("all", &[""]),
         ("filter", &["service:s3", "service:ec2"]),
         ("facet", &["service:s3 region:us-east-1"]),
+        ("identities", &["who:"]),
     ];
     let mut one = engine(files, None);
     for (name, queries) in views {
@@ -75,6 +83,14 @@ pub fn run(files: &[(String, Vec<u8>)], repeat: usize) {
         let (ms, last) = time_views(&mut half, queries, repeat);
         println!("part_{name}_ms={:.2}", stats(ms).0);
         println!("part_{name}_bytes={}", last.as_ref().map_or(0, json_len));
+        // What the page's merge of two such parts costs (this part twice: the same sizes).
+        if let Some(p) = last.as_ref().and_then(|a| a.part.as_deref()) {
+            let parts = vec![p.identities.clone(), p.identities.clone()];
+            let t = Instant::now();
+            let merged = merge_identities(parts.into_iter().flatten().collect());
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            println!("merge_{name}_identities_ms={ms:.2} (lines {})", merged.lines.len());
+        }
         let Some(p) = last.as_ref().and_then(|a| a.part.as_deref()) else { continue };
         let facets: Vec<String> =
             p.facets.iter().map(|(c, v)| format!("{}:{}", c.name(), json_len(v))).collect();
