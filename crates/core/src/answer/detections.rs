@@ -61,6 +61,27 @@ impl Detection {
         self.top_ips.truncate(TOP_VALUES);
         self
     }
+
+    /// A copy as the page shows it, with `buckets` (without copying the kept lists first).
+    pub fn shown_with(&self, buckets: Vec<u32>) -> Detection {
+        let top = |v: &[(String, u64)]| v.iter().take(TOP_VALUES).cloned().collect();
+        Detection {
+            rule: self.rule.clone(),
+            title: self.title.clone(),
+            level: self.level,
+            author: self.author.clone(),
+            origin: self.origin,
+            link: self.link.clone(),
+            techniques: self.techniques.clone(),
+            tactics: self.tactics.clone(),
+            count: self.count,
+            first_ms: self.first_ms,
+            last_ms: self.last_ms,
+            top_users: top(&self.top_users),
+            top_ips: top(&self.top_ips),
+            buckets,
+        }
+    }
 }
 
 /// The detections of `hits` (every reported rule of `rules` with at least one row), each with

@@ -218,7 +218,12 @@ impl<'a> Current<'a> {
 
     /// The detections as shown, with their matches per bucket of `hist`.
     pub(super) fn detections(self, store: &Store, hist: &Histogram) -> Vec<Detection> {
-        self.kept(store, hist).into_iter().map(Detection::shown).collect()
+        let hits = &self.d.hits;
+        self.d
+            .detections
+            .iter()
+            .map(|(i, d)| d.shown_with(buckets(store, hits.rows(*i), hist)))
+            .collect()
     }
 
     /// The detections with every top value kept (up to `KEPT_VALUES`: what one of several
