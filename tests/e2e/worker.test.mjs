@@ -83,8 +83,9 @@ test('a big load runs in the worker: the page answers during it and everything a
   } finally { await app.close(); }
 });
 
-test('Cancel stops a load, keeps what was read, and says how much', async (t) => {
-  const app = await openApp(browser);
+// With two workers too: the notice is the tab's, not one sentence per worker with its own count.
+for (const workers of [1, 2]) test(`Cancel stops a load, keeps what was read, and says how much (${workers} worker${workers > 1 ? 's' : ''})`, async (t) => {
+  const app = await openApp(browser, { query: `?workers=${workers}` });
   const { page } = app;
   try {
     await page.setInputFiles(picker, paths);
@@ -93,13 +94,14 @@ test('Cancel stops a load, keeps what was read, and says how much', async (t) =>
     await page.waitForSelector(tid('progress'), { state: 'detached' });
     const notice = await text(page, 'load-notice');
     assert.match(notice, /Load cancelled; the [\d,]+ events read before it are kept/);
+    assert.equal(notice.match(/Load cancelled/g).length, 1, `one notice: ${notice}`);
     const kept = Number(notice.match(/the ([\d,]+) events/)[1].replace(/,/g, ''));
     assert.ok(kept < FILES * PER_FILE, `cancelled before the end: ${kept}`);
     assert.equal(kept % PER_FILE, 0, 'whole files only');
     assert.equal(await count(page, 'loaded-count'), kept);
     const listed = await page.locator(tid('file-status')).count();
     assert.equal(listed, kept / PER_FILE, 'the files read are listed, the rest are not');
-    await screenshot(page, 'worker-cancelled');
+    await screenshot(page, workers > 1 ? `worker-cancelled-${workers}` : 'worker-cancelled');
     // Loading again after a cancel works, and duplicates are recognised as such.
     await page.setInputFiles(picker, paths);
     await waitLoaded(page, FILES * PER_FILE);
