@@ -143,6 +143,22 @@ impl Cluster {
         (self.post(outs, &mut []), single)
     }
 
+    /// The merged export's file and the single engine's, as text.
+    fn export(
+        &mut self,
+        format: crate::engine::ExportFormat,
+        columns: Vec<String>,
+    ) -> (String, String) {
+        let req = Request::Export { format, columns };
+        let merged = self.merge.request(req.clone(), &[]);
+        let replies = self.post(merged, &mut []);
+        assert!(replies.iter().any(|r| matches!(r, Reply::Exported { .. })), "{replies:?}");
+        let mine = String::from_utf8(self.download.take().expect("the file")).expect("utf-8");
+        let out = self.single.handle(req, Vec::new(), 0.0);
+        let theirs = String::from_utf8(out.export.expect("the file")).expect("utf-8");
+        (mine, theirs)
+    }
+
     fn load(&mut self, files: Vec<(String, Vec<u8>)>) {
         let paths: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
         let sizes: Vec<u64> = files.iter().map(|f| f.1.len() as u64).collect();
@@ -497,13 +513,7 @@ fn a_merged_export_is_the_file_one_engine_writes() {
         .map(|s| s.to_string())
         .collect();
     for format in [ExportFormat::Json, ExportFormat::Ndjson, ExportFormat::Csv] {
-        let req = Request::Export { format, columns: columns.clone() };
-        let merged = c.merge.request(req.clone(), &[]);
-        let replies = c.post(merged, &mut []);
-        assert!(replies.iter().any(|r| matches!(r, Reply::Exported { .. })), "{replies:?}");
-        let mine = String::from_utf8(c.download.take().expect("the file")).expect("utf-8");
-        let out = c.single.handle(req, Vec::new(), 0.0);
-        let theirs = String::from_utf8(out.export.expect("the file")).expect("utf-8");
+        let (mine, theirs) = c.export(format, columns.clone());
         // More than one chunk of the merged export.
         let n = theirs.lines().count();
         assert!(n > super::page_job::EXPORT_CHUNK, "{format:?}: {n} lines");

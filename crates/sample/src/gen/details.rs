@@ -15,6 +15,11 @@ use crate::event::*;
 use crate::json::*;
 
 impl Gen<'_> {
+    /// The 17 hex digits of an EC2 resource id (`i-…`, `sg-…`, `vol-…`), shared by the families.
+    fn resource_hex(&mut self) -> String {
+        chars(&mut self.rng, HEX, 17)
+    }
+
     /// Fills requestParameters/responseElements/resources/additionalEventData for the action.
     pub(crate) fn details(&mut self, ev: &mut Ev, svc: &Svc, ctx: &Ctx<'_>, actor: &str) {
         let known = self.s3_details(ev, svc, ctx, actor)

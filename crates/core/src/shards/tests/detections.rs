@@ -158,13 +158,7 @@ fn the_detections_exports_are_the_files_one_engine_writes() {
             ExportFormat::DetectionsJson,
             ExportFormat::AttackNavigator,
         ] {
-            let req = Request::Export { format, columns: Vec::new() };
-            let merged = c.merge.request(req.clone(), &[]);
-            let replies = c.post(merged, &mut []);
-            assert!(replies.iter().any(|r| matches!(r, Reply::Exported { .. })), "{replies:?}");
-            let mine = String::from_utf8(c.download.take().expect("the file")).expect("utf-8");
-            let out = c.single.handle(req, Vec::new(), 0.0);
-            let theirs = String::from_utf8(out.export.expect("the file")).expect("utf-8");
+            let (mine, theirs) = c.export(format, Vec::new());
             assert!(theirs.lines().count() > 3, "{format:?}: {theirs}");
             assert_eq!(mine, theirs, "{format:?}");
             if across && format == ExportFormat::DetectionsCsv {

@@ -18,13 +18,12 @@ impl Gen<'_> {
     ) -> bool {
         let acct = ctx.account;
         let region = ctx.region;
-        let rng_obj = |g: &mut Self| chars(&mut g.rng, HEX, 17);
         match (svc.name, ev.name) {
             ("ec2", "RunInstances") => {
                 let itype = *self.rng.pick(INSTANCE_TYPES);
                 let ami = format!("ami-{}", chars(&mut self.rng, HEX, 17));
-                let subnet = format!("subnet-{}", rng_obj(self));
-                let sg = format!("sg-{}", rng_obj(self));
+                let subnet = format!("subnet-{}", self.resource_hex());
+                let sg = format!("sg-{}", self.resource_hex());
                 let t1 = self.tag();
                 let t2 = self.tag();
                 ev.req = obj(vec![
@@ -80,8 +79,8 @@ impl Gen<'_> {
                         ]),
                     ),
                 ]);
-                let iid = format!("i-{}", rng_obj(self));
-                let eni = format!("eni-{}", rng_obj(self));
+                let iid = format!("i-{}", self.resource_hex());
+                let eni = format!("eni-{}", self.resource_hex());
                 let ip4 = format!(
                     "10.{}.{}.{}",
                     self.rng.below(256),
@@ -90,7 +89,7 @@ impl Gen<'_> {
                 );
                 ev.resp = obj(vec![
                     ("requestId", st(uuid(&mut self.rng))),
-                    ("reservationId", st(format!("r-{}", rng_obj(self)))),
+                    ("reservationId", st(format!("r-{}", self.resource_hex()))),
                     ("ownerId", st(acct)),
                     ("groupSet", obj(vec![])),
                     (
@@ -176,7 +175,7 @@ impl Gen<'_> {
                 ]);
             }
             ("ec2", "StartInstances" | "StopInstances" | "TerminateInstances") => {
-                let iid = format!("i-{}", rng_obj(self));
+                let iid = format!("i-{}", self.resource_hex());
                 ev.req = obj(vec![(
                     "instancesSet",
                     obj(vec![("items", J::Arr(vec![obj(vec![("instanceId", st(iid.clone()))])]))]),
@@ -211,7 +210,7 @@ impl Gen<'_> {
                             "items",
                             J::Arr(vec![obj(vec![(
                                 "resourceId",
-                                st(format!("i-{}", rng_obj(self))),
+                                st(format!("i-{}", self.resource_hex())),
                             )])]),
                         )]),
                     ),
@@ -223,7 +222,7 @@ impl Gen<'_> {
             ("ec2", "AuthorizeSecurityGroupIngress") => {
                 let cidr = if self.rng.chance(0.3) { "0.0.0.0/0" } else { "10.0.0.0/8" };
                 ev.req = obj(vec![
-                    ("groupId", st(format!("sg-{}", rng_obj(self)))),
+                    ("groupId", st(format!("sg-{}", self.resource_hex()))),
                     (
                         "ipPermissions",
                         obj(vec![(
@@ -254,7 +253,7 @@ impl Gen<'_> {
                 ev.req = if ev.name.starts_with("Describe") {
                     obj(vec![("maxResults", J::I(1000)), ("filterSet", obj(vec![]))])
                 } else {
-                    obj(vec![("resourceId", st(format!("vol-{}", rng_obj(self))))])
+                    obj(vec![("resourceId", st(format!("vol-{}", self.resource_hex())))])
                 };
             }
             _ => return false,

@@ -19,7 +19,6 @@ impl Gen<'_> {
     ) -> bool {
         let acct = ctx.account;
         let region = ctx.region;
-        let rng_obj = |g: &mut Self| chars(&mut g.rng, HEX, 17);
         match (svc.name, ev.name) {
             ("kms", _) => {
                 let key_arn = format!("arn:aws:kms:{region}:{acct}:key/{}", uuid(&mut self.rng));
@@ -172,7 +171,7 @@ impl Gen<'_> {
             ("ssm", "SendCommand") => {
                 ev.req = obj(vec![
                     ("documentName", s("AWS-RunPowerShellScript")),
-                    ("instanceIds", J::Arr(vec![st(format!("i-{}", rng_obj(self)))])),
+                    ("instanceIds", J::Arr(vec![st(format!("i-{}", self.resource_hex()))])),
                     ("parameters", s("HIDDEN_DUE_TO_SECURITY_REASONS")),
                     ("comment", s("clean C:\\Windows\\Temp\\*.log \"nightly\"")),
                 ]);
