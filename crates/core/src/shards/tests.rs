@@ -200,7 +200,8 @@ fn last_answer(replies: &[Reply]) -> Answer {
 
 use crate::engine::Status;
 
-/// The parts of an answer the merge makes (the rest is checked elsewhere or not merged yet).
+/// The parts of an answer the merge makes (ids and generations differ; the rules' lists are the
+/// first worker's, the same in every worker).
 fn same_answer(merged: &Answer, single: &Answer) {
     assert_eq!(merged.count, single.count);
     assert_eq!(merged.error, single.error);
