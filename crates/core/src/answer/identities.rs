@@ -15,8 +15,11 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use super::facets::Facet;
-pub use super::identities_part::{identities_part, identity_facet_counts, FirstPairs, FirstSeen};
-use super::parts::{add_counts, facet_of, top_counts, ValueCounts};
+pub use super::identities_part::{
+    identities_part, identity_facet_counts, identity_facet_counts_with, FirstPairs, FirstSeen,
+    SessionLabels,
+};
+use super::parts::{add_counts, facet_of, facet_of_distinct, top_counts, ValueCounts};
 use crate::identity::{Identities, Origin};
 use crate::store::Store;
 
@@ -276,7 +279,11 @@ pub fn merge_identity_facets(
 ) -> Vec<(String, Facet)> {
     let counted = parts.iter().map(|p| p.2).sum();
     let origin = facet_of(&add_counts(parts.iter().map(|p| &p.0)), counted, top_n);
-    let session = facet_of(&add_counts(parts.iter().map(|p| &p.1)), counted, top_n);
+    // One part's labels are distinct ([`identity_facet_counts`]): no sum to make.
+    let session = match parts {
+        [one] => facet_of_distinct(&one.1, counted, top_n),
+        _ => facet_of(&add_counts(parts.iter().map(|p| &p.1)), counted, top_n),
+    };
     vec![("origin".to_string(), origin), ("session".to_string(), session)]
 }
 

@@ -299,14 +299,62 @@ pub fn identities_part(
     IdentitiesPart { lines }
 }
 
+/// Every session's facet label, computed once per resolution of the identities rather than per
+/// answer: a label is a formatted string (a key, or an identity and its creation time), and
+/// building one for each session the matches touch was the largest part of a filter's answer
+/// (12 of 35 ms at 1M events natively).
+#[derive(Default)]
+pub struct SessionLabels {
+    /// The identities' generation they were made for.
+    generation: Option<u64>,
+    /// Each session's label, as an index into `texts` (sessions sharing a label share it).
+    of_session: Vec<u32>,
+    texts: Vec<String>,
+}
+
+impl SessionLabels {
+    pub fn new(store: &Store, ids: &Identities) -> Self {
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut texts = Vec::new();
+        let of_session = (0..ids.sessions() as u32)
+            .map(|s| {
+                let label = ids.session_label(store, s);
+                *index.entry(label).or_insert_with_key(|l| {
+                    texts.push(l.clone());
+                    texts.len() as u32 - 1
+                })
+            })
+            .collect();
+        SessionLabels { generation: Some(ids.generation()), of_session, texts }
+    }
+
+    /// Made again when the identities have been resolved since.
+    pub fn refresh(&mut self, store: &Store, ids: &Identities) {
+        if self.generation != Some(ids.generation()) || self.of_session.len() != ids.sessions() {
+            *self = SessionLabels::new(store, ids);
+        }
+    }
+}
+
 /// The origin facet's counts (by origin text; the unknown origin is "") and the session facet's
-/// (by label) over `rows`, and how many rows were counted.
+/// (by label) over `rows`, and how many rows were counted. Each list's values are distinct.
 pub fn identity_facet_counts(
     store: &Store,
     ids: &Identities,
     rows: &[u32],
 ) -> (ValueCounts, ValueCounts, u64) {
-    // One increment per row (by session); the origins' counts are summed from the sessions'.
+    identity_facet_counts_with(ids, &SessionLabels::new(store, ids), rows)
+}
+
+/// [`identity_facet_counts`] with the sessions' labels made already (`labels` must be made for
+/// `ids` as they are).
+pub fn identity_facet_counts_with(
+    ids: &Identities,
+    labels: &SessionLabels,
+    rows: &[u32],
+) -> (ValueCounts, ValueCounts, u64) {
+    // One increment per row (by session); the origins' and labels' counts are summed from the
+    // sessions'.
     let no = ids.origins().len();
     let mut by_session = vec![0u64; ids.sessions()];
     let column = ids.session_column();
@@ -319,13 +367,16 @@ pub fn identity_facet_counts(
         counted += 1;
     }
     let mut by_origin = vec![0u64; no + 1];
-    let mut by_label: HashMap<String, u64> = HashMap::new();
+    let mut by_label = vec![0u64; labels.texts.len()];
     for (s, &n) in by_session.iter().enumerate().filter(|(_, &n)| n > 0) {
         let o = ids.session_origin(s as u32).map_or(no, |o| o as usize);
         if let Some(c) = by_origin.get_mut(o) {
             *c += n;
         }
-        *by_label.entry(ids.session_label(store, s as u32)).or_insert(0) += n;
+        let label = labels.of_session.get(s).and_then(|&l| by_label.get_mut(l as usize));
+        if let Some(c) = label {
+            *c += n;
+        }
     }
     let origins = by_origin
         .iter()
@@ -333,5 +384,11 @@ pub fn identity_facet_counts(
         .filter(|(_, &c)| c > 0)
         .map(|(i, &c)| (ids.origins().get(i).map_or(String::new(), |o| o.text.clone()), c))
         .collect();
-    (origins, by_label.into_iter().collect(), counted)
+    let sessions = by_label
+        .iter()
+        .zip(&labels.texts)
+        .filter(|(&c, _)| c > 0)
+        .map(|(&c, t)| (t.clone(), c))
+        .collect();
+    (origins, sessions, counted)
 }

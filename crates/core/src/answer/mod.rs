@@ -38,9 +38,10 @@ pub use facets::{facet, Facet};
 pub use findings::{finding_counts, findings, Finding, FindingCount, FINDINGS, FINDINGS_RULES};
 pub use histogram::{histogram, Histogram, BUCKET_SIZES_MS, MIN_BUCKETS, SERIES_TOP};
 pub use identities::{
-    identities, identities_part, identity_facet_counts, identity_facets, merge_identities,
-    merge_identity_facets, ChainNode, FirstPairs, FirstSeen, FirstTime, IdentitiesAnswer,
-    IdentitiesPart, IdentityLine, LinePart, IDENTITIES_TOP,
+    identities, identities_part, identity_facet_counts, identity_facet_counts_with,
+    identity_facets, merge_identities, merge_identity_facets, ChainNode, FirstPairs, FirstSeen,
+    FirstTime, IdentitiesAnswer, IdentitiesPart, IdentityLine, LinePart, SessionLabels,
+    IDENTITIES_TOP,
 };
 pub use navigator::{export_navigator_layer, level_color, navigator_layer, NAVIGATOR_VERSIONS};
 pub use order::{compare_points, order_points, rank_in, sort_point, SortPoint};

@@ -3,6 +3,7 @@
 use super::*;
 use crate::query::tests::store;
 use crate::store::Column;
+use std::collections::HashMap;
 
 #[test]
 fn facets_and_histogram() {
@@ -99,4 +100,21 @@ fn exports() {
          2024-03-02T09:00:00.000Z,\"'=HYPERLINK(\"\"x\"\")\",\"red, prod\",e2\r\n\
          ,,,e4\r\n"
     );
+}
+
+/// The selected top equals the top of a full sort (count descending, then value ascending),
+/// ties at the cut included, for every `n`.
+#[test]
+fn top_of_is_the_full_sorts_prefix() {
+    let values: Vec<(String, u64)> =
+        (0..200u64).map(|i| (format!("v{:03}", (i * 37) % 200), (i * 7919) % 13)).collect();
+    let mut full = values.clone();
+    full.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for n in [0, 1, 5, 13, 14, 100, 199, 200, 500] {
+        let top = parts::top_of(values.iter().map(|(v, c)| (v.as_str(), *c)), n);
+        assert_eq!(top, full.iter().take(n).cloned().collect::<Vec<_>>(), "n = {n}");
+        let f = parts::facet_of_distinct(&values, 10_000, n);
+        let sum: HashMap<String, u64> = values.iter().cloned().collect();
+        assert_eq!(f, parts::facet_of(&sum, 10_000, n), "n = {n}");
+    }
 }

@@ -4,8 +4,8 @@
 //! event detail take from them.
 
 use crate::answer::{
-    identities, identities_part, identity_facet_counts, identity_facets, Facet, FirstPairs,
-    FirstSeen, IdentitiesAnswer, IdentitiesPart, ValueCounts,
+    identities, identities_part, identity_facet_counts_with, merge_identity_facets, Facet,
+    FirstPairs, FirstSeen, IdentitiesAnswer, IdentitiesPart, SessionLabels, ValueCounts,
 };
 use crate::identity::{Behind, IdClaims, IdGraph, IdTable, Identities};
 use crate::role::Role;
@@ -15,6 +15,8 @@ use crate::store::Store;
 pub(super) struct Who {
     ids: Identities,
     first: FirstSeen,
+    /// The session facet's labels, made again at each resolution.
+    labels: SessionLabels,
 }
 
 impl Who {
@@ -32,11 +34,13 @@ impl Who {
     pub(super) fn clear(&mut self) {
         self.ids.clear();
         self.first = FirstSeen::default();
+        self.labels = SessionLabels::default();
     }
 
     /// One of several data workers (rows named in hops are the tab's).
     pub(super) fn set_role(&mut self, role: Role) {
         self.ids.set_role(role);
+        self.labels = SessionLabels::default();
     }
 
     /// The exchange between workers (`crate::identity::remote`).
@@ -79,15 +83,22 @@ impl Who {
     }
 
     pub(super) fn facet_counts(
-        &self,
+        &mut self,
         store: &Store,
         rows: &[u32],
     ) -> (ValueCounts, ValueCounts, u64) {
-        identity_facet_counts(store, &self.ids, rows)
+        self.labels.refresh(store, &self.ids);
+        identity_facet_counts_with(&self.ids, &self.labels, rows)
     }
 
-    pub(super) fn facets(&self, store: &Store, rows: &[u32], top: usize) -> Vec<(String, Facet)> {
-        identity_facets(store, &self.ids, rows, top)
+    pub(super) fn facets(
+        &mut self,
+        store: &Store,
+        rows: &[u32],
+        top: usize,
+    ) -> Vec<(String, Facet)> {
+        let counts = self.facet_counts(store, rows);
+        merge_identity_facets(&[counts], top)
     }
 
     /// A table cell of an identity column (`origin`, `session`), if `column` is one.
