@@ -269,8 +269,14 @@ async function freshPage() {
   failed.catch(() => {});
   page.on('pageerror', (e) => { errors.push(String(e)); onError(new Error(`uncaught error in the page: ${e}`)); });
   page.on('crash', () => onError(new Error('the page crashed (renderer process gone; out of memory?)')));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return { context, page, errors, failed };
+  // Each data worker writes where its load's time went (crates/worker: `Phases`).
+  const phases = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+    const p = m.text().match(/^trailglass load phases \(ms\): (.*)$/);
+    if (p) phases.push(p[1]);
+  });
+  return { context, page, errors, failed, phases };
 }
 
 let exitCode = 0;
@@ -407,6 +413,8 @@ try {
   put('longest_task_ms', bench.longtaskSupported ? f1(Math.max(0, ...during.map((t) => t.dur))) : 'unsupported');
   put('long_tasks', during.length);
   put('long_tasks_total_ms', f1(during.reduce((s, t) => s + t.dur, 0)));
+  // Each worker's own account of the load, in ms (one line per worker, ' | ' between).
+  put('worker_load_phases', app.phases.join(' | ') || 'none');
   // Where they were: start relative to the picker's change event (negative = began before it,
   // e.g. the browser building the FileList) and duration, in ms.
   put('long_task_list', during.map((t) => `${f1(t.start - bench.t0)}:${f1(t.dur)}`).join(',') || 'none');

@@ -46,7 +46,50 @@ mod worker {
         trailglass_sample::builtin(events).into_iter().map(|f| (f.path, f.bytes)).collect()
     }
 
+    /// Where a load's time went in this worker, in ms (written to the console at its end, as
+    /// `console.debug`, which `scripts/bench-browser` prints as `worker_load_phases`): waiting for
+    /// the browser's reads (`read`, of which `copy` is copying a file's bytes into wasm memory),
+    /// storing the files (`ingest`: parsing, the store), the answers and statuses posted during
+    /// the load, the last answer (`finish`) and the turns given to the event loop (`yield`: where
+    /// the reads ahead complete, their bytes arriving on this thread, and requests are answered).
+    #[derive(Default)]
+    struct Phases {
+        read: f64,
+        copy: f64,
+        ingest: f64,
+        status: f64,
+        answers: f64,
+        finish: f64,
+        yielded: f64,
+    }
+
+    impl Phases {
+        fn report(&self, total: f64) -> String {
+            format!(
+                "total={total:.0} read={:.0} copy={:.0} ingest={:.0} answers={:.0} status={:.0} \
+                 finish={:.0} yield={:.0}",
+                self.read,
+                self.copy,
+                self.ingest,
+                self.answers,
+                self.status,
+                self.finish,
+                self.yielded
+            )
+        }
+    }
+
+    /// Milliseconds `f` took, added to `*into`.
+    fn timed<R>(into: &mut f64, f: impl FnOnce() -> R) -> R {
+        let t = now();
+        let r = f();
+        *into += now() - t;
+        r
+    }
+
     thread_local! {
+        /// The running load's copy time (`read_file` adds to it).
+        static COPY_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
         static STATE: RefCell<Session<File>> = RefCell::new(Session::new(Limits::default(), sample));
     }
 
@@ -197,7 +240,10 @@ mod worker {
         let mut pending = first?;
         if size <= SLICE {
             let buf = pending.await.map_err(js_text)?;
-            return Ok(Uint8Array::new(&buf).to_vec());
+            let t = now();
+            let bytes = Uint8Array::new(&buf).to_vec();
+            COPY_MS.with(|c| c.set(c.get() + now() - t));
+            return Ok(bytes);
         }
         let mut out = Vec::new();
         out.try_reserve_exact(size as usize)
@@ -243,9 +289,14 @@ mod worker {
     /// cleared, or the memory budget is full; the session says when to post and to yield.
     async fn load() {
         let mut ahead: VecDeque<Next> = VecDeque::new();
+        let start = now();
+        let mut took = Phases::default();
+        COPY_MS.with(|c| c.set(0.0));
         loop {
             if with(|s| s.should_yield(now())) {
+                let t = now();
                 yield_now().await;
+                took.yielded += now() - t;
                 with(|s| s.yielded(now()));
             }
             if with(|s| s.stopping()) {
@@ -262,15 +313,20 @@ mod worker {
             }
             let Some(Next { pending, first }) = ahead.pop_front() else { break };
             with(|s| s.start_file(&pending.path));
+            let t = now();
             let read = read_file(&pending.file, first).await;
-            match with(|s| s.file_read(&pending.path, pending.size, pending.options, read, now())) {
+            took.read += now() - t;
+            let due = timed(&mut took.ingest, || {
+                with(|s| s.file_read(&pending.path, pending.size, pending.options, read, now()))
+            });
+            match due {
                 Due::Stop => break,
                 Due::Nothing => {}
-                Due::Status => {
+                Due::Status => timed(&mut took.status, || {
                     post_status();
                     with(|s| s.status_posted(now()));
-                }
-                Due::Answer => {
+                }),
+                Due::Answer => timed(&mut took.answers, || {
                     let t = now();
                     let answer = with(|s| s.refresh());
                     let cost = now() - t;
@@ -279,10 +335,13 @@ mod worker {
                         post(&Reply::Answer(a));
                     }
                     with(|s| s.answered(cost, now()));
-                }
+                }),
             }
         }
-        carry_out(with(|s| s.finish_load(now())));
+        timed(&mut took.finish, || carry_out(with(|s| s.finish_load(now()))));
+        took.copy = COPY_MS.with(|c| c.get());
+        let line = format!("trailglass load phases (ms): {}", took.report(now() - start));
+        web_sys::console::debug_1(&line.into());
     }
 
     /// Builds the text index in slices while no load runs, answering requests in between.

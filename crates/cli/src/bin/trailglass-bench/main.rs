@@ -31,7 +31,8 @@
 //!
 //! Figures only: nothing here asserts on time. `--write DIR` also writes the generated `.json`
 //! files under DIR (for looking at them or feeding other tools). `--identities-only` runs only
-//! the identity benchmarks, `--answers-only` only the answer benchmarks (`answers.rs`), `--write-only` none (the
+//! the identity benchmarks, `--answers-only` only the answer benchmarks (`answers.rs`),
+//! `--load-only` only the worker-like load (`load.rs`), `--write-only` none (the
 //! files are only generated and written; no gzip).
 
 use std::io::Read;
@@ -48,6 +49,8 @@ mod rules;
 mod identities;
 // One view's answer through the engine, one engine and one of two workers.
 mod answers;
+// The load as the data worker runs it (parse, detections, identities, answers), natively.
+mod load;
 
 struct Args {
     events: usize,
@@ -59,6 +62,8 @@ struct Args {
     identities_only: bool,
     /// Only the answer benchmarks.
     answers_only: bool,
+    /// Only the worker-like load benchmark.
+    load_only: bool,
     /// Only generate (and `--write`) the files: no benchmark (for sizes past what memory holds
     /// twice).
     write_only: bool,
@@ -66,7 +71,7 @@ struct Args {
 
 const USAGE: &str = "usage: trailglass-bench [--events N (200000)] [--seed S] [--repeat K (3)] \
                      [--events-per-file M (2000)] [--write DIR] [--identities-only] \
-                     [--answers-only] [--write-only]";
+                     [--answers-only] [--load-only] [--write-only]";
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
@@ -83,6 +88,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         write: None,
         identities_only: false,
         answers_only: false,
+        load_only: false,
         write_only: false,
     };
     let mut parser = lexopt::Parser::from_env();
@@ -95,6 +101,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("write") => a.write = Some(parser.value()?.string()?),
             Long("identities-only") => a.identities_only = true,
             Long("answers-only") => a.answers_only = true,
+            Long("load-only") => a.load_only = true,
             Long("write-only") => a.write_only = true,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
@@ -170,7 +177,7 @@ fn main() {
     let t = Instant::now();
     // Only the ingest benchmarks read the gzipped files.
     let gz: Vec<(String, Vec<u8>)> =
-        match args.write_only || args.answers_only || args.identities_only {
+        match args.write_only || args.answers_only || args.identities_only || args.load_only {
             true => Vec::new(),
             false => files.iter().map(|f| (format!("{}.gz", f.path), gzip(&f.bytes))).collect(),
         };
@@ -206,6 +213,13 @@ fn main() {
         let owned: Vec<(String, Vec<u8>)> =
             files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
         identities::run(&store, &owned);
+        return;
+    }
+    if args.load_only {
+        let owned: Vec<(String, Vec<u8>)> =
+            files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+        drop(files);
+        load::run(&owned, args.repeat);
         return;
     }
     if args.answers_only {
