@@ -30,6 +30,11 @@ fn text_cmp(x: &str, y: &str) -> Ordering {
 
 /// The ascending order of points.
 pub fn compare_points(a: &SortPoint, b: &SortPoint) -> Ordering {
+    order_points(a, b, false)
+}
+
+/// The order by text, time and row, which descending reverses.
+fn reversible(a: &SortPoint, b: &SortPoint) -> Ordering {
     let text = match (&a.text, &b.text) {
         (Some(x), Some(y)) => text_cmp(x, y),
         (x, y) => x.is_some().cmp(&y.is_some()),
@@ -37,14 +42,16 @@ pub fn compare_points(a: &SortPoint, b: &SortPoint) -> Ordering {
     text.then(a.time.cmp(&b.time)).then(a.row.cmp(&b.row))
 }
 
-/// The order of points in a table sorted ascending or `descending` (its exact reverse).
+/// A point of a time order (no text) without a time: last in both directions.
+fn untimed(p: &SortPoint) -> bool {
+    p.text.is_none() && p.time == i64::MIN
+}
+
+/// The order of points in a table sorted ascending or `descending`: the reverse, but for the
+/// rows without a time of a time order, which come last in both (`sort.rs`).
 pub fn order_points(a: &SortPoint, b: &SortPoint, descending: bool) -> Ordering {
-    let o = compare_points(a, b);
-    if descending {
-        o.reverse()
-    } else {
-        o
-    }
+    let o = reversible(a, b);
+    untimed(a).cmp(&untimed(b)).then(if descending { o.reverse() } else { o })
 }
 
 /// The point of `row` (a row of `store`) whose id in the whole tab is `id`.

@@ -3,14 +3,15 @@
 //!
 //! A column sorts by each dictionary id's rank in the column's sorted values, so comparing two
 //! rows compares two integers; ties go by time, then row id, which makes every order total and
-//! descending its exact reverse.
+//! descending its exact reverse, but for one thing: by time, rows without a time come after
+//! every timed row in both directions (so the table never opens on them).
 
 use crate::store::{Column, Store};
 
 /// What to sort the table by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SortKey {
-    /// Event time (rows without a time sort first).
+    /// Event time (rows without a time last, in both directions).
     Time,
     /// A column's text (case-insensitive, then exact), ties by time.
     Column(Column),
@@ -37,12 +38,16 @@ fn ranks(store: &Store, col: Column) -> Vec<u32> {
     rank
 }
 
+/// A row's sort key: (primary, time, row).
+type Key = (u32, i64, u32);
+
 /// The sort key of every row as (primary, time, row): ascending order of these is the order.
-fn keys(store: &Store, rows: &[u32], key: SortKey) -> Vec<(u32, i64, u32)> {
+/// By time the primary is 1 for a row without one, 0 otherwise.
+fn keys(store: &Store, rows: &[u32], key: SortKey) -> Vec<Key> {
     let times = store.times();
     let t = |r: u32| times.get(r as usize).copied().unwrap_or(i64::MIN);
     match key {
-        SortKey::Time => rows.iter().map(|&r| (0, t(r), r)).collect(),
+        SortKey::Time => rows.iter().map(|&r| (u32::from(t(r) == i64::MIN), t(r), r)).collect(),
         SortKey::Column(c) => {
             let rank = ranks(store, c);
             let ids = store.column(c);
@@ -56,14 +61,28 @@ fn keys(store: &Store, rows: &[u32], key: SortKey) -> Vec<(u32, i64, u32)> {
     }
 }
 
-/// `rows` sorted by `key`, ties by time then row; `descending` is the exact reverse order.
+/// The key whose ascending order is the order of `key` descending: every part reversed but the
+/// primary of a time order (rows without a time stay last).
+fn descending_key(key: SortKey) -> impl Fn(Key) -> Key {
+    move |k: Key| match key {
+        SortKey::Time => (k.0, !k.1, u32::MAX - k.2),
+        SortKey::Column(_) => (u32::MAX - k.0, !k.1, u32::MAX - k.2),
+    }
+}
+
+/// `rows` sorted by `key`, ties by time then row; `descending` is the reverse order (but rows
+/// without a time stay last in a time order).
 pub fn sort_rows(store: &Store, rows: &[u32], key: SortKey, descending: bool) -> Vec<u32> {
     let mut k = keys(store, rows, key);
-    k.sort_unstable();
-    if descending {
-        k.reverse();
+    if !descending {
+        k.sort_unstable();
+        return k.into_iter().map(|(_, _, r)| r).collect();
     }
-    k.into_iter().map(|(_, _, r)| r).collect()
+    let inv = descending_key(key);
+    k.iter_mut().for_each(|x| *x = inv(*x));
+    k.sort_unstable();
+    // The inversion is its own inverse: back to each row's own key.
+    k.into_iter().map(|x| inv(x).2).collect()
 }
 
 /// `sorted[offset..offset + limit]`, clamped.
@@ -87,13 +106,15 @@ pub fn sorted_page(
     offset: usize,
     limit: usize,
 ) -> Vec<u32> {
-    type K = (u32, i64, u32);
+    type K = Key;
     let want = offset.saturating_add(limit).min(rows.len());
     if want == 0 {
         return Vec::new();
     }
-    // Descending = ascending order of the inverted key.
-    let inv = |k: K| if descending { (u32::MAX - k.0, !k.1, u32::MAX - k.2) } else { k };
+    // Descending = ascending order of the inverted key (an involution: it also turns a kept
+    // key back into the row's).
+    let down = descending_key(key);
+    let inv = |k: K| if descending { down(k) } else { k };
     let mut kept: Vec<K> = if want <= 4096 && want < rows.len() {
         let times = store.times();
         let rank = match key {
@@ -106,7 +127,12 @@ pub fn sorted_page(
         };
         let key_of = |r: u32| -> K {
             let t = times.get(r as usize).copied().unwrap_or(i64::MIN);
-            let p = ids.get(r as usize).and_then(|&id| rank.get(id as usize)).copied().unwrap_or(0);
+            let p = match key {
+                SortKey::Time => u32::from(t == i64::MIN),
+                SortKey::Column(_) => {
+                    ids.get(r as usize).and_then(|&id| rank.get(id as usize)).copied().unwrap_or(0)
+                }
+            };
             inv((p, t, r))
         };
         let mut heap = std::collections::BinaryHeap::with_capacity(want + 1);

@@ -65,6 +65,7 @@ mod container;
 mod reader;
 mod record;
 mod shape;
+mod siem;
 mod tally;
 mod text;
 

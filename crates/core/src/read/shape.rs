@@ -8,6 +8,8 @@
 //! * When a first value is followed by more, the file is NDJSON: one value per line when the
 //!   first value sat on one line (a bad line is rejected alone), otherwise concatenated values
 //!   (resynchronizing at the next line that starts with `{` after an error).
+//! * A SIEM document holding the original event as text (`message`, `_raw`, `event.original`)
+//!   yields that event once, its normalized copies beside it never (`siem.rs`).
 //! * Wrappers (anything that is not an event) are searched recursively, to
 //!   [`MAX_WALK_DEPTH`] levels, including strings that hold JSON (lookup-events, CloudWatch Logs,
 //!   cribl `_raw`).
@@ -26,10 +28,7 @@ use crate::scan::{skip_ws, value_end, ArrayIter, ObjectIter};
 
 use super::reader::{At, Layout, Origin, Reader, Role, MAX_WALK_DEPTH};
 use super::record::{first_event, serde_message, serde_offset};
-
-fn key_is(doc: &[u8], ks: usize, ke: usize, name: &str) -> bool {
-    doc.get(ks + 1..ke.saturating_sub(1)) == Some(name.as_bytes())
-}
+use super::siem::key_is;
 
 impl Reader<'_, '_> {
     /// Reads a JSON text (the file, role [`Role::Item`], or JSON found inside a string,
@@ -329,6 +328,14 @@ impl Reader<'_, '_> {
         let kind = match parsed {
             Ok(ev) => match ev.kind() {
                 Kind::Event => {
+                    // A SIEM document with the event's fields and its original text: the
+                    // original is the event, once.
+                    if ev.may_hold_original() {
+                        let inner = at.deeper().as_role(Role::Within);
+                        if let Some(n @ 1..) = self.read_originals(inner, s) {
+                            return n;
+                        }
+                    }
                     self.set_format(at.depth, Format::Event);
                     self.add_event(at, (s, e), layout, ev.fields());
                     return 1;
@@ -394,6 +401,11 @@ impl Reader<'_, '_> {
             self.tally.too_deep = true;
             return 0;
         }
+        // A SIEM document holding the original event as text: that text is read, and the
+        // normalized copies of its fields beside it are not (they would add the event again).
+        if let Some(n) = self.read_originals(at, s) {
+            return n;
+        }
         let doc = at.doc;
         let mut it = ObjectIter::new(s);
         let mut found = 0;
@@ -416,6 +428,19 @@ impl Reader<'_, '_> {
             }
         }
         found
+    }
+
+    /// Reads the original event that the object at `s` holds as text, when it holds one: a
+    /// `message`, `_raw` or `original` string, or ECS's `event.original`, that names an event's
+    /// keys (Elastic, Splunk, CloudWatch Logs, Cribl keep the event so). `None` when it holds no
+    /// such text; otherwise the events found there (the object's other values are not read,
+    /// even when none was: they are the SIEM's copies of the same event).
+    fn read_originals(&mut self, at: At<'_>, s: usize) -> Option<u64> {
+        let held = self.original_texts(at.doc, s);
+        if held.is_empty() {
+            return None;
+        }
+        Some(held.into_iter().map(|(vs, ve)| self.walk_value(at, vs, ve)).sum())
     }
 
     /// A JSON string value at `s..e` (quotes included) that may hold JSON.

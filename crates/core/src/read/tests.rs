@@ -111,6 +111,65 @@ fn wrappers() {
     assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
 }
 
+/// Issue 15's phantom events: SIEM documents and OCSF records carry CloudTrail's keys in
+/// normalized copies; only an object that says what was called is an event, and a document that
+/// holds the original event as text yields that event once.
+#[test]
+fn siem_documents_yield_their_original_once_and_copies_never() {
+    let ev1: serde_json::Value = serde_json::from_str(EV1).unwrap();
+    // ECS: event.original, ECS fields, and a vendor's copy with userIdentity and
+    // recipientAccountId (which alone made a phantom event before).
+    let ecs = serde_json::json!({
+        "@timestamp": "2024-01-02T03:04:05Z",
+        "event": {"action": "GetObject", "provider": "s3.amazonaws.com", "original": EV1},
+        "aws": {"cloudtrail": {"event_version": "1.08", "user_identity": {"type": "IAMUser"}}},
+        "action": {"properties": {"userIdentity": ev1["userIdentity"], "recipientAccountId": "111122223333"}},
+        "message": "GetObject by alice"
+    });
+    let (s, f) = one("ecs.json", ecs.to_string().as_bytes());
+    assert_eq!((f.events, f.kept, f.rejected), (1, 1, 0), "{f:?}");
+    assert_eq!(s.raw(0), EV1);
+    // Three such documents as NDJSON: three events.
+    let lines = [&ecs, &ecs, &ecs].map(|d| d.to_string()).join("\n");
+    let (_, f) = one("ecs.ndjson", lines.as_bytes());
+    assert_eq!(f.kept, 1, "the same event three times: kept once");
+    assert_eq!((f.events, f.duplicates), (3, 2));
+    // The same document without its original: no event at all (was one with no time, service
+    // or action).
+    let mut bare = ecs.clone();
+    bare["event"].as_object_mut().unwrap().remove("original");
+    let (s, f) = one("bare.json", bare.to_string().as_bytes());
+    assert_eq!((f.events, s.len()), (0, 0), "{f:?}");
+    // An OCSF record: its `unmapped` keeps CloudTrail's keys; not an event (yet) either.
+    let ocsf = serde_json::json!({
+        "class_uid": 6003, "time": 1704164645000_i64,
+        "api": {"operation": "GetObject", "service": {"name": "s3.amazonaws.com"}},
+        "cloud": {"region": "us-east-1", "account": {"uid": "111122223333"}},
+        "unmapped": {"recipientAccountId": "111122223333", "eventType": "AwsApiCall",
+                     "userIdentity": ev1["userIdentity"]}
+    });
+    let (s, _) = one("ocsf.json", ocsf.to_string().as_bytes());
+    assert_eq!(s.len(), 0);
+    // Splunk: the result's own extracted fields name the call too; `_raw` is the event.
+    let splunk = serde_json::json!({"preview": false, "result": {
+        "_raw": EV2, "_time": "2024-01-02T03:05:05.000+00:00",
+        "eventName": "CreateUser", "eventSource": "iam.amazonaws.com", "userIdentity.type": "AssumedRole"
+    }});
+    let (s, f) = one("splunk.json", splunk.to_string().as_bytes());
+    assert_eq!((f.events, f.kept), (1, 1), "{f:?}");
+    assert_eq!(s.raw(0), EV2);
+    assert_eq!(s.get(0, Column::User), "Admin");
+    // A forwarder's `message` beside its own copy of the fields, in an array.
+    let fwd = serde_json::json!([{"message": EV1, "cloudtrail": ev1}, {"message": EV2}]);
+    let (s, f) = one("fwd.json", fwd.to_string().as_bytes());
+    assert_eq!((f.events, f.kept), (2, 2), "{f:?}");
+    assert_eq!((s.raw(0).as_str(), s.raw(1).as_str()), (EV1, EV2));
+    // A record of a Records file that names no call is rejected, not kept.
+    let named_nothing = r#"{"eventTime":"2024-01-02T03:04:05Z","userIdentity":{"type":"Root"},"recipientAccountId":"1"}"#;
+    let (s, f) = one("r.json", records(&[EV1, named_nothing]).as_bytes());
+    assert_eq!((f.events, f.kept, f.rejected, s.len()), (2, 1, 1, 1), "{f:?}");
+}
+
 #[test]
 fn insight_digest_and_quirks() {
     let insight = r#"{"eventVersion":"1.08","eventTime":"2022-04-12T16:10:00Z","awsRegion":"eu-central-1","eventID":"i1","eventType":"AwsCloudTrailInsight","recipientAccountId":"1","insightDetails":{"state":"Start","eventSource":"autoscaling.amazonaws.com","eventName":"CompleteLifecycleAction"}}"#;

@@ -99,6 +99,15 @@ pub struct Ev<'a> {
     pub(super) digest_end: Present,
     #[serde(default, rename = "digestS3Object")]
     pub(super) digest_object: Present,
+    /// Keys of a SIEM document that may hold the original event as text (Splunk's `_raw`, a
+    /// `message`, ECS's `event.original`): when one does, the reader reads that event instead
+    /// of this object's own (normalized) fields (`read/shape.rs`). CloudTrail records have none.
+    #[serde(default, rename = "_raw")]
+    pub(super) raw_text: Present,
+    #[serde(default)]
+    pub(super) message: Present,
+    #[serde(default)]
+    pub(super) event: Present,
 }
 
 /// How a record was classified.
@@ -110,29 +119,28 @@ pub enum Kind {
 }
 
 impl Ev<'_> {
+    /// An object is an event only when it says what was called (`eventName` or `eventSource`)
+    /// or is an Insight record (`insightDetails`). Other CloudTrail-looking keys are not enough:
+    /// SIEM documents and OCSF records carry `userIdentity`, `recipientAccountId`,
+    /// `eventType`… in normalized copies beside the original, and counting those as events
+    /// invented events with no time, service or action (issue 15).
     pub fn kind(&self) -> Kind {
-        let n = [
-            self.event_version.is_some(),
-            self.event_time.is_some(),
-            self.event_source.is_some(),
-            self.event_name.is_some(),
-            self.event_id.is_some(),
-            self.event_type.is_some(),
-            self.user_identity.is_some(),
-            self.aws_region.is_some(),
-            self.recipient_account_id.is_some(),
-            self.insight_details.is_some(),
-        ]
-        .iter()
-        .filter(|&&b| b)
-        .count();
         if self.log_files.0 && (self.digest_start.0 || self.digest_end.0 || self.digest_object.0) {
             Kind::Digest
-        } else if n >= 2 || self.event_name.is_some() || self.event_source.is_some() {
+        } else if self.event_name.is_some()
+            || self.event_source.is_some()
+            || self.insight_details.is_some()
+        {
             Kind::Event
         } else {
             Kind::Other
         }
+    }
+
+    /// Whether the object has a key that may hold its original event as text (`_raw`,
+    /// `message`, `event`): the reader then looks there first.
+    pub fn may_hold_original(&self) -> bool {
+        self.raw_text.0 || self.message.0 || self.event.0
     }
 }
 

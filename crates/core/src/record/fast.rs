@@ -223,8 +223,20 @@ impl<'a> P<'a> {
                     v.digest_end = p.present(2)?;
                     return Some(());
                 }
-                _ => {
+                23 => {
                     v.digest_object = p.present(2)?;
+                    return Some(());
+                }
+                24 => {
+                    v.raw_text = p.present(2)?;
+                    return Some(());
+                }
+                25 => {
+                    v.message = p.present(2)?;
+                    return Some(());
+                }
+                _ => {
+                    v.event = p.present(2)?;
                     return Some(());
                 }
             };
@@ -244,9 +256,27 @@ fn eq<const N: usize>(k: &[u8], lit: &[u8; N]) -> bool {
 #[inline(always)]
 fn event_key(k: &[u8]) -> Option<u32> {
     match k.len() {
-        4 => eq(k, b"time").then_some(17),
-        5 => eq(k, b"_time").then_some(15),
-        7 => eq(k, b"eventID").then_some(12),
+        4 => {
+            if eq(k, b"time") {
+                Some(17)
+            } else {
+                eq(k, b"_raw").then_some(24)
+            }
+        }
+        5 => {
+            if eq(k, b"_time") {
+                Some(15)
+            } else {
+                eq(k, b"event").then_some(26)
+            }
+        }
+        7 => {
+            if eq(k, b"eventID") {
+                Some(12)
+            } else {
+                eq(k, b"message").then_some(25)
+            }
+        }
         8 => {
             if eq(k, b"readOnly") {
                 Some(11)

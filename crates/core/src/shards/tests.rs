@@ -346,7 +346,7 @@ fn steps_details_and_finds_place_rows_in_the_merged_order() {
         let (m, s) = c.ask_each(Request::Step { from: mrow, by }, Request::Step { from: srow, by });
         let (ms, ss) = (selected(&m), selected(&s));
         assert_eq!(ms.1, ss.1, "the position after a step of {by}");
-        assert!(ms.2.is_some());
+        assert!(ms.2.is_some(), "step {by}: {ms:?} {ss:?}");
         mrow = ms.0;
         srow = ss.0;
         // The step moved the single engine the same way; keep them in step by position.
@@ -400,6 +400,34 @@ fn events_in_files_of_different_workers_are_kept_once() {
     c.load(files);
     assert_eq!(c.single.status().totals.duplicates, 2 * kept);
     check_view(&mut c, 3, view("", SortKey::Time, false));
+}
+
+#[test]
+fn rows_without_a_time_come_last_in_the_merged_order_both_ways() {
+    // Files of events without a time among the sample's, spread over three workers.
+    let mut c = Cluster::new(3);
+    let untimed = |i: usize| {
+        let ev = |j: usize| {
+            format!(
+                r#"{{"eventSource":"s3.amazonaws.com","eventName":"NoTime{i}","eventID":"nt-{i}-{j}"}}"#
+            )
+        };
+        (
+            format!("untimed-{i}.json"),
+            format!(r#"{{"Records":[{},{}]}}"#, ev(0), ev(1)).into_bytes(),
+        )
+    };
+    let mut files = sample_files(1500);
+    files.extend((0..5).map(untimed));
+    c.load(files);
+    for (seq, desc) in [(1, false), (2, true)] {
+        check_view(&mut c, seq, view("", SortKey::Time, desc));
+        let total = c.single.engine().matches().len();
+        let (m, _) = c.ask(Request::Rows { offset: total - 12, limit: 12, columns: vec![] });
+        let times: Vec<Option<i64>> = lines(&m).into_iter().map(|l| l.0).collect();
+        assert!(times[..2].iter().all(Option::is_some), "desc {desc}: {times:?}");
+        assert!(times[2..].iter().all(Option::is_none), "desc {desc}: {times:?}");
+    }
 }
 
 #[test]

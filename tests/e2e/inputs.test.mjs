@@ -1,0 +1,76 @@
+// End-to-end: what a SIEM or OCSF export holds, read as a new user would drop it (issue 15): a
+// document that keeps the original event as text yields that event once, normalized copies and
+// OCSF records invent none, and events without a time never open the table, whichever way it is
+// sorted by time.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openApp, tid, dropFiles, waitLoaded, waitRows, assertClean, screenshot, count } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const event = (n, time) => ({
+  eventVersion: '1.08',
+  userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/u${n}`, accountId: '111122223333', userName: `u${n}` },
+  ...(time ? { eventTime: time } : {}),
+  eventSource: 's3.amazonaws.com',
+  eventName: time ? `Call${n}` : 'NoTimeCall',
+  awsRegion: 'us-east-1',
+  sourceIPAddress: '203.0.113.9',
+  eventID: `00000000-0000-0000-0000-00000000000${n}`,
+  eventType: 'AwsApiCall',
+  recipientAccountId: '111122223333',
+});
+
+// Three ECS documents (event.original, ECS fields and a vendor's copy with userIdentity and
+// recipientAccountId), one without its original, an OCSF record, a Splunk result (its own fields
+// name the call too) and a plain event without a time.
+const ecs = (e) => ({
+  '@timestamp': e.eventTime,
+  event: { action: e.eventName, provider: e.eventSource, original: JSON.stringify(e) },
+  aws: { cloudtrail: { event_version: '1.08', user_identity: { type: 'IAMUser' } } },
+  action: { properties: { userIdentity: e.userIdentity, recipientAccountId: e.recipientAccountId } },
+});
+const real = [1, 2, 3].map((n) => event(n, `2024-01-0${n}T10:00:00Z`));
+const bare = ecs(event(7, '2024-01-07T10:00:00Z'));
+delete bare.event.original;
+const splunk = event(4, '2024-01-04T10:00:00Z');
+const lines = [
+  ...real.map(ecs),
+  bare,
+  { class_uid: 6003, time: 1704362400000, api: { operation: 'GetObject' },
+    unmapped: { recipientAccountId: '111122223333', eventType: 'AwsApiCall', userIdentity: real[0].userIdentity } },
+  { preview: false, result: { _raw: JSON.stringify(splunk), eventName: splunk.eventName, eventSource: splunk.eventSource } },
+  event(5, null),
+];
+const want = ['Call1', 'Call2', 'Call3', 'Call4', 'NoTimeCall'];
+
+/** The action and time cells of every row, in table order. */
+const rows = (page) => page.$$eval(tid('event-row'), (rs) => rs.map((r) => r.textContent));
+
+test('SIEM documents yield their original events once, OCSF and copies none; untimed rows come last', async (t) => {
+  const app = await openApp(browser);
+  const { page } = app;
+  try {
+    await dropFiles(page, [{ name: 'siem-export.ndjson', bytes: Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n')) }]);
+    await waitLoaded(page);
+    assert.equal(await count(page, 'loaded-count'), want.length, 'exactly the real events');
+    await waitRows(page);
+    let seen = await rows(page);
+    assert.equal(seen.length, want.length);
+    want.forEach((w) => assert.ok(seen.some((r) => r.includes(w)), `${w} is a row`));
+    // By time ascending (the default): the untimed event last.
+    assert.ok(!seen[0].includes('(no time)'), `first row ${seen[0]}`);
+    assert.ok(seen.at(-1).includes('(no time)') && seen.at(-1).includes('NoTimeCall'), `last row ${seen.at(-1)}`);
+    await screenshot(page, 'inputs-siem-ascending');
+    // Descending: the newest first, the untimed event still last.
+    await page.click(`${tid('column-header')}[data-column="time"]`);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('Call4'), tid('event-row'));
+    seen = await rows(page);
+    assert.ok(seen[0].includes('Call4'), `first row ${seen[0]}`);
+    assert.ok(seen.at(-1).includes('NoTimeCall'), `last row ${seen.at(-1)}`);
+    await screenshot(page, 'inputs-siem-descending');
+    await assertClean(t, app, assert);
+  } finally { await app.close(); }
+});
