@@ -1,7 +1,7 @@
 // End-to-end: what a SIEM or OCSF export holds, read as a new user would drop it (issue 15): a
-// document that keeps the original event as text yields that event once, normalized copies and
-// OCSF records invent none, and events without a time never open the table, whichever way it is
-// sorted by time.
+// document that keeps the original event as text yields that event once, normalized copies invent
+// none, an OCSF record (Security Lake) is one event in CloudTrail's columns, and events without a
+// time never open the table, whichever way it is sorted by time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openApp, tid, dropFiles, waitLoaded, waitRows, assertClean, screenshot, count } from './harness.mjs';
@@ -24,7 +24,7 @@ const event = (n, time) => ({
 });
 
 // Three ECS documents (event.original, ECS fields and a vendor's copy with userIdentity and
-// recipientAccountId), one without its original, an OCSF record, a Splunk result (its own fields
+// recipientAccountId), one without its original (no event), an OCSF record, a Splunk result (its own fields
 // name the call too) and a plain event without a time.
 const ecs = (e) => ({
   '@timestamp': e.eventTime,
@@ -39,17 +39,18 @@ const splunk = event(4, '2024-01-04T10:00:00Z');
 const lines = [
   ...real.map(ecs),
   bare,
-  { class_uid: 6003, time: 1704362400000, api: { operation: 'GetObject' },
+  { class_uid: 6003, time: Date.parse('2024-01-05T10:00:00Z'), api: { operation: 'GetObject', service: { name: 's3.amazonaws.com' } },
+    actor: { user: { type: 'IAMUser', uid: 'arn:aws:iam::111122223333:user/ocsf-user' } }, metadata: { uid: 'ocsf-event-1' },
     unmapped: { recipientAccountId: '111122223333', eventType: 'AwsApiCall', userIdentity: real[0].userIdentity } },
   { preview: false, result: { _raw: JSON.stringify(splunk), eventName: splunk.eventName, eventSource: splunk.eventSource } },
   event(5, null),
 ];
-const want = ['Call1', 'Call2', 'Call3', 'Call4', 'NoTimeCall'];
+const want = ['Call1', 'Call2', 'Call3', 'Call4', 'GetObject', 'NoTimeCall'];
 
 /** The action and time cells of every row, in table order. */
 const rows = (page) => page.$$eval(tid('event-row'), (rs) => rs.map((r) => r.textContent));
 
-test('SIEM documents yield their original events once, OCSF and copies none; untimed rows come last', async (t) => {
+test('SIEM documents yield their original events once and copies none, OCSF is read; untimed rows come last', async (t) => {
   const app = await openApp(browser);
   const { page } = app;
   try {
@@ -66,11 +67,17 @@ test('SIEM documents yield their original events once, OCSF and copies none; unt
     await screenshot(page, 'inputs-siem-ascending');
     // Descending: the newest first, the untimed event still last.
     await page.click(`${tid('column-header')}[data-column="time"]`);
-    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('Call4'), tid('event-row'));
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('GetObject'), tid('event-row'));
     seen = await rows(page);
-    assert.ok(seen[0].includes('Call4'), `first row ${seen[0]}`);
+    assert.ok(seen[0].includes('GetObject') && seen[0].includes('ocsf-user'), `first row ${seen[0]}`);
     assert.ok(seen.at(-1).includes('NoTimeCall'), `last row ${seen.at(-1)}`);
     await screenshot(page, 'inputs-siem-descending');
+    // The OCSF event's detail shows the OCSF record as it came.
+    await page.locator(tid('event-row')).first().click();
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('class_uid'), tid('event-detail'));
+    assert.equal(await page.textContent(tid('detail-summary')), 'ocsf-user called s3:GetObject');
+    assert.equal(await page.getAttribute(tid('event-detail'), 'data-event-id'), 'ocsf-event-1');
+    await screenshot(page, 'inputs-ocsf-detail');
     await assertClean(t, app, assert);
   } finally { await app.close(); }
 });

@@ -17,11 +17,14 @@ pub(crate) mod fast;
 #[cfg(test)]
 pub(crate) mod fast_tests;
 mod fields;
+// OCSF records (Security Lake) read into CloudTrail's columns.
 pub(crate) mod lex;
+mod ocsf;
 mod tolerant;
 
 pub use event::{parse, parse_str, Ev, Insight, Issuer, Kind, SessionContext, UserIdentity};
 pub use fields::{parse_lenient, Fields, TimeFrom};
+pub use ocsf::ocsf_fields;
 pub use tolerant::{Obj, Present, S};
 
 #[cfg(test)]

@@ -52,6 +52,8 @@ pub enum Format {
     Empty,
     /// JSON holding no recognized shape (other wrappers).
     Json,
+    /// OCSF records (Amazon Security Lake), read into CloudTrail's columns.
+    Ocsf,
 }
 
 impl Format {
@@ -76,6 +78,7 @@ impl Format {
             Format::NotJson => "not JSON",
             Format::Empty => "empty",
             Format::Json => "JSON",
+            Format::Ocsf => "OCSF (Security Lake)",
         }
     }
 }

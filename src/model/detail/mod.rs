@@ -46,7 +46,10 @@ pub fn event_info(d: &RowDetail) -> EventInfo {
     let ev = json.as_ref().ok().cloned().unwrap_or(Json::Null);
     EventInfo {
         row: d.row,
-        event_id: ev.str_at(&["eventID"]).unwrap_or_else(|| d.event_id.clone()),
+        event_id: ev
+            .str_at(&["eventID"])
+            .or_else(|| ev.get("class_uid").and(ev.str_at(&["metadata", "uid"])))
+            .unwrap_or_else(|| d.event_id.clone()),
         time_ms: d.time_ms,
         file: d.file.clone(),
         summary: summary(&ev),

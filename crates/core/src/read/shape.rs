@@ -340,6 +340,13 @@ impl Reader<'_, '_> {
                     self.add_event(at, (s, e), layout, ev.fields());
                     return 1;
                 }
+                Kind::Ocsf => {
+                    // The typed view reads too little of OCSF: the whole record, once.
+                    match serde_json::from_slice::<serde_json::Value>(at.bytes(s, e)) {
+                        Ok(v) => return self.add_ocsf(at, (s, e), layout, record::ocsf_fields(&v)),
+                        Err(_) => Kind::Ocsf,
+                    }
+                }
                 k => k,
             },
             Err(err) => match record::parse_lenient(at.bytes(s, e)) {
@@ -348,6 +355,7 @@ impl Reader<'_, '_> {
                     self.add_event(at, (s, e), layout, f);
                     return 1;
                 }
+                Ok(Some((Kind::Ocsf, f))) => return self.add_ocsf(at, (s, e), layout, f),
                 Ok(Some((k, _))) => k,
                 Ok(None) => Kind::Other,
                 Err(_) => {
@@ -385,6 +393,20 @@ impl Reader<'_, '_> {
             self.set_format(at.depth, Format::Json);
         }
         n
+    }
+
+    /// Stores an OCSF record with the columns read from it.
+    fn add_ocsf(
+        &mut self,
+        at: At<'_>,
+        span: (usize, usize),
+        layout: Layout,
+        fields: record::Fields<'_>,
+    ) -> u64 {
+        self.set_format(at.depth, Format::Ocsf);
+        self.tally.ocsf += 1;
+        self.add_event(at, span, layout, fields);
+        1
     }
 
     fn walk_value(&mut self, at: At<'_>, s: usize, e: usize) -> u64 {

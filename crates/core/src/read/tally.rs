@@ -63,6 +63,8 @@ pub(super) struct Tally {
     pub(super) too_deep: bool,
     /// Objects in arrays / NDJSON lines that held no CloudTrail event.
     pub(super) other_objects: Counted,
+    /// OCSF records read into CloudTrail's columns.
+    pub(super) ocsf: u64,
 }
 
 impl Tally {
@@ -112,6 +114,16 @@ impl Tally {
                 if commas.count == 1 { "" } else { "s" },
                 if commas.count == 1 { "it" } else { "them" },
                 commas.first_at()
+            ));
+        }
+        if self.ocsf > 0 {
+            notes.push(format!(
+                "{} OCSF record{} (Security Lake) read into CloudTrail's columns (api.operation, \
+                 api.service.name, actor.user, src_endpoint.ip, http_request.user_agent, \
+                 api.response.error, cloud.region, cloud.account.uid, time); the rest is in each \
+                 record's text",
+                self.ocsf,
+                if self.ocsf == 1 { "" } else { "s" }
             ));
         }
         if self.bad_time > 0 {

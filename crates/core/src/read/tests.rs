@@ -140,7 +140,8 @@ fn siem_documents_yield_their_original_once_and_copies_never() {
     bare["event"].as_object_mut().unwrap().remove("original");
     let (s, f) = one("bare.json", bare.to_string().as_bytes());
     assert_eq!((f.events, s.len()), (0, 0), "{f:?}");
-    // An OCSF record: its `unmapped` keeps CloudTrail's keys; not an event (yet) either.
+    // An OCSF record: its `unmapped` keeps CloudTrail's keys, which make no second event; the
+    // record is one event, read into the columns (record/ocsf.rs), its text kept as it is.
     let ocsf = serde_json::json!({
         "class_uid": 6003, "time": 1704164645000_i64,
         "api": {"operation": "GetObject", "service": {"name": "s3.amazonaws.com"}},
@@ -148,7 +149,19 @@ fn siem_documents_yield_their_original_once_and_copies_never() {
         "unmapped": {"recipientAccountId": "111122223333", "eventType": "AwsApiCall",
                      "userIdentity": ev1["userIdentity"]}
     });
-    let (s, _) = one("ocsf.json", ocsf.to_string().as_bytes());
+    let (s, f) = one("ocsf.json", ocsf.to_string().as_bytes());
+    assert_eq!((s.len(), f.format.as_str()), (1, "OCSF (Security Lake)"));
+    assert_eq!((s.get(0, Column::Action), s.get(0, Column::Region)), ("GetObject", "us-east-1"));
+    assert_eq!(s.time_ms(0), Some(1_704_164_645_000));
+    assert_eq!(s.raw(0), ocsf.to_string());
+    assert!(
+        f.notes.iter().any(|n| n.starts_with("1 OCSF record (Security Lake)")),
+        "{:?}",
+        f.notes
+    );
+    // An OCSF class Security Lake does not write for CloudTrail: not an event.
+    let other = serde_json::json!({"class_uid": 4001, "time": 1, "unmapped": {"eventType": "x"}});
+    let (s, _) = one("ocsf-network.json", other.to_string().as_bytes());
     assert_eq!(s.len(), 0);
     // Splunk: the result's own extracted fields name the call too; `_raw` is the event.
     let splunk = serde_json::json!({"preview": false, "result": {

@@ -108,12 +108,17 @@ pub struct Ev<'a> {
     pub(super) message: Present,
     #[serde(default)]
     pub(super) event: Present,
+    /// An OCSF record's class ([`super::ocsf`]).
+    #[serde(borrow)]
+    pub(super) class_uid: Option<S<'a>>,
 }
 
 /// How a record was classified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Event,
+    /// An OCSF record of a class Security Lake writes for CloudTrail (`record/ocsf.rs`).
+    Ocsf,
     Digest,
     Other,
 }
@@ -132,6 +137,12 @@ impl Ev<'_> {
             || self.insight_details.is_some()
         {
             Kind::Event
+        } else if self
+            .class_uid
+            .as_ref()
+            .is_some_and(|c| super::ocsf::CLASSES.contains(&c.as_str()))
+        {
+            Kind::Ocsf
         } else {
             Kind::Other
         }

@@ -235,10 +235,11 @@ impl<'a> P<'a> {
                     v.message = p.present(2)?;
                     return Some(());
                 }
-                _ => {
+                26 => {
                     v.event = p.present(2)?;
                     return Some(());
                 }
+                _ => &mut v.class_uid,
             };
             *slot = p.scalar()?;
             Some(())
@@ -297,6 +298,8 @@ fn event_key(k: &[u8]) -> Option<u32> {
                 Some(9)
             } else if eq(k, b"errorCode") {
                 Some(7)
+            } else if eq(k, b"class_uid") {
+                Some(27)
             } else {
                 eq(k, b"timestamp").then_some(16)
             }

@@ -236,6 +236,9 @@ pub fn parse_lenient(bytes: &[u8]) -> Result<Option<(Kind, Fields<'static>)>, se
     }
     let ev = Ev::deserialize(&v)?;
     let kind = ev.kind();
+    if kind == Kind::Ocsf {
+        return Ok(Some((kind, super::ocsf::ocsf_fields(&v))));
+    }
     let f = ev.fields();
     Ok(Some((
         kind,
