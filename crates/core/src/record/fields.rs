@@ -65,13 +65,7 @@ fn time_of(s: &S<'_>) -> Option<i64> {
 impl<'a> Ev<'a> {
     /// The indexed fields. `Obj::Str` parts (objects written as JSON strings) are parsed here.
     pub fn fields(self) -> Fields<'a> {
-        let mut f = Fields {
-            values: Default::default(),
-            time_ms: None,
-            time_from: TimeFrom::Missing,
-            bad_event_time: false,
-            facts: 0,
-        };
+        let mut f = Fields::empty();
         match &self.event_time {
             Some(t) if !t.0.is_empty() => match time_of(t) {
                 Some(ms) => {
@@ -222,6 +216,17 @@ fn identity<'a>(f: &mut Fields<'a>, ui: UserIdentity<'a>) {
 }
 
 impl Fields<'_> {
+    /// No values, no time.
+    pub fn empty() -> Self {
+        Fields {
+            values: Default::default(),
+            time_ms: None,
+            time_from: TimeFrom::Missing,
+            bad_event_time: false,
+            facts: 0,
+        }
+    }
+
     pub fn get(&self, c: Column) -> &str {
         self.values.get(c.index()).map_or("", |v| v)
     }

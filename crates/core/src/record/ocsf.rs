@@ -44,13 +44,7 @@ fn tail(arn: &str) -> Option<&str> {
 
 /// The columns of an OCSF record `v` (see the module docs).
 pub fn ocsf_fields(v: &Value) -> Fields<'static> {
-    let mut f = Fields {
-        values: Default::default(),
-        time_ms: None,
-        time_from: TimeFrom::Missing,
-        bad_event_time: false,
-        facts: 0,
-    };
+    let mut f = Fields::empty();
     let mut set = |c: Column, s: Option<Cow<'_, str>>| {
         if let (Some(s), Some(slot)) = (s, f.values.get_mut(c.index())) {
             *slot = Cow::Owned(s.into_owned());
