@@ -54,6 +54,8 @@ pub enum Format {
     Json,
     /// OCSF records (Amazon Security Lake), read into CloudTrail's columns.
     Ocsf,
+    /// CloudTrail Lake query results (`get-query-results`).
+    LakeResults,
 }
 
 impl Format {
@@ -79,6 +81,7 @@ impl Format {
             Format::Empty => "empty",
             Format::Json => "JSON",
             Format::Ocsf => "OCSF (Security Lake)",
+            Format::LakeResults => "CloudTrail Lake results",
         }
     }
 }

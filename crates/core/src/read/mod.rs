@@ -62,6 +62,7 @@ use crate::report::FileReport;
 use crate::store::Store;
 
 mod container;
+mod lake;
 mod reader;
 mod record;
 mod shape;

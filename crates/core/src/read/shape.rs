@@ -26,6 +26,7 @@ use crate::record::{self, Ev, Kind};
 use crate::report::Format;
 use crate::scan::{skip_ws, value_end, ArrayIter, ObjectIter};
 
+use super::lake::lake_row;
 use super::reader::{At, Layout, Origin, Reader, Role, MAX_WALK_DEPTH};
 use super::record::{first_event, serde_message, serde_offset};
 use super::siem::key_is;
@@ -165,6 +166,7 @@ impl Reader<'_, '_> {
                         ("detail", Format::EventBridge),
                         ("logEvents", Format::CloudWatchLogs),
                         ("_raw", Format::Cribl),
+                        ("QueryResultRows", Format::LakeResults),
                     ] {
                         if wrapper.is_none() && key_is(doc, ks, ke, k) {
                             wrapper = Some(format);
@@ -395,6 +397,36 @@ impl Reader<'_, '_> {
         n
     }
 
+    /// CloudTrail Lake's `QueryResultRows` at `doc[s..e]` (`lake.rs`): each row that lists an
+    /// event is read as the record it was.
+    fn read_lake_rows(&mut self, at: At<'_>, s: usize, e: usize) -> u64 {
+        let Ok(rows) = serde_json::from_slice::<Vec<serde_json::Value>>(at.bytes(s, e)) else {
+            return 0;
+        };
+        let mut found = 0;
+        for row in &rows {
+            match lake_row(row) {
+                Some(text) => {
+                    let inside = At {
+                        doc: text.as_bytes(),
+                        origin: Origin::Embedded(s),
+                        depth: at.depth + 1,
+                        role: Role::Within,
+                    };
+                    let n = self.read_document(inside, 0);
+                    self.tally.lake_rows += n;
+                    found += n;
+                }
+                None => {
+                    let text = self.text.bytes;
+                    let origin = at.origin;
+                    self.tally.other_objects.add(|| Reader::position_in(text, origin, s));
+                }
+            }
+        }
+        found
+    }
+
     /// Stores an OCSF record with the columns read from it.
     fn add_ocsf(
         &mut self,
@@ -432,6 +464,16 @@ impl Reader<'_, '_> {
         let mut it = ObjectIter::new(s);
         let mut found = 0;
         while let Ok(Some((ks, ke, vs))) = it.next(doc) {
+            if key_is(doc, ks, ke, "QueryResultRows") && doc.get(vs) == Some(&b'[') {
+                match value_end(doc, vs, &mut self.stack) {
+                    Ok((ve, _)) => {
+                        found += self.read_lake_rows(at, vs, ve);
+                        it.value_done(ve);
+                        continue;
+                    }
+                    Err(_) => break,
+                }
+            }
             if key_is(doc, ks, ke, "Records") && doc.get(vs) == Some(&b'[') {
                 let (n, end) = self.read_array(at.as_role(Role::Record), vs);
                 found += n;

@@ -65,6 +65,8 @@ pub(super) struct Tally {
     pub(super) other_objects: Counted,
     /// OCSF records read into CloudTrail's columns.
     pub(super) ocsf: u64,
+    /// CloudTrail Lake result rows read as events.
+    pub(super) lake_rows: u64,
 }
 
 impl Tally {
@@ -124,6 +126,14 @@ impl Tally {
                  record's text",
                 self.ocsf,
                 if self.ocsf == 1 { "" } else { "s" }
+            ));
+        }
+        if self.lake_rows > 0 {
+            notes.push(format!(
+                "{} CloudTrail Lake result row{} read as events: lossy (every value was text; \
+                 struct and JSON columns were parsed back, numbers and booleans stay text)",
+                self.lake_rows,
+                if self.lake_rows == 1 { "" } else { "s" }
             ));
         }
         if self.bad_time > 0 {

@@ -183,6 +183,37 @@ fn siem_documents_yield_their_original_once_and_copies_never() {
     assert_eq!((f.events, f.kept, f.rejected, s.len()), (2, 1, 1, 1), "{f:?}");
 }
 
+/// `aws cloudtrail get-query-results`: rows of one-column maps, all text (read/lake.rs). Each
+/// `{"eventName": …}` column alone made a phantom event before.
+#[test]
+fn cloudtrail_lake_results_rows_are_their_events() {
+    let row = |id: &str, name: &str, user: &str| {
+        serde_json::json!([
+            {"eventID": id}, {"eventTime": "2024-01-02 03:04:05.000"}, {"eventName": name},
+            {"eventSource": "s3.amazonaws.com"}, {"awsRegion": "eu-west-1"},
+            {"userIdentity": format!("{{type=IAMUser, principalid=AIDA1, arn=arn:aws:iam::1:user/{user}, accountid=1, accesskeyid=AKIA1, username={user}, sessioncontext=null}}")},
+            {"requestParameters": "{\"bucketName\":\"b\"}"}
+        ])
+    };
+    let doc = serde_json::json!({
+        "QueryStatus": "FINISHED",
+        "QueryStatistics": {"ResultsCount": 3, "TotalResultsCount": 3},
+        "QueryResultRows": [row("e1", "GetObject", "alice"), row("e2", "PutObject", "bob"),
+                            [{"eventSource": "s3.amazonaws.com"}, {"_col1": "2"}]]
+    });
+    let (s, f) = one("lake.json", doc.to_string().as_bytes());
+    assert_eq!((f.events, f.kept, f.format.as_str()), (2, 2, "CloudTrail Lake results"), "{f:?}");
+    assert_eq!((s.get(0, Column::Action), s.get(1, Column::User)), ("GetObject", "bob"));
+    assert_eq!((s.get(0, Column::AccessKey), s.get(0, Column::Region)), ("AKIA1", "eu-west-1"));
+    assert_eq!(s.time_ms(0), Some(1_704_164_645_000));
+    assert!(s.raw(0).contains(r#""requestParameters":{"bucketName":"b"}"#), "{}", s.raw(0));
+    assert!(f
+        .notes
+        .iter()
+        .any(|n| n.starts_with("2 CloudTrail Lake result rows read as events: lossy")));
+    assert!(f.notes.iter().any(|n| n.starts_with("skipped 1 JSON objects")), "{:?}", f.notes);
+}
+
 #[test]
 fn insight_digest_and_quirks() {
     let insight = r#"{"eventVersion":"1.08","eventTime":"2022-04-12T16:10:00Z","awsRegion":"eu-central-1","eventID":"i1","eventType":"AwsCloudTrailInsight","recipientAccountId":"1","insightDetails":{"state":"Start","eventSource":"autoscaling.amazonaws.com","eventName":"CompleteLifecycleAction"}}"#;

@@ -91,7 +91,7 @@ pub fn ocsf_fields(v: &Value) -> Fields<'static> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
