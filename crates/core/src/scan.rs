@@ -258,6 +258,11 @@ pub fn looks_spaced(slice: &[u8]) -> bool {
 }
 
 /// Iterates the members of an object: (key start, key end (quotes included), value start).
+/// Whether the key [`ObjectIter::next`] gave at `doc[ks..ke]` (quotes included) is `name`.
+pub fn key_is(doc: &[u8], ks: usize, ke: usize, name: &str) -> bool {
+    doc.get(ks + 1..ke.saturating_sub(1)) == Some(name.as_bytes())
+}
+
 /// The caller must call [`ObjectIter::value_done`] with the value's end before the next call.
 pub struct ObjectIter {
     pos: usize,

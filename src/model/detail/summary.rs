@@ -10,7 +10,12 @@ use crate::model::detail::json::Json;
 fn action_of(ev: &Json) -> String {
     let src = ev.str_at(&["eventSource"]).unwrap_or_default();
     let name = ev.str_at(&["eventName"]).unwrap_or_else(|| "(unknown action)".into());
-    match short_service(&src) {
+    call(&src, name)
+}
+
+/// `service:name` (`s3:GetObject`), or the name alone without a service.
+fn call(service: &str, name: String) -> String {
+    match short_service(service) {
         "" => name,
         s => format!("{s}:{name}"),
     }
@@ -234,10 +239,7 @@ fn ocsf_summary(ev: &Json) -> Option<String> {
     ev.get("class_uid")?;
     let operation = ev.str_at(&["api", "operation"])?;
     let service = ev.str_at(&["api", "service", "name"]).unwrap_or_default();
-    let action = match short_service(&service) {
-        "" => operation,
-        s => format!("{s}:{operation}"),
-    };
+    let action = call(&service, operation);
     let who = ev
         .str_at(&["actor", "user", "name"])
         .or_else(|| ev.str_at(&["actor", "user", "uid"]).map(|a| arn_tail(&a).to_string()))

@@ -41,23 +41,23 @@ fn ranks(store: &Store, col: Column) -> Vec<u32> {
 /// A row's sort key: (primary, time, row).
 type Key = (u32, i64, u32);
 
-/// The sort key of every row as (primary, time, row): ascending order of these is the order.
-/// By time the primary is 1 for a row without one, 0 otherwise.
-fn keys(store: &Store, rows: &[u32], key: SortKey) -> Vec<Key> {
+/// The sort key of a row as (primary, time, row): ascending order of these is the order. The
+/// primary is the column value's rank, or by time 1 for a row without one and 0 otherwise.
+fn key_fn(store: &Store, key: SortKey) -> impl Fn(u32) -> Key + '_ {
     let times = store.times();
-    let t = |r: u32| times.get(r as usize).copied().unwrap_or(i64::MIN);
-    match key {
-        SortKey::Time => rows.iter().map(|&r| (u32::from(t(r) == i64::MIN), t(r), r)).collect(),
-        SortKey::Column(c) => {
-            let rank = ranks(store, c);
-            let ids = store.column(c);
-            rows.iter()
-                .map(|&r| {
-                    let id = ids.get(r as usize).copied().unwrap_or(0);
-                    (rank.get(id as usize).copied().unwrap_or(0), t(r), r)
-                })
-                .collect()
-        }
+    let (rank, ids) = match key {
+        SortKey::Time => (Vec::new(), &[][..]),
+        SortKey::Column(c) => (ranks(store, c), store.column(c)),
+    };
+    move |r: u32| {
+        let t = times.get(r as usize).copied().unwrap_or(i64::MIN);
+        let p = match key {
+            SortKey::Time => u32::from(t == i64::MIN),
+            SortKey::Column(_) => {
+                ids.get(r as usize).and_then(|&id| rank.get(id as usize)).copied().unwrap_or(0)
+            }
+        };
+        (p, t, r)
     }
 }
 
@@ -73,16 +73,17 @@ fn descending_key(key: SortKey) -> impl Fn(Key) -> Key {
 /// `rows` sorted by `key`, ties by time then row; `descending` is the reverse order (but rows
 /// without a time stay last in a time order).
 pub fn sort_rows(store: &Store, rows: &[u32], key: SortKey, descending: bool) -> Vec<u32> {
-    let mut k = keys(store, rows, key);
-    if !descending {
-        k.sort_unstable();
-        return k.into_iter().map(|(_, _, r)| r).collect();
-    }
-    let inv = descending_key(key);
-    k.iter_mut().for_each(|x| *x = inv(*x));
+    let (key_of, inv) = (key_fn(store, key), ordered(key, descending));
+    let mut k: Vec<Key> = rows.iter().map(|&r| inv(key_of(r))).collect();
     k.sort_unstable();
-    // The inversion is its own inverse: back to each row's own key.
     k.into_iter().map(|x| inv(x).2).collect()
+}
+
+/// The key whose ascending order is the table's order: the row's own, or descending's.
+/// Its own inverse, so it also turns a sorted key back into the row's.
+fn ordered(key: SortKey, descending: bool) -> impl Fn(Key) -> Key {
+    let down = descending_key(key);
+    move |k| if descending { down(k) } else { k }
 }
 
 /// `sorted[offset..offset + limit]`, clamped.
@@ -106,35 +107,13 @@ pub fn sorted_page(
     offset: usize,
     limit: usize,
 ) -> Vec<u32> {
-    type K = Key;
     let want = offset.saturating_add(limit).min(rows.len());
     if want == 0 {
         return Vec::new();
     }
-    // Descending = ascending order of the inverted key (an involution: it also turns a kept
-    // key back into the row's).
-    let down = descending_key(key);
-    let inv = |k: K| if descending { down(k) } else { k };
-    let mut kept: Vec<K> = if want <= 4096 && want < rows.len() {
-        let times = store.times();
-        let rank = match key {
-            SortKey::Time => Vec::new(),
-            SortKey::Column(c) => ranks(store, c),
-        };
-        let ids = match key {
-            SortKey::Time => &[][..],
-            SortKey::Column(c) => store.column(c),
-        };
-        let key_of = |r: u32| -> K {
-            let t = times.get(r as usize).copied().unwrap_or(i64::MIN);
-            let p = match key {
-                SortKey::Time => u32::from(t == i64::MIN),
-                SortKey::Column(_) => {
-                    ids.get(r as usize).and_then(|&id| rank.get(id as usize)).copied().unwrap_or(0)
-                }
-            };
-            inv((p, t, r))
-        };
+    let (own, inv) = (key_fn(store, key), ordered(key, descending));
+    let key_of = |r: u32| inv(own(r));
+    let mut kept: Vec<Key> = if want <= 4096 && want < rows.len() {
         let mut heap = std::collections::BinaryHeap::with_capacity(want + 1);
         let mut push = |r: u32| {
             let k = key_of(r);
@@ -152,7 +131,7 @@ pub fn sorted_page(
         }
         heap.into_vec()
     } else {
-        let mut k: Vec<K> = keys(store, rows, key).into_iter().map(inv).collect();
+        let mut k: Vec<Key> = rows.iter().map(|&r| key_of(r)).collect();
         if want < k.len() {
             k.select_nth_unstable(want - 1);
             k.truncate(want);

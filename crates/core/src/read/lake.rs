@@ -151,11 +151,13 @@ fn column_value(v: Value) -> Value {
 /// One result row (a list of one-column maps) as a CloudTrail record's text, when it lists an
 /// event: it names the call (`eventName` or `eventSource`) and has its `eventTime` or
 /// `eventID`. `None` otherwise (an aggregate query's row, or not a row).
-pub(super) fn lake_row(row: &Value) -> Option<String> {
+pub(super) fn lake_row(row: Value) -> Option<String> {
+    let Value::Array(cols) = row else { return None };
     let mut m = Map::new();
-    for col in row.as_array()? {
-        for (k, v) in col.as_object()? {
-            m.insert(k.clone(), column_value(v.clone()));
+    for col in cols {
+        let Value::Object(col) = col else { return None };
+        for (k, v) in col {
+            m.insert(k, column_value(v));
         }
     }
     let has = |k: &str| m.get(k).is_some_and(|v| !v.is_null());
@@ -198,11 +200,11 @@ mod tests {
             {"userIdentity": "{type=IAMUser, arn=arn:aws:iam::1:user/alice, username=alice}"},
             {"requestParameters": "{\"bucketName\":\"b\"}"}
         ]);
-        let v: Value = serde_json::from_str(&lake_row(&row).unwrap()).unwrap();
+        let v: Value = serde_json::from_str(&lake_row(row).unwrap()).unwrap();
         assert_eq!(v["userIdentity"]["userName"], "alice");
         assert_eq!(v["requestParameters"]["bucketName"], "b");
         let count = serde_json::json!([{"eventSource": "s3.amazonaws.com"}, {"_col1": "42"}]);
-        assert_eq!(lake_row(&count), None);
-        assert_eq!(lake_row(&serde_json::json!({"eventName": "x"})), None);
+        assert_eq!(lake_row(count), None);
+        assert_eq!(lake_row(serde_json::json!({"eventName": "x"})), None);
     }
 }

@@ -24,12 +24,11 @@ use std::borrow::Cow;
 
 use crate::record::{self, Ev, Kind};
 use crate::report::Format;
-use crate::scan::{skip_ws, value_end, ArrayIter, ObjectIter};
+use crate::scan::{key_is, skip_ws, value_end, ArrayIter, ObjectIter};
 
 use super::lake::lake_row;
 use super::reader::{At, Layout, Origin, Reader, Role, MAX_WALK_DEPTH};
 use super::record::{first_event, serde_message, serde_offset};
-use super::siem::key_is;
 
 impl Reader<'_, '_> {
     /// Reads a JSON text (the file, role [`Role::Item`], or JSON found inside a string,
@@ -404,7 +403,7 @@ impl Reader<'_, '_> {
             return 0;
         };
         let mut found = 0;
-        for row in &rows {
+        for row in rows {
             match lake_row(row) {
                 Some(text) => {
                     let inside = At {

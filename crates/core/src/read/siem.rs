@@ -3,14 +3,9 @@
 //! forwarders (`message`). The original is the event, read once; the copies (ECS's
 //! `aws.cloudtrail.*`, a vendor's `action.properties` with `userIdentity`…) never add one.
 
-use crate::scan::{value_end, ObjectIter};
+use crate::scan::{key_is, value_end, ObjectIter};
 
 use super::reader::Reader;
-
-/// Whether the key at `doc[ks..ke]` (quotes included) is `name`.
-pub(super) fn key_is(doc: &[u8], ks: usize, ke: usize, name: &str) -> bool {
-    doc.get(ks + 1..ke.saturating_sub(1)) == Some(name.as_bytes())
-}
 
 /// Whether the value at `doc[s..e]` is a string that names an event's keys (`eventName`,
 /// `eventSource`, `insightDetails`): a text that may be the original event.

@@ -184,6 +184,12 @@ fn nonempty(v: Option<S<'_>>) -> Option<S<'_>> {
     v.filter(|s| !s.0.trim().is_empty())
 }
 
+/// Where the last part of an ARN starts (after its last `/` or `:`), when it has one: the user
+/// column's name for an ARN alone.
+pub(super) fn arn_tail_start(arn: &str) -> Option<usize> {
+    arn.rfind(['/', ':']).map(|i| i + 1).filter(|&i| i < arn.len())
+}
+
 fn identity<'a>(f: &mut Fields<'a>, ui: UserIdentity<'a>) {
     let issuer_name = match ui.session_context {
         Some(Obj::Map(sc)) => match sc.session_issuer {
@@ -192,15 +198,12 @@ fn identity<'a>(f: &mut Fields<'a>, ui: UserIdentity<'a>) {
         },
         _ => None,
     };
-    let arn_tail = ui.arn.as_ref().and_then(|a| {
-        let tail_of = |a: &str| a.rfind(['/', ':']).map(|i| i + 1).filter(|&i| i < a.len());
-        match &a.0 {
-            Cow::Borrowed(b) => {
-                tail_of(b).and_then(|i| b.get(i..)).map(|t| S(Cow::Borrowed(t), false))
-            }
-            Cow::Owned(o) => {
-                tail_of(o).and_then(|i| o.get(i..)).map(|t| S(Cow::Owned(t.to_owned()), false))
-            }
+    let arn_tail = ui.arn.as_ref().and_then(|a| match &a.0 {
+        Cow::Borrowed(b) => {
+            arn_tail_start(b).and_then(|i| b.get(i..)).map(|t| S(Cow::Borrowed(t), false))
+        }
+        Cow::Owned(o) => {
+            arn_tail_start(o).and_then(|i| o.get(i..)).map(|t| S(Cow::Owned(t.to_owned()), false))
         }
     });
     let user = nonempty(ui.user_name)

@@ -15,20 +15,17 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::fields::{Fields, TimeFrom};
+use super::fields::{arn_tail_start, Fields, TimeFrom};
 use crate::store::Column;
 use crate::time::{epoch_from_f64, parse_time_ms};
 
 /// The OCSF classes Security Lake writes for CloudTrail's events.
 pub const CLASSES: [&str; 3] = ["6003", "3002", "3001"];
 
-/// The value at `path` as text (strings as they are, numbers and booleans printed).
-fn text<'v>(v: &'v Value, path: &[&str]) -> Option<Cow<'v, str>> {
-    let mut at = v;
-    for k in path {
-        at = at.get(k)?;
-    }
-    match at {
+/// The value at `pointer` (`/api/operation`) as text (strings as they are, numbers and
+/// booleans printed), when it is one and not blank.
+fn text<'v>(v: &'v Value, pointer: &str) -> Option<Cow<'v, str>> {
+    match v.pointer(pointer)? {
         Value::String(s) => Some(Cow::Borrowed(s.as_str())),
         Value::Number(n) => Some(Cow::Owned(n.to_string())),
         Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
@@ -37,9 +34,9 @@ fn text<'v>(v: &'v Value, path: &[&str]) -> Option<Cow<'v, str>> {
     .filter(|s| !s.trim().is_empty())
 }
 
-/// The last part of an ARN (after its last `/` or `:`).
+/// The last part of an ARN, as CloudTrail's user column takes it.
 fn tail(arn: &str) -> Option<&str> {
-    arn.rfind(['/', ':']).and_then(|i| arn.get(i + 1..)).filter(|t| !t.is_empty())
+    arn_tail_start(arn).and_then(|i| arn.get(i..))
 }
 
 /// The columns of an OCSF record `v` (see the module docs).
@@ -50,39 +47,39 @@ pub fn ocsf_fields(v: &Value) -> Fields<'static> {
             *slot = Cow::Owned(s.into_owned());
         }
     };
-    set(Column::Action, text(v, &["api", "operation"]));
-    set(Column::Service, text(v, &["api", "service", "name"]));
-    set(Column::Region, text(v, &["cloud", "region"]));
-    set(Column::Account, text(v, &["cloud", "account", "uid"]));
-    set(Column::SourceIp, text(v, &["src_endpoint", "ip"]));
-    set(Column::UserAgent, text(v, &["http_request", "user_agent"]));
-    set(Column::ErrorCode, text(v, &["api", "response", "error"]));
-    set(Column::IdentityType, text(v, &["actor", "user", "type"]));
-    set(Column::AccessKey, text(v, &["actor", "user", "credential_uid"]));
-    let uid = text(v, &["actor", "user", "uid"]);
-    let uuid = text(v, &["actor", "user", "uuid"]);
+    set(Column::Action, text(v, "/api/operation"));
+    set(Column::Service, text(v, "/api/service/name"));
+    set(Column::Region, text(v, "/cloud/region"));
+    set(Column::Account, text(v, "/cloud/account/uid"));
+    set(Column::SourceIp, text(v, "/src_endpoint/ip"));
+    set(Column::UserAgent, text(v, "/http_request/user_agent"));
+    set(Column::ErrorCode, text(v, "/api/response/error"));
+    set(Column::IdentityType, text(v, "/actor/user/type"));
+    set(Column::AccessKey, text(v, "/actor/user/credential_uid"));
+    let uid = text(v, "/actor/user/uid");
+    let uuid = text(v, "/actor/user/uuid");
     let is_arn = |s: &Option<Cow<'_, str>>| s.as_ref().is_some_and(|s| s.starts_with("arn:"));
     let arn = if is_arn(&uid) || !is_arn(&uuid) { uid } else { uuid };
-    let issuer = text(v, &["actor", "session", "issuer"]);
+    let issuer = text(v, "/actor/session/issuer");
     let user = issuer
         .as_deref()
         .and_then(tail)
         .map(str::to_owned)
-        .or_else(|| text(v, &["actor", "user", "name"]).map(Cow::into_owned))
+        .or_else(|| text(v, "/actor/user/name").map(Cow::into_owned))
         .or_else(|| arn.as_deref().and_then(tail).map(str::to_owned));
     set(Column::User, user.map(Cow::Owned));
     set(Column::Arn, arn);
-    set(Column::EventType, text(v, &["unmapped", "eventType"]));
-    let category = text(v, &["unmapped", "eventCategory"]).unwrap_or(Cow::Borrowed("Management"));
+    set(Column::EventType, text(v, "/unmapped/eventType"));
+    let category = text(v, "/unmapped/eventCategory").unwrap_or(Cow::Borrowed("Management"));
     set(Column::Category, Some(category));
-    let read_only = text(v, &["unmapped", "readOnly"]).map(|r| r.trim().to_ascii_lowercase());
+    let read_only = text(v, "/unmapped/readOnly").map(|r| r.trim().to_ascii_lowercase());
     set(Column::ReadOnly, read_only.filter(|r| r == "true" || r == "false").map(Cow::Owned));
     let time = match v.get("time") {
         Some(Value::Number(n)) => n.as_f64().and_then(epoch_from_f64),
         Some(Value::String(s)) => s.parse::<f64>().ok().and_then(epoch_from_f64),
         _ => None,
     }
-    .or_else(|| text(v, &["time_dt"]).and_then(|t| parse_time_ms(&t)));
+    .or_else(|| text(v, "/time_dt").and_then(|t| parse_time_ms(&t)));
     if let Some(ms) = time {
         f.time_ms = Some(ms);
         f.time_from = TimeFrom::EventTime;
