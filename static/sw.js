@@ -5,10 +5,14 @@
 //
 // Strategy: the page itself (navigations, index.html) network-first, so a new deployment is
 // picked up when online; everything else (content-hashed file names) cache-first.
-const CACHE = 'trailglass-shell-v2';
+const CACHE = 'trailglass-shell-v3';
 // Fixed names (Trunk does not hash a worker's files): fetched network-first like the page, so a
 // new deployment's worker is never mixed with an old cached one while online.
-const WORKER_FILES = ['./worker_loader.js', './worker.js', './worker_bg.wasm'];
+const WORKER_FILES = [
+  './worker_loader.js', './worker.js', './worker_bg.wasm',
+  // The Parquet worker, started only when a Parquet file arrives; cached so that works offline.
+  './parquet_loader.js', './parquet_worker.js', './parquet_worker_bg.wasm',
+];
 const isWorkerFile = (url) => WORKER_FILES.some((f) => url.pathname.endsWith(f.slice(1)));
 
 async function precache() {

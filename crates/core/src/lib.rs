@@ -59,7 +59,7 @@ pub mod store;
 pub mod time;
 pub mod units;
 
-pub use read::ReadOptions;
+pub use read::{is_parquet, Conversion, ReadOptions};
 pub use report::{
     AwsKey, ErrorKind, FileReport, FileStatus, Format, Position, ReadError, Rejection,
 };

@@ -56,6 +56,10 @@ pub enum Format {
     Ocsf,
     /// CloudTrail Lake query results (`get-query-results`).
     LakeResults,
+    /// A Parquet file's rows holding OCSF records (Amazon Security Lake).
+    ParquetOcsf,
+    /// A Parquet file's rows that are not OCSF, or a Parquet file not read (inside an archive).
+    Parquet,
 }
 
 impl Format {
@@ -82,6 +86,8 @@ impl Format {
             Format::Json => "JSON",
             Format::Ocsf => "OCSF (Security Lake)",
             Format::LakeResults => "CloudTrail Lake results",
+            Format::ParquetOcsf => "OCSF Parquet (Security Lake)",
+            Format::Parquet => "Parquet",
         }
     }
 }

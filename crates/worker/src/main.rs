@@ -22,6 +22,9 @@ fn main() {
 }
 
 #[cfg(target_arch = "wasm32")]
+mod parquet;
+
+#[cfg(target_arch = "wasm32")]
 mod worker {
     use std::cell::RefCell;
     use std::collections::VecDeque;
@@ -29,6 +32,7 @@ mod worker {
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use trailglass_core::engine::{Due, Outcome, Pending, Reply, Request, Session};
     use trailglass_core::store::Limits;
+    use trailglass_core::Conversion;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -315,9 +319,30 @@ mod worker {
             with(|s| s.start_file(&pending.path));
             let t = now();
             let read = read_file(&pending.file, first).await;
+            // A Parquet file goes through the Parquet worker first (its time counts as reading).
+            let (read, from) = match read {
+                Ok(bytes) if trailglass_core::is_parquet(&bytes) => {
+                    let max = with(|s| s.engine().store().limits().max_file_bytes);
+                    match crate::parquet::read(bytes, max).await {
+                        Ok((lines, from)) => (Ok(lines), Some(from)),
+                        Err(why) => {
+                            let from = Conversion {
+                                file_bytes: pending.size,
+                                stopped: Some(why),
+                                ..Conversion::default()
+                            };
+                            (Ok(Vec::new()), Some(from))
+                        }
+                    }
+                }
+                other => (other, None),
+            };
             took.read += now() - t;
             let due = timed(&mut took.ingest, || {
-                with(|s| s.file_read(&pending.path, pending.size, pending.options, read, now()))
+                with(|s| {
+                    let (path, size, options) = (&pending.path, pending.size, pending.options);
+                    s.file_read_from(path, size, options, read, from.as_ref(), now())
+                })
             });
             match due {
                 Due::Stop => break,

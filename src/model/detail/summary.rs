@@ -240,9 +240,20 @@ fn ocsf_summary(ev: &Json) -> Option<String> {
     let operation = ev.str_at(&["api", "operation"])?;
     let service = ev.str_at(&["api", "service", "name"]).unwrap_or_default();
     let action = call(&service, operation);
+    // The ARN is in `uid` (OCSF 1.1) or `uuid` (1.0.0-rc.2, whose `uid` is the principal id).
+    let arn = ["uid", "uuid"]
+        .into_iter()
+        .filter_map(|k| ev.str_at(&["actor", "user", k]))
+        .find(|a| a.starts_with("arn:"));
     let who = ev
         .str_at(&["actor", "user", "name"])
-        .or_else(|| ev.str_at(&["actor", "user", "uid"]).map(|a| arn_tail(&a).to_string()))
+        .or_else(|| {
+            arn.map(|a| match a.split_once(":assumed-role/") {
+                Some((_, role_session)) => role_session.to_string(),
+                None => arn_tail(&a).to_string(),
+            })
+        })
+        .or_else(|| ev.str_at(&["actor", "user", "uid"]))
         .unwrap_or_else(|| "an unknown caller".into());
     let mut s = format!("{who} called {action}");
     if let Some(ip) = ev.str_at(&["src_endpoint", "ip"]) {
@@ -268,6 +279,9 @@ mod tests {
             summary(&ev(r)),
             "mallory called cloudtrail:DeleteTrail from 198.51.100.7 — AccessDenied"
         );
+        // OCSF 1.0.0-rc.2 (Security Lake 1.0): the principal id in uid, the ARN in uuid.
+        let r = r#"{"class_uid":3005,"api":{"operation":"GetObject","service":{"name":"s3.amazonaws.com"}},"actor":{"user":{"uid":"AROAX:bob","uuid":"arn:aws:sts::1:assumed-role/Admin/bob"}}}"#;
+        assert_eq!(summary(&ev(r)), "Admin/bob called s3:GetObject");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::part::Role;
 use super::protocol::{Answer, Reply, Request, Status};
 use super::state::Engine;
 use crate::store::Limits;
-use crate::ReadOptions;
+use crate::{Conversion, ReadOptions};
 
 /// Generates the built-in sample of `events` events as (path, bytes) files. The engine does not
 /// depend on the generator; the worker hands it in.
@@ -255,6 +255,20 @@ impl<F> Session<F> {
         read: Result<Vec<u8>, String>,
         now_ms: f64,
     ) -> Due {
+        self.file_read_from(path, size, options, read, None, now_ms)
+    }
+
+    /// [`Session::file_read`] of a file another reader turned into JSON lines first (a Parquet
+    /// file's rows, `from` saying what it read: [`Conversion`]); `None` is `file_read`.
+    pub fn file_read_from(
+        &mut self,
+        path: &str,
+        size: u64,
+        options: ReadOptions,
+        read: Result<Vec<u8>, String>,
+        from: Option<&Conversion>,
+        now_ms: f64,
+    ) -> Due {
         if self.load.cleared() {
             return Due::Stop;
         }
@@ -264,7 +278,10 @@ impl<F> Session<F> {
                     self.load.stop_full(self.engine.store());
                     return Due::Stop;
                 }
-                self.engine.ingest_with(path, bytes, options);
+                match from {
+                    Some(from) => self.engine.ingest_parquet_rows(path, bytes, from, options),
+                    None => self.engine.ingest_with(path, bytes, options),
+                }
             }
             Err(err) => self
                 .engine

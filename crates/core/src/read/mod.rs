@@ -62,6 +62,7 @@ use crate::report::FileReport;
 use crate::store::Store;
 
 mod container;
+mod converted;
 mod lake;
 mod reader;
 mod record;
@@ -73,6 +74,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+pub use converted::{is_parquet, Conversion};
 use reader::Input;
 
 /// What the user chose at load time to leave out of what is read (the load-time filter's part

@@ -434,7 +434,12 @@ impl Reader<'_, '_> {
         layout: Layout,
         fields: record::Fields<'_>,
     ) -> u64 {
-        self.set_format(at.depth, Format::Ocsf);
+        // OCSF lines or array elements: the file is OCSF, whatever holds them.
+        if at.depth == 0
+            && matches!(self.rep.format, Format::Unknown | Format::Ndjson | Format::JsonArray)
+        {
+            self.rep.format = Format::Ocsf;
+        }
         self.tally.ocsf += 1;
         self.add_event(at, span, layout, fields);
         1

@@ -36,6 +36,16 @@ impl Reader<'_, '_> {
                 let at = At { doc: text, origin: Origin::File, depth: 0, role: Role::Item };
                 self.read_document(at, start);
             }
+            Some(_) if super::converted::is_parquet(text) => {
+                // Parquet is read before the engine (`read/converted.rs`), only for a file
+                // dropped as it is.
+                self.rep.format = Format::Parquet;
+                self.rep.skipped = Some(
+                    "a Parquet file inside an archive is not read: extract it and open the \
+                     .parquet file itself"
+                        .into(),
+                );
+            }
             Some(_) => {
                 self.rep.format = Format::NotJson;
                 let head = text.get(..512.min(text.len())).unwrap_or_default();

@@ -1,10 +1,11 @@
-//! OCSF records, as Amazon Security Lake writes CloudTrail (API Activity, class 6003;
+//! OCSF records, as Amazon Security Lake writes CloudTrail (API Activity, class 6003, or 3005 in OCSF 1.0.0-rc.2;
 //! Authentication, 3002; Account Change, 3001; OCSF 1.0.0-rc.2 and 1.1), read into the same
 //! columns as a CloudTrail record, so every query, facet and chart works on them. The record's
 //! own text is what the store keeps (the detail view shows the OCSF record).
 //!
 //! What maps to what: `api.operation` → action, `api.service.name` → service, `cloud.region`,
-//! `cloud.account.uid` → account, `actor.user.uid` (or `uuid`, whichever is an ARN) → ARN,
+//! `cloud.account.uid` (or rc.2's `cloud.account_uid`, `unmapped.recipientAccountId`,
+//! Security Lake's `accountid`) → account, `actor.user.uid` (or `uuid`, whichever is an ARN) → ARN,
 //! `actor.user.type` → identity type, `actor.user.credential_uid` → access key, the user as
 //! CloudTrail's column has it (the role of `actor.session.issuer`, else `actor.user.name`,
 //! else the ARN's last part), `src_endpoint.ip`, `http_request.user_agent`,
@@ -19,8 +20,10 @@ use super::fields::{arn_tail_start, Fields, TimeFrom};
 use crate::store::Column;
 use crate::time::{epoch_from_f64, parse_time_ms};
 
-/// The OCSF classes Security Lake writes for CloudTrail's events.
-pub const CLASSES: [&str; 3] = ["6003", "3002", "3001"];
+/// The OCSF classes Security Lake writes for CloudTrail's events: API Activity (6003 from OCSF
+/// 1.0 on; 3005 in 1.0.0-rc.2, which Security Lake's 1.0 sources write), Authentication (3002)
+/// and Account Change (3001).
+pub const CLASSES: [&str; 4] = ["6003", "3005", "3002", "3001"];
 
 /// The value at `pointer` (`/api/operation`) as text (strings as they are, numbers and
 /// booleans printed), when it is one and not blank.
@@ -50,7 +53,13 @@ pub fn ocsf_fields(v: &Value) -> Fields<'static> {
     set(Column::Action, text(v, "/api/operation"));
     set(Column::Service, text(v, "/api/service/name"));
     set(Column::Region, text(v, "/cloud/region"));
-    set(Column::Account, text(v, "/cloud/account/uid"));
+    // OCSF 1.1 has `cloud.account.uid`, 1.0.0-rc.2 `cloud.account_uid`; Security Lake also
+    // keeps CloudTrail's own `recipientAccountId` in `unmapped` and the partition's `accountid`.
+    let account =
+        ["/cloud/account/uid", "/cloud/account_uid", "/unmapped/recipientAccountId", "/accountid"]
+            .into_iter()
+            .find_map(|p| text(v, p));
+    set(Column::Account, account);
     set(Column::SourceIp, text(v, "/src_endpoint/ip"));
     set(Column::UserAgent, text(v, "/http_request/user_agent"));
     set(Column::ErrorCode, text(v, "/api/response/error"));
@@ -138,5 +147,10 @@ mod tests {
         assert_eq!(f.get(Column::User), "alice");
         assert_eq!(f.time_ms, Some(1_704_164_645_000));
         assert_eq!(f.get(Column::ReadOnly), "");
+        // rc.2's account field, and Security Lake's partition column when nothing else has it.
+        let f = ocsf_fields(&serde_json::json!({"cloud": {"account_uid": "2"}, "accountid": "3"}));
+        assert_eq!(f.get(Column::Account), "2");
+        let f = ocsf_fields(&serde_json::json!({"accountid": "3"}));
+        assert_eq!(f.get(Column::Account), "3");
     }
 }

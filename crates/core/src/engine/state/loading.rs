@@ -4,7 +4,7 @@
 use super::{file_lines, Engine, COMPRESS_SLICE, INDEX_SLICE};
 use crate::engine::protocol::{Answer, Progress, Status};
 use crate::engine::Notice;
-use crate::ReadOptions;
+use crate::{Conversion, ReadOptions};
 
 impl Engine {
     /// Announces `files` more files of `bytes` bytes to read (joining a running load).
@@ -33,6 +33,17 @@ impl Engine {
     /// [`Engine::ingest`] leaving out what the user chose at load ([`ReadOptions`]).
     pub fn ingest_with(&mut self, path: &str, bytes: Vec<u8>, options: ReadOptions) {
         self.store.ingest_owned_with(path, bytes, options);
+    }
+
+    /// Reads the JSON lines another reader made of a file ([`crate::read::Conversion`]).
+    pub fn ingest_parquet_rows(
+        &mut self,
+        path: &str,
+        lines: Vec<u8>,
+        from: &Conversion,
+        options: ReadOptions,
+    ) {
+        self.store.ingest_parquet_rows(path, lines, from, options);
     }
 
     /// Records a file that could not be read at all.
