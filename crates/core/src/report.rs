@@ -56,12 +56,28 @@ pub enum Format {
     Ocsf,
     /// CloudTrail Lake query results (`get-query-results`).
     LakeResults,
+    /// Athena query results over the CloudTrail table, as CSV (read back; lossy).
+    AthenaCsv,
+    /// CloudTrail Lake results downloaded as CSV (read back; lossy).
+    LakeCsv,
+    /// The CloudTrail console's Event history download, as CSV (a summary; lossy).
+    EventHistoryCsv,
+    /// Microsoft Sentinel's `AWSCloudTrail` rows exported as CSV (lossy).
+    SentinelCsv,
+    /// Microsoft Sentinel's `AWSCloudTrail` rows as JSON (lossy).
+    Sentinel,
+    /// Elastic ECS documents without the original event (lossy).
+    Ecs,
+    /// Kibana's CSV export of ECS documents (lossy).
+    KibanaCsv,
 }
 
 impl Format {
     /// The name users see: "Records", "NDJSON", "JSON array", "event", "lookup-events",
     /// "EventBridge", "CloudWatch Logs", "cribl", "digest", "zip", "gzip", "archive",
-    /// "not JSON", "empty", "JSON", and "" when unknown.
+    /// "not JSON", "empty", "JSON", the flattened exports ("Athena CSV", "CloudTrail Lake CSV",
+    /// "Event history CSV", "Sentinel CSV", "Sentinel", "ECS", "Kibana CSV (ECS)"), and "" when
+    /// unknown.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Unknown => "",
@@ -82,6 +98,13 @@ impl Format {
             Format::Json => "JSON",
             Format::Ocsf => "OCSF (Security Lake)",
             Format::LakeResults => "CloudTrail Lake results",
+            Format::AthenaCsv => "Athena CSV",
+            Format::LakeCsv => "CloudTrail Lake CSV",
+            Format::EventHistoryCsv => "Event history CSV",
+            Format::SentinelCsv => "Sentinel CSV",
+            Format::Sentinel => "Sentinel",
+            Format::Ecs => "ECS",
+            Format::KibanaCsv => "Kibana CSV (ECS)",
         }
     }
 }
@@ -285,6 +308,13 @@ mod tests {
             (Format::NotJson, "not JSON"),
             (Format::Empty, "empty"),
             (Format::Json, "JSON"),
+            (Format::AthenaCsv, "Athena CSV"),
+            (Format::LakeCsv, "CloudTrail Lake CSV"),
+            (Format::EventHistoryCsv, "Event history CSV"),
+            (Format::SentinelCsv, "Sentinel CSV"),
+            (Format::Sentinel, "Sentinel"),
+            (Format::Ecs, "ECS"),
+            (Format::KibanaCsv, "Kibana CSV (ECS)"),
         ];
         for (format, name) in names {
             assert_eq!((format.as_str(), format.to_string()), (name, name.to_string()));
