@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::report::{ErrorKind, Format};
+use crate::scan::{value_end, ObjectIter};
 
 use super::csv::{Row, Rows, MAX_COLUMNS};
 use super::flat::{self, ecs, Mapped, Source, ORIGINAL_COLUMNS};
@@ -69,9 +70,11 @@ impl Reader<'_, '_> {
             m.csv = true;
             for (i, name) in names.iter().enumerate() {
                 let read = cols.contains(&Some(i)) || original == Some(i);
-                if !read && m.unknown.len() < ecs::MAX_UNKNOWN {
+                if read {
+                    m.understood.insert(name.clone());
+                } else if m.unknown.len() < ecs::MAX_UNKNOWN {
                     m.unknown.insert(name.clone());
-                } else if !read {
+                } else {
                     m.unknown_more = true;
                 }
             }
@@ -131,12 +134,12 @@ impl Reader<'_, '_> {
     /// A JSON object at `at.doc[s..e]` that held no event: read as the event it lists when it
     /// is a Sentinel row or an ECS document (`flat/ecs.rs`). Returns the events found.
     pub(super) fn read_flat_object(&mut self, at: At<'_>, s: usize, e: usize) -> u64 {
-        let bytes = at.bytes(s, e);
-        // Cheap refusal first: every document mapped has `EventName`, `event…` or `Event…`.
-        if memchr::memmem::find(bytes, b"vent").is_none() {
+        // Cheap refusal first, without building anything: every document mapped has a
+        // top-level key `event`, `event.…`, `EventName` or `EventSource`.
+        if !self.has_flat_key(at.doc, s) {
             return 0;
         }
-        let Ok(v) = serde_json::from_slice::<Value>(bytes) else { return 0 };
+        let Ok(v) = serde_json::from_slice::<Value>(at.bytes(s, e)) else { return 0 };
         let Some(source) = ecs::source_of(&v) else { return 0 };
         let mapped = ecs::map_document(source, &v);
         if lists_event(&mapped.record) {
@@ -155,13 +158,35 @@ impl Reader<'_, '_> {
         self.read_mapped(at, source, mapped, s)
     }
 
+    /// Whether the object at `doc[s..]` has a top-level key a mapped document needs.
+    fn has_flat_key(&mut self, doc: &[u8], s: usize) -> bool {
+        let mut it = ObjectIter::new(s);
+        while let Ok(Some((ks, ke, vs))) = it.next(doc) {
+            let key = doc.get(ks + 1..ke.saturating_sub(1)).unwrap_or_default();
+            if key == b"event"
+                || key.starts_with(b"event.")
+                || key == b"EventName"
+                || key == b"EventSource"
+            {
+                return true;
+            }
+            let Ok((ve, _)) = value_end(doc, vs, &mut self.stack) else { return false };
+            it.value_done(ve);
+        }
+        false
+    }
+
     /// One mapped row or document (at offset `off` of `at.doc`): read as the event it lists, or
     /// counted as one that lists none.
     fn read_mapped(&mut self, at: At<'_>, source: Source, mapped: Mapped, off: usize) -> u64 {
         let rules = source.rules();
         let text = self.text.bytes;
         let m = self.tally.mapped.entry(source).or_default();
-        m.understood.extend(mapped.used.iter().filter_map(|&i| rules.get(i)).map(|r| r.from));
+        // A CSV's understood columns are its header's, named once; a document's, as they come.
+        if !m.csv {
+            let used = mapped.used.iter().filter_map(|&i| rules.get(i));
+            m.understood.extend(used.map(|r| r.from.to_string()));
+        }
         if !lists_event(&mapped.record) {
             m.no_event.add(|| Reader::position_in(text, at.origin, off));
             return 0;

@@ -84,8 +84,9 @@ pub(super) struct Mapping {
     pub(super) originals: u64,
     /// Rows or documents that list no event (an aggregate's row, a summary).
     pub(super) no_event: Counted,
-    /// The source's column names that gave values.
-    pub(super) understood: BTreeSet<&'static str>,
+    /// The column names understood: a CSV header's own, or the fields of documents that gave
+    /// values.
+    pub(super) understood: BTreeSet<String>,
     /// Column or field names no rule reads (capped), and whether more were not kept.
     pub(super) unknown: BTreeSet<String>,
     pub(super) unknown_more: bool,
@@ -117,7 +118,7 @@ impl Mapping {
             line.push_str(&format!(
                 "; {k} column{} understood ({})",
                 if k == 1 { "" } else { "s" },
-                some_names(self.understood.iter().copied(), k)
+                some_names(self.understood.iter().map(String::as_str), k)
             ));
             let u = self.unknown.len();
             if u > 0 {

@@ -226,9 +226,19 @@ pub(super) fn map(rules: &[Rule], mut get: impl FnMut(usize) -> Option<Value>) -
     out
 }
 
+/// The fields a header must give for a source to be recognised: one of each group. Every source
+/// needs what makes an event (`lake::lists_event`); the Event history download always has its
+/// name, time and source columns, and asking for all three keeps other tools' CSVs that share a
+/// column name or two ("Event Name", "Event ID") from being taken for it.
+fn needs(source: Source) -> &'static [&'static [&'static str]] {
+    match source {
+        Source::EventHistory => &[&["eventName"], &["eventTime"], &["eventSource"]],
+        _ => &[&["eventName", "eventSource"], &["eventTime", "eventID"]],
+    }
+}
+
 /// Which of `names` (a CSV header) a source understands: for each rule, the first column that
-/// is its. `None` when the header cannot list events (no column naming the call, or none with
-/// the time or id).
+/// is its. `None` when the header does not have what the source needs ([`needs`]).
 pub(super) fn columns_of(source: Source, names: &[&str]) -> Option<Vec<Option<usize>>> {
     let rules = source.rules();
     let cols: Vec<Option<usize>> =
@@ -236,7 +246,7 @@ pub(super) fn columns_of(source: Source, names: &[&str]) -> Option<Vec<Option<us
     let has = |fields: &[&str]| {
         rules.iter().zip(&cols).any(|(r, c)| c.is_some() && fields.contains(&r.to))
     };
-    (has(&["eventName", "eventSource"]) && has(&["eventTime", "eventID"])).then_some(cols)
+    needs(source).iter().all(|group| has(group)).then_some(cols)
 }
 
 /// The source a CSV header is from: the one that understands most of its columns (and can list
@@ -316,6 +326,9 @@ mod tests {
         assert_eq!(recognise(&sentinel).unwrap().0, Source::Sentinel);
         let history = ["Event name", "Event time", "User name", "Event source", "Event ID"];
         assert_eq!(recognise(&history).unwrap().0, Source::EventHistory);
+        // Another tool's CSV sharing two of its names (a honey bucket's alert log): not it.
+        let other = ["Event Type", "Event Name", "Request ID", "Event ID", "Event DateTime"];
+        assert!(recognise(&other).is_none());
         let kibana = ["@timestamp", "event.action", "event.provider", "cloud.region"];
         assert_eq!(recognise(&kibana).unwrap().0, Source::Ecs);
         // Not AWS: a Kibana export of other logs; no time or id; unrelated.
