@@ -304,3 +304,18 @@ fn hostile_csv() {
     assert!(f.skipped.as_ref().unwrap().contains("`id,name,price`"), "{f:?}");
     assert_eq!(f.format.as_str(), "not JSON");
 }
+
+/// Issue 15's 200 MB cell, at the default limits: that row is rejected with its reason, the
+/// next one kept; memory beyond the file stays within the record limit (`csv.rs`).
+#[test]
+fn a_200_mb_cell_is_one_rejected_row() {
+    let mut text = String::with_capacity(201 << 20);
+    text.push_str("eventID,eventTime,eventName,eventSource,userAgent\n");
+    text.push_str("a,2024-01-02T03:04:05Z,GetObject,s3.amazonaws.com,\"");
+    text.extend(std::iter::repeat_n('z', 200 << 20));
+    text.push_str("\"\nb,2024-01-02T03:04:05Z,GetObject,s3.amazonaws.com,ok\n");
+    let (s, f) = one("cell.csv", text.as_bytes());
+    assert_eq!((f.events, f.kept, f.rejected, s.len()), (2, 1, 1, 1), "{f:?}");
+    assert_eq!(f.rejections[0].reason, "row larger than the limit of 8388608 bytes");
+    assert_eq!(f.rejections[0].first.unwrap().line, 2);
+}
