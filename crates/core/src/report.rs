@@ -60,12 +60,28 @@ pub enum Format {
     ParquetOcsf,
     /// A Parquet file's rows that are not OCSF, or a Parquet file not read (inside an archive).
     Parquet,
+    /// Athena query results over the CloudTrail table, as CSV (read back; lossy).
+    AthenaCsv,
+    /// CloudTrail Lake results downloaded as CSV (read back; lossy).
+    LakeCsv,
+    /// The CloudTrail console's Event history download, as CSV (a summary; lossy).
+    EventHistoryCsv,
+    /// Microsoft Sentinel's `AWSCloudTrail` rows exported as CSV (lossy).
+    SentinelCsv,
+    /// Microsoft Sentinel's `AWSCloudTrail` rows as JSON (lossy).
+    Sentinel,
+    /// Elastic ECS documents without the original event (lossy).
+    Ecs,
+    /// Kibana's CSV export of ECS documents (lossy).
+    KibanaCsv,
 }
 
 impl Format {
     /// The name users see: "Records", "NDJSON", "JSON array", "event", "lookup-events",
     /// "EventBridge", "CloudWatch Logs", "cribl", "digest", "zip", "gzip", "archive",
-    /// "not JSON", "empty", "JSON", and "" when unknown.
+    /// "not JSON", "empty", "JSON", the flattened exports ("Athena CSV", "CloudTrail Lake CSV",
+    /// "Event history CSV", "Sentinel CSV", "Sentinel", "ECS", "Kibana CSV (ECS)"), and "" when
+    /// unknown.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Unknown => "",
@@ -88,6 +104,13 @@ impl Format {
             Format::LakeResults => "CloudTrail Lake results",
             Format::ParquetOcsf => "OCSF Parquet (Security Lake)",
             Format::Parquet => "Parquet",
+            Format::AthenaCsv => "Athena CSV",
+            Format::LakeCsv => "CloudTrail Lake CSV",
+            Format::EventHistoryCsv => "Event history CSV",
+            Format::SentinelCsv => "Sentinel CSV",
+            Format::Sentinel => "Sentinel",
+            Format::Ecs => "ECS",
+            Format::KibanaCsv => "Kibana CSV (ECS)",
         }
     }
 }
@@ -291,6 +314,13 @@ mod tests {
             (Format::NotJson, "not JSON"),
             (Format::Empty, "empty"),
             (Format::Json, "JSON"),
+            (Format::AthenaCsv, "Athena CSV"),
+            (Format::LakeCsv, "CloudTrail Lake CSV"),
+            (Format::EventHistoryCsv, "Event history CSV"),
+            (Format::SentinelCsv, "Sentinel CSV"),
+            (Format::Sentinel, "Sentinel"),
+            (Format::Ecs, "ECS"),
+            (Format::KibanaCsv, "Kibana CSV (ECS)"),
         ];
         for (format, name) in names {
             assert_eq!((format.as_str(), format.to_string()), (name, name.to_string()));

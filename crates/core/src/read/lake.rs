@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 /// CloudTrail's names of the struct fields Lake may print in lower case.
-const NAMES: [&str; 24] = [
+const NAMES: [&str; 27] = [
     "type",
     "principalId",
     "arn",
@@ -37,6 +37,9 @@ const NAMES: [&str; 24] = [
     "inScopeOf",
     "issuerType",
     "credentialsIssuedTo",
+    "tlsVersion",
+    "cipherSuite",
+    "clientProvidedHostHeader",
 ];
 
 fn name_of(key: &str) -> String {
@@ -127,14 +130,19 @@ fn text(b: &[u8]) -> Option<Value> {
     Some(if t == "null" { Value::Null } else { Value::String(t.to_string()) })
 }
 
-/// A struct text as JSON, when the whole of `s` is one.
+/// A struct text (or a list of them, as Athena prints `resources`) as JSON, when the whole of
+/// `s` is one.
 pub(super) fn struct_text(s: &str) -> Option<Value> {
-    let (v, end) = struct_at(s.as_bytes(), 0, 0)?;
+    let (v, end) = match s.as_bytes().first() {
+        Some(b'[') => value_at(s.as_bytes(), 0, 0)?,
+        _ => struct_at(s.as_bytes(), 0, 0)?,
+    };
     (end == s.len()).then_some(v)
 }
 
 /// A column's text as it was in the event: JSON text parsed, a struct text parsed, else text.
-fn column_value(v: Value) -> Value {
+/// Shared with the flattened exports (`flat/`), whose struct and JSON columns are the same text.
+pub(super) fn column_value(v: Value) -> Value {
     let Value::String(s) = &v else { return v };
     let t = s.trim_start();
     if t.starts_with('{') || t.starts_with('[') {
@@ -160,9 +168,16 @@ pub(super) fn lake_row(row: Value) -> Option<String> {
             m.insert(k, column_value(v));
         }
     }
-    let has = |k: &str| m.get(k).is_some_and(|v| !v.is_null());
-    let event = (has("eventName") || has("eventSource")) && (has("eventTime") || has("eventID"));
-    event.then(|| Value::Object(m).to_string())
+    lists_event(&m).then(|| Value::Object(m).to_string())
+}
+
+/// Whether a record put back together from columns is an event: it names the call (`eventName`
+/// or `eventSource`) and has its `eventTime` or `eventID`. The one rule for every flattened
+/// source (Lake rows here, CSV rows and mapped documents in `flat/`): anything less (an
+/// aggregate query's row, a summary) is no event, and none is invented.
+pub(super) fn lists_event(m: &Map<String, Value>) -> bool {
+    let has = |k: &str| m.get(k).is_some_and(|v| !v.is_null() && v != "");
+    (has("eventName") || has("eventSource")) && (has("eventTime") || has("eventID"))
 }
 
 #[cfg(test)]
@@ -185,7 +200,11 @@ mod tests {
         // Lists, empty structs; not a struct text: none.
         let v = struct_text("{a=[x, y], b={}, c=[]}").unwrap();
         assert_eq!(v, serde_json::json!({"a": ["x", "y"], "b": {}, "c": []}));
-        for bad in ["", "{", "{a}", "{a=1", "{a=1}x", "plain", "{=1}"] {
+        // A list of structs, as Athena prints `resources`.
+        let v = struct_text("[{arn=arn:aws:s3:::b, accountid=1, type=AWS::S3::Bucket}]").unwrap();
+        assert_eq!(v[0]["accountId"], "1");
+        assert_eq!(v[0]["type"], "AWS::S3::Bucket");
+        for bad in ["", "{", "{a}", "{a=1", "{a=1}x", "plain", "{=1}", "[", "[a"] {
             assert_eq!(struct_text(bad), None, "{bad}");
         }
         // A comma inside a value that is not followed by a key stays in the value.

@@ -7,6 +7,9 @@
 //!   within [`crate::Limits`] through `take(limit + 1)`, so a bomb costs at most the limit and
 //!   reports a clear error;
 //! * [`text`]: a plain text: kept by the store or copied from, BOM, empty, not JSON;
+//! * [`mapped`], [`flat`], [`csv`]: exports another tool flattened (Athena, Lake and Event
+//!   history CSV, Sentinel rows, ECS documents without `event.original`), put back into
+//!   CloudTrail's shape and read as records; lossy, and the file's line says so;
 //! * [`shape`]: the walk over a text's shapes (Records, JSON arrays, NDJSON / concatenated JSON,
 //!   single events, wrappers searched to [`reader::MAX_WALK_DEPTH`] levels, JSON inside strings);
 //! * [`record`]: one found record, parsed and stored with its normalized text;
@@ -63,7 +66,10 @@ use crate::store::Store;
 
 mod container;
 mod converted;
+mod csv;
+mod flat;
 mod lake;
+mod mapped;
 mod reader;
 mod record;
 mod shape;
@@ -71,6 +77,8 @@ mod siem;
 mod tally;
 mod text;
 
+#[cfg(test)]
+mod flat_tests;
 #[cfg(test)]
 mod tests;
 

@@ -10,6 +10,8 @@
 //!   (resynchronizing at the next line that starts with `{` after an error).
 //! * A SIEM document holding the original event as text (`message`, `_raw`, `event.original`)
 //!   yields that event once, its normalized copies beside it never (`siem.rs`).
+//! * A Sentinel row or an ECS document without its original, where nothing inside held an
+//!   event, is mapped back into CloudTrail's shape (`mapped.rs`, `flat/`).
 //! * Wrappers (anything that is not an event) are searched recursively, to
 //!   [`MAX_WALK_DEPTH`] levels, including strings that hold JSON (lookup-events, CloudWatch Logs,
 //!   cribl `_raw`).
@@ -377,7 +379,12 @@ impl Reader<'_, '_> {
             self.rep.digests += 1;
             return 1;
         }
-        let n = self.walk_object(at.deeper().as_role(Role::Within), s);
+        let mut n = self.walk_object(at.deeper().as_role(Role::Within), s);
+        if n == 0 {
+            // No event inside (nor an original text): a flattened document (a Sentinel row, an
+            // ECS document without `event.original`) lists one in its own fields (`mapped.rs`).
+            n = self.read_flat_object(at, s, e);
+        }
         if n == 0 {
             match at.role {
                 Role::Record => {

@@ -6,10 +6,12 @@
 //! to integers; the prose is written once per file, in [`Tally::finish`]. Those sentences are
 //! what the page and `trailglass-scan` show.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::record::TimeFrom;
 use crate::report::{FileReport, Format, Position, Rejection};
+
+use super::flat::Source;
 
 /// Distinct rejection reasons kept per file (the rest are counted under "other reasons").
 const MAX_REASONS: usize = 20;
@@ -67,6 +69,88 @@ pub(super) struct Tally {
     pub(super) ocsf: u64,
     /// CloudTrail Lake result rows read as events.
     pub(super) lake_rows: u64,
+    /// Flattened exports read back into CloudTrail's shape (`flat/`), by source.
+    pub(super) mapped: BTreeMap<Source, Mapping>,
+}
+
+/// What was read from one flattened source in a file.
+#[derive(Debug, Default)]
+pub(super) struct Mapping {
+    /// Rows (CSV) rather than documents (JSON).
+    pub(super) csv: bool,
+    /// Events read from mapped rows or documents.
+    pub(super) events: u64,
+    /// Rows whose original-event column was read as it is (not lossy).
+    pub(super) originals: u64,
+    /// Rows or documents that list no event (an aggregate's row, a summary).
+    pub(super) no_event: Counted,
+    /// The column names understood: a CSV header's own, or the fields of documents that gave
+    /// values.
+    pub(super) understood: BTreeSet<String>,
+    /// Column or field names no rule reads (capped), and whether more were not kept.
+    pub(super) unknown: BTreeSet<String>,
+    pub(super) unknown_more: bool,
+}
+
+/// Up to 8 names, then "…".
+fn some_names<'a>(names: impl Iterator<Item = &'a str>, total: usize) -> String {
+    let mut shown: Vec<&str> = names.take(8).collect();
+    if total > shown.len() {
+        shown.push("…");
+    }
+    shown.join(", ")
+}
+
+impl Mapping {
+    /// The file's line for this source.
+    fn note(&self, source: Source) -> Vec<String> {
+        let mut out = Vec::new();
+        let what = if self.csv { "row" } else { "document" };
+        if self.events > 0 {
+            let mut line = format!(
+                "{} {what}{} from {} read as events (lossy: {})",
+                self.events,
+                if self.events == 1 { "" } else { "s" },
+                source.name(),
+                source.lossy()
+            );
+            let k = self.understood.len();
+            line.push_str(&format!(
+                "; {k} column{} understood ({})",
+                if k == 1 { "" } else { "s" },
+                some_names(self.understood.iter().map(String::as_str), k)
+            ));
+            let u = self.unknown.len();
+            if u > 0 {
+                line.push_str(&format!(
+                    "; {}{u} not understood, left out ({})",
+                    if self.unknown_more { "more than " } else { "" },
+                    some_names(self.unknown.iter().map(String::as_str), u)
+                ));
+            }
+            out.push(line);
+        }
+        if self.originals > 0 {
+            out.push(format!(
+                "{} {what}{} of {} held the original event, read as it is",
+                self.originals,
+                if self.originals == 1 { "" } else { "s" },
+                source.name()
+            ));
+        }
+        let c = &self.no_event;
+        if c.count > 0 {
+            out.push(format!(
+                "skipped {} {what}{} of {} that list no event (no call named, or no time or \
+                 id: an aggregate query?){}",
+                c.count,
+                if c.count == 1 { "" } else { "s" },
+                source.name(),
+                c.first_at()
+            ));
+        }
+        out
+    }
 }
 
 impl Tally {
@@ -135,6 +219,16 @@ impl Tally {
                 self.lake_rows,
                 if self.lake_rows == 1 { "" } else { "s" }
             ));
+        }
+        for (source, m) in &self.mapped {
+            notes.extend(m.note(*source));
+            // A JSON file whose every event came from one flattened source is named by it.
+            let all = m.events + m.originals;
+            let generic =
+                [Format::Unknown, Format::Ndjson, Format::JsonArray, Format::Event, Format::Json];
+            if !m.csv && all > 0 && all == rep.events && generic.contains(&rep.format) {
+                rep.format = source.json_format();
+            }
         }
         if self.bad_time > 0 {
             notes.push(format!("{} events had an unreadable eventTime", self.bad_time));

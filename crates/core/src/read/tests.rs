@@ -134,12 +134,14 @@ fn siem_documents_yield_their_original_once_and_copies_never() {
     let (_, f) = one("ecs.ndjson", lines.as_bytes());
     assert_eq!(f.kept, 1, "the same event three times: kept once");
     assert_eq!((f.events, f.duplicates), (3, 2));
-    // The same document without its original: no event at all (was one with no time, service
-    // or action).
+    // The same document without its original: one event, its ECS fields mapped back
+    // (read/flat/), and never one from the vendor's copy beside them (that made an event with no
+    // time, service or action before).
     let mut bare = ecs.clone();
     bare["event"].as_object_mut().unwrap().remove("original");
     let (s, f) = one("bare.json", bare.to_string().as_bytes());
-    assert_eq!((f.events, s.len()), (0, 0), "{f:?}");
+    assert_eq!((f.events, s.len(), f.format.as_str()), (1, 1, "ECS"), "{f:?}");
+    assert_eq!((s.get(0, Column::Action), s.get(0, Column::User)), ("GetObject", ""));
     // An OCSF record: its `unmapped` keeps CloudTrail's keys, which make no second event; the
     // record is one event, read into the columns (record/ocsf.rs), its text kept as it is.
     let ocsf = serde_json::json!({

@@ -102,6 +102,8 @@ pub enum ErrorKind {
     Json { message: String, in_string: bool, position: Position },
     /// A file that never reached the reader (the app says why).
     Unreadable { reason: String },
+    /// A CSV export that cannot be read as a whole (a header past the column limit).
+    Csv { message: String },
 }
 
 impl fmt::Display for ErrorKind {
@@ -134,6 +136,7 @@ impl fmt::Display for ErrorKind {
                 write!(f, "{message} (inside a JSON string)")
             }
             ErrorKind::Unreadable { reason } => f.write_str(reason),
+            ErrorKind::Csv { message } => write!(f, "CSV: {message}"),
         }
     }
 }
@@ -245,6 +248,7 @@ mod tests {
                 "unterminated (inside a JSON string) at line 2 column 3 (byte 9)",
             ),
             (ErrorKind::Unreadable { reason: "a folder".into() }, "a folder"),
+            (ErrorKind::Csv { message: "too wide".into() }, "CSV: too wide"),
         ];
         for (kind, text) in cases {
             assert_eq!(ReadError::new(kind).to_string(), text);
