@@ -77,6 +77,25 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether the format is another tool's export of the events (OCSF, Parquet, Lake and
+    /// Athena results, SIEM rows), which the file's line names ("3 events from Athena CSV").
+    pub fn is_export(self) -> bool {
+        matches!(
+            self,
+            Format::Ocsf
+                | Format::LakeResults
+                | Format::ParquetOcsf
+                | Format::Parquet
+                | Format::AthenaCsv
+                | Format::LakeCsv
+                | Format::EventHistoryCsv
+                | Format::SentinelCsv
+                | Format::Sentinel
+                | Format::Ecs
+                | Format::KibanaCsv
+        )
+    }
+
     /// The name users see: "Records", "NDJSON", "JSON array", "event", "lookup-events",
     /// "EventBridge", "CloudWatch Logs", "cribl", "digest", "zip", "gzip", "archive",
     /// "not JSON", "empty", "JSON", the flattened exports ("Athena CSV", "CloudTrail Lake CSV",
@@ -267,6 +286,10 @@ impl FileReport {
             parts.push(plural(self.digests, "digest"));
         }
         let mut s = parts.join(", ");
+        if self.events > 0 && self.format.is_export() {
+            s.push_str(" from ");
+            s.push_str(self.format.as_str());
+        }
         let tail = match (&self.error, &self.skipped) {
             (Some(e), _) => Some(format!("error: {e}")),
             (None, Some(why)) if self.events == 0 => Some(format!("skipped: {why}")),

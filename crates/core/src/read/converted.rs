@@ -53,6 +53,13 @@ impl Store {
             let rows = if from.rows == 1 { "row" } else { "rows" };
             let codecs =
                 if from.codecs.is_empty() { "none".into() } else { from.codecs.join(", ") };
+            if from.rows == 0 {
+                rep.skipped = Some(match &from.stopped {
+                    Some(why) => format!("the Parquet file was not read: {why}"),
+                    None => "a Parquet file with no rows".into(),
+                });
+                continue;
+            }
             rep.notes.insert(
                 0,
                 format!(
@@ -62,13 +69,6 @@ impl Store {
             );
             if let Some(why) = &from.stopped {
                 rep.notes.insert(1, format!("the Parquet reader {why}"));
-            }
-            if from.rows == 0 {
-                rep.skipped = Some(match &from.stopped {
-                    Some(why) => format!("the Parquet file was not read: {why}"),
-                    None => "a Parquet file with no rows".into(),
-                });
-                rep.notes.retain(|n| !n.starts_with("the Parquet reader"));
             }
         }
         added
@@ -125,6 +125,11 @@ mod tests {
         let r = s.ingest_parquet_rows("bad.parquet", Vec::new(), &broken, ReadOptions::default());
         let f = &s.files()[r.start];
         assert_eq!(f.skipped.as_deref(), Some("the Parquet file was not read: no PAR1 footer"));
-        assert_eq!((f.format, f.events), (Format::Parquet, 0));
+        assert_eq!((f.format, f.events, f.notes.len()), (Format::Parquet, 0, 0));
+        assert_eq!(
+            s.files()[0].summary(),
+            "2 events from OCSF Parquet (Security Lake)",
+            "the file's line names the source"
+        );
     }
 }
