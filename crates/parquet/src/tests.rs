@@ -114,4 +114,6 @@ fn event_id_is_the_top_level_one() {
     );
     assert_eq!(event_id(r#"{"eventName":"X"}"#), None);
     assert_eq!(event_id("not json"), None);
+    assert_eq!(event_id(r#"{"eventID":7}"#), None);
+    assert_eq!(event_id(r#" {"a":[1,{"eventID":"x"}],"eventID":"a\"b"}"#).as_deref(), Some("a\"b"));
 }
