@@ -39,7 +39,9 @@ fn scan_needs_a_value_for_query_and_a_path() {
 fn scan_help_lists_every_option() {
     let (code, stdout, _) = run(SCAN, &["--help"]);
     assert_eq!(code, 0);
-    for opt in ["--query", "--ids", "--help"] {
+    for opt in
+        ["--query", "--ids", "--detections", "--rules", "--origins", "--out", "--format", "--help"]
+    {
         assert!(stdout.contains(opt), "{opt} missing from:\n{stdout}");
     }
 }

@@ -8,6 +8,9 @@
 //! rows (structs, lists, maps: `actor.user.uid`, `resources[]`, `unmapped`) from the columns'
 //! repetition and definition levels, which is the part not worth writing again.
 //!
+//! A Parquet file of Trailglass's own export (`write.rs`: the indexed columns and `raw`) gives
+//! back each row's `raw`, the event as it was.
+//!
 //! Values as the OCSF JSON has them: timestamps become epoch milliseconds (OCSF's `time`), dates
 //! and times text, binary that is not UTF-8 base64-free text (lossy), decimals text, NaN null.
 //!
@@ -126,6 +129,10 @@ pub fn to_ndjson(bytes: Vec<u8>, limits: Limits) -> Result<Converted, Error> {
     if declared > limit {
         return Err(Error::TooLarge { declared, limit });
     }
+    // Trailglass's own export (write.rs): the event is each row's `raw`, the other columns are
+    // copies of its fields.
+    let own_export =
+        ["raw", "eventName", "eventSource"].iter().all(|c| out.columns.iter().any(|k| k == c));
     let rows = reader.get_row_iter(None).map_err(|e| Error::Footer(e.to_string()))?;
     for row in rows {
         let row = match row {
@@ -135,7 +142,12 @@ pub fn to_ndjson(bytes: Vec<u8>, limits: Limits) -> Result<Converted, Error> {
                 break;
             }
         };
-        if serde_json::to_writer(&mut out.ndjson, &row_json(&row)).is_err() {
+        let raw = own_export.then(|| raw_text(&row)).flatten();
+        if let Some(raw) = raw {
+            // One line: the record's JSON text, its newlines (only in whitespace or escapes)
+            // turned into spaces.
+            out.ndjson.extend(raw.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }));
+        } else if serde_json::to_writer(&mut out.ndjson, &row_json(&row)).is_err() {
             out.stopped = Some(format!("stopped at row {}: cannot write it", out.rows + 1));
             break;
         }
@@ -151,6 +163,14 @@ pub fn to_ndjson(bytes: Vec<u8>, limits: Limits) -> Result<Converted, Error> {
         }
     }
     Ok(out)
+}
+
+/// The `raw` column of a row of Trailglass's own export.
+fn raw_text(row: &Row) -> Option<&str> {
+    row.get_column_iter().find(|(k, _)| k.as_str() == "raw").and_then(|(_, f)| match f {
+        Field::Str(s) => Some(s.as_str()),
+        _ => None,
+    })
 }
 
 /// One row as a JSON object.
