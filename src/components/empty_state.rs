@@ -12,7 +12,8 @@ pub fn EmptyState() -> impl IntoView {
             <h2>"Drop CloudTrail logs anywhere on this page"</h2>
             <p>
                 "Files or whole folders: " <code>"{\"Records\":[…]}"</code> " logs, " <code>".json.gz"</code>
-                ", zip archives, NDJSON, " <code>"lookup-events"</code> " output, EventBridge and CloudWatch Logs exports."
+                ", zip archives, NDJSON, " <code>"lookup-events"</code> " output, EventBridge and CloudWatch Logs exports; "
+                "Security Lake Parquet and OCSF, CloudTrail Lake and Athena results, Event history CSV, and SIEM exports (Elastic, Sentinel, Splunk)."
             </p>
             <p class="actions">
                 <label for=FILE_INPUT_ID class="button primary">"Open files…"</label>

@@ -53,7 +53,11 @@ test('Security Lake Parquet is read into the table by a worker fetched only then
     assert.ok(lake.every((f) => f.includes('3 rows read from a Parquet file')), lake.join('\n'));
     const bad = files.find((f) => f.includes('broken.parquet'));
     assert.ok(bad?.includes('not read'), bad);
+    await page.locator(tid('file-list')).scrollIntoViewIfNeeded();
     await screenshot(page, 'parquet-files');
-    await assertClean(t, app, assert);
+    // The only requests after start: the Parquet reader's own three files, from the app's origin.
+    const reader = ['parquet_loader.js', 'parquet_worker.js', 'parquet_worker_bg.wasm'];
+    assert.deepEqual(app.log.lateRequests.map((r) => r.split('/').at(-1)).sort(), [...reader].sort());
+    await assertClean(t, app, assert, { allowRequests: reader });
   } finally { await app.close(); }
 });
