@@ -162,8 +162,9 @@ pub fn to_ndjson(bytes: Vec<u8>, limits: Limits) -> Result<Converted, Error> {
         line.push(b'\n');
         // Stop before the row that would pass the limit, so what was read stays within it.
         if out.ndjson.len() + line.len() > limits.max_output_bytes {
+            let rows = if out.rows == 1 { "row" } else { "rows" };
             out.stopped = Some(format!(
-                "stopped after {} rows: their text reached the {} MB one file may take",
+                "stopped after {} {rows}: their text reached the {} MB one file may take",
                 out.rows,
                 limits.max_output_bytes >> 20
             ));
@@ -372,6 +373,6 @@ mod tests {
         let first = all.iter().position(|&b| b == b'\n').unwrap() + 1;
         let c = to_ndjson(good, Limits { max_output_bytes: first + 10 }).unwrap();
         assert_eq!((c.rows, c.ndjson.len()), (1, first));
-        assert!(c.stopped.unwrap().starts_with("stopped after 1 rows"));
+        assert!(c.stopped.unwrap().starts_with("stopped after 1 row:"));
     }
 }

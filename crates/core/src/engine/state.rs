@@ -316,13 +316,14 @@ impl Engine {
     pub fn step(&self, from: Option<u32>, by: i64) -> Reply {
         let pos = step_position(&self.sorted, from, by);
         let row = pos.and_then(|p| self.sorted.get(p).copied());
-        let event_id = row.and_then(|r| field_text(&self.store, r as usize, "eventID"));
+        let event_id = row.and_then(|r| event_id_of(&self.store, r as usize));
         Reply::Selected { row, pos, event_id }
     }
 
-    /// The first row whose eventID is `event_id`.
+    /// The first row whose eventID (an OCSF record's `metadata.uid`) is `event_id`.
     pub fn find(&self, event_id: &str) -> Reply {
-        let clause = format!("eventID:\"{}\"", event_id.replace('\\', "\\\\").replace('"', "\\\""));
+        let quoted = event_id.replace('\\', "\\\\").replace('"', "\\\"");
+        let clause = format!("eventID:\"{quoted}\" OR $.metadata.uid:\"{quoted}\"");
         let row = parse(&clause).ok().and_then(|q| q.run(&self.store).first().copied());
         let pos = row.and_then(|r| self.position(r));
         Reply::Selected { row, pos, event_id: row.map(|_| event_id.to_string()) }
@@ -472,4 +473,10 @@ pub fn row_detail(store: &Store, row: u32) -> Option<RowDetail> {
         rules: Vec::new(),
         behind: Default::default(),
     })
+}
+
+/// A row's event id: CloudTrail's `eventID`, or an OCSF record's `metadata.uid` (Security Lake
+/// keeps CloudTrail's eventID there), so a shared link can name an OCSF event too.
+fn event_id_of(store: &Store, row: usize) -> Option<String> {
+    field_text(store, row, "eventID").or_else(|| field_text(store, row, "metadata.uid"))
 }

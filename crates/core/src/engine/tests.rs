@@ -164,6 +164,24 @@ fn stepping_finding_and_detail() {
 }
 
 #[test]
+fn an_ocsf_record_is_stepped_to_and_found_by_its_metadata_uid() {
+    let mut s = session();
+    let e = s.engine_mut();
+    let ocsf = r#"{"class_uid":6003,"time":1709287210000,"api":{"operation":"GetObject","service":{"name":"s3.amazonaws.com"}},"metadata":{"uid":"ocsf-1"}}"#;
+    e.ingest("lake.json", ocsf.as_bytes().to_vec());
+    e.finish_load(None);
+    e.refresh();
+    answer(handle(&mut s, Request::View { seq: 1, view: view("") }));
+    let found = Reply::Selected { row: Some(0), pos: Some(0), event_id: Some("ocsf-1".into()) };
+    assert_eq!(s.engine().find("ocsf-1"), found);
+    assert_eq!(s.engine().step(None, 1), found);
+    assert_eq!(
+        s.engine().find("nope").clone(),
+        Reply::Selected { row: None, pos: None, event_id: None }
+    );
+}
+
+#[test]
 fn status_carries_progress_totals_and_the_file_list_only_when_changed() {
     let mut e = Engine::default();
     e.queue(2, 100);

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::record::TimeFrom;
 use crate::report::{FileReport, Format, Position, Rejection};
+use crate::units::plural;
 
 use super::flat::Source;
 
@@ -231,21 +232,31 @@ impl Tally {
             }
         }
         if self.bad_time > 0 {
-            notes.push(format!("{} events had an unreadable eventTime", self.bad_time));
+            notes.push(format!(
+                "{} an unreadable eventTime",
+                plural(self.bad_time, "event had", "events had")
+            ));
         }
         for (name, n) in &self.fallbacks {
-            notes.push(format!("{n} events had no usable eventTime; used {name}"));
+            notes.push(format!(
+                "{} no usable eventTime; used {name}",
+                plural(*n, "event had", "events had")
+            ));
         }
         if self.no_time > 0 {
-            notes.push(format!("{} events have no usable time", self.no_time));
+            notes.push(format!(
+                "{} no usable time",
+                plural(self.no_time, "event has", "events have")
+            ));
         }
         if self.bad_utf8 > 0 {
-            notes.push(format!("{} events had invalid UTF-8, replaced with �", self.bad_utf8));
+            let n = plural(self.bad_utf8, "event had", "events had");
+            notes.push(format!("{n} invalid UTF-8, replaced with �"));
         }
         if self.other_objects.count > 0 {
             notes.push(format!(
-                "skipped {} JSON objects that hold no CloudTrail event{}",
-                self.other_objects.count,
+                "skipped {} that hold no CloudTrail event{}",
+                plural(self.other_objects.count, "JSON object", "JSON objects"),
                 self.other_objects.first_at()
             ));
         }

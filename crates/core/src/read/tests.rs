@@ -213,7 +213,7 @@ fn cloudtrail_lake_results_rows_are_their_events() {
         .notes
         .iter()
         .any(|n| n.starts_with("2 CloudTrail Lake result rows read as events: lossy")));
-    assert!(f.notes.iter().any(|n| n.starts_with("skipped 1 JSON objects")), "{:?}", f.notes);
+    assert!(f.notes.iter().any(|n| n.starts_with("skipped 1 JSON object that")), "{:?}", f.notes);
 }
 
 #[test]
