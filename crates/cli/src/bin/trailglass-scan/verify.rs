@@ -1,7 +1,8 @@
 //! `--verify [--public-keys FILE]`: the files' raw bytes, read again from disk apart from the
 //! store (the hashes are of the files as they were, and the store may transform what it reads),
 //! through `trailglass_core::integrity::verify`; the report becomes the summary's
-//! `"integrity"`. A key file that cannot be read exits with code 2; one that is not usable is
+//! `"integrity"`. The key file itself, when it lies among the paths, is not verified (it would
+//! be a file no digest lists). A key file that cannot be read exits with code 2; one that is not usable is
 //! said in the report's `notes` and leaves the signatures unchecked.
 
 use std::path::{Path, PathBuf};
@@ -23,9 +24,13 @@ pub fn run(paths: &[PathBuf], public_keys: Option<&Path>, limits: &Limits) -> Va
             std::process::exit(2);
         }
     });
+    let keys_file = public_keys.and_then(|p| p.canonicalize().ok());
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
     for p in paths {
+        if keys_file.is_some() && p.canonicalize().ok() == keys_file {
+            continue;
+        }
         match std::fs::read(p) {
             Ok(bytes) => files.push((p.to_string_lossy().into_owned(), bytes)),
             Err(e) => unreadable.push(format!("{}: cannot read ({e}); not verified", p.display())),
