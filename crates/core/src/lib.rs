@@ -47,6 +47,7 @@ pub mod answer;
 pub mod detect;
 pub mod engine;
 pub mod identity;
+pub mod integrity;
 pub mod plan;
 pub mod query;
 mod read;

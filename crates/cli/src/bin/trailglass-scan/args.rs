@@ -32,6 +32,13 @@ options:
   --format F      the format of --out: ndjson (one event per line), records (CloudTrail's
                   {\"Records\":[…]}) or parquet (typed columns plus raw, the event's JSON); by
                   default from FILE's extension: .ndjson/.jsonl, .json, .parquet
+  --verify        validate the files as `aws cloudtrail validate-logs` does, offline, against
+                  the digest files among them; adds \"integrity\": each log file valid,
+                  modified, missing, not-covered or trailing-data, each digest's chain and
+                  signature, and a summary (not with --out)
+  --public-keys FILE
+                  with --verify: the output of `aws cloudtrail list-public-keys` (JSON), to
+                  check the digests' signatures (without it they stay unchecked)
   -h, --help      print this help";
 
 /// What the command line asked for.
@@ -43,6 +50,8 @@ pub struct Args {
     pub rules: Vec<PathBuf>,
     /// `--out` and its format (given or from the extension).
     pub out: Option<(PathBuf, Format)>,
+    /// `--verify`, with the `--public-keys` file if given.
+    pub verify: Option<Option<PathBuf>>,
     pub paths: Vec<PathBuf>,
 }
 
@@ -66,6 +75,8 @@ struct Raw {
     rules: Vec<PathBuf>,
     out: Option<PathBuf>,
     format: Option<String>,
+    verify: bool,
+    public_keys: Option<PathBuf>,
     paths: Vec<PathBuf>,
 }
 
@@ -79,6 +90,8 @@ fn parse_raw() -> Result<Raw, lexopt::Error> {
         rules: Vec::new(),
         out: None,
         format: None,
+        verify: false,
+        public_keys: None,
         paths: Vec::new(),
     };
     let mut parser = lexopt::Parser::from_env();
@@ -91,6 +104,8 @@ fn parse_raw() -> Result<Raw, lexopt::Error> {
             Long("rules") => a.rules.push(PathBuf::from(parser.value()?)),
             Long("out") => a.out = Some(PathBuf::from(parser.value()?)),
             Long("format") => a.format = Some(parser.value()?.string()?),
+            Long("verify") => a.verify = true,
+            Long("public-keys") => a.public_keys = Some(PathBuf::from(parser.value()?)),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -138,6 +153,9 @@ pub fn parse() -> Args {
     if !raw.rules.is_empty() && !raw.detections && !needs_rules {
         refuse("--rules needs --detections (or a query with rule:, level:, tactic:, technique:)");
     }
+    if raw.public_keys.is_some() && !raw.verify {
+        refuse("--public-keys needs --verify");
+    }
     let out = match (raw.out, raw.format.as_deref()) {
         (None, None) => None,
         (None, Some(_)) => refuse("--format needs --out FILE"),
@@ -157,9 +175,12 @@ pub fn parse() -> Args {
         },
     };
     if out.is_some() {
-        for (on, flag) in
-            [(raw.ids, "--ids"), (raw.origins, "--origins"), (raw.detections, "--detections")]
-        {
+        for (on, flag) in [
+            (raw.ids, "--ids"),
+            (raw.origins, "--origins"),
+            (raw.detections, "--detections"),
+            (raw.verify, "--verify"),
+        ] {
             if on {
                 refuse(&format!(
                     "{flag} needs the whole input in memory and --out streams it: run them \
@@ -175,6 +196,7 @@ pub fn parse() -> Args {
         origins: raw.origins,
         rules: raw.rules,
         out,
+        verify: raw.verify.then_some(raw.public_keys),
         paths: raw.paths,
     }
 }

@@ -26,9 +26,12 @@
 //! zip member at a time into a fresh store, its matches written to FILE, the store dropped, so
 //! memory stays bounded whatever the input's size; the summary adds `"written": N`.
 //!
+//! `--verify [--public-keys FILE]` validates the files offline as `aws cloudtrail validate-logs`
+//! does (`trailglass_core::integrity`, `verify.rs`) and adds `"integrity"` to the JSON.
+//!
 //! The modules follow the seams: `args` (the command line and its checks), `files` (inputs and
-//! their report lines), `rules` (the rule set and detections), `stream`, `out` (the writers) and
-//! `progress` (stderr lines of a stream); this file is the whole-input scan.
+//! their report lines), `rules` (the rule set and detections), `stream`, `out` (the writers),
+//! `progress` (stderr lines of a stream) and `verify`; this file is the whole-input scan.
 
 use std::time::Instant;
 
@@ -44,6 +47,7 @@ mod out;
 mod progress;
 mod rules;
 mod stream;
+mod verify;
 
 use files::{collect, file_json, summary};
 use rules::{detections, rule_set};
@@ -62,6 +66,9 @@ fn main() {
         collect(a, &mut paths);
     }
     let mut store = Store::new();
+    // Before the store reads them: the files are hashed as they are on disk.
+    let integrity =
+        args.verify.as_ref().map(|keys| verify::run(&paths, keys.as_deref(), &store.limits()));
     let t0 = Instant::now();
     let mut io_errors = Vec::new();
     for p in &paths {
@@ -121,6 +128,9 @@ fn main() {
         let (detections, unsupported) = detections(&store, &set, &hits, unreadable);
         obj.insert("detections".into(), detections);
         obj.insert("unsupported".into(), unsupported);
+    }
+    if let (Some(integrity), Some(obj)) = (integrity, out.as_object_mut()) {
+        obj.insert("integrity".into(), integrity);
     }
     println!("{out}");
     if let (true, Some(m)) = (print_ids, &matches) {
