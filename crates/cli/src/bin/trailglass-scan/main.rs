@@ -132,15 +132,21 @@ fn main() {
     if let (Some(integrity), Some(obj)) = (integrity, out.as_object_mut()) {
         obj.insert("integrity".into(), integrity);
     }
-    println!("{out}");
+    // Written, not println!'d: a reader that stops early (`| head`) closes the pipe, and the
+    // scan then stops writing instead of panicking.
+    use std::io::Write;
+    if writeln!(std::io::stdout(), "{out}").is_err() {
+        return;
+    }
     if let (true, Some(m)) = (print_ids, &matches) {
-        use std::io::Write;
         let stdout = std::io::stdout();
         let mut w = std::io::BufWriter::new(stdout.lock());
         for &row in m {
             let id = trailglass_core::query::field_text(&store, row as usize, "eventID")
                 .unwrap_or_else(|| "-".into());
-            let _ = writeln!(w, "{id}");
+            if writeln!(w, "{id}").is_err() {
+                return;
+            }
         }
     }
     if let (true, Some((ids, _))) = (args.origins, &identities) {
@@ -171,6 +177,8 @@ fn print_origins(store: &Store, ids: &Identities, only: Option<&[u32]>) {
             "chain": ids.chain_texts(store, r),
             "session": (!key.is_empty()).then_some(key),
         });
-        let _ = writeln!(w, "{line}");
+        if writeln!(w, "{line}").is_err() {
+            return;
+        }
     }
 }
