@@ -5,7 +5,8 @@
 //! `static/parquet_loader.js`.
 //!
 //! Messages: in, `{bytes: ArrayBuffer, max: number}` (transferred); out, `{lines: ArrayBuffer,
-//! conversion: JSON text}` (transferred) or `{error: text}`. A file that crashes the reader
+//! conversion: JSON text of trailglass_core::Conversion}` (the lines transferred; a file that
+//! cannot be read has no lines and says why in the conversion's `stopped`). A file that crashes the reader
 //! takes this worker down, not the data worker, which then reports the file as unreadable.
 
 #[cfg(target_arch = "wasm32")]
@@ -22,7 +23,7 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
-    use trailglass_parquet::read::{to_ndjson, Limits};
+    use trailglass_parquet::read::{read_rows, Limits};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -46,26 +47,13 @@ mod worker {
             .unwrap_or_default();
         let max = Reflect::get(&data, &"max".into()).ok().and_then(|m| m.as_f64());
         let limits = max.map_or_else(Limits::default, |m| Limits { max_output_bytes: m as usize });
-        let file_bytes = bytes.len();
+        let (lines, conversion) = read_rows(bytes, limits);
         let out = Object::new();
-        let mut transfer = Array::new();
-        match to_ndjson(bytes, limits) {
-            Ok(c) => {
-                let conversion = serde_json::json!({
-                    "file_bytes": file_bytes,
-                    "rows": c.rows,
-                    "codecs": c.codecs,
-                    "stopped": c.stopped,
-                });
-                let lines = Uint8Array::from(c.ndjson.as_slice()).buffer();
-                let _ = Reflect::set(&out, &"lines".into(), &lines);
-                let _ = Reflect::set(&out, &"conversion".into(), &conversion.to_string().into());
-                transfer = Array::of1(&lines);
-            }
-            Err(e) => {
-                let _ = Reflect::set(&out, &"error".into(), &e.to_string().into());
-            }
-        }
+        let lines = Uint8Array::from(lines.as_slice()).buffer();
+        let conversion = serde_json::to_string(&conversion).unwrap_or_default();
+        let _ = Reflect::set(&out, &"lines".into(), &lines);
+        let _ = Reflect::set(&out, &"conversion".into(), &conversion.into());
+        let transfer = Array::of1(&lines);
         let _ = scope().post_message_with_transfer(&out, &transfer);
     }
 }

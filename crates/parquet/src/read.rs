@@ -25,9 +25,7 @@ use bytes::Bytes;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
 use serde_json::{Number, Value};
-
-/// Parquet's magic, at the start and at the end of every file.
-const MAGIC: &[u8; 4] = b"PAR1";
+use trailglass_core::{is_parquet, Conversion};
 
 /// How much one file may become.
 #[derive(Clone, Copy, Debug)]
@@ -88,9 +86,22 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Whether `bytes` look like a whole Parquet file (magic at both ends).
-pub fn is_parquet(bytes: &[u8]) -> bool {
-    bytes.len() >= 12 && bytes.starts_with(MAGIC) && bytes.ends_with(MAGIC)
+/// Reads a Parquet file into JSON lines and the account of it the engine's report takes
+/// (`trailglass_core::Conversion`): a file that cannot be read at all gives no lines and the
+/// reason as `stopped`. What `trailglass-scan` and the page's Parquet worker both call.
+pub fn read_rows(bytes: Vec<u8>, limits: Limits) -> (Vec<u8>, Conversion) {
+    let file_bytes = bytes.len() as u64;
+    match to_ndjson(bytes, limits) {
+        Ok(c) => {
+            let from =
+                Conversion { file_bytes, rows: c.rows, codecs: c.codecs, stopped: c.stopped };
+            (c.ndjson, from)
+        }
+        Err(e) => (
+            Vec::new(),
+            Conversion { file_bytes, stopped: Some(e.to_string()), ..Conversion::default() },
+        ),
+    }
 }
 
 /// Reads a Parquet file's rows into JSON lines (see the module docs).
@@ -209,13 +220,13 @@ fn write_field(out: &mut Vec<u8>, f: &Field) -> serde_json::Result<()> {
     match f {
         Field::Null => out.extend_from_slice(b"null"),
         Field::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Field::Byte(n) => write_int(out, i64::from(*n)),
-        Field::Short(n) => write_int(out, i64::from(*n)),
-        Field::Int(n) => write_int(out, i64::from(*n)),
-        Field::Long(n) => write_int(out, *n),
-        Field::UByte(n) => write_int(out, i64::from(*n)),
-        Field::UShort(n) => write_int(out, i64::from(*n)),
-        Field::UInt(n) => write_int(out, i64::from(*n)),
+        Field::Byte(n) => serde_json::to_writer(&mut *out, n)?,
+        Field::Short(n) => serde_json::to_writer(&mut *out, n)?,
+        Field::Int(n) => serde_json::to_writer(&mut *out, n)?,
+        Field::Long(n) => serde_json::to_writer(&mut *out, n)?,
+        Field::UByte(n) => serde_json::to_writer(&mut *out, n)?,
+        Field::UShort(n) => serde_json::to_writer(&mut *out, n)?,
+        Field::UInt(n) => serde_json::to_writer(&mut *out, n)?,
         Field::ULong(n) => serde_json::to_writer(&mut *out, n)?,
         Field::Float16(n) => num(f64::from(*n))?,
         Field::Float(n) => num(f64::from(*n))?,
@@ -223,8 +234,8 @@ fn write_field(out: &mut Vec<u8>, f: &Field) -> serde_json::Result<()> {
         Field::Str(s) => serde_json::to_writer(&mut *out, s.as_str())?,
         Field::Bytes(b) => serde_json::to_writer(&mut *out, &String::from_utf8_lossy(b.data()))?,
         // OCSF's times are epoch milliseconds.
-        Field::TimestampMillis(ms) => write_int(out, *ms),
-        Field::TimestampMicros(us) => write_int(out, us.div_euclid(1000)),
+        Field::TimestampMillis(ms) => serde_json::to_writer(&mut *out, ms)?,
+        Field::TimestampMicros(us) => serde_json::to_writer(&mut *out, &us.div_euclid(1000))?,
         Field::Group(r) => write_row(out, r)?,
         Field::ListInternal(l) => {
             out.push(b'[');
@@ -255,10 +266,6 @@ fn write_field(out: &mut Vec<u8>, f: &Field) -> serde_json::Result<()> {
         other => serde_json::to_writer(&mut *out, &other.to_string())?,
     }
     Ok(())
-}
-
-fn write_int(out: &mut Vec<u8>, n: i64) {
-    out.extend_from_slice(n.to_string().as_bytes());
 }
 
 #[cfg(test)]

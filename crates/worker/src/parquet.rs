@@ -67,9 +67,6 @@ pub async fn read(bytes: Vec<u8>, max: u64) -> Result<(Vec<u8>, Conversion), Str
         }
     };
     let get = |k: &str| Reflect::get(&data, &k.into()).ok().filter(|v| !v.is_undefined());
-    if let Some(e) = get("error").and_then(|e| e.as_string()) {
-        return Err(e);
-    }
     let lines = get("lines").map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
     let conversion = get("conversion")
         .and_then(|c| c.as_string())

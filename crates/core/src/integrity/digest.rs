@@ -64,7 +64,7 @@ fn text(v: Option<&Value>) -> Option<String> {
 }
 
 /// The digest in `json`, or `None` when it is not one.
-pub(crate) fn parse(path: &str, json: &[u8], sha256: String) -> Option<Digest> {
+pub(crate) fn parse(path: &str, json: &[u8], sha256: &str) -> Option<Digest> {
     memchr::memmem::find(json, b"\"logFiles\"")?;
     let doc: Doc = serde_json::from_slice(json).ok()?;
     let logs = doc.log_files.as_ref()?.as_array()?;
@@ -83,7 +83,7 @@ pub(crate) fn parse(path: &str, json: &[u8], sha256: String) -> Option<Digest> {
         .collect();
     Some(Digest {
         path: path.to_owned(),
-        sha256,
+        sha256: sha256.to_owned(),
         start: text(doc.start.as_ref()),
         end: text(doc.end.as_ref()),
         bucket: text(doc.bucket.as_ref()),

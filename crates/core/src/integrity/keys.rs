@@ -32,7 +32,10 @@ pub(crate) type Keys = Vec<(String, RsaPublicKey)>;
 /// The keys of a list-public-keys JSON; what cannot be used is said in `notes`.
 pub(crate) fn parse(json: &[u8], notes: &mut Vec<String>) -> Keys {
     let list = match serde_json::from_slice::<Value>(json) {
-        Ok(v) => v.get("PublicKeyList").and_then(Value::as_array).cloned(),
+        Ok(mut v) => match v.get_mut("PublicKeyList").map(Value::take) {
+            Some(Value::Array(list)) => Some(list),
+            _ => None,
+        },
         Err(e) => {
             notes.push(format!(
                 "public keys: not JSON ({e}): give the output of `aws cloudtrail \

@@ -90,7 +90,7 @@ pub fn verify(files: &[Input<'_>], public_keys: Option<&[u8]>, limits: &Limits) 
         match inflate(f.bytes, limits.max_file_bytes) {
             Ok(inflated) => {
                 let sha = sha256_hex(&inflated.bytes);
-                if let Some(d) = digest::parse(f.path, &inflated.bytes, sha.clone()) {
+                if let Some(d) = digest::parse(f.path, &inflated.bytes, &sha) {
                     if inflated.trailing {
                         notes.push(format!(
                             "{}: data after the digest's gzip member ignored",

@@ -251,7 +251,7 @@ fn the_first_digest_signs_the_text_null() {
     let t = tree();
     let first = &t.docs[0];
     let bytes = serde_json::to_vec(first).unwrap();
-    let d = digest::parse("d", &bytes, sha256_hex(&bytes)).unwrap();
+    let d = digest::parse("d", &bytes, &sha256_hex(&bytes)).unwrap();
     assert!(keys::string_to_sign(&d).unwrap().ends_with("\nnull"));
     let wrong = sign(keys::string_to_sign(&d).unwrap().strip_suffix("null").unwrap());
     assert!(keys::check(&d, &key().to_public_key(), &wrong).is_err());

@@ -72,10 +72,8 @@ impl Reader<'_, '_> {
                 let read = cols.contains(&Some(i)) || original == Some(i);
                 if read {
                     m.understood.insert(name.clone());
-                } else if m.unknown.len() < ecs::MAX_UNKNOWN {
-                    m.unknown.insert(name.clone());
                 } else {
-                    m.unknown_more = true;
+                    m.not_understood(name.clone());
                 }
             }
         }
@@ -148,11 +146,7 @@ impl Reader<'_, '_> {
             let m = self.tally.mapped.entry(source).or_default();
             m.unknown_more |= more;
             for name in unknown {
-                if m.unknown.len() >= ecs::MAX_UNKNOWN {
-                    m.unknown_more = true;
-                    break;
-                }
-                m.unknown.insert(name);
+                m.not_understood(name);
             }
         }
         self.read_mapped(at, source, mapped, s)

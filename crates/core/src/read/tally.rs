@@ -103,6 +103,15 @@ fn some_names<'a>(names: impl Iterator<Item = &'a str>, total: usize) -> String 
 }
 
 impl Mapping {
+    /// A column or field no rule reads, kept up to [`super::flat::ecs::MAX_UNKNOWN`] names.
+    pub(super) fn not_understood(&mut self, name: String) {
+        if self.unknown.len() < super::flat::ecs::MAX_UNKNOWN {
+            self.unknown.insert(name);
+        } else if !self.unknown.contains(&name) {
+            self.unknown_more = true;
+        }
+    }
+
     /// The file's line for this source.
     fn note(&self, source: Source) -> Vec<String> {
         let mut out = Vec::new();

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use trailglass_core::{is_parquet, Conversion, FileReport, ReadOptions, Store, Totals};
-use trailglass_parquet::read::{to_ndjson, Limits};
+use trailglass_core::{is_parquet, FileReport, ReadOptions, Store, Totals};
+use trailglass_parquet::read::{read_rows, Limits};
 
 /// Reads one file's `bytes` into `store`: a Parquet file as its rows (JSON lines), anything else
 /// as it is.
@@ -17,19 +17,8 @@ pub fn ingest(store: &mut Store, path: &str, bytes: Vec<u8>) {
         store.ingest_owned(path, bytes);
         return;
     }
-    let file_bytes = bytes.len() as u64;
     let max_output_bytes = usize::try_from(store.limits().max_file_bytes).unwrap_or(usize::MAX);
-    let (lines, from) = match to_ndjson(bytes, Limits { max_output_bytes }) {
-        Ok(c) => {
-            let from =
-                Conversion { file_bytes, rows: c.rows, codecs: c.codecs, stopped: c.stopped };
-            (c.ndjson, from)
-        }
-        Err(e) => (
-            Vec::new(),
-            Conversion { file_bytes, stopped: Some(e.to_string()), ..Conversion::default() },
-        ),
-    };
+    let (lines, from) = read_rows(bytes, Limits { max_output_bytes });
     store.ingest_parquet_rows(path, lines, &from, ReadOptions::default());
 }
 

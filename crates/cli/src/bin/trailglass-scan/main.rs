@@ -33,6 +33,7 @@
 //! their report lines), `rules` (the rule set and detections), `stream`, `out` (the writers),
 //! `progress` (stderr lines of a stream) and `verify`; this file is the whole-input scan.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::{json, Value};
@@ -66,19 +67,44 @@ fn main() {
         collect(a, &mut paths);
     }
     let mut store = Store::new();
-    // Before the store reads them: the files are hashed as they are on disk.
-    let integrity =
-        args.verify.as_ref().map(|keys| verify::run(&paths, keys.as_deref(), &store.limits()));
-    let t0 = Instant::now();
     let mut io_errors = Vec::new();
-    for p in &paths {
-        match std::fs::read(p) {
-            Ok(bytes) => {
+    let mut unread = Vec::new();
+    let mut read = |p: &PathBuf| match std::fs::read(p) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            io_errors.push(json!({"path": p.to_string_lossy(), "error": e.to_string()}));
+            unread.push(format!("{}: cannot read ({e}); not verified", p.display()));
+            None
+        }
+    };
+    let t0 = Instant::now();
+    let integrity = match &args.verify {
+        // Each file read once: hashed as it is on disk, then handed to the store.
+        Some(keys) => {
+            let read: Vec<(&PathBuf, Vec<u8>)> =
+                paths.iter().filter_map(|p| read(p).map(|b| (p, b))).collect();
+            let integrity = verify::run(&read, keys.as_deref(), &store.limits());
+            for (p, bytes) in read {
                 files::ingest(&mut store, &p.to_string_lossy(), bytes);
             }
-            Err(e) => io_errors.push(json!({"path": p.to_string_lossy(), "error": e.to_string()})),
+            Some(integrity)
         }
-    }
+        None => {
+            for p in &paths {
+                if let Some(bytes) = read(p) {
+                    files::ingest(&mut store, &p.to_string_lossy(), bytes);
+                }
+            }
+            None
+        }
+    };
+    let integrity = integrity.map(|mut v| {
+        // The files that could not be read were not verified either.
+        if let Some(notes) = v.get_mut("notes").and_then(Value::as_array_mut) {
+            notes.extend(unread.into_iter().map(Value::from));
+        }
+        v
+    });
     let seconds = t0.elapsed().as_secs_f64();
     let files: Vec<Value> = store.files().iter().map(file_json).chain(io_errors).collect();
     let t = store.totals();

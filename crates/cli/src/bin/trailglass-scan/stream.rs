@@ -96,7 +96,7 @@ impl Run<'_> {
     fn zip(&mut self, path: &Path) -> Result<bool, String> {
         let Ok(file) = File::open(path) else { return Ok(false) };
         let Ok(mut archive) = zip::ZipArchive::new(file) else { return Ok(false) };
-        let limit = Store::new().limits().max_file_bytes;
+        let limit = trailglass_core::Limits::default().max_file_bytes;
         for i in 0..archive.len() {
             let (name, bytes) = match archive.by_index(i) {
                 Ok(m) if m.is_dir() => continue,
